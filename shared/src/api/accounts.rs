@@ -1,0 +1,123 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// An account as the API shows it. Never carries a password hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub verified: bool,
+    pub disabled: bool,
+    /// Mail me when one of my instances goes down unexpectedly.
+    pub notify_email: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signup {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: String,
+    pub user: User,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_email: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileDelete {
+    /// Deleting an account asks for its password again.
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OtpSent {
+    /// The address the code was queued for.
+    pub email: String,
+    /// How long the code stays valid.
+    pub expires_in_seconds: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtpVerify {
+    pub code: String,
+}
+
+/// The admin actions on a user, as the last path segment of `/v1/admin/users/{email}/{action}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserAction {
+    Promote,
+    Demote,
+    Disable,
+    Enable,
+}
+
+impl UserAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserAction::Promote => "promote",
+            UserAction::Demote => "demote",
+            UserAction::Disable => "disable",
+            UserAction::Enable => "enable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            UserAction::Promote,
+            UserAction::Demote,
+            UserAction::Disable,
+            UserAction::Enable,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+}

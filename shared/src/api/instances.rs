@@ -1,0 +1,77 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::machines::Protocol;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceCreate {
+    pub machine: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortMapping {
+    pub container_port: u32,
+    pub host_port: u32,
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InstanceVolume {
+    /// The Docker volume's name.
+    pub name: String,
+    /// Where it is mounted in the container.
+    pub path: String,
+}
+
+/// An instance as the API shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Instance {
+    pub id: String,
+    pub name: String,
+    pub machine: String,
+    /// The owner's email.
+    pub owner: String,
+    /// `creating`, `running`, `stopped`, `exited`, `restarting`, `lost`, …
+    pub status: String,
+    pub host: String,
+    pub ports: Vec<PortMapping>,
+    pub url: Option<String>,
+    pub volumes: Vec<InstanceVolume>,
+    /// The environment; values of secret props are replaced by `********`.
+    pub env: BTreeMap<String, String>,
+    pub container: Option<String>,
+    pub exit_code: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A volume that belongs to one of the caller's instances (or did).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Volume {
+    pub name: String,
+    pub instance_id: String,
+    pub instance: String,
+    pub owner: String,
+    pub path: String,
+    /// Whether the instance still exists.
+    pub in_use: bool,
+    /// Bytes, when Docker reports it.
+    pub size: Option<i64>,
+    pub created_at: String,
+}
+
+/// A container carrying rsrc's labels with no instance in the registry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Orphan {
+    pub container_id: String,
+    pub container_name: String,
+    pub instance_label: Option<String>,
+    pub owner_label: Option<String>,
+    pub state: String,
+}

@@ -1,0 +1,215 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Tcp,
+    Udp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+        }
+    }
+}
+
+/// A container port a machine exposes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MachinePort {
+    pub port: u32,
+    #[serde(default = "default_protocol")]
+    pub protocol: Protocol,
+}
+
+fn default_protocol() -> Protocol {
+    Protocol::Tcp
+}
+
+/// The rule for one environment variable of an instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prop {
+    pub name: String,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Secret values are never printed back.
+    #[serde(default)]
+    pub secret: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Like `256m` or `1g`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pids: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestartPolicy {
+    No,
+    OnFailure,
+    #[default]
+    UnlessStopped,
+}
+
+impl RestartPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestartPolicy::No => "no",
+            RestartPolicy::OnFailure => "on-failure",
+            RestartPolicy::UnlessStopped => "unless-stopped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            RestartPolicy::No,
+            RestartPolicy::OnFailure,
+            RestartPolicy::UnlessStopped,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+fn default_max_per_user() -> i64 {
+    1
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// Everything an admin says about a machine. It is both the body of `POST /v1/machines` and
+/// `PUT /v1/machines/{name}` and one `[[machine]]` table of a `machine apply` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MachineSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub image: String,
+    pub ports: Vec<MachinePort>,
+    #[serde(default)]
+    pub props: Vec<Prop>,
+    /// The container's command as an argument vector (no shell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    #[serde(default)]
+    pub volumes: Vec<String>,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default = "default_max_per_user")]
+    pub max_per_user: i64,
+    #[serde(default = "default_true")]
+    pub active: bool,
+    /// e.g. `redis://{host}:{port}`; rendered per instance as its `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect: Option<String>,
+    #[serde(default)]
+    pub restart: RestartPolicy,
+}
+
+/// A partial change of a machine: absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MachineUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Vec<MachinePort>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub props: Option<Vec<Prop>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RestartPolicy>,
+}
+
+/// A machine as the API shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Machine {
+    pub name: String,
+    pub description: String,
+    pub image: String,
+    pub ports: Vec<MachinePort>,
+    pub props: Vec<Prop>,
+    pub command: Option<Vec<String>>,
+    pub volumes: Vec<String>,
+    pub limits: Limits,
+    pub max_per_user: i64,
+    pub active: bool,
+    pub connect: Option<String>,
+    pub restart: RestartPolicy,
+    /// How many instances of it exist, over all users.
+    pub instances: i64,
+    pub likes: i64,
+    pub dislikes: i64,
+    /// Average rating 1–5, `null` before the first one.
+    pub rating: Option<f64>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The answer to `PUT /v1/machines/{name}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApplyResult {
+    /// `created`, `updated` or `unchanged`.
+    pub action: String,
+    pub machine: Machine,
+}
+
+/// A file for `rsrc machine apply -f`: one or more `[[machine]]` tables.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MachineFile {
+    pub machine: Vec<MachineSpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagePull {
+    pub image: String,
+}
+
+/// One line of the NDJSON stream of `POST /v1/images/pull`. The last line has `done` set, or
+/// `error` when the pull failed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PullProgress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    #[serde(default)]
+    pub done: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::ErrorDetail>,
+}

@@ -1,0 +1,189 @@
+//! The error contract: every daemon error is `{"error": {"code": ..., "message": ...}}`, and each
+//! code has exactly one HTTP status and one CLI exit code (SPEC §9).
+
+use serde::{Deserialize, Serialize};
+
+/// Exit codes of `rsrc` (SPEC §9).
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILURE: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const NOT_FOUND: u8 = 3;
+    pub const NOT_ALLOWED: u8 = 4;
+    pub const CONFLICT: u8 = 5;
+    pub const UNREACHABLE: u8 = 69;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Malformed JSON, unknown fields, values that fail validation.
+    InvalidRequest,
+    PayloadTooLarge,
+    /// Unknown path.
+    UnknownEndpoint,
+    MethodNotAllowed,
+    /// No token, or a token that is unknown, expired or revoked; also a failed login.
+    Unauthenticated,
+    /// Logged in, but the role or the account state does not allow it.
+    Forbidden,
+    /// Too many attempts; try again later.
+    RateLimited,
+    NotFound,
+    AlreadyExists,
+    Conflict,
+    QuotaExceeded,
+    /// The daemon is starting or shutting down.
+    Unavailable,
+    /// Docker cannot be reached.
+    EngineUnavailable,
+    /// Docker answered with an error.
+    EngineFailed,
+    /// A wait for readiness ran out of time.
+    Timeout,
+    Internal,
+    /// A code this client does not know yet (a newer daemon); treated as a plain failure.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::InvalidRequest => 400,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound | ErrorCode::UnknownEndpoint => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::AlreadyExists | ErrorCode::Conflict | ErrorCode::QuotaExceeded => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal | ErrorCode::Unknown => 500,
+            ErrorCode::EngineFailed => 502,
+            ErrorCode::Unavailable | ErrorCode::EngineUnavailable => 503,
+            ErrorCode::Timeout => 504,
+        }
+    }
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorCode::InvalidRequest
+            | ErrorCode::PayloadTooLarge
+            | ErrorCode::UnknownEndpoint
+            | ErrorCode::MethodNotAllowed => exit::USAGE,
+            ErrorCode::NotFound => exit::NOT_FOUND,
+            ErrorCode::Unauthenticated | ErrorCode::Forbidden | ErrorCode::RateLimited => {
+                exit::NOT_ALLOWED
+            }
+            ErrorCode::AlreadyExists | ErrorCode::Conflict | ErrorCode::QuotaExceeded => {
+                exit::CONFLICT
+            }
+            ErrorCode::Unavailable
+            | ErrorCode::EngineUnavailable
+            | ErrorCode::EngineFailed
+            | ErrorCode::Timeout
+            | ErrorCode::Internal
+            | ErrorCode::Unknown => exit::FAILURE,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnknownEndpoint => "unknown_endpoint",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::AlreadyExists => "already_exists",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::EngineUnavailable => "engine_unavailable",
+            ErrorCode::EngineFailed => "engine_failed",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The chain of causes below `message`, outermost first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<String>,
+    /// A suggestion for the user, where one helps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Extra lines that explain the failure, e.g. an instance's last log lines after a failed wait.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: message.into(),
+                causes: Vec::new(),
+                hint: None,
+                details: Vec::new(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_degrade() {
+        let body = ErrorBody::new(ErrorCode::QuotaExceeded, "too many");
+        let json = serde_json::to_string(&body).unwrap();
+        assert!(json.contains("\"quota_exceeded\""));
+        let back: ErrorBody = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, body);
+        let newer: ErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"from_the_future","message":"x"}}"#).unwrap();
+        assert_eq!(newer.error.code, ErrorCode::Unknown);
+        assert_eq!(newer.error.code.exit_code(), exit::FAILURE);
+    }
+
+    #[test]
+    fn exit_codes_follow_the_spec() {
+        assert_eq!(ErrorCode::InvalidRequest.exit_code(), 2);
+        assert_eq!(ErrorCode::NotFound.exit_code(), 3);
+        assert_eq!(ErrorCode::Unauthenticated.exit_code(), 4);
+        assert_eq!(ErrorCode::Forbidden.exit_code(), 4);
+        assert_eq!(ErrorCode::AlreadyExists.exit_code(), 5);
+        assert_eq!(ErrorCode::QuotaExceeded.exit_code(), 5);
+        assert_eq!(ErrorCode::Internal.exit_code(), 1);
+    }
+
+    #[test]
+    fn as_str_matches_serde() {
+        for code in [
+            ErrorCode::InvalidRequest,
+            ErrorCode::RateLimited,
+            ErrorCode::EngineUnavailable,
+            ErrorCode::PayloadTooLarge,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Types shared by `rsrc` and `rsrcd`: the wire contract of the `/v1` API, the error codes with
+//! their HTTP statuses and exit codes, and the default paths both sides agree on.
+//!
+//! Keep this crate small: serde types and pure functions only. No tokio, hyper, rusqlite or
+//! bollard here, so that the contract can be read in one sitting.
+
+pub mod api;
+pub mod error;
+pub mod paths;
+
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -1,0 +1,79 @@
+//! Default locations. `rsrcd` runs either as the system daemon (as root) or per user; the client
+//! looks for the per-user daemon first and falls back to the system one.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+
+pub const SYSTEM_SOCKET: &str = "/run/rsrc/rsrcd.sock";
+pub const SYSTEM_DATA_DIR: &str = "/var/lib/rsrc";
+pub const SYSTEM_CONFIG: &str = "/etc/rsrc/rsrcd.toml";
+pub const SOCKET_ENV: &str = "RSRC_SOCKET";
+pub const DATA_DIR_ENV: &str = "RSRC_DATA_DIR";
+pub const TOKEN_ENV: &str = "RSRC_TOKEN";
+
+/// The effective uid of this process, read without libc: `/proc/self` is owned by it.
+pub fn effective_uid() -> Option<u32> {
+    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+}
+
+pub fn running_as_root() -> bool {
+    effective_uid() == Some(0)
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "rsrc")
+}
+
+/// The socket of a per-user daemon: `$XDG_RUNTIME_DIR/rsrc/rsrcd.sock`, or, where that variable
+/// is unset (servers, CI, cron), `/tmp/rsrc-<uid>/rsrcd.sock`.
+pub fn user_socket() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("rsrc").join("rsrcd.sock");
+    }
+    let uid = effective_uid().unwrap_or(0);
+    PathBuf::from(format!("/tmp/rsrc-{uid}")).join("rsrcd.sock")
+}
+
+/// The socket the daemon listens on when neither the config nor a flag says otherwise.
+pub fn daemon_default_socket() -> PathBuf {
+    if running_as_root() {
+        PathBuf::from(SYSTEM_SOCKET)
+    } else {
+        user_socket()
+    }
+}
+
+/// The socket the client tries when neither `--socket` nor `RSRC_SOCKET` is given: a per-user
+/// daemon if one has a socket, else the system daemon.
+pub fn client_default_socket() -> PathBuf {
+    if !running_as_root() {
+        let user = user_socket();
+        if user.exists() {
+            return user;
+        }
+    }
+    PathBuf::from(SYSTEM_SOCKET)
+}
+
+pub fn daemon_default_data_dir() -> PathBuf {
+    if running_as_root() {
+        return PathBuf::from(SYSTEM_DATA_DIR);
+    }
+    project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".rsrc"))
+}
+
+pub fn daemon_default_config() -> PathBuf {
+    if running_as_root() {
+        return PathBuf::from(SYSTEM_CONFIG);
+    }
+    project_dirs()
+        .map(|d| d.config_dir().join("rsrcd.toml"))
+        .unwrap_or_else(|| PathBuf::from(SYSTEM_CONFIG))
+}
+
+/// Where the client keeps its per-socket login state.
+pub fn client_config_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().to_path_buf())
+}
