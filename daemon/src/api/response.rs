@@ -1,0 +1,81 @@
+//! Building responses: JSON on success, an `ErrorBody` on failure, NDJSON and text streams.
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
+use hyper::{Response, StatusCode};
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use crate::error::Error;
+
+pub type Body = BoxBody<Bytes, Infallible>;
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).boxed()
+}
+
+fn with_status(status: StatusCode, content_type: &str, body: Body) -> Response<Body> {
+    let mut resp = Response::new(body);
+    *resp.status_mut() = status;
+    if let Ok(v) = hyper::header::HeaderValue::from_str(content_type) {
+        resp.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+    }
+    resp
+}
+
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => with_status(status, "application/json", full(bytes)),
+        Err(e) => error(&Error::internal(format!("cannot encode response: {e}"))),
+    }
+}
+
+pub fn ok<T: Serialize>(value: &T) -> Response<Body> {
+    json(StatusCode::OK, value)
+}
+
+pub fn created<T: Serialize>(value: &T) -> Response<Body> {
+    json(StatusCode::CREATED, value)
+}
+
+pub fn no_content() -> Response<Body> {
+    with_status(
+        StatusCode::NO_CONTENT,
+        "application/json",
+        full(Bytes::new()),
+    )
+}
+
+pub fn text(body: String) -> Response<Body> {
+    with_status(StatusCode::OK, "text/plain; charset=utf-8", full(body))
+}
+
+/// The one place an error becomes a response; it is logged here, once, with its whole chain.
+pub fn error(err: &Error) -> Response<Body> {
+    let body = err.to_body();
+    let status =
+        StatusCode::from_u16(err.code().http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_server_error() {
+        tracing::error!(code = err.code().as_str(), error = %err.chain(), "request failed");
+    } else {
+        tracing::debug!(code = err.code().as_str(), error = %err.chain(), "request refused");
+    }
+    json(status, &body)
+}
+
+/// A streamed body fed by the returned sender; the stream ends when the sender is dropped. The
+/// sender's `closed()` resolves when the client goes away, which lets producers stop early.
+pub fn stream(content_type: &str) -> (mpsc::Sender<Bytes>, Response<Body>) {
+    let (tx, rx) = mpsc::channel::<Bytes>(64);
+    let frames = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, Infallible>(Frame::data(chunk)), rx))
+    });
+    let body = StreamBody::new(frames).boxed();
+    (tx, with_status(StatusCode::OK, content_type, body))
+}

@@ -1,0 +1,316 @@
+//! Daemon configuration: documented defaults, then the TOML file, then `RSRC_*` variables, then
+//! flags. An unknown key or a bad value is an error that names the key.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub socket: PathBuf,
+    /// Octal, e.g. "0660".
+    pub socket_mode: String,
+    /// The group allowed to connect; `None` leaves the socket's group alone.
+    pub socket_group: Option<String>,
+    /// The host name users are told to connect to.
+    pub advertise_host: String,
+    pub bind_address: String,
+    /// "LOW-HIGH".
+    pub port_range: String,
+    /// e.g. `unix:///var/run/docker.sock`; unset uses DOCKER_HOST or the platform default.
+    pub docker_host: Option<String>,
+    pub session_ttl_days: u32,
+    pub smtp: Option<SmtpConfig>,
+    pub limits: LimitsConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    pub from: String,
+    #[serde(default)]
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+fn default_smtp_port() -> u16 {
+    25
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    #[default]
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    pub max_instances_per_user: i64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_instances_per_user: 10,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let socket_group = nix::unistd::Group::from_name("rsrc")
+            .ok()
+            .flatten()
+            .map(|_| "rsrc".to_string());
+        Config {
+            data_dir: rsrc_shared::paths::daemon_default_data_dir(),
+            socket: rsrc_shared::paths::daemon_default_socket(),
+            socket_mode: "0660".into(),
+            socket_group,
+            advertise_host: default_advertise_host(),
+            bind_address: "0.0.0.0".into(),
+            port_range: "20000-29999".into(),
+            docker_host: None,
+            session_ttl_days: 30,
+            smtp: None,
+            limits: LimitsConfig::default(),
+        }
+    }
+}
+
+fn default_advertise_host() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// What the command line says; each field overrides the file and the environment.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub socket: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("config key `{key}`: {message}")]
+    Value { key: &'static str, message: String },
+}
+
+impl Config {
+    /// Loads the configuration. A file named with `--config` must exist; the default file is
+    /// optional.
+    pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
+        let (path, required) = match &overrides.config {
+            Some(p) => (p.clone(), true),
+            None => (rsrc_shared::paths::daemon_default_config(), false),
+        };
+        let mut config = match std::fs::read_to_string(&path) {
+            Ok(text) => Config::from_toml(&text).map_err(|message| ConfigError::Parse {
+                path: path.clone(),
+                message,
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Config::default(),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        if let Some(dir) = env_path(rsrc_shared::paths::DATA_DIR_ENV) {
+            config.data_dir = dir;
+        }
+        if let Some(socket) = env_path(rsrc_shared::paths::SOCKET_ENV) {
+            config.socket = socket;
+        }
+        if let Some(dir) = &overrides.data_dir {
+            config.data_dir = dir.clone();
+        }
+        if let Some(socket) = &overrides.socket {
+            config.socket = socket.clone();
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.message().to_string() + &span_hint(text, &e))
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.socket_mode()?;
+        self.port_range()?;
+        self.bind_ip()?;
+        if self.data_dir.as_os_str().is_empty() {
+            return Err(value_err("data_dir", "must not be empty"));
+        }
+        if self.socket.as_os_str().is_empty() {
+            return Err(value_err("socket", "must not be empty"));
+        }
+        if self.advertise_host.trim().is_empty() {
+            return Err(value_err("advertise_host", "must not be empty"));
+        }
+        if self.session_ttl_days == 0 {
+            return Err(value_err("session_ttl_days", "must be at least 1"));
+        }
+        if self.limits.max_instances_per_user < 1 {
+            return Err(value_err(
+                "limits.max_instances_per_user",
+                "must be at least 1",
+            ));
+        }
+        if let Some(smtp) = &self.smtp {
+            if smtp.host.trim().is_empty() {
+                return Err(value_err("smtp.host", "must not be empty"));
+            }
+            if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(value_err(
+                    "smtp.from",
+                    "must be a mail address like `rsrc <rsrc@example.com>`",
+                ));
+            }
+            if smtp.username.is_some() != smtp.password.is_some() {
+                return Err(value_err(
+                    "smtp.username",
+                    "username and password go together",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn socket_mode(&self) -> Result<u32, ConfigError> {
+        let digits = self.socket_mode.trim_start_matches("0o");
+        u32::from_str_radix(digits, 8)
+            .ok()
+            .filter(|m| *m <= 0o777)
+            .ok_or_else(|| value_err("socket_mode", "must be an octal mode like \"0660\""))
+    }
+
+    pub fn port_range(&self) -> Result<(u16, u16), ConfigError> {
+        let bad = || {
+            value_err(
+                "port_range",
+                "must be \"LOW-HIGH\" with 1 <= LOW <= HIGH <= 65535",
+            )
+        };
+        let (low, high) = self.port_range.split_once('-').ok_or_else(bad)?;
+        let low: u16 = low.trim().parse().map_err(|_| bad())?;
+        let high: u16 = high.trim().parse().map_err(|_| bad())?;
+        if low == 0 || low > high {
+            return Err(bad());
+        }
+        Ok((low, high))
+    }
+
+    pub fn bind_ip(&self) -> Result<IpAddr, ConfigError> {
+        self.bind_address
+            .parse()
+            .map_err(|_| value_err("bind_address", "must be an IP address like 0.0.0.0"))
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("rsrc.db")
+    }
+
+    pub fn session_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.session_ttl_days) * 86_400)
+    }
+}
+
+fn value_err(key: &'static str, message: &str) -> ConfigError {
+    ConfigError::Value {
+        key,
+        message: message.into(),
+    }
+}
+
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+fn span_hint(text: &str, err: &toml::de::Error) -> String {
+    match err.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!(" (line {line})")
+        }
+        None => String::new(),
+    }
+}
+
+/// Creates `dir` (and parents) with mode 0700 when missing.
+pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_documented_values() {
+        let c = Config::from_toml("").unwrap();
+        assert_eq!(c.socket_mode().unwrap(), 0o660);
+        assert_eq!(c.port_range().unwrap(), (20000, 29999));
+        assert_eq!(c.bind_address, "0.0.0.0");
+        assert_eq!(c.limits.max_instances_per_user, 10);
+        assert_eq!(c.session_ttl_days, 30);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = Config::from_toml("sockett = \"/x\"").unwrap_err();
+        assert!(err.contains("sockett"), "{err}");
+        let err = Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\nbogus=1").unwrap_err();
+        assert!(err.contains("bogus"), "{err}");
+        let err = Config::from_toml("[limits]\nmax=1").unwrap_err();
+        assert!(err.contains("max"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        for (toml, key) in [
+            ("port_range = \"3000\"", "port_range"),
+            ("port_range = \"3000-2000\"", "port_range"),
+            ("socket_mode = \"999\"", "socket_mode"),
+            ("bind_address = \"nowhere\"", "bind_address"),
+            (
+                "[limits]\nmax_instances_per_user = 0",
+                "max_instances_per_user",
+            ),
+            ("[smtp]\nhost = \"h\"\nfrom = \"not a mail\"", "smtp.from"),
+        ] {
+            let c = Config::from_toml(toml).unwrap();
+            let err = c.validate().unwrap_err().to_string();
+            assert!(err.contains(key), "{toml}: {err}");
+        }
+        let err =
+            Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\ntls=\"maybe\"").unwrap_err();
+        assert!(err.contains("maybe") || err.contains("tls"), "{err}");
+    }
+}

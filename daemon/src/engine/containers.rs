@@ -1,0 +1,1 @@
+//! Container, volume and image operations on a connected engine.

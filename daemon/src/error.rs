@@ -1,0 +1,165 @@
+//! The daemon's error type. Each variant says what failed; `code()` maps it to the wire contract
+//! in one exhaustive match, so a new variant does not compile until it has a status.
+
+use rsrc_shared::{ErrorBody, ErrorCode};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("no such endpoint: {0}")]
+    UnknownEndpoint(String),
+    #[error("method {method} is not allowed on {path}")]
+    MethodNotAllowed { method: String, path: String },
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    RateLimited(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    AlreadyExists(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    QuotaExceeded(String),
+    #[error("the daemon is shutting down")]
+    ShuttingDown,
+    #[error("Docker is not reachable")]
+    EngineUnavailable(#[source] Option<bollard::errors::Error>),
+    #[error("{context}")]
+    Engine {
+        context: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
+    /// A wait ran out of time; `details` explain why (e.g. the last log lines).
+    #[error("{message}")]
+    Timeout {
+        message: String,
+        details: Vec<String>,
+    },
+    #[error("registry: {context}")]
+    Registry {
+        context: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Error::NotFound(msg.into())
+    }
+
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        Error::Forbidden(msg.into())
+    }
+
+    pub fn conflict(msg: impl Into<String>) -> Self {
+        Error::Conflict(msg.into())
+    }
+
+    pub fn internal(msg: impl Into<String>) -> Self {
+        Error::Internal(msg.into())
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::InvalidRequest,
+            Error::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            Error::UnknownEndpoint(_) => ErrorCode::UnknownEndpoint,
+            Error::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::RateLimited(_) => ErrorCode::RateLimited,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::QuotaExceeded(_) => ErrorCode::QuotaExceeded,
+            Error::ShuttingDown => ErrorCode::Unavailable,
+            Error::EngineUnavailable(_) => ErrorCode::EngineUnavailable,
+            Error::Engine { .. } => ErrorCode::EngineFailed,
+            Error::Timeout { .. } => ErrorCode::Timeout,
+            Error::Registry { .. } | Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Error::Unauthenticated(_) => Some("log in with `rsrc login --email EMAIL`".into()),
+            Error::EngineUnavailable(_) => {
+                Some("is dockerd running? `rsrc version` shows the engine's state".into())
+            }
+            _ => None,
+        }
+    }
+
+    /// The body sent to the client. Internal details (SQL, file paths) stay in the log.
+    pub fn to_body(&self) -> ErrorBody {
+        let mut body = ErrorBody::new(self.code(), self.to_string());
+        body.error.hint = self.hint();
+        match self {
+            Error::Timeout { details, .. } => body.error.details = details.clone(),
+            Error::Registry { .. } | Error::Internal(_) => {
+                body.error.message = "internal error; see the daemon's log".into();
+            }
+            _ => {
+                let mut source = std::error::Error::source(self);
+                while let Some(cause) = source {
+                    body.error.causes.push(cause.to_string());
+                    source = cause.source();
+                }
+            }
+        }
+        body
+    }
+
+    /// The whole chain in one line, for the log.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            out.push_str(": ");
+            out.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        out
+    }
+}
+
+/// Adds context to registry errors, mapping the ones whose meaning is known.
+pub trait RegistryContext<T> {
+    fn context(self, context: &str) -> Result<T>;
+}
+
+impl<T> RegistryContext<T> for rusqlite::Result<T> {
+    fn context(self, context: &str) -> Result<T> {
+        self.map_err(|source| Error::Registry {
+            context: context.to_string(),
+            source,
+        })
+    }
+}
+
+/// Whether a rusqlite error is a UNIQUE (or PRIMARY KEY) constraint violation.
+pub fn is_unique_violation(err: &rusqlite::Error) -> bool {
+    matches!(
+        err,
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}

@@ -1,0 +1,156 @@
+//! rsrcd: the daemon that alone holds the Docker socket, keeps every record in one SQLite file
+//! and serves the `/v1` API on a Unix socket.
+//!
+//! Module map: `config` (settings), `server` (socket + HTTP), `api` (routes and thin handlers),
+//! `registry` (SQLite and migrations), `accounts`, `mail`, `machines`, `instances`, `reconcile`
+//! and `engine` (Docker).
+
+pub mod accounts;
+pub mod api;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod instances;
+pub mod machines;
+pub mod mail;
+pub mod reconcile;
+pub mod registry;
+pub mod server;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::mail::Outbox;
+use crate::registry::Registry;
+
+/// Everything a request may need, shared by all of them.
+pub struct State {
+    pub config: Config,
+    pub registry: Registry,
+    pub engine: Engine,
+    pub outbox: Outbox,
+    shutting_down: AtomicBool,
+}
+
+impl State {
+    pub fn new(config: Config, registry: Registry, engine: Engine, outbox: Outbox) -> State {
+        State {
+            config,
+            registry,
+            engine,
+            outbox,
+            shutting_down: AtomicBool::new(false),
+        }
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::Relaxed)
+    }
+}
+
+/// Opens the data dir and the registry; shared by the daemon and `rsrcd admin`.
+pub fn open_registry(config: &Config) -> Result<Registry, StartError> {
+    config::ensure_private_dir(&config.data_dir).map_err(|e| {
+        StartError(format!(
+            "cannot create data dir {}: {e}",
+            config.data_dir.display()
+        ))
+    })?;
+    Registry::open(&config.db_path()).map_err(|e| StartError(e.chain()))
+}
+
+/// Runs the daemon until SIGTERM or SIGINT.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let registry = open_registry(&config)?;
+    let outbox = Outbox::open(&config.data_dir).map_err(|e| StartError(e.chain()))?;
+    let listener = server::bind(&config)
+        .await
+        .map_err(|e| StartError(error_chain(&e)))?;
+    tracing::info!(socket = %config.socket.display(), data_dir = %config.data_dir.display(),
+        "rsrcd {} listening", env!("CARGO_PKG_VERSION"));
+
+    let engine = Engine::new(config.docker_host.clone());
+    let smtp = config.smtp.clone();
+    let socket_path = config.socket.clone();
+    let state = Arc::new(State::new(
+        config,
+        registry.clone(),
+        engine.clone(),
+        outbox.clone(),
+    ));
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+
+    let mut tasks = Vec::new();
+    tasks.push(tokio::spawn(engine.clone().supervise(shutdown_rx.clone())));
+    tasks.push(tokio::spawn(mail::run_sender(
+        registry.clone(),
+        outbox,
+        smtp,
+        shutdown_rx.clone(),
+    )));
+    tasks.push(tokio::spawn(reconcile::run(
+        Arc::clone(&state),
+        shutdown_rx.clone(),
+    )));
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+
+    let server = tokio::spawn(server::serve(listener, Arc::clone(&state), shutdown_rx));
+    wait_for_signal().await;
+    tracing::info!("shutting down: no new connections, finishing requests in flight");
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    state.shutting_down.store(true, Ordering::Relaxed);
+    let _ = shutdown_tx.send(true);
+    let _ = server.await;
+    for task in tasks {
+        let _ = task.await;
+    }
+    if let Err(e) = registry.close() {
+        tracing::warn!(error = %e.chain(), "closing the registry");
+    }
+    let _ = std::fs::remove_file(&socket_path);
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::error!("cannot install signal handlers; stop rsrcd with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+}
+
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
+/// Why the daemon could not start (or an offline admin command failed): one message, printed
+/// once by main.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}

@@ -1,0 +1,350 @@
+//! Mail: a durable outbox in the registry and a background sender.
+//!
+//! A mail is a row in `mail_outbox`, written in the same transaction as whatever caused it (an OTP
+//! code, a password change), so nothing is lost on a crash. The sender delivers due rows over SMTP
+//! with exponential backoff. Once the server has accepted a mail its row is marked sent and its
+//! body wiped, so it is never sent again. Bodies may carry a one-time code, so they are sealed
+//! (ChaCha20-Poly1305) with a key kept in the data dir, outside the database.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rand::RngCore;
+use rusqlite::{params, Connection, OptionalExtension};
+use tokio::sync::{watch, Notify};
+
+use crate::config::{SmtpConfig, SmtpTls};
+use crate::error::{Error, RegistryContext, Result};
+use crate::registry::{now_ms, Registry};
+
+const KEY_FILE: &str = "outbox.key";
+const FIRST_RETRY: Duration = Duration::from_secs(1);
+const MAX_RETRY: Duration = Duration::from_secs(300);
+const IDLE_POLL: Duration = Duration::from_secs(30);
+const BATCH: i64 = 20;
+
+/// Handle to the outbox: seals bodies for [`enqueue`] and wakes the sender.
+#[derive(Clone)]
+pub struct Outbox {
+    cipher: Arc<ChaCha20Poly1305>,
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    /// Loads the sealing key from `data_dir`, creating it (mode 0600) on first start.
+    pub fn open(data_dir: &Path) -> Result<Outbox> {
+        let path = data_dir.join(KEY_FILE);
+        let key = match std::fs::read(&path) {
+            Ok(bytes) if bytes.len() == 32 => bytes,
+            Ok(_) => return Err(Error::internal(format!(
+                "{} is not a 32-byte key; restore it or remove it (pending mails are then lost)",
+                path.display()
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key(&path)?,
+            Err(e) => {
+                return Err(Error::internal(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )))
+            }
+        };
+        Ok(Outbox {
+            cipher: Arc::new(ChaCha20Poly1305::new(Key::from_slice(&key))),
+            wake: Arc::new(Notify::new()),
+        })
+    }
+
+    fn seal(&self, body: &str) -> Result<Vec<u8>> {
+        let mut nonce = [0u8; 12];
+        rand::rng().fill_bytes(&mut nonce);
+        let sealed = self
+            .cipher
+            .encrypt(Nonce::from_slice(&nonce), body.as_bytes())
+            .map_err(|_| Error::internal("cannot seal mail body"))?;
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        Ok(out)
+    }
+
+    fn open_body(&self, sealed: &[u8]) -> Result<String> {
+        if sealed.len() < 12 {
+            return Err(Error::internal("sealed mail body is truncated"));
+        }
+        let (nonce, data) = sealed.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), data)
+            .map_err(|_| Error::internal("cannot open mail body: the outbox key changed"))?;
+        String::from_utf8(plain).map_err(|_| Error::internal("mail body is not UTF-8"))
+    }
+
+    /// Queues a mail inside the caller's transaction. Call [`Outbox::wake`] after committing.
+    pub fn enqueue(&self, conn: &Connection, to: &str, subject: &str, body: &str) -> Result<()> {
+        let sealed = self.seal(body)?;
+        let now = now_ms();
+        conn.execute(
+            "INSERT INTO mail_outbox (recipient, subject, body_sealed, created_at, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![to, subject, sealed, now],
+        )
+        .context("queue mail")?;
+        Ok(())
+    }
+
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+fn create_key(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut key = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| f.write_all(&key).and_then(|_| f.sync_all()).map(|_| f))
+        .map_err(|e| Error::internal(format!("cannot create {}: {e}", path.display())))?;
+    let _ = file.flush();
+    Ok(key)
+}
+
+struct Due {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body_sealed: Option<Vec<u8>>,
+    created_at: i64,
+    attempts: i64,
+}
+
+/// Delivers due mails until `shutdown` flips. Without `[smtp]` mails stay queued.
+pub async fn run_sender(
+    registry: Registry,
+    outbox: Outbox,
+    smtp: Option<SmtpConfig>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let Some(smtp) = smtp else {
+        tracing::warn!("no [smtp] table in the config: mails are queued but not sent");
+        return;
+    };
+    let transport = match build_transport(&smtp) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot set up SMTP; mails stay queued");
+            return;
+        }
+    };
+    let from: lettre::message::Mailbox = match smtp.from.parse() {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "smtp.from is not a mailbox; mails stay queued");
+            return;
+        }
+    };
+    loop {
+        let pause = match deliver_due(&registry, &outbox, &transport, &from).await {
+            Ok(pause) => pause,
+            Err(e) => {
+                tracing::error!(error = %e.chain(), "outbox");
+                IDLE_POLL
+            }
+        };
+        tokio::select! {
+            _ = outbox.wake.notified() => {}
+            _ = tokio::time::sleep(pause) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+fn build_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let builder = match smtp.tls {
+        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+            .map_err(|e| Error::internal(format!("smtp starttls: {e}")))?,
+        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
+            .map_err(|e| Error::internal(format!("smtp tls: {e}")))?,
+    };
+    let mut builder = builder
+        .port(smtp.port)
+        .timeout(Some(Duration::from_secs(20)));
+    if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
+    }
+    Ok(builder.build())
+}
+
+/// Sends what is due; returns how long to wait before the next look.
+async fn deliver_due(
+    registry: &Registry,
+    outbox: &Outbox,
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    from: &lettre::message::Mailbox,
+) -> Result<Duration> {
+    let now = now_ms();
+    let due: Vec<Due> = registry
+        .call(move |conn| {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT id, recipient, subject, body_sealed, created_at, attempts
+                     FROM mail_outbox
+                     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
+                     ORDER BY id LIMIT ?2",
+                )
+                .context("select due mail")?;
+            let rows = stmt
+                .query_map(params![now, BATCH], |r| {
+                    Ok(Due {
+                        id: r.get(0)?,
+                        recipient: r.get(1)?,
+                        subject: r.get(2)?,
+                        body_sealed: r.get(3)?,
+                        created_at: r.get(4)?,
+                        attempts: r.get(5)?,
+                    })
+                })
+                .context("select due mail")?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .context("select due mail")
+        })
+        .await?;
+
+    for mail in due {
+        let outcome = match compose(outbox, from, &mail) {
+            Ok(message) => transport.send(message).await.map_err(|e| {
+                let permanent = e.is_permanent();
+                (e.to_string(), permanent)
+            }),
+            Err(e) => Err((e.to_string(), true)),
+        };
+        let id = mail.id;
+        match outcome {
+            Ok(_) => {
+                tracing::info!(mail = id, "mail sent");
+                registry
+                    .call(move |conn| {
+                        conn.execute(
+                            "UPDATE mail_outbox SET sent_at = ?2, body_sealed = NULL,
+                                    attempts = attempts + 1, last_error = NULL
+                             WHERE id = ?1",
+                            params![id, now_ms()],
+                        )
+                        .context("mark mail sent")
+                    })
+                    .await?;
+            }
+            Err((error, permanent)) => {
+                let attempts = mail.attempts + 1;
+                let delay = backoff(attempts);
+                tracing::warn!(mail = id, attempts, permanent, %error, "mail not sent");
+                registry
+                    .call(move |conn| {
+                        let now = now_ms();
+                        conn.execute(
+                            "UPDATE mail_outbox SET attempts = ?2, last_error = ?3,
+                                    next_attempt_at = ?4,
+                                    failed_at = CASE WHEN ?5 THEN ?6 END,
+                                    body_sealed = CASE WHEN ?5 THEN NULL ELSE body_sealed END
+                             WHERE id = ?1",
+                            params![
+                                id,
+                                attempts,
+                                error,
+                                now + delay.as_millis() as i64,
+                                permanent,
+                                now
+                            ],
+                        )
+                        .context("record mail failure")
+                    })
+                    .await?;
+            }
+        }
+    }
+
+    let next: Option<i64> = registry
+        .call(|conn| {
+            conn.query_row(
+                "SELECT MIN(next_attempt_at) FROM mail_outbox
+                 WHERE sent_at IS NULL AND failed_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .context("next mail")
+        })
+        .await?;
+    Ok(match next {
+        Some(at) => {
+            Duration::from_millis((at - now_ms()).clamp(0, IDLE_POLL.as_millis() as i64) as u64)
+        }
+        None => IDLE_POLL,
+    })
+}
+
+fn compose(outbox: &Outbox, from: &lettre::message::Mailbox, mail: &Due) -> Result<Message> {
+    let body = match &mail.body_sealed {
+        Some(sealed) => outbox.open_body(sealed)?,
+        None => return Err(Error::internal("mail body is gone")),
+    };
+    let to = mail
+        .recipient
+        .parse()
+        .map_err(|e| Error::invalid(format!("bad recipient: {e}")))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(mail.subject.clone())
+        // Deterministic, so that a copy sent twice after a crash is recognisable as one mail.
+        .message_id(Some(format!(
+            "<outbox-{}-{}@rsrcd>",
+            mail.id, mail.created_at
+        )))
+        .body(body)
+        .map_err(|e| Error::internal(format!("cannot build mail: {e}")))
+}
+
+fn backoff(attempts: i64) -> Duration {
+    let exp = attempts.clamp(1, 20) as u32 - 1;
+    FIRST_RETRY
+        .saturating_mul(2u32.saturating_pow(exp))
+        .min(MAX_RETRY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(1), Duration::from_secs(1));
+        assert_eq!(backoff(2), Duration::from_secs(2));
+        assert_eq!(backoff(4), Duration::from_secs(8));
+        assert_eq!(backoff(30), MAX_RETRY);
+    }
+
+    #[test]
+    fn bodies_are_sealed_and_open_with_the_same_key_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(dir.path()).unwrap();
+        let sealed = outbox.seal("your code is 123456").unwrap();
+        assert!(!String::from_utf8_lossy(&sealed).contains("123456"));
+        assert_eq!(outbox.open_body(&sealed).unwrap(), "your code is 123456");
+        // The key persists across opens.
+        let again = Outbox::open(dir.path()).unwrap();
+        assert_eq!(again.open_body(&sealed).unwrap(), "your code is 123456");
+        let other = Outbox::open(tempfile::tempdir().unwrap().path()).unwrap();
+        assert!(other.open_body(&sealed).is_err());
+    }
+}

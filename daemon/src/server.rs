@@ -1,0 +1,124 @@
+//! The Unix socket server: binds the socket (replacing a stale one, refusing a live one), serves
+//! HTTP/1.1 with hyper, and shuts down gracefully. It knows nothing of routes or the registry.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::watch;
+
+use crate::accounts::Peer;
+use crate::config::Config;
+use crate::State;
+
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum BindError {
+    #[error("another rsrcd is already serving {0}")]
+    InUse(PathBuf),
+    #[error("cannot prepare socket {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("socket_group `{0}` does not exist")]
+    NoGroup(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BindError + '_ {
+    move |source| BindError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Binds the API socket. A socket file nobody answers on is stale and replaced.
+pub async fn bind(config: &Config) -> Result<UnixListener, BindError> {
+    let path = config.socket.as_path();
+    if let Some(parent) = path.parent() {
+        if !parent.as_os_str().is_empty() && !parent.exists() {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+            // Others reach the socket through its own mode and group, so the directory is 0755.
+            std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o755))
+                .map_err(io_err(parent))?;
+        }
+    }
+    if std::fs::symlink_metadata(path).is_ok() {
+        if UnixStream::connect(path).await.is_ok() {
+            return Err(BindError::InUse(path.to_path_buf()));
+        }
+        tracing::info!(socket = %path.display(), "replacing a stale socket file");
+        std::fs::remove_file(path).map_err(io_err(path))?;
+    }
+    let listener = UnixListener::bind(path).map_err(io_err(path))?;
+    let mode = config
+        .socket_mode()
+        .map_err(|e| io_err(path)(std::io::Error::other(e.to_string())))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io_err(path))?;
+    if let Some(group) = &config.socket_group {
+        let gid = nix::unistd::Group::from_name(group)
+            .ok()
+            .flatten()
+            .ok_or_else(|| BindError::NoGroup(group.clone()))?
+            .gid;
+        nix::unistd::chown(path, None, Some(gid))
+            .map_err(|e| io_err(path)(std::io::Error::from(e)))?;
+    }
+    Ok(listener)
+}
+
+/// Serves until `shutdown` flips, then stops accepting and drains in-flight requests.
+pub async fn serve(listener: UnixListener, state: Arc<State>, mut shutdown: watch::Receiver<bool>) {
+    let graceful = GracefulShutdown::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = shutdown.changed() => break,
+        };
+        let peer = stream
+            .peer_cred()
+            .map(|c| Peer {
+                uid: Some(c.uid()),
+                pid: c.pid(),
+            })
+            .unwrap_or_default();
+        let state = Arc::clone(&state);
+        let service = service_fn(move |req| {
+            let state = Arc::clone(&state);
+            async move { Ok::<_, std::convert::Infallible>(crate::api::handle(state, req, peer).await) }
+        });
+        let conn = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => tracing::info!("all connections closed"),
+        _ = tokio::time::sleep(DRAIN_TIMEOUT) => {
+            tracing::warn!("gave up waiting for connections after {DRAIN_TIMEOUT:?}");
+        }
+    }
+}
