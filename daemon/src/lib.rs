@@ -2,18 +2,18 @@
 //! and serves the `/v1` API on a Unix socket.
 //!
 //! Module map: `config` (settings), `server` (socket + HTTP), `api` (routes and thin handlers),
-//! `registry` (SQLite and migrations), `accounts`, `mail`, `machines`, `instances`, `reconcile`
-//! and `engine` (Docker).
+//! `registry` (SQLite and migrations), `accounts`, `mail`, `machines`, `instances` (with their
+//! reconciliation), `events` (history and Docker's event stream) and `engine` (Docker).
 
 pub mod accounts;
 pub mod api;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod events;
 pub mod instances;
 pub mod machines;
 pub mod mail;
-pub mod reconcile;
 pub mod registry;
 pub mod server;
 
@@ -33,16 +33,25 @@ pub struct State {
     pub registry: Registry,
     pub engine: Engine,
     pub outbox: Outbox,
+    /// This registry's identity, the value of the `io.rsrc.daemon` label on everything it makes.
+    pub daemon_id: String,
     shutting_down: AtomicBool,
 }
 
 impl State {
-    pub fn new(config: Config, registry: Registry, engine: Engine, outbox: Outbox) -> State {
+    pub fn new(
+        config: Config,
+        registry: Registry,
+        engine: Engine,
+        outbox: Outbox,
+        daemon_id: String,
+    ) -> State {
         State {
             config,
             registry,
             engine,
             outbox,
+            daemon_id,
             shutting_down: AtomicBool::new(false),
         }
     }
@@ -76,26 +85,26 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let engine = Engine::new(config.docker_host.clone());
     let smtp = config.smtp.clone();
     let socket_path = config.socket.clone();
+    let daemon_id = registry.daemon_id().map_err(|e| StartError(e.chain()))?;
     let state = Arc::new(State::new(
         config,
         registry.clone(),
         engine.clone(),
         outbox.clone(),
+        daemon_id,
     ));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
-    let mut tasks = Vec::new();
-    tasks.push(tokio::spawn(engine.clone().supervise(shutdown_rx.clone())));
-    tasks.push(tokio::spawn(mail::run_sender(
-        registry.clone(),
-        outbox,
-        smtp,
-        shutdown_rx.clone(),
-    )));
-    tasks.push(tokio::spawn(reconcile::run(
-        Arc::clone(&state),
-        shutdown_rx.clone(),
-    )));
+    let tasks = vec![
+        tokio::spawn(engine.clone().supervise(shutdown_rx.clone())),
+        tokio::spawn(mail::run_sender(
+            registry.clone(),
+            outbox,
+            smtp,
+            shutdown_rx.clone(),
+        )),
+        tokio::spawn(events::run(Arc::clone(&state), shutdown_rx.clone())),
+    ];
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 
     let server = tokio::spawn(server::serve(listener, Arc::clone(&state), shutdown_rx));

@@ -41,10 +41,12 @@ impl Outbox {
         let path = data_dir.join(KEY_FILE);
         let key = match std::fs::read(&path) {
             Ok(bytes) if bytes.len() == 32 => bytes,
-            Ok(_) => return Err(Error::internal(format!(
+            Ok(_) => {
+                return Err(Error::internal(format!(
                 "{} is not a 32-byte key; restore it or remove it (pending mails are then lost)",
                 path.display()
-            ))),
+            )))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key(&path)?,
             Err(e) => {
                 return Err(Error::internal(format!(

@@ -1,36 +1,94 @@
-use hyper::Response;
+//! Handlers for instances, volumes and orphans.
 
-use super::response::Body;
+use std::time::Duration;
+
+use hyper::Response;
+use rsrc_shared::api::InstanceCreate;
+
+use super::response::{self, Body};
 use super::Ctx;
 use crate::error::{Error, Result};
+use crate::instances::Action;
 
-fn todo() -> Result<Response<Body>> {
-    Err(Error::internal("not implemented yet"))
+const MAX_WAIT: Duration = Duration::from_secs(3600);
+
+pub async fn list(ctx: Ctx) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    let all = ctx.flag("all")?;
+    Ok(response::ok(
+        &crate::instances::list(&ctx.state, &caller, all).await?,
+    ))
 }
-pub async fn list(_ctx: Ctx) -> Result<Response<Body>> {
-    todo()
+
+pub async fn create(ctx: Ctx) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    let req: InstanceCreate = ctx.json()?;
+    let instance = crate::instances::create(&ctx.state, &caller, req).await?;
+    Ok(response::created(&instance))
 }
-pub async fn create(_ctx: Ctx) -> Result<Response<Body>> {
-    todo()
+
+pub async fn show(ctx: Ctx, reference: &str) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    Ok(response::ok(
+        &crate::instances::show(&ctx.state, &caller, reference.to_string()).await?,
+    ))
 }
-pub async fn show(_ctx: Ctx, _n: &str) -> Result<Response<Body>> {
-    todo()
+
+pub async fn remove(ctx: Ctx, reference: &str) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    let volumes = ctx.flag("volumes")?;
+    crate::instances::remove(&ctx.state, &caller, reference, volumes).await?;
+    Ok(response::no_content())
 }
-pub async fn remove(_ctx: Ctx, _n: &str) -> Result<Response<Body>> {
-    todo()
+
+pub async fn logs(ctx: Ctx, reference: &str) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    let tail = match ctx.query("tail") {
+        None => 100,
+        Some(t) => t
+            .parse::<usize>()
+            .map_err(|_| Error::invalid("tail must be a whole number"))?,
+    };
+    let text = crate::instances::logs(&ctx.state, &caller, reference, tail).await?;
+    Ok(response::text(text))
 }
-pub async fn logs(_ctx: Ctx, _n: &str) -> Result<Response<Body>> {
-    todo()
+
+pub async fn action(ctx: Ctx, reference: &str, action: &str) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    if action == "wait" {
+        let secs = match ctx.query("timeout") {
+            None => 60,
+            Some(t) => t
+                .parse::<u64>()
+                .map_err(|_| Error::invalid("timeout must be a whole number of seconds"))?,
+        };
+        let timeout = Duration::from_secs(secs).min(MAX_WAIT);
+        let instance = crate::instances::wait(&ctx.state, &caller, reference, timeout).await?;
+        return Ok(response::ok(&instance));
+    }
+    let action = Action::parse(action)
+        .ok_or_else(|| Error::UnknownEndpoint(format!("/v1/instances/{{id}}/{action}")))?;
+    let instance = crate::instances::act(&ctx.state, &caller, reference, action).await?;
+    Ok(response::ok(&instance))
 }
-pub async fn action(_ctx: Ctx, _n: &str, _a: &str) -> Result<Response<Body>> {
-    todo()
+
+pub async fn orphans(ctx: Ctx) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    Ok(response::ok(
+        &crate::instances::orphans(&ctx.state, &caller).await?,
+    ))
 }
-pub async fn orphans(_ctx: Ctx) -> Result<Response<Body>> {
-    todo()
+
+pub async fn list_volumes(ctx: Ctx) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    let all = ctx.flag("all")?;
+    Ok(response::ok(
+        &crate::instances::list_volumes(&ctx.state, &caller, all).await?,
+    ))
 }
-pub async fn list_volumes(_ctx: Ctx) -> Result<Response<Body>> {
-    todo()
-}
-pub async fn remove_volume(_ctx: Ctx, _n: &str) -> Result<Response<Body>> {
-    todo()
+
+pub async fn remove_volume(ctx: Ctx, name: &str) -> Result<Response<Body>> {
+    let caller = ctx.caller().await?;
+    crate::instances::remove_volume(&ctx.state, &caller, name).await?;
+    Ok(response::no_content())
 }

@@ -82,6 +82,24 @@ impl Registry {
         f(&mut guard)
     }
 
+    /// This registry's identity, made on first use. It tells this daemon's containers and volumes
+    /// apart from those of another rsrcd on the same engine.
+    pub fn daemon_id(&self) -> Result<String> {
+        self.call_blocking(|conn| {
+            let mut bytes = [0u8; 6];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('daemon_id', ?1)",
+                [hex::encode(bytes)],
+            )
+            .context("create daemon id")?;
+            conn.query_row("SELECT value FROM meta WHERE key = 'daemon_id'", [], |r| {
+                r.get(0)
+            })
+            .context("read daemon id")
+        })
+    }
+
     /// Checkpoints the WAL so the file is whole on its own after shutdown.
     pub fn close(&self) -> Result<()> {
         self.call_blocking(|conn| {

@@ -1,6 +1,13 @@
 -- Machines, instances, their host ports and volumes, and the append-only instance history.
 -- Times are Unix milliseconds.
 
+-- Facts about this registry itself, e.g. `daemon_id`, the label value that tells this daemon's
+-- containers apart from those of another rsrcd on the same engine.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 CREATE TABLE machines (
     id         INTEGER PRIMARY KEY,
     name       TEXT    NOT NULL UNIQUE,
@@ -22,6 +29,12 @@ CREATE TABLE instances (
     state          TEXT    NOT NULL,
     -- What the user last asked for: 'running' or 'stopped'. A die while 'running' is unexpected.
     desired_state  TEXT    NOT NULL DEFAULT 'running',
+    -- The change in flight that somebody asked for: who (user, admin), which transitions are
+    -- still expected ('up', 'down', or 'down,up' for a restart), and until when. Docker's events
+    -- for those transitions are recorded with that cause instead of as a crash.
+    pending_cause  TEXT,
+    pending_expect TEXT,
+    pending_until  INTEGER,
     -- The environment as JSON, with values of secret props left out.
     env            TEXT    NOT NULL DEFAULT '{}',
     exit_code      INTEGER,
