@@ -1,0 +1,366 @@
+//! Accounts: signup, login, logout, whoami, profile, password, otp, auth.
+
+use clap::{Args, Subcommand, ValueEnum};
+use rsrc_shared::api::{
+    encode_segment, Login, LoginResponse, OtpSent, OtpVerify, PasswordChange, ProfileDelete,
+    ProfileUpdate, Signup, User,
+};
+use rsrc_shared::ErrorCode;
+
+use crate::client::ClientError;
+use crate::error::{CliError, CliResult};
+use crate::session::{TokenLocation, TokenSource};
+use crate::ui;
+use crate::Ctx;
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  rsrc signup --email ada@example.com --name 'Ada Lovelace'
+  printf '%s\\n' \"$PW\" | rsrc signup --email ada@example.com --name Ada --password-stdin")]
+pub struct SignupArgs {
+    /// Your email address; it is also your login name (case-insensitive).
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+    /// Your display name.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  rsrc login --email ada@example.com
+  printf '%s\\n' \"$PW\" | rsrc login --email ada@example.com --password-stdin")]
+pub struct LoginArgs {
+    /// The account's email address.
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCmd {
+    /// Show your account: email, name, role, verification and notification settings.
+    Show,
+    /// Change your display name or notification preferences.
+    #[command(after_long_help = "Examples:
+  rsrc profile update --name 'Ada L.'
+  rsrc profile update --notify-email off")]
+    Update(ProfileUpdateArgs),
+    /// Delete your account for good.
+    ///
+    /// Asks for your password again, and for confirmation unless --yes is given. Your session
+    /// on this daemon is forgotten afterwards.
+    Delete(ProfileDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+pub struct ProfileUpdateArgs {
+    /// A new display name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Whether to get an email when one of your instances goes down unexpectedly.
+    #[arg(long, value_name = "on|off")]
+    pub notify_email: Option<OnOff>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileDeleteArgs {
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Do not ask for confirmation (needed when standard input is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PasswordCmd {
+    /// Change your password (asks for the current one, then the new one twice).
+    ///
+    /// With --password-stdin, standard input holds two lines: the current password, then the
+    /// new one.
+    #[command(after_long_help = "Examples:
+  rsrc password change
+  printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | rsrc password change --password-stdin")]
+    Change {
+        /// Read two lines from standard input: the current password, then the new one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OtpCmd {
+    /// Mail a 6-digit verification code to your address (valid 10 minutes).
+    Send,
+    /// Verify your email address with the code you received.
+    Verify {
+        /// The 6-digit code from the mail.
+        #[arg(value_name = "CODE")]
+        code: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCmd {
+    /// Print the session token in use (RSRC_TOKEN, or the stored login), for scripts.
+    ///
+    /// Anyone holding the token acts as you until it expires or you log out: keep it secret.
+    #[command(after_long_help = "Example:
+  curl --unix-socket /run/rsrc/rsrcd.sock -H \"Authorization: Bearer $(rsrc auth token)\" \\
+       http://rsrcd/v1/whoami")]
+    Token,
+}
+
+pub async fn signup(ctx: &mut Ctx, args: SignupArgs) -> CliResult {
+    let password = ui::new_password(args.password_stdin, "Password")?;
+    let user: User = ctx
+        .client
+        .post(
+            "/v1/signup",
+            &Signup {
+                email: args.email.clone(),
+                name: args.name,
+                password,
+            },
+        )
+        .await?;
+    ctx.out.custom(
+        &user,
+        &format!("signed up as {}\n", user.email),
+        std::slice::from_ref(&user.email),
+    );
+    ui::note(
+        ctx.quiet,
+        &format!(
+            "next: `rsrc login --email {}`, then verify your address with `rsrc otp send` and \
+             `rsrc otp verify CODE`",
+            user.email
+        ),
+    );
+    Ok(())
+}
+
+pub async fn login(ctx: &mut Ctx, args: LoginArgs) -> CliResult {
+    let password = ui::password(args.password_stdin, "Password")?;
+    // The session we replace, if any: revoke its token once the new login worked.
+    let previous = ctx.sessions.active_token().ok().flatten();
+    let response: LoginResponse = ctx
+        .client
+        .post(
+            "/v1/login",
+            &Login {
+                email: args.email,
+                password,
+            },
+        )
+        .await?;
+    if let Some(prev) = previous.filter(|p| p.source != TokenSource::Env) {
+        if prev.token != response.token {
+            let old = crate::client::Client::new(
+                ctx.client.socket().to_path_buf(),
+                Some(prev.token),
+                ctx.debug,
+            );
+            let _ = old.post_no_content("/v1/logout").await;
+        }
+    }
+    let location = ctx.sessions.save(
+        &response.user.email,
+        &response.token,
+        Some(&response.expires_at),
+    )?;
+    let user = response.user;
+    ctx.out.custom(
+        &user,
+        &format!("logged in as {} ({})\n", user.email, user.role.as_str()),
+        std::slice::from_ref(&user.email),
+    );
+    if ctx.debug {
+        let place = match location {
+            TokenLocation::Keyring => "the kernel keyring".to_string(),
+            TokenLocation::File => ctx
+                .sessions
+                .file()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        };
+        eprintln!("debug: token stored in {place}");
+    }
+    if !user.verified {
+        ui::note(
+            ctx.quiet,
+            "your email is not verified yet: run `rsrc otp send`, then `rsrc otp verify CODE`",
+        );
+    }
+    Ok(())
+}
+
+pub async fn logout(ctx: &mut Ctx) -> CliResult {
+    let active = ctx.sessions.active_token()?;
+    let Some(active) = active else {
+        ui::note(ctx.quiet, "not logged in");
+        return Ok(());
+    };
+    ctx.client.set_token(Some(active.token));
+    match ctx.client.post_no_content("/v1/logout").await {
+        Ok(()) => {}
+        // The daemon no longer knows the token (expired, revoked): forget it all the same.
+        Err(ClientError::Api { body, .. }) if body.error.code == ErrorCode::Unauthenticated => {}
+        Err(e) => return Err(e.into()),
+    }
+    if active.source == TokenSource::Env {
+        ui::note(
+            ctx.quiet,
+            "revoked the token from RSRC_TOKEN; unset the variable too",
+        );
+    } else {
+        ctx.sessions.forget()?;
+    }
+    let who = active.email.unwrap_or_else(|| "the session".into());
+    ctx.out.custom(
+        &serde_json::json!({ "logged_out": who }),
+        &format!("logged out {who}\n"),
+        &[],
+    );
+    Ok(())
+}
+
+pub async fn whoami(ctx: &mut Ctx) -> CliResult {
+    let user: User = ctx.client.get("/v1/whoami").await?;
+    ctx.out.one(&user);
+    Ok(())
+}
+
+pub async fn profile(ctx: &mut Ctx, cmd: ProfileCmd) -> CliResult {
+    match cmd {
+        ProfileCmd::Show => {
+            let user: User = ctx.client.get("/v1/profile").await?;
+            ctx.out.one(&user);
+        }
+        ProfileCmd::Update(args) => {
+            let update = ProfileUpdate {
+                name: args.name,
+                notify_email: args.notify_email.map(|v| v == OnOff::On),
+            };
+            let user: User = ctx.client.patch("/v1/profile", &update).await?;
+            ctx.out.one(&user);
+        }
+        ProfileCmd::Delete(args) => {
+            let user: User = ctx.client.get("/v1/profile").await?;
+            let password = ui::password(args.password_stdin, "Password")?;
+            if !args.yes {
+                let question = format!(
+                    "Delete the account {} and everything it owns on this daemon?",
+                    user.email
+                );
+                if !ui::confirm(&question)? {
+                    return Err(CliError::failure("not deleted"));
+                }
+            }
+            ctx.client
+                .delete_with("/v1/profile", &ProfileDelete { password })
+                .await?;
+            ctx.sessions.forget()?;
+            ctx.out.custom(
+                &serde_json::json!({ "deleted": user.email }),
+                &format!("deleted account {}\n", user.email),
+                std::slice::from_ref(&user.email),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn password(ctx: &mut Ctx, cmd: PasswordCmd) -> CliResult {
+    match cmd {
+        PasswordCmd::Change { password_stdin } => {
+            let (current_password, new_password) = ui::password_change(password_stdin)?;
+            ctx.client
+                .post_unit(
+                    "/v1/password",
+                    &PasswordChange {
+                        current_password,
+                        new_password,
+                    },
+                )
+                .await?;
+            ctx.out.custom(
+                &serde_json::json!({ "password_changed": true }),
+                "password changed\n",
+                &[],
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn otp(ctx: &mut Ctx, cmd: OtpCmd) -> CliResult {
+    match cmd {
+        OtpCmd::Send => {
+            let sent: OtpSent = ctx.client.post_empty("/v1/otp/send").await?;
+            let minutes = sent.expires_in_seconds.div_ceil(60);
+            ctx.out.custom(
+                &sent,
+                &format!(
+                    "sent a code to {}; it is valid for {minutes} minute(s)\n",
+                    sent.email
+                ),
+                std::slice::from_ref(&sent.email),
+            );
+            ui::note(ctx.quiet, "then run `rsrc otp verify CODE`");
+        }
+        OtpCmd::Verify { code } => {
+            let code = code.trim().to_string();
+            if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(CliError::usage(format!("`{code}` is not a 6-digit code")));
+            }
+            let user: User = ctx
+                .client
+                .post("/v1/otp/verify", &OtpVerify { code })
+                .await?;
+            ctx.out.custom(
+                &user,
+                &format!("verified {}\n", user.email),
+                std::slice::from_ref(&user.email),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn auth(ctx: &mut Ctx, cmd: AuthCmd) -> CliResult {
+    match cmd {
+        AuthCmd::Token => {
+            let Some(active) = ctx.sessions.active_token()? else {
+                return Err(CliError::not_logged_in());
+            };
+            // The token is the data here, whatever the output format.
+            if ctx.out.is_json() {
+                crate::output::print_out(&crate::output::json(
+                    &serde_json::json!({ "token": active.token }),
+                ));
+            } else {
+                crate::output::print_out(&format!("{}\n", active.token));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `/v1/admin/users/{email}`: emails carry `@` and `+`, so they are percent-encoded.
+pub fn user_path(email: &str) -> String {
+    format!("/v1/admin/users/{}", encode_segment(email))
+}

@@ -1,0 +1,372 @@
+//! Instances: containers made from a machine, owned by one user.
+
+use std::collections::BTreeMap;
+
+use clap::{Args, Subcommand};
+use rsrc_shared::api::{encode_segment, Instance, InstanceCreate};
+
+use crate::error::{CliError, CliResult};
+use crate::output::{key_values, port_mapping, print_out};
+use crate::ui;
+use crate::Ctx;
+
+#[derive(Debug, Subcommand)]
+pub enum InstanceCmd {
+    /// Create an instance of a machine and print how to reach it.
+    #[command(
+        long_about = "Create an instance of a machine and print its id, name, host, ports and url.\n\n\
+                      Required props of the machine must be given with --env; keys that are not \
+                      props are refused; defaults fill in the rest. Your email must be verified \
+                      (`rsrc otp send`).",
+        after_long_help = "Examples:
+  rsrc instance create redis
+  rsrc instance create pg --name db1 --env POSTGRES_PASSWORD=s3cret --wait --timeout 2m
+  rsrc -q instance create redis        # prints only the id"
+    )]
+    Create(CreateArgs),
+    /// List your instances (--all: everyone's, for admins).
+    #[command(visible_alias = "list")]
+    Ls(LsArgs),
+    /// Show one instance: status, ports, url, volumes, environment (secrets masked).
+    Show {
+        /// The instance's id (or a unique prefix of it) or name.
+        #[arg(value_name = "ID|NAME")]
+        reference: String,
+    },
+    /// Stop instances; their ports and volumes stay reserved.
+    Stop(RefsArgs),
+    /// Start stopped instances.
+    Start(RefsArgs),
+    /// Restart instances.
+    Restart(RefsArgs),
+    /// Remove instances; their volumes are kept unless --volumes.
+    #[command(
+        visible_alias = "remove",
+        after_long_help = "Kept volumes show in `rsrc volume ls` and go with `rsrc volume rm`."
+    )]
+    Rm {
+        /// Instance ids (or unique prefixes) or names.
+        #[arg(value_name = "ID", required = true)]
+        references: Vec<String>,
+        /// Remove the instances' volumes too (their data is gone for good).
+        #[arg(long)]
+        volumes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The machine to make an instance of (see `rsrc machine ls`).
+    #[arg(value_name = "MACHINE")]
+    pub machine: String,
+    /// A name for the instance, unique among yours [default: chosen by the daemon].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Set a prop of the machine (repeatable).
+    #[arg(long = "env", short = 'e', value_name = "KEY=VALUE", value_parser = parse_env)]
+    pub env: Vec<(String, String)>,
+    /// Return only when the first port accepts connections; on timeout, fail with the
+    /// instance's last log lines.
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits, e.g. 90s, 2m or 1h (a bare number is seconds).
+    #[arg(long, value_name = "DURATION", default_value = "60s", requires = "wait", value_parser = parse_duration)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// List the instances of all users (admins only).
+    #[arg(long, short = 'a')]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// Instance ids (or unique prefixes) or names.
+    #[arg(value_name = "ID", required = true)]
+    pub references: Vec<String>,
+}
+
+/// `KEY=VALUE`; the value may be empty or contain `=`.
+pub fn parse_env(s: &str) -> Result<(String, String), String> {
+    let Some((key, value)) = s.split_once('=') else {
+        return Err(format!("`{s}` is not KEY=VALUE"));
+    };
+    let key = crate::cmd::machine::parse_key(key)?;
+    Ok((key, value.to_string()))
+}
+
+/// `90`, `90s`, `2m`, `1h` -> seconds.
+pub fn parse_duration(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 90s, 2m or 1h"))?;
+    let factor = match unit {
+        "s" | "sec" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        _ => return Err(format!("`{s}` is not a duration like 90s, 2m or 1h")),
+    };
+    let secs = n
+        .checked_mul(factor)
+        .ok_or_else(|| format!("`{s}` is too long"))?;
+    if secs == 0 {
+        return Err("the timeout must be at least 1s".into());
+    }
+    Ok(secs)
+}
+
+pub fn instance_path(reference: &str) -> String {
+    format!("/v1/instances/{}", encode_segment(reference))
+}
+
+fn env_map(pairs: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
+    let mut env = BTreeMap::new();
+    for (k, v) in pairs {
+        if env.insert(k.clone(), v.clone()).is_some() {
+            return Err(CliError::usage(format!("--env {k} is given twice")));
+        }
+    }
+    Ok(env)
+}
+
+/// What `instance create` prints in table mode.
+fn created_text(i: &Instance) -> String {
+    key_values(&[
+        ("id", i.id.clone()),
+        ("name", i.name.clone()),
+        ("machine", i.machine.clone()),
+        ("status", i.status.clone()),
+        ("host", i.host.clone()),
+        (
+            "ports",
+            i.ports
+                .iter()
+                .map(port_mapping)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        ("url", i.url.clone().unwrap_or_default()),
+    ])
+}
+
+pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
+    match cmd {
+        InstanceCmd::Create(args) => create(ctx, args).await,
+        InstanceCmd::Ls(args) => ls(ctx, args).await,
+        InstanceCmd::Show { reference } => {
+            let instance: Instance = ctx.client.get(&instance_path(&reference)).await?;
+            ctx.out.one(&instance);
+            Ok(())
+        }
+        InstanceCmd::Stop(r) => action(ctx, "stop", r.references).await,
+        InstanceCmd::Start(r) => action(ctx, "start", r.references).await,
+        InstanceCmd::Restart(r) => action(ctx, "restart", r.references).await,
+        InstanceCmd::Rm {
+            references,
+            volumes,
+        } => rm(ctx, references, volumes).await,
+    }
+}
+
+pub async fn ls(ctx: &mut Ctx, args: LsArgs) -> CliResult {
+    let path = if args.all {
+        "/v1/instances?all=true"
+    } else {
+        "/v1/instances"
+    };
+    let mut instances: Vec<Instance> = ctx.client.get(path).await?;
+    ctx.out.list(&mut instances);
+    Ok(())
+}
+
+async fn create(ctx: &mut Ctx, args: CreateArgs) -> CliResult {
+    let body = InstanceCreate {
+        machine: args.machine,
+        name: args.name,
+        env: env_map(&args.env)?,
+    };
+    let mut instance: Instance = ctx.client.post("/v1/instances", &body).await?;
+    if args.wait {
+        let spinner = ui::spinner(
+            ctx.quiet,
+            format!("waiting for {} to accept connections", instance.name),
+        );
+        let path = format!(
+            "{}/wait?timeout={}",
+            instance_path(&instance.id),
+            args.timeout
+        );
+        let result: Result<Instance, _> = ctx.client.post_empty(&path).await;
+        if let Some(bar) = spinner {
+            bar.finish_and_clear();
+        }
+        instance = result.map_err(|e| {
+            CliError::from(e).with_hint(format!(
+                "the instance {} ({}) was created; look at `rsrc instance show {}`, or remove \
+                 it with `rsrc instance rm {}`",
+                instance.name, instance.id, instance.id, instance.id
+            ))
+        })?;
+    }
+    ctx.out.custom(
+        &instance,
+        &created_text(&instance),
+        std::slice::from_ref(&instance.id),
+    );
+    Ok(())
+}
+
+/// start/stop/restart each instance; errors are reported as they happen and the others go on.
+async fn action(ctx: &mut Ctx, action: &str, references: Vec<String>) -> CliResult {
+    let mut done: Vec<Instance> = Vec::new();
+    let mut first_failure: Option<u8> = None;
+    for reference in references {
+        let path = format!("{}/{action}", instance_path(&reference));
+        match ctx.client.post_empty::<Instance>(&path).await {
+            Ok(i) => done.push(i),
+            Err(e) => {
+                let e = CliError::from(e);
+                if matches!(
+                    &e,
+                    CliError::Client(crate::client::ClientError::DaemonUnreachable { .. })
+                ) {
+                    return Err(e);
+                }
+                e.print(ctx.debug);
+                first_failure.get_or_insert(e.exit_code());
+            }
+        }
+    }
+    if !done.is_empty() || first_failure.is_none() {
+        ctx.out.list(&mut done);
+    }
+    match first_failure {
+        Some(code) => Err(CliError::Reported(code)),
+        None => Ok(()),
+    }
+}
+
+async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool) -> CliResult {
+    let mut removed: Vec<Instance> = Vec::new();
+    let mut first_failure: Option<u8> = None;
+    for reference in references {
+        // Resolve first, so that we delete exactly what we name in the output.
+        let result = async {
+            let instance: Instance = ctx.client.get(&instance_path(&reference)).await?;
+            let mut path = instance_path(&instance.id);
+            if volumes {
+                path.push_str("?volumes=true");
+            }
+            ctx.client.delete(&path).await?;
+            Ok::<Instance, crate::client::ClientError>(instance)
+        }
+        .await;
+        match result {
+            Ok(i) => {
+                if !ctx.out.is_json() {
+                    print_out(&format!("{}\n", i.id));
+                }
+                removed.push(i);
+            }
+            Err(e) => {
+                let e = CliError::from(e);
+                if matches!(
+                    &e,
+                    CliError::Client(crate::client::ClientError::DaemonUnreachable { .. })
+                ) {
+                    return Err(e);
+                }
+                e.print(ctx.debug);
+                first_failure.get_or_insert(e.exit_code());
+            }
+        }
+    }
+    if ctx.out.is_json() {
+        print_out(&crate::output::json(&removed));
+    }
+    match first_failure {
+        Some(code) => Err(CliError::Reported(code)),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn env_pairs_parse() {
+        assert_eq!(
+            parse_env("A=b").unwrap(),
+            ("A".to_string(), "b".to_string())
+        );
+        assert_eq!(parse_env("URL=x=y").unwrap().1, "x=y");
+        assert_eq!(parse_env("EMPTY=").unwrap().1, "");
+        assert!(parse_env("NOVALUE").is_err());
+        assert!(parse_env("9X=1").is_err());
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("60s").unwrap(), 60);
+        assert_eq!(parse_duration("90").unwrap(), 90);
+        assert_eq!(parse_duration("2m").unwrap(), 120);
+        assert_eq!(parse_duration("1h").unwrap(), 3600);
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("5d").is_err());
+        assert!(parse_duration("abc").is_err());
+    }
+
+    #[test]
+    fn create_parses_env_and_wait() {
+        let cli = Cli::try_parse_from([
+            "rsrc",
+            "instance",
+            "create",
+            "pg",
+            "--env",
+            "A=1",
+            "-e",
+            "B=x=y",
+            "--wait",
+            "--timeout",
+            "2m",
+        ])
+        .unwrap();
+        let Command::Instance {
+            cmd: InstanceCmd::Create(args),
+        } = cli.command
+        else {
+            panic!("not a create")
+        };
+        assert_eq!(args.env.len(), 2);
+        assert!(args.wait);
+        assert_eq!(args.timeout, 120);
+        let env = env_map(&args.env).unwrap();
+        assert_eq!(env["B"], "x=y");
+        assert!(env_map(&[("A".into(), "1".into()), ("A".into(), "2".into())]).is_err());
+    }
+
+    #[test]
+    fn timeout_needs_wait() {
+        let err = Cli::try_parse_from(["rsrc", "instance", "create", "pg", "--timeout", "5s"])
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn refs_are_percent_encoded() {
+        assert_eq!(instance_path("my db"), "/v1/instances/my%20db");
+        assert_eq!(instance_path("../x"), "/v1/instances/..%2Fx");
+    }
+}

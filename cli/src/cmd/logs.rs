@@ -1,0 +1,33 @@
+//! `rsrc logs`: the last lines of an instance's output.
+
+use clap::Args;
+
+use crate::cmd::instance::instance_path;
+use crate::error::CliResult;
+use crate::output::print_out;
+use crate::Ctx;
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// The instance's id (or a unique prefix of it) or name.
+    #[arg(value_name = "ID|NAME")]
+    pub reference: String,
+    /// How many lines from the end to show.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 100)]
+    pub tail: u64,
+}
+
+pub async fn run(ctx: &mut Ctx, args: LogsArgs) -> CliResult {
+    let path = format!("{}/logs?tail={}", instance_path(&args.reference), args.tail);
+    let text = ctx.client.get_text(&path).await?;
+    if ctx.out.is_json() {
+        let lines: Vec<&str> = text.lines().collect();
+        print_out(&crate::output::json(&lines));
+    } else {
+        print_out(&text);
+        if !text.is_empty() && !text.ends_with('\n') {
+            print_out("\n");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! One module per noun, each with its clap `Subcommand` enum and its `run`.
+
+pub mod account;
+pub mod admin;
+pub mod instance;
+pub mod logs;
+pub mod machine;
+pub mod version;
+pub mod volume;

@@ -1,0 +1,47 @@
+//! Volumes left by instances: `rm` keeps them unless `--volumes`.
+
+use clap::Subcommand;
+use rsrc_shared::api::{encode_segment, Volume};
+
+use crate::error::CliResult;
+use crate::output::print_out;
+use crate::Ctx;
+
+#[derive(Debug, Subcommand)]
+pub enum VolumeCmd {
+    /// List the volumes of your instances, also those of removed instances.
+    #[command(visible_alias = "list")]
+    Ls,
+    /// Remove volumes for good; volumes of existing instances are refused.
+    #[command(visible_alias = "remove")]
+    Rm {
+        /// The volumes' names (see `rsrc volume ls`).
+        #[arg(value_name = "NAME", required = true)]
+        names: Vec<String>,
+    },
+}
+
+pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
+    match cmd {
+        VolumeCmd::Ls => {
+            let mut volumes: Vec<Volume> = ctx.client.get("/v1/volumes").await?;
+            ctx.out.list(&mut volumes);
+        }
+        VolumeCmd::Rm { names } => {
+            let mut removed = Vec::new();
+            for name in names {
+                ctx.client
+                    .delete(&format!("/v1/volumes/{}", encode_segment(&name)))
+                    .await?;
+                if !ctx.out.is_json() {
+                    print_out(&format!("{name}\n"));
+                }
+                removed.push(name);
+            }
+            if ctx.out.is_json() {
+                print_out(&crate::output::json(&removed));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,674 @@
+//! The one renderer of `rsrc`: every command prints its data through [`Output`].
+//!
+//! - `table` (default): aligned columns with a header for lists, sorted; `key: value` lines for
+//!   one object. Columns may change between releases.
+//! - `json`: the API structs themselves, pretty-printed — a list for `ls`, an object for one
+//!   item. This is the stable contract for scripts.
+//! - `-q`: only the ids (instance ids, machine names, user emails, volume names), one a line.
+//!
+//! Data goes to stdout; progress, notes and errors go to stderr (see `ui`).
+
+use std::io::{self, IsTerminal, Write};
+
+use clap::ValueEnum;
+use rsrc_shared::api::{
+    Instance, Machine, MachinePort, Orphan, PortMapping, Prop, Role, User, Volume,
+};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    #[default]
+    Table,
+    /// Pretty-printed JSON of the API objects, for scripts.
+    Json,
+}
+
+/// A type that can be one row of a table.
+pub trait Row: Serialize {
+    fn header() -> &'static [&'static str];
+    fn cells(&self) -> Vec<String>;
+    /// What `-q` prints.
+    fn id(&self) -> String;
+    /// Rows are sorted by this.
+    fn sort_key(&self) -> String {
+        self.id()
+    }
+}
+
+/// A type that can be shown as `key: value` lines.
+pub trait Detail: Serialize {
+    fn fields(&self) -> Vec<(&'static str, String)>;
+    fn id(&self) -> String;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Output {
+    pub format: Format,
+    pub quiet: bool,
+}
+
+impl Output {
+    pub fn new(format: Format, quiet: bool) -> Self {
+        Output { format, quiet }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json && !self.quiet
+    }
+
+    /// Renders a list, sorted, as a table, JSON array or ids.
+    pub fn render_list<T: Row>(&self, items: &mut [T]) -> String {
+        items.sort_by_key(|item| item.sort_key());
+        if self.quiet {
+            return items.iter().map(|i| format!("{}\n", i.id())).collect();
+        }
+        match self.format {
+            Format::Json => json(&items),
+            Format::Table => {
+                let rows: Vec<Vec<String>> = items.iter().map(Row::cells).collect();
+                table(T::header(), &rows)
+            }
+        }
+    }
+
+    /// Renders one object.
+    pub fn render_one<T: Detail>(&self, item: &T) -> String {
+        if self.quiet {
+            return format!("{}\n", item.id());
+        }
+        match self.format {
+            Format::Json => json(item),
+            Format::Table => key_values(&item.fields()),
+        }
+    }
+
+    pub fn list<T: Row>(&self, items: &mut [T]) {
+        print_out(&self.render_list(items));
+    }
+
+    pub fn one<T: Detail>(&self, item: &T) {
+        print_out(&self.render_one(item));
+    }
+
+    /// Prints any serializable value as JSON, or the given text otherwise; with `-q`, the ids.
+    pub fn custom<T: Serialize + ?Sized>(&self, raw: &T, text: &str, ids: &[String]) {
+        if self.quiet {
+            print_out(&ids.iter().map(|i| format!("{i}\n")).collect::<String>());
+        } else if self.format == Format::Json {
+            print_out(&json(raw));
+        } else {
+            print_out(text);
+        }
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`rsrc instance ls | head -1`).
+pub fn print_out(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => format!("{s}\n"),
+        // The API types always serialize; keep the CLI alive regardless.
+        Err(e) => format!("{{\"error\": \"cannot encode: {e}\"}}\n"),
+    }
+}
+
+/// Columns separated by two spaces, padded to the widest cell, no trailing spaces.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut text = String::new();
+        for (i, cell) in cells.enumerate() {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            text.push_str(cell);
+            let pad = widths.get(i).copied().unwrap_or(0);
+            let len = cell.chars().count();
+            if len < pad {
+                text.push_str(&" ".repeat(pad - len));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&mut header.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
+/// `key: value` lines with the values aligned; a multi-line value continues under itself.
+pub fn key_values(fields: &[(&str, String)]) -> String {
+    let width = fields
+        .iter()
+        .map(|(k, _)| k.chars().count() + 1)
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (key, value) in fields {
+        let value = if value.is_empty() { "-" } else { value };
+        let label = format!("{key}:");
+        for (i, part) in value.lines().enumerate() {
+            let head = if i == 0 { label.as_str() } else { "" };
+            let text = format!("{head:<width$}  {part}");
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Whether stderr may show colour and progress bars: a terminal, and `NO_COLOR` unset.
+pub fn stderr_is_tty() -> bool {
+    io::stderr().is_terminal()
+}
+
+pub fn color_enabled() -> bool {
+    stderr_is_tty() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(T::to_string).unwrap_or_else(|| "-".into())
+}
+
+pub fn machine_port(p: &MachinePort) -> String {
+    format!("{}/{}", p.port, p.protocol.as_str())
+}
+
+pub fn port_mapping(p: &PortMapping) -> String {
+    format!(
+        "{}->{}/{}",
+        p.host_port,
+        p.container_port,
+        p.protocol.as_str()
+    )
+}
+
+fn join<T>(items: &[T], f: impl Fn(&T) -> String, sep: &str) -> String {
+    items.iter().map(f).collect::<Vec<_>>().join(sep)
+}
+
+pub fn prop_text(p: &Prop) -> String {
+    let mut text = p.name.clone();
+    if let Some(d) = &p.default {
+        if p.secret {
+            text.push_str("=********");
+        } else {
+            text.push('=');
+            text.push_str(d);
+        }
+    }
+    let mut flags = Vec::new();
+    if p.required {
+        flags.push("required");
+    }
+    if p.secret {
+        flags.push("secret");
+    }
+    if !flags.is_empty() {
+        text.push_str(&format!(" ({})", flags.join(", ")));
+    }
+    text
+}
+
+/// An argv shown the way a shell would need it.
+pub fn argv_text(argv: &[String]) -> String {
+    join(
+        argv,
+        |a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        },
+        " ",
+    )
+}
+
+pub fn rating_text(r: Option<f64>) -> String {
+    r.map(|r| format!("{r:.1}")).unwrap_or_else(|| "-".into())
+}
+
+pub fn size_text(bytes: Option<i64>) -> String {
+    let Some(b) = bytes.filter(|b| *b >= 0) else {
+        return "-".into();
+    };
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = b as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < units.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{b} B")
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
+}
+
+/// Instance ids are long; tables show the first 12 characters (any unique prefix works).
+pub fn short_id(id: &str) -> String {
+    id.chars().take(12).collect()
+}
+
+impl Row for User {
+    fn header() -> &'static [&'static str] {
+        &["EMAIL", "NAME", "ROLE", "VERIFIED", "DISABLED", "CREATED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.email.clone(),
+            self.name.clone(),
+            self.role.as_str().into(),
+            yes_no(self.verified),
+            yes_no(self.disabled),
+            self.created_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+    fn sort_key(&self) -> String {
+        self.email.to_lowercase()
+    }
+}
+
+impl Detail for User {
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("email", self.email.clone()),
+            ("name", self.name.clone()),
+            ("role", self.role.as_str().into()),
+            ("verified", yes_no(self.verified)),
+            ("disabled", yes_no(self.disabled)),
+            (
+                "notify email",
+                if self.notify_email { "on" } else { "off" }.into(),
+            ),
+            ("id", self.id.to_string()),
+            ("created", self.created_at.clone()),
+            ("updated", self.updated_at.clone()),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
+impl Row for Machine {
+    fn header() -> &'static [&'static str] {
+        &[
+            "NAME",
+            "IMAGE",
+            "PORTS",
+            "ACTIVE",
+            "INSTANCES",
+            "LIKES",
+            "DISLIKES",
+            "RATING",
+            "DESCRIPTION",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.image.clone(),
+            join(&self.ports, machine_port, ","),
+            yes_no(self.active),
+            self.instances.to_string(),
+            self.likes.to_string(),
+            self.dislikes.to_string(),
+            rating_text(self.rating),
+            self.description.lines().next().unwrap_or("").to_string(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Detail for Machine {
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let limits = {
+            let mut parts = Vec::new();
+            if let Some(m) = &self.limits.memory {
+                parts.push(format!("memory={m}"));
+            }
+            if let Some(c) = self.limits.cpus {
+                parts.push(format!("cpus={c}"));
+            }
+            if let Some(p) = self.limits.pids {
+                parts.push(format!("pids={p}"));
+            }
+            parts.join(" ")
+        };
+        vec![
+            ("name", self.name.clone()),
+            ("description", self.description.clone()),
+            ("image", self.image.clone()),
+            ("ports", join(&self.ports, machine_port, ", ")),
+            ("props", join(&self.props, prop_text, "\n")),
+            (
+                "command",
+                self.command.as_deref().map(argv_text).unwrap_or_default(),
+            ),
+            ("volumes", self.volumes.join("\n")),
+            ("limits", limits),
+            ("max per user", self.max_per_user.to_string()),
+            ("restart", self.restart.as_str().into()),
+            ("connect", self.connect.clone().unwrap_or_default()),
+            ("active", yes_no(self.active)),
+            ("instances", self.instances.to_string()),
+            ("likes", self.likes.to_string()),
+            ("dislikes", self.dislikes.to_string()),
+            ("rating", rating_text(self.rating)),
+            ("created", self.created_at.clone()),
+            ("updated", self.updated_at.clone()),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Row for Instance {
+    fn header() -> &'static [&'static str] {
+        &[
+            "ID", "NAME", "MACHINE", "OWNER", "STATUS", "HOST", "PORTS", "CREATED",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            short_id(&self.id),
+            self.name.clone(),
+            self.machine.clone(),
+            self.owner.clone(),
+            self.status.clone(),
+            self.host.clone(),
+            join(&self.ports, port_mapping, ","),
+            self.created_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn sort_key(&self) -> String {
+        format!("{}\0{}\0{}", self.owner, self.name, self.id)
+    }
+}
+
+impl Detail for Instance {
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("id", self.id.clone()),
+            ("name", self.name.clone()),
+            ("machine", self.machine.clone()),
+            ("owner", self.owner.clone()),
+            ("status", self.status.clone()),
+            ("host", self.host.clone()),
+            ("ports", join(&self.ports, port_mapping, "\n")),
+            ("url", self.url.clone().unwrap_or_default()),
+            (
+                "volumes",
+                join(&self.volumes, |v| format!("{} -> {}", v.name, v.path), "\n"),
+            ),
+            (
+                "env",
+                self.env
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            ("container", self.container.clone().unwrap_or_default()),
+            ("exit code", opt(&self.exit_code)),
+            ("created", self.created_at.clone()),
+            ("updated", self.updated_at.clone()),
+        ]
+    }
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+}
+
+impl Row for Volume {
+    fn header() -> &'static [&'static str] {
+        &[
+            "NAME", "INSTANCE", "OWNER", "PATH", "IN USE", "SIZE", "CREATED",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.instance.clone(),
+            self.owner.clone(),
+            self.path.clone(),
+            yes_no(self.in_use),
+            size_text(self.size),
+            self.created_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Row for Orphan {
+    fn header() -> &'static [&'static str] {
+        &["CONTAINER", "NAME", "INSTANCE", "OWNER", "STATE"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            short_id(&self.container_id),
+            self.container_name.clone(),
+            opt(&self.instance_label),
+            opt(&self.owner_label),
+            self.state.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.container_id.clone()
+    }
+    fn sort_key(&self) -> String {
+        self.container_name.clone()
+    }
+}
+
+/// `admin` shows in the role column; used by `whoami` too.
+pub fn role_text(role: Role) -> &'static str {
+    role.as_str()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use rsrc_shared::api::{InstanceVolume, Limits, Protocol, RestartPolicy};
+    use std::collections::BTreeMap;
+
+    fn user(email: &str, name: &str) -> User {
+        User {
+            id: 1,
+            email: email.into(),
+            name: name.into(),
+            role: Role::User,
+            verified: true,
+            disabled: false,
+            notify_email: true,
+            created_at: "2025-01-01T00:00:00Z".into(),
+            updated_at: "2025-01-01T00:00:00Z".into(),
+        }
+    }
+
+    fn instance(id: &str, name: &str) -> Instance {
+        let mut env = BTreeMap::new();
+        env.insert("PASSWORD".into(), "********".into());
+        env.insert("USER".into(), "app".into());
+        Instance {
+            id: id.into(),
+            name: name.into(),
+            machine: "redis".into(),
+            owner: "a@example.com".into(),
+            status: "running".into(),
+            host: "127.0.0.1".into(),
+            ports: vec![PortMapping {
+                container_port: 6379,
+                host_port: 20001,
+                protocol: Protocol::Tcp,
+            }],
+            url: Some("redis://127.0.0.1:20001".into()),
+            volumes: vec![InstanceVolume {
+                name: "rsrc-abc-data".into(),
+                path: "/data".into(),
+            }],
+            env,
+            container: None,
+            exit_code: None,
+            created_at: "2025-01-01T00:00:00Z".into(),
+            updated_at: "2025-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn tables_align_and_sort() {
+        let out = Output::new(Format::Table, false);
+        let mut users = vec![user("zed@x.io", "Zed"), user("amy@x.io", "Amy Long")];
+        let text = out.render_list(&mut users);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("EMAIL     NAME      ROLE"));
+        assert!(lines[1].starts_with("amy@x.io  Amy Long  user"));
+        assert!(lines[2].starts_with("zed@x.io  Zed       user"));
+        assert!(text.lines().all(|l| !l.ends_with(' ')));
+    }
+
+    #[test]
+    fn empty_tables_keep_the_header() {
+        let out = Output::new(Format::Table, false);
+        let mut none: Vec<Volume> = Vec::new();
+        assert_eq!(
+            out.render_list(&mut none),
+            "NAME  INSTANCE  OWNER  PATH  IN USE  SIZE  CREATED\n"
+        );
+        let json = Output::new(Format::Json, false);
+        assert_eq!(json.render_list(&mut none), "[]\n");
+    }
+
+    #[test]
+    fn json_is_the_api_struct() {
+        let out = Output::new(Format::Json, false);
+        let mut list = vec![instance("bbb", "two"), instance("aaa", "one")];
+        let text = out.render_list(&mut list);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let arr = value.as_array().unwrap();
+        assert_eq!(arr.len(), 2);
+        assert_eq!(arr[0]["name"], "one");
+        assert_eq!(arr[0]["ports"][0]["host_port"], 20001);
+        assert_eq!(arr[0]["env"]["PASSWORD"], "********");
+        let one: serde_json::Value =
+            serde_json::from_str(&out.render_one(&instance("aaa", "one"))).unwrap();
+        assert!(one.is_object());
+        assert_eq!(one["url"], "redis://127.0.0.1:20001");
+    }
+
+    #[test]
+    fn quiet_prints_ids() {
+        let out = Output::new(Format::Json, true);
+        let mut list = vec![instance("bbb", "two"), instance("aaa", "one")];
+        assert_eq!(out.render_list(&mut list), "aaa\nbbb\n");
+        assert_eq!(out.render_one(&user("a@x.io", "A")), "a@x.io\n");
+    }
+
+    #[test]
+    fn details_are_key_value_lines() {
+        let out = Output::new(Format::Table, false);
+        let text = out.render_one(&instance("0123456789abcdef", "one"));
+        assert!(text.contains("id:         0123456789abcdef\n"));
+        assert!(text.contains("ports:      20001->6379/tcp\n"));
+        assert!(text.contains("env:        PASSWORD=********\n            USER=app\n"));
+        assert!(text.contains("exit code:  -\n"));
+    }
+
+    #[test]
+    fn machine_rendering() {
+        let m = Machine {
+            name: "pg".into(),
+            description: "Postgres 16".into(),
+            image: "postgres:16".into(),
+            ports: vec![
+                MachinePort {
+                    port: 5432,
+                    protocol: Protocol::Tcp,
+                },
+                MachinePort {
+                    port: 53,
+                    protocol: Protocol::Udp,
+                },
+            ],
+            props: vec![Prop {
+                name: "POSTGRES_PASSWORD".into(),
+                required: true,
+                default: Some("hunter2".into()),
+                secret: true,
+            }],
+            command: Some(vec!["postgres".into(), "-c".into(), "a b".into()]),
+            volumes: vec!["/var/lib/postgresql/data".into()],
+            limits: Limits {
+                memory: Some("256m".into()),
+                cpus: Some(0.5),
+                pids: None,
+            },
+            max_per_user: 1,
+            active: true,
+            connect: None,
+            restart: RestartPolicy::UnlessStopped,
+            instances: 0,
+            likes: 2,
+            dislikes: 0,
+            rating: Some(4.25),
+            created_at: "t".into(),
+            updated_at: "t".into(),
+        };
+        let row = m.cells();
+        assert_eq!(row[2], "5432/tcp,53/udp");
+        assert_eq!(row[7], "4.2");
+        let text = Output::new(Format::Table, false).render_one(&m);
+        assert!(text.contains("POSTGRES_PASSWORD=******** (required, secret)"));
+        assert!(!text.contains("hunter2"));
+        assert!(text.contains("command:       postgres -c 'a b'"));
+        assert!(text.contains("limits:        memory=256m cpus=0.5"));
+    }
+
+    #[test]
+    fn sizes_are_human() {
+        assert_eq!(size_text(None), "-");
+        assert_eq!(size_text(Some(512)), "512 B");
+        assert_eq!(size_text(Some(1536)), "1.5 KiB");
+        assert_eq!(size_text(Some(3 * 1024 * 1024 * 1024)), "3.0 GiB");
+    }
+}
