@@ -10,6 +10,9 @@
 //!   and a file that group or others can read, or that another user owns, is refused.
 //! - `RSRC_TOKEN` overrides whatever is stored; `RSRC_NO_KEYRING=1` skips the keyring.
 //!
+//! A keyring entry is named after the session file (service `rsrc`), so two config dirs (two
+//! people, or two test clients) never share a keyring entry even for the same socket.
+//!
 //! The keyring fails on headless servers (no session keyring: access denied) and loses its keys
 //! on reboot, so every keyring error falls back to the file (see engineering-notes).
 
@@ -148,6 +151,11 @@ impl Sessions {
             .join(format!("{}.json", file_stem(&self.socket_key))))
     }
 
+    /// The keyring entry's user name: the session file's path.
+    fn keyring_user(&self) -> Result<String, SessionError> {
+        Ok(self.file()?.to_string_lossy().into_owned())
+    }
+
     /// The session record, if one is stored. A file that is too open is an error, not `None`.
     pub fn load(&self) -> Result<Option<SessionRecord>, SessionError> {
         let path = match self.file() {
@@ -179,7 +187,7 @@ impl Sessions {
                 source: TokenSource::File,
                 email: Some(record.email.clone()),
             })),
-            TokenLocation::Keyring => match keyring_get(&self.socket_key) {
+            TokenLocation::Keyring => match keyring_get(&self.keyring_user()?) {
                 Ok(token) => Ok(Some(ActiveToken {
                     token,
                     source: TokenSource::Keyring,
@@ -204,8 +212,9 @@ impl Sessions {
         expires_at: Option<&str>,
     ) -> Result<TokenLocation, SessionError> {
         let path = self.file()?;
+        let keyring_user = self.keyring_user()?;
         let in_keyring = self.use_keyring && {
-            match keyring_set(&self.socket_key, token) {
+            match keyring_set(&keyring_user, token) {
                 Ok(()) => true,
                 Err(e) => {
                     if self.debug {
@@ -228,7 +237,7 @@ impl Sessions {
         };
         if let Err(e) = write_record(&path, &record) {
             if in_keyring {
-                let _ = keyring_delete(&self.socket_key);
+                let _ = keyring_delete(&keyring_user);
             }
             return Err(e);
         }
@@ -237,14 +246,14 @@ impl Sessions {
 
     /// Forgets the login of this socket (file and keyring entry). Missing state is fine.
     pub fn forget(&self) -> Result<(), SessionError> {
-        if self.use_keyring {
-            let _ = keyring_delete(&self.socket_key);
-        }
         let path = match self.file() {
             Ok(p) => p,
             Err(SessionError::NoConfigDir) => return Ok(()),
             Err(e) => return Err(e),
         };
+        if self.use_keyring {
+            let _ = keyring_delete(&path.to_string_lossy());
+        }
         match fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -362,14 +371,14 @@ pub fn write_record(path: &Path, record: &SessionRecord) -> Result<(), SessionEr
     result.map_err(err)
 }
 
-fn keyring_entry(socket_key: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
+fn keyring_entry(user: &str) -> Result<keyring_core::Entry, keyring_core::Error> {
     let store = linux_keyutils_keyring_store::Store::new()?;
     let store: std::sync::Arc<keyring_core::CredentialStore> = store;
-    keyring_core::Entry::new_in_store(&store, KEYRING_SERVICE, socket_key)
+    keyring_core::Entry::new_in_store(&store, KEYRING_SERVICE, user)
 }
 
-fn keyring_set(socket_key: &str, token: &str) -> Result<(), keyring_core::Error> {
-    let entry = keyring_entry(socket_key)?;
+fn keyring_set(user: &str, token: &str) -> Result<(), keyring_core::Error> {
+    let entry = keyring_entry(user)?;
     entry.set_password(token)?;
     // Read it back: a store that accepts a key it cannot return is no store.
     match entry.get_password() {
@@ -388,12 +397,12 @@ fn keyring_set(socket_key: &str, token: &str) -> Result<(), keyring_core::Error>
     }
 }
 
-fn keyring_get(socket_key: &str) -> Result<String, keyring_core::Error> {
-    keyring_entry(socket_key)?.get_password()
+fn keyring_get(user: &str) -> Result<String, keyring_core::Error> {
+    keyring_entry(user)?.get_password()
 }
 
-fn keyring_delete(socket_key: &str) -> Result<(), keyring_core::Error> {
-    keyring_entry(socket_key)?.delete_credential()
+fn keyring_delete(user: &str) -> Result<(), keyring_core::Error> {
+    keyring_entry(user)?.delete_credential()
 }
 
 #[cfg(test)]

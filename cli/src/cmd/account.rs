@@ -260,7 +260,6 @@ pub async fn profile(ctx: &mut Ctx, cmd: ProfileCmd) -> CliResult {
         }
         ProfileCmd::Delete(args) => {
             let user: User = ctx.client.get("/v1/profile").await?;
-            let password = ui::password(args.password_stdin, "Password")?;
             if !args.yes {
                 let question = format!(
                     "Delete the account {} and everything it owns on this daemon?",
@@ -270,6 +269,7 @@ pub async fn profile(ctx: &mut Ctx, cmd: ProfileCmd) -> CliResult {
                     return Err(CliError::failure("not deleted"));
                 }
             }
+            let password = ui::password(args.password_stdin, "Password")?;
             ctx.client
                 .delete_with("/v1/profile", &ProfileDelete { password })
                 .await?;
