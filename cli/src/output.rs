@@ -271,7 +271,7 @@ pub fn size_text(bytes: Option<i64>) -> String {
     }
 }
 
-/// Instance ids are long; tables show the first 12 characters (any unique prefix works).
+/// Container ids are long; tables show the first 12 characters, as Docker does.
 pub fn short_id(id: &str) -> String {
     id.chars().take(12).collect()
 }
@@ -404,7 +404,7 @@ impl Row for Instance {
     }
     fn cells(&self) -> Vec<String> {
         vec![
-            short_id(&self.id),
+            self.id.clone(),
             self.name.clone(),
             self.machine.clone(),
             self.owner.clone(),

@@ -237,11 +237,12 @@ impl PullDisplay {
     }
 
     pub fn finish(self, ok: bool) {
+        // Plain output already showed the daemon's last status line.
         if let Some(bar) = self.bar {
             bar.finish_and_clear();
-        }
-        if ok && !self.quiet {
-            note(false, &format!("pulled {}", self.image));
+            if ok {
+                note(self.quiet, &format!("pulled {}", self.image));
+            }
         }
     }
 }

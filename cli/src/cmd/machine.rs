@@ -449,14 +449,8 @@ pub fn parse_machine_file(shown: &str, text: &str) -> CliResult<MachineFile> {
 
 /// Streams `POST /v1/images/pull` with progress on stderr.
 pub async fn pull_image(ctx: &Ctx, image: &str) -> CliResult {
+    let mut stream = ctx.client.pull(image).await?;
     let mut display = PullDisplay::new(image, ctx.quiet);
-    let mut stream = match ctx.client.pull(image).await {
-        Ok(s) => s,
-        Err(e) => {
-            display.finish(false);
-            return Err(e.into());
-        }
-    };
     while let Some(item) = stream.next().await {
         match item {
             Ok(progress) => display.update(&progress),
@@ -514,16 +508,7 @@ pub async fn run(ctx: &mut Ctx, cmd: MachineCmd) -> CliResult {
                 if force {
                     path.push_str("?force=true");
                 }
-                ctx.client.delete(&path).await.map_err(|e| {
-                    let e = CliError::from(e);
-                    if e.code() == Some(rsrc_shared::ErrorCode::Conflict) {
-                        e.with_hint(format!(
-                            "remove its instances first, or use `rsrc machine rm {name} --force`"
-                        ))
-                    } else {
-                        e
-                    }
-                })?;
+                ctx.client.delete(&path).await?;
                 if !ctx.out.is_json() {
                     print_out(&format!("{name}\n"));
                 }
