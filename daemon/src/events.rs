@@ -6,7 +6,7 @@
 //! with the cause of whoever saw it first with the best knowledge: the pending cause of a user's
 //! action, an OOM, or a crash.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use futures_util::StreamExt;
@@ -58,6 +58,8 @@ pub struct Seen {
     pub at: i64,
     pub exit_code: Option<i64>,
     pub oom: bool,
+    /// The signal of a `docker kill` that came before this stop, if any.
+    pub killed_by: Option<String>,
     /// Who saw it when nobody asked for it: `docker` or `reconcile`.
     pub observer: &'static str,
     pub detail: Option<String>,
@@ -143,7 +145,10 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
         (false, Some(who)) => ("stopped", who.to_string()),
         (false, None) if desired == "stopped" => ("stopped", seen.observer.to_string()),
         (false, None) if seen.oom => ("oom", "oom".to_string()),
-        (false, None) => ("died", "crash".to_string()),
+        (false, None) => match &seen.killed_by {
+            Some(signal) => ("killed", format!("killed ({signal})")),
+            None => ("died", "crash".to_string()),
+        },
     };
     append(
         conn,
@@ -197,6 +202,8 @@ async fn follow(state: &State, since: i64) {
     };
     let mut stream = containers::events(&docker, &state.daemon_id, Some(since));
     let mut oom_seen: HashSet<String> = HashSet::new();
+    // A kill nobody here asked for (e.g. `docker kill`) explains the die that follows it.
+    let mut killed: HashMap<String, String> = HashMap::new();
     while let Some(item) = stream.next().await {
         let event = match item {
             Ok(e) => e,
@@ -220,14 +227,23 @@ async fn follow(state: &State, since: i64) {
             .or(event.time.map(|s| s * 1000))
             .unwrap_or_else(now_ms);
         let seen = match action.as_str() {
-            "start" => Some(Seen {
-                up: true,
-                at,
-                exit_code: None,
-                oom: false,
-                observer: "docker",
-                detail: None,
-            }),
+            "start" => {
+                killed.remove(&instance);
+                Some(Seen {
+                    up: true,
+                    at,
+                    exit_code: None,
+                    oom: false,
+                    killed_by: None,
+                    observer: "docker",
+                    detail: None,
+                })
+            }
+            "kill" => {
+                let signal = attrs.get("signal").cloned().unwrap_or_default();
+                killed.insert(instance.clone(), format!("signal {signal}"));
+                None
+            }
             "oom" => {
                 oom_seen.insert(instance.clone());
                 None
@@ -237,6 +253,7 @@ async fn follow(state: &State, since: i64) {
                 at,
                 exit_code: attrs.get("exitCode").and_then(|c| c.parse().ok()),
                 oom: oom_seen.remove(&instance),
+                killed_by: killed.remove(&instance),
                 observer: "docker",
                 detail: None,
             }),

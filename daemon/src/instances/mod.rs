@@ -676,6 +676,7 @@ pub async fn finish_create(state: &State, id: &str, cause: &str) -> Result<()> {
                             at: now,
                             exit_code: o.exit_code,
                             oom: o.oom_killed,
+                            killed_by: None,
                             observer: "daemon",
                             detail: None,
                         },

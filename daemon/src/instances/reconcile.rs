@@ -139,6 +139,7 @@ fn catch_up(conn: &Connection, id: &str, o: &Observed, observer: &'static str) -
         at: at.min(now),
         exit_code: if up { None } else { o.exit_code },
         oom: !up && o.oom_killed,
+        killed_by: None,
         observer,
         detail: Some("seen by reconciliation".into()),
     };
