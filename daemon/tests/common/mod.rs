@@ -425,7 +425,9 @@ impl TestDaemon {
             String::from_utf8_lossy(&out.stderr)
         );
         let client = self.client(email);
-        client.login(password).ok();
+        if let Err(run) = client.login(password) {
+            panic!("login of admin {email} failed: {run:?}");
+        }
         client
     }
 
@@ -447,11 +449,15 @@ impl TestDaemon {
     /// Signs up, logs in and verifies a user through the mail sink.
     pub fn verified_user(&self, sink: &SmtpSink, email: &str) -> Client {
         let c = self.client(email);
-        c.signup("user-password-1").ok();
-        c.login("user-password-1").ok();
-        c.run(&["otp", "send"]).ok();
+        if let Err(run) = c.signup("user-password-1") {
+            panic!("signup of {email} failed: {run:?}");
+        }
+        if let Err(run) = c.login("user-password-1") {
+            panic!("login of {email} failed: {run:?}");
+        }
+        c.run(&["otp", "send"]).expect_code(0);
         let code = sink.wait_for_code(email, 1);
-        c.run(&["otp", "verify", &code]).ok();
+        c.run(&["otp", "verify", &code]).expect_code(0);
         c
     }
 }
