@@ -259,47 +259,49 @@ pub fn create_admin(
 pub async fn login(state: &State, req: api::Login, peer: Peer) -> Result<api::LoginResponse> {
     let email = req.email.trim().to_string();
     let window_start = now_ms() - LOGIN_WINDOW.as_millis() as i64;
-    let lookup_email = email.clone();
-    let (found, recent_failures) = state
+    // Count the recent failures and record this try as one, in one immediate transaction,
+    // before the (slow) password check: concurrent tries each take their own place in the
+    // window, so together they never get more than five. A successful login clears them.
+    let found = state
         .registry
         .call(move |conn| {
-            let failures: i64 = conn
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .context("begin")?;
+            let failures: i64 = tx
                 .query_row(
                     "SELECT COUNT(*) FROM login_failures WHERE email = ?1 AND at > ?2",
-                    params![lookup_email, window_start],
+                    params![email, window_start],
                     |r| r.get(0),
                 )
                 .context("count login failures")?;
-            Ok((user_by_email(conn, &lookup_email)?, failures))
+            if failures >= LOGIN_MAX_FAILURES {
+                return Err(Error::RateLimited(
+                    "too many failed logins for this email; try again in 15 minutes".into(),
+                ));
+            }
+            let now = now_ms();
+            tx.execute(
+                "INSERT INTO login_failures (email, at) VALUES (?1, ?2)",
+                params![email, now],
+            )
+            .context("record login try")?;
+            tx.execute(
+                "DELETE FROM login_failures WHERE at <= ?1",
+                [now - LOGIN_WINDOW.as_millis() as i64],
+            )
+            .context("prune login failures")?;
+            let found = user_by_email(&tx, &email)?;
+            tx.commit().context("commit")?;
+            Ok(found)
         })
         .await?;
-    if recent_failures >= LOGIN_MAX_FAILURES {
-        return Err(Error::RateLimited(
-            "too many failed logins for this email; try again in 15 minutes".into(),
-        ));
-    }
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), hash),
         None => (None, dummy_hash()),
     };
     let password_ok = verify_blocking(req.password, hash).await?;
     let Some(user) = user.filter(|_| password_ok) else {
-        state
-            .registry
-            .call(move |conn| {
-                let now = now_ms();
-                conn.execute(
-                    "INSERT INTO login_failures (email, at) VALUES (?1, ?2)",
-                    params![email, now],
-                )
-                .context("record login failure")?;
-                conn.execute(
-                    "DELETE FROM login_failures WHERE at <= ?1",
-                    [now - LOGIN_WINDOW.as_millis() as i64],
-                )
-                .context("prune login failures")
-            })
-            .await?;
         return Err(Error::Unauthenticated(BAD_LOGIN.into()));
     };
     if user.disabled {
@@ -566,66 +568,70 @@ pub async fn verify_otp(state: &State, caller: &Caller, req: api::OtpVerify) -> 
         return Err(Error::invalid("a code has 6 digits"));
     }
     let id = caller.user.id;
-    let pending: Option<(String, i64, i64)> = state
+    // Claim one try before the (slow) hash check, in one immediate transaction: concurrent
+    // guesses each take their own try, so together they never get more than five.
+    let (hash, tries) = state
         .registry
         .call(move |conn| {
-            conn.query_row(
-                "SELECT code_hash, expires_at, failed_attempts FROM otp_codes WHERE user_id = ?1",
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .context("begin")?;
+            let pending: Option<(String, i64, i64)> = tx
+                .query_row(
+                    "SELECT code_hash, expires_at, failed_attempts FROM otp_codes
+                     WHERE user_id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .context("read otp")?;
+            let Some((hash, expires_at, tries)) = pending else {
+                return Err(Error::invalid(
+                    "no code is pending; ask for one with `rsrc otp send`",
+                ));
+            };
+            if tries >= OTP_MAX_FAILURES {
+                return Err(Error::RateLimited(
+                    "too many wrong codes; ask for a new one with `rsrc otp send`".into(),
+                ));
+            }
+            if expires_at <= now_ms() {
+                return Err(Error::invalid(
+                    "the code has expired; ask for a new one with `rsrc otp send`",
+                ));
+            }
+            // Counts as a wrong try unless the code turns out right (then the row goes).
+            tx.execute(
+                "UPDATE otp_codes SET failed_attempts = failed_attempts + 1 WHERE user_id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .optional()
-            .context("read otp")
+            .context("count otp try")?;
+            tx.commit().context("commit")?;
+            Ok((hash, tries + 1))
         })
         .await?;
-    let Some((hash, expires_at, failures)) = pending else {
-        return Err(Error::invalid(
-            "no code is pending; ask for one with `rsrc otp send`",
-        ));
-    };
-    if failures >= OTP_MAX_FAILURES {
-        return Err(Error::RateLimited(
-            "too many wrong codes; ask for a new one with `rsrc otp send`".into(),
-        ));
+    if !verify_blocking(code, hash).await? {
+        let left = (OTP_MAX_FAILURES - tries).max(0);
+        return Err(Error::invalid(if left == 0 {
+            "wrong code; no tries left, ask for a new one with `rsrc otp send`".to_string()
+        } else {
+            format!("wrong code; {left} tries left")
+        }));
     }
-    if expires_at <= now_ms() {
-        return Err(Error::invalid(
-            "the code has expired; ask for a new one with `rsrc otp send`",
-        ));
-    }
-    let ok = verify_blocking(code, hash).await?;
     state
         .registry
         .call(move |conn| {
             let tx = conn.transaction().context("begin")?;
-            if ok {
-                tx.execute(
-                    "UPDATE users SET verified = 1, updated_at = ?2 WHERE id = ?1",
-                    params![id, now_ms()],
-                )
-                .context("mark verified")?;
-                tx.execute("DELETE FROM otp_codes WHERE user_id = ?1", [id])
-                    .context("drop otp")?;
-                let user = user_by_id(&tx, id)?;
-                tx.commit().context("commit")?;
-                return Ok(user);
-            }
-            // Counted in SQL so that concurrent guesses cannot share one try.
-            let failures: i64 = tx
-                .query_row(
-                    "UPDATE otp_codes SET failed_attempts = failed_attempts + 1
-                     WHERE user_id = ?1 RETURNING failed_attempts",
-                    [id],
-                    |r| r.get(0),
-                )
-                .context("count otp failure")?;
+            tx.execute(
+                "UPDATE users SET verified = 1, updated_at = ?2 WHERE id = ?1",
+                params![id, now_ms()],
+            )
+            .context("mark verified")?;
+            tx.execute("DELETE FROM otp_codes WHERE user_id = ?1", [id])
+                .context("drop otp")?;
+            let user = user_by_id(&tx, id)?;
             tx.commit().context("commit")?;
-            let left = (OTP_MAX_FAILURES - failures).max(0);
-            Err(Error::invalid(if left == 0 {
-                "wrong code; no tries left, ask for a new one with `rsrc otp send`".to_string()
-            } else {
-                format!("wrong code; {left} tries left")
-            }))
+            Ok(user)
         })
         .await
 }
