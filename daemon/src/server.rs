@@ -24,6 +24,8 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 pub enum BindError {
     #[error("another rsrcd is already serving {0}")]
     InUse(PathBuf),
+    #[error("{0} exists and is not a socket; refusing to replace it (check the `socket` setting)")]
+    NotASocket(PathBuf),
     #[error("cannot prepare socket {path}")]
     Io {
         path: PathBuf,
@@ -52,9 +54,13 @@ pub async fn bind(config: &Config) -> Result<UnixListener, BindError> {
                 .map_err(io_err(parent))?;
         }
     }
-    if std::fs::symlink_metadata(path).is_ok() {
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
         if UnixStream::connect(path).await.is_ok() {
             return Err(BindError::InUse(path.to_path_buf()));
+        }
+        // Only a socket nobody answers on is stale; never delete anything else at that path.
+        if !std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) {
+            return Err(BindError::NotASocket(path.to_path_buf()));
         }
         tracing::info!(socket = %path.display(), "replacing a stale socket file");
         std::fs::remove_file(path).map_err(io_err(path))?;
