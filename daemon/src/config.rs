@@ -152,7 +152,7 @@ impl Config {
     }
 
     pub fn from_toml(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.message().to_string() + &span_hint(text, &e))
+        toml::from_str(text).map_err(|e| describe_toml_error(text, &e))
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -249,6 +249,23 @@ fn env_path(name: &str) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
+/// The error's message, the key it is about and its line. A type error's message alone does not
+/// name the key ("invalid type: integer `20000`, expected a string"); toml's Display adds the key
+/// path ("in `smtp.port`") when it has no input to quote, so the input is dropped here (quoting
+/// the whole line could also echo a password).
+fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
+    let mut bare = err.clone();
+    bare.set_input(None);
+    let described: Vec<String> = bare
+        .to_string()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    described.join(", ") + &span_hint(text, err)
+}
+
 fn span_hint(text: &str, err: &toml::de::Error) -> String {
     match err.span() {
         Some(span) => {
@@ -312,5 +329,11 @@ mod tests {
         let err =
             Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\ntls=\"maybe\"").unwrap_err();
         assert!(err.contains("maybe") || err.contains("tls"), "{err}");
+        // A value of the wrong type names its key, also in a table.
+        let err = Config::from_toml("port_range = 20000").unwrap_err();
+        assert!(err.contains("port_range"), "{err}");
+        let err = Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\npassword=12345678")
+            .unwrap_err();
+        assert!(err.contains("smtp.password"), "{err}");
     }
 }
