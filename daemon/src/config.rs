@@ -332,8 +332,8 @@ mod tests {
         // A value of the wrong type names its key, also in a table.
         let err = Config::from_toml("port_range = 20000").unwrap_err();
         assert!(err.contains("port_range"), "{err}");
-        let err = Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\npassword=12345678")
-            .unwrap_err();
+        let err =
+            Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\npassword=12345678").unwrap_err();
         assert!(err.contains("smtp.password"), "{err}");
     }
 }
