@@ -301,6 +301,26 @@ pub async fn remove(docker: &Docker, container: &str) -> Result<()> {
     }
 }
 
+/// Removes the container of instance `instance_id`, found by id or name, only if it carries this
+/// daemon's labels for that instance. A missing one is fine; anything else that has the name
+/// (a container made by hand after the instance's own vanished) is left alone.
+pub async fn remove_instance_container(
+    docker: &Docker,
+    container: &str,
+    daemon_id: &str,
+    instance_id: &str,
+) -> Result<()> {
+    match inspect(docker, container).await? {
+        None => Ok(()),
+        Some(o) if o.belongs_to(daemon_id, instance_id) => remove(docker, &o.id).await,
+        Some(o) => {
+            tracing::warn!(container, id = %o.id, instance = instance_id,
+                "not removing a container without this instance's labels");
+            Ok(())
+        }
+    }
+}
+
 /// The state of a container as rsrc records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
@@ -312,6 +332,14 @@ pub struct Observed {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub labels: HashMap<String, String>,
+}
+
+impl Observed {
+    /// Whether the container carries this daemon's labels for instance `instance_id`.
+    pub fn belongs_to(&self, daemon_id: &str, instance_id: &str) -> bool {
+        self.labels.get(LABEL_DAEMON).map(String::as_str) == Some(daemon_id)
+            && self.labels.get(LABEL_INSTANCE).map(String::as_str) == Some(instance_id)
+    }
 }
 
 /// Inspects a container; `None` when it does not exist.

@@ -871,10 +871,13 @@ pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: &str) -
             .ok_or_else(|| Error::not_found(format!("no instance `{id}`")))?
     };
     // By name as well as id: a crash may have left a container whose id was never recorded.
+    // Either way only a container with this instance's labels: a lost instance's name may have
+    // been taken by a container rsrc did not make.
     if let Some(cid) = &row.container_id {
-        containers::remove(&docker, cid).await?;
+        containers::remove_instance_container(&docker, cid, &state.daemon_id, id).await?;
     }
-    containers::remove(&docker, &row.container_name).await?;
+    containers::remove_instance_container(&docker, &row.container_name, &state.daemon_id, id)
+        .await?;
     let volume_names: Vec<String> = {
         let id = id.to_string();
         state

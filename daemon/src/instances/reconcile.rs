@@ -51,9 +51,10 @@ pub async fn roll_back_create(state: &State, id: &str) -> Result<()> {
         return Ok(());
     };
     if let Some(cid) = &row.container_id {
-        containers::remove(&docker, cid).await?;
+        containers::remove_instance_container(&docker, cid, &state.daemon_id, id).await?;
     }
-    containers::remove(&docker, &row.container_name).await?;
+    containers::remove_instance_container(&docker, &row.container_name, &state.daemon_id, id)
+        .await?;
     let volumes: Vec<String> = {
         let id = id.to_string();
         state
@@ -200,7 +201,10 @@ pub async fn reconcile(state: &State) -> Result<()> {
 
 async fn finish_or_roll_back(state: &State, row: &Row) -> Result<()> {
     let docker = state.engine.docker().await?;
-    match containers::inspect(&docker, &row.container_name).await? {
+    let observed = containers::inspect(&docker, &row.container_name)
+        .await?
+        .filter(|o| o.belongs_to(&state.daemon_id, &row.id));
+    match observed {
         Some(o) => {
             tracing::info!(instance = %row.id, "completing a create interrupted by a restart");
             if !o.running {
