@@ -87,7 +87,15 @@ pub async fn pull_image(
         .build();
     let mut stream = docker.create_image(Some(options), None, None);
     while let Some(item) = stream.next().await {
-        let info = item.map_err(engine_err(format!("cannot pull {image}")))?;
+        let info = item.map_err(|e| match e {
+            // Keep Docker's reason (e.g. "manifest unknown"): a bare "not found" does not say
+            // whether the registry, the repository or the tag is wrong.
+            bollard::errors::Error::DockerResponseServerError {
+                status_code: 404,
+                message,
+            } => Error::NotFound(format!("cannot pull {image}: {message}")),
+            e => engine_err(format!("cannot pull {image}"))(e),
+        })?;
         if let Some(detail) = info.error_detail {
             return Err(Error::Invalid(format!(
                 "cannot pull {image}: {}",
