@@ -136,22 +136,22 @@ pub fn resolve(conn: &Connection, caller: &Caller, reference: &str) -> Result<Ro
     if let Some(row) = exact.into_iter().next() {
         return Ok(row);
     }
-    // Names are unique per owner; an admin's own instance wins over another user's.
-    let mut named = query_rows(
+    // Names are unique per owner. The caller's own instance wins; an admin may also name
+    // another user's instance when that name is unambiguous.
+    let named = query_rows(
         conn,
         &format!("WHERE i.name = ?1 AND {visible} ORDER BY i.owner_id != ?3"),
         &args,
     )?;
-    if named.len() > 1 && named[1].owner_id == caller.user.id {
-        named.truncate(1);
-    }
-    if !named.is_empty() && (named.len() == 1 || named[0].owner_id == caller.user.id) {
-        return Ok(named.swap_remove(0));
-    }
-    if named.len() > 1 {
-        return Err(Error::conflict(format!(
-            "`{reference}` names instances of several users; use the id"
-        )));
+    match named.as_slice() {
+        [] => {}
+        [first, ..] if first.owner_id == caller.user.id => return Ok(first.clone()),
+        [only] => return Ok(only.clone()),
+        _ => {
+            return Err(Error::conflict(format!(
+                "`{reference}` names instances of several users; use the id"
+            )))
+        }
     }
     let prefixed = query_rows(
         conn,
@@ -1273,6 +1273,89 @@ mod tests {
             render_connect("{port:5432}-{name}", "h", &row, &ports),
             "20001-cache"
         );
+    }
+
+    fn caller(id: i64, role: rsrc_shared::api::Role) -> Caller {
+        Caller {
+            user: rsrc_shared::api::User {
+                id,
+                email: format!("u{id}@x.io"),
+                name: "u".into(),
+                role,
+                verified: true,
+                disabled: false,
+                notify_email: true,
+                created_at: String::new(),
+                updated_at: String::new(),
+            },
+            token_hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn references_resolve_only_among_visible_instances() {
+        use rsrc_shared::api::Role;
+        let reg = crate::registry::Registry::open_in_memory().unwrap();
+        reg.call_blocking(|conn| {
+            for id in 1..=3 {
+                conn.execute(
+                    "INSERT INTO users (id, email, name, password_hash, role, created_at, updated_at)
+                     VALUES (?1, ?2, 'u', 'x', ?3, 0, 0)",
+                    params![id, format!("u{id}@x.io"), if id == 3 { "admin" } else { "user" }],
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO machines (id, name, spec, created_at, updated_at) VALUES (1, 'm', ?1, 0, 0)",
+                [serde_json::to_string(&placeholder_spec()).unwrap()],
+            )
+            .unwrap();
+            for (id, owner, name) in [("aaaa1111", 1, "web"), ("aaaa2222", 2, "web"), ("bbbb3333", 1, "db")] {
+                conn.execute(
+                    "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, 1, ?1, 'running', 0, 0)",
+                    params![id, name, owner],
+                )
+                .unwrap();
+            }
+            Ok(())
+        })
+        .unwrap();
+        let user1 = caller(1, Role::User);
+        let user2 = caller(2, Role::User);
+        let admin = caller(3, Role::Admin);
+        reg.call_blocking(|conn| {
+            assert_eq!(resolve(conn, &user1, "web")?.id, "aaaa1111");
+            assert_eq!(resolve(conn, &user2, "web")?.id, "aaaa2222");
+            assert_eq!(resolve(conn, &user1, "bbbb")?.id, "bbbb3333");
+            assert_eq!(
+                resolve(conn, &user1, "aaaa")?.id,
+                "aaaa1111",
+                "the only visible match"
+            );
+            let hidden = resolve(conn, &user2, "bbbb3333").unwrap_err().to_string();
+            let absent = resolve(conn, &user2, "cccc4444").unwrap_err().to_string();
+            assert_eq!(
+                hidden.replace("bbbb3333", "X"),
+                absent.replace("cccc4444", "X")
+            );
+            assert!(matches!(
+                resolve(conn, &user2, "db"),
+                Err(Error::NotFound(_))
+            ));
+            assert!(matches!(
+                resolve(conn, &admin, "web"),
+                Err(Error::Conflict(_))
+            ));
+            assert!(matches!(
+                resolve(conn, &admin, "aaaa"),
+                Err(Error::Conflict(_))
+            ));
+            assert_eq!(resolve(conn, &admin, "db")?.id, "bbbb3333");
+            assert_eq!(resolve(conn, &admin, "aaaa2222")?.owner_id, 2);
+            Ok(())
+        })
+        .unwrap();
     }
 
     #[test]
