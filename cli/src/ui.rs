@@ -172,9 +172,7 @@ impl PullDisplay {
             bar.enable_steady_tick(Duration::from_millis(120));
             Some(bar)
         } else {
-            if !quiet {
-                note(false, &format!("pulling {image}"));
-            }
+            // Plain output prints the daemon's own lines, starting with its first.
             None
         };
         PullDisplay {
@@ -240,7 +238,7 @@ impl PullDisplay {
         // Plain output already showed the daemon's last status line.
         if let Some(bar) = self.bar {
             bar.finish_and_clear();
-            if ok {
+            if ok && !self.layers.is_empty() {
                 note(self.quiet, &format!("pulled {}", self.image));
             }
         }

@@ -449,20 +449,22 @@ pub async fn ensure_image(state: &State, image: &str) -> Result<()> {
     containers::pull_image(&docker, image, |_| {}).await
 }
 
-/// Pulls an image, reporting progress; admins only.
+/// Pulls an image unless the engine has it, reporting progress; admins only. Returns whether it
+/// pulled.
 pub async fn pull(
     state: &State,
     caller: &Caller,
     image: &str,
     progress: impl FnMut(PullProgress),
-) -> Result<()> {
+) -> Result<bool> {
     caller.require_admin()?;
     validate_image(image)?;
     let docker = state.engine.docker().await?;
     if containers::image_exists(&docker, image).await? {
-        return Ok(());
+        return Ok(false);
     }
-    containers::pull_image(&docker, image, progress).await
+    containers::pull_image(&docker, image, progress).await?;
+    Ok(true)
 }
 
 pub async fn list(state: &State) -> Result<Vec<Machine>> {

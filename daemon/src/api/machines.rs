@@ -69,8 +69,12 @@ pub async fn pull(ctx: Ctx) -> Result<Response<Body>> {
         })
         .await;
         let last = match outcome {
-            Ok(()) => PullProgress {
-                status: Some(format!("{} is ready", req.image)),
+            Ok(pulled) => PullProgress {
+                status: Some(if pulled {
+                    format!("pulled {}", req.image)
+                } else {
+                    format!("{} is already present", req.image)
+                }),
                 done: true,
                 ..Default::default()
             },
