@@ -464,7 +464,7 @@ fn a_failed_pull_stops_machine_create() {
     );
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     let err = text(&out.stderr);
-    assert!(err.contains("pulling nope:1"), "{err}");
+    assert!(err.contains("Pulling from library/nope"), "{err}");
     assert!(err.contains("abc: Downloading"), "{err}");
     assert!(err.contains("error: image nope:1 not found"), "{err}");
     assert!(!daemon.seen().iter().any(|s| s.path == "/v1/machines"));
