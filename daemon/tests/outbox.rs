@@ -1,0 +1,266 @@
+//! The mail outbox (issue 2, SPEC §8): with the SMTP server down a mail waits in the registry
+//! and goes out once the server is up, also across a daemon restart, and exactly once.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use common::{poll, Client, Options, SmtpSink, TestDaemon, DEADLINE};
+
+const PASSWORD: &str = "Pw-outbox-12345";
+const NEW_PASSWORD: &str = "Pw-outbox-67890";
+const OTP_SUBJECT: &str = "Subject: Your rsrc verification code";
+
+/// A loopback port that nothing listens on (for now).
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// One row of `mail_outbox`.
+#[derive(Debug, Clone)]
+struct Row {
+    id: i64,
+    subject: String,
+    attempts: i64,
+    last_error: Option<String>,
+    sent_at: Option<i64>,
+    failed_at: Option<i64>,
+    has_body: bool,
+}
+
+fn outbox(d: &TestDaemon, recipient: &str) -> Vec<Row> {
+    let conn = d.db();
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, subject, attempts, last_error, sent_at, failed_at, body_sealed IS NOT NULL
+             FROM mail_outbox WHERE recipient = ?1 ORDER BY id",
+        )
+        .expect("prepare");
+    let rows = stmt
+        .query_map([recipient], |r| {
+            Ok(Row {
+                id: r.get(0)?,
+                subject: r.get(1)?,
+                attempts: r.get(2)?,
+                last_error: r.get(3)?,
+                sent_at: r.get(4)?,
+                failed_at: r.get(5)?,
+                has_body: r.get(6)?,
+            })
+        })
+        .expect("query");
+    rows.collect::<Result<Vec<_>, _>>().expect("rows")
+}
+
+/// Waits until row `id` is marked sent, and returns it.
+fn wait_sent(d: &TestDaemon, recipient: &str, id: i64) -> Row {
+    poll(
+        &format!("outbox row {id} to be marked sent"),
+        DEADLINE,
+        || {
+            outbox(d, recipient)
+                .into_iter()
+                .find(|r| r.id == id && r.sent_at.is_some())
+        },
+    )
+}
+
+/// Waits until the sender has tried the first mail to `recipient` and failed.
+fn wait_failed_attempt(d: &TestDaemon, recipient: &str) -> Row {
+    poll("a failed delivery attempt", DEADLINE, || {
+        outbox(d, recipient)
+            .into_iter()
+            .next()
+            .filter(|r| r.attempts >= 1 && r.last_error.is_some())
+    })
+}
+
+fn otp_mails(sink: &SmtpSink, to: &str) -> usize {
+    sink.mails_to(to)
+        .iter()
+        .filter(|m| m.contains(OTP_SUBJECT))
+        .count()
+}
+
+/// Makes the sender run again and waits for that: a password change queues a second mail, which
+/// must arrive and be marked sent. Whatever the sender would resend, it would have resent by now.
+fn one_more_cycle(d: &TestDaemon, sink: &SmtpSink, c: &Client, from: &str, to: &str) {
+    c.run_stdin(
+        &["password", "change", "--password-stdin"],
+        &format!("{from}\n{to}\n"),
+    )
+    .expect_code(0);
+    let row = poll("the password mail to be queued", DEADLINE, || {
+        outbox(d, &c.email)
+            .into_iter()
+            .rfind(|r| r.subject.contains("password"))
+    });
+    poll("the password mail to arrive", DEADLINE, || {
+        sink.mails_to(&c.email)
+            .iter()
+            .any(|m| m.contains("password was changed"))
+            .then_some(())
+    });
+    wait_sent(d, &c.email, row.id);
+}
+
+fn user(d: &TestDaemon, email: &str) -> Client {
+    let c = d.client(email);
+    c.signup(PASSWORD).expect("signup");
+    c.login(PASSWORD).expect("login");
+    c
+}
+
+#[test]
+fn a_mail_queued_while_smtp_is_down_goes_out_once_when_it_is_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let d = TestDaemon::start(Options {
+        smtp_port: Some(port),
+        ..Options::default()
+    });
+    let email = "patient@example.com";
+    let c = user(&d, email);
+
+    // The server is down: the send still succeeds, and the mail waits.
+    c.run(&["otp", "send"]).expect_code(0);
+    let row = wait_failed_attempt(&d, email);
+    assert!(row.sent_at.is_none() && row.failed_at.is_none(), "{row:?}");
+    assert!(row.has_body, "a pending mail keeps its (sealed) body");
+
+    let sink = SmtpSink::start(dir.path(), port);
+    let code = sink.wait_for_code(email, 1);
+    let row = wait_sent(&d, email, row.id);
+    assert!(!row.has_body, "a sent mail's body is wiped");
+    assert!(row.attempts >= 2, "{row:?}");
+
+    one_more_cycle(&d, &sink, &c, PASSWORD, NEW_PASSWORD);
+    assert_eq!(
+        otp_mails(&sink, email),
+        1,
+        "the code was mailed more than once"
+    );
+    // And the late code still works.
+    c.run(&["otp", "verify", &code]).expect_code(0);
+    assert_eq!(c.json(&["whoami"])["verified"], true);
+}
+
+#[test]
+fn a_pending_mail_survives_a_daemon_restart_and_goes_out_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let mut d = TestDaemon::start(Options {
+        smtp_port: Some(port),
+        ..Options::default()
+    });
+    let email = "restart@example.com";
+    let c = user(&d, email);
+    c.run(&["otp", "send"]).expect_code(0);
+    let row = wait_failed_attempt(&d, email);
+
+    // Stop the daemon while the server is still down, then bring the server up, then the daemon.
+    assert!(d.stop().success());
+    let pending = outbox(&d, email);
+    assert_eq!(pending.len(), 1);
+    assert!(pending[0].sent_at.is_none() && pending[0].has_body);
+    let sink = SmtpSink::start(dir.path(), port);
+    d.spawn();
+
+    let code = sink.wait_for_code(email, 1);
+    wait_sent(&d, email, row.id);
+    one_more_cycle(&d, &sink, &c, PASSWORD, NEW_PASSWORD);
+    assert_eq!(otp_mails(&sink, email), 1);
+
+    // Another restart does not send it again.
+    assert!(d.stop().success());
+    d.spawn();
+    one_more_cycle(&d, &sink, &c, NEW_PASSWORD, PASSWORD);
+    assert_eq!(otp_mails(&sink, email), 1, "resent after a restart");
+    c.run(&["otp", "verify", &code]).expect_code(0);
+}
+
+/// The sink with `--fail-first n`: it answers the first `n` mails with 451.
+struct FlakySink {
+    child: Child,
+    sink_dir: std::path::PathBuf,
+}
+
+impl FlakySink {
+    fn start(dir: &Path, fail_first: u32) -> (FlakySink, u16) {
+        let python = std::env::var("RSRC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = std::env::var("RSRC_SMTP_SINK").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp-sink.py").into()
+        });
+        let port_file = dir.join("flaky-port");
+        let mut child = Command::new(python)
+            .arg(script)
+            .args(["--host", "127.0.0.1", "--port", "0"])
+            .arg("--maildir")
+            .arg(dir.join("mail"))
+            .arg("--port-file")
+            .arg(&port_file)
+            .args(["--fail-first", &fail_first.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the SMTP sink");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read");
+        assert_eq!(line.trim(), "ready");
+        let port = std::fs::read_to_string(&port_file)
+            .expect("port file")
+            .trim()
+            .parse()
+            .expect("port");
+        (
+            FlakySink {
+                child,
+                sink_dir: dir.join("mail"),
+            },
+            port,
+        )
+    }
+
+    fn count_to(&self, to: &str) -> usize {
+        std::fs::read_dir(&self.sink_dir)
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .filter(|m| m.contains(&format!("X-Envelope-To: {to}")))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for FlakySink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_transient_refusal_is_retried_and_not_given_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (sink, port) = FlakySink::start(dir.path(), 2);
+    let d = TestDaemon::start(Options {
+        smtp_port: Some(port),
+        ..Options::default()
+    });
+    let email = "retry@example.com";
+    let c = user(&d, email);
+    c.run(&["otp", "send"]).expect_code(0);
+    let row = poll("the mail to go out after two 451s", DEADLINE, || {
+        outbox(&d, email).into_iter().find(|r| r.sent_at.is_some())
+    });
+    assert_eq!(row.attempts, 3, "two refusals, then accepted: {row:?}");
+    assert!(row.failed_at.is_none());
+    assert_eq!(sink.count_to(email), 1);
+}
