@@ -302,7 +302,10 @@ fn duplicate_malformed_and_weak_signups_are_refused() {
         .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
         .expect("count users");
     assert_eq!(users, 1);
-    // The original account still logs in with its password.
+    // The original account still logs in with its password, under any case of its address.
+    d.client("DUP@EXAMPLE.COM")
+        .login(PASSWORD)
+        .expect("login in upper case");
     c.login(PASSWORD).expect("login");
     assert_eq!(whoami(&c)["email"], "dup@example.com");
 }
@@ -465,6 +468,85 @@ fn password_change_revokes_other_sessions_keeps_this_one_and_mails() {
     let c = e.d.client(email);
     c.login(PASSWORD).expect_err("old password");
     c.login(new_password).expect("new password");
+}
+
+#[test]
+fn expired_sessions_and_codes_are_refused() {
+    let e = env();
+    let email = "late@example.com";
+    let c = user(&e.d, email);
+    let token = c.token();
+    c.run(&["otp", "send"]).expect_code(0);
+    let code = e.sink.wait_for_code(email, 1);
+
+    // Each session records who logged in (SO_PEERCRED) and expires in 30 days.
+    let (uid, pid, ttl_ms): (Option<i64>, Option<i64>, i64) =
+        e.d.db()
+            .query_row(
+                "SELECT peer_uid, peer_pid, expires_at - created_at FROM sessions",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("session row");
+    assert_eq!(uid, Some(i64::from(nix_uid())), "peer uid");
+    assert!(pid.is_some_and(|p| p > 0), "peer pid: {pid:?}");
+    assert!(
+        (ttl_ms - 30 * 86_400 * 1000).abs() < 5_000,
+        "30-day sessions: {ttl_ms} ms"
+    );
+
+    // A code past its ten minutes is refused, even the right one.
+    e.d.db()
+        .execute("UPDATE otp_codes SET expires_at = 0", [])
+        .expect("expire code");
+    let r = c.run(&["otp", "verify", &code]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("expired"), "{r:?}");
+    assert_eq!(whoami(&c)["verified"], false);
+
+    // A session past its expiry is refused.
+    e.d.db()
+        .execute("UPDATE sessions SET expires_at = 0", [])
+        .expect("expire session");
+    c.run(&["whoami"]).expect_code(4);
+    run_with_token(&c, &token, &["whoami"]).expect_code(4);
+}
+
+/// The uid of this process, as the daemon sees it over the socket.
+fn nix_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    // A file we just made is ours.
+    let f = tempfile::NamedTempFile::new().expect("temp file");
+    f.as_file().metadata().expect("metadata").uid()
+}
+
+#[test]
+fn profile_delete_needs_the_password_and_ends_every_session() {
+    let d = daemon();
+    let email = "goner@example.com";
+    let c = user(&d, email);
+    let second = c.with_dir("second");
+    second.login(PASSWORD).expect("second session");
+    let token = second.token();
+
+    c.run_stdin(
+        &["profile", "delete", "--yes", "--password-stdin"],
+        "Wrong-password-1\n",
+    )
+    .expect_code(4);
+    c.run(&["whoami"]).expect_code(0);
+
+    c.run_stdin(
+        &["profile", "delete", "--yes", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    )
+    .expect_code(0);
+    c.run(&["whoami"]).expect_code(4);
+    second.run(&["whoami"]).expect_code(4);
+    run_with_token(&c, &token, &["whoami"]).expect_code(4);
+    c.login(PASSWORD).expect_err("deleted").expect_code(4);
+    // The address is free again.
+    c.signup(PASSWORD).expect("sign up again");
 }
 
 // ---- what the registry keeps -------------------------------------------------------------------

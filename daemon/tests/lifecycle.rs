@@ -126,6 +126,60 @@ fn sigterm_finishes_cleanly_and_the_next_start_keeps_the_data() {
     c.login(PASSWORD).expect("the account survived the restart");
 }
 
+#[test]
+fn sigterm_finishes_a_request_in_flight_and_refuses_new_connections() {
+    use std::io::{Read, Write};
+    let mut d = TestDaemon::start(Options::default());
+    let body =
+        br#"{"email": "inflight@example.com", "name": "In Flight", "password": "long-enough-1"}"#;
+    let mut stream = std::os::unix::net::UnixStream::connect(&d.socket).expect("connect");
+    stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    // With `Expect: 100-continue` the daemon says when it starts reading the body, i.e. when
+    // the request is being handled.
+    stream
+        .write_all(
+            format!(
+                "POST /v1/signup HTTP/1.1\r\nHost: rsrcd\r\nContent-Type: application/json\r\n\
+                 Content-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .expect("head");
+    let mut continue_line = [0u8; 25];
+    stream.read_exact(&mut continue_line).expect("100 Continue");
+    assert!(
+        continue_line.starts_with(b"HTTP/1.1 100 Continue"),
+        "{:?}",
+        String::from_utf8_lossy(&continue_line)
+    );
+
+    let pid = d.pid().expect("pid").to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
+    // New connections are refused from now on...
+    common::poll("rsrcd to stop accepting", DEADLINE, || {
+        std::os::unix::net::UnixStream::connect(&d.socket)
+            .is_err()
+            .then_some(())
+    });
+    // ... but the request in flight is finished.
+    stream.write_all(body).expect("body");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.contains("HTTP/1.1 201"), "{answer:?}");
+    assert_eq!(d.stop().code(), Some(0));
+    let users: i64 = d
+        .db()
+        .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(users, 1, "the in-flight sign-up was committed");
+}
+
 // ---- the socket --------------------------------------------------------------------------------
 
 #[test]
@@ -251,6 +305,97 @@ fn a_file_that_is_not_a_socket_is_not_replaced() {
         std::fs::read_to_string(&socket).expect("the file is still there"),
         "precious data\n"
     );
+}
+
+#[test]
+fn the_socket_gets_its_configured_mode() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let d = TestDaemon::start(Options::default());
+    let meta = std::fs::symlink_metadata(&d.socket).expect("socket");
+    assert!(meta.file_type().is_socket());
+    assert_eq!(
+        meta.permissions().mode() & 0o777,
+        0o660,
+        "default socket_mode"
+    );
+
+    let e = TestDaemon::start(Options {
+        extra_toml: "socket_mode = \"0600\"".into(),
+        ..Options::default()
+    });
+    let meta = std::fs::symlink_metadata(&e.socket).expect("socket");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+}
+
+/// A daemon started by hand; SIGKILLed on drop if still running.
+struct Spawned(std::process::Child);
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Spawned {
+    fn term(mut self) -> ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        common::poll("rsrcd to stop", DEADLINE, || {
+            self.0.try_wait().ok().flatten()
+        })
+    }
+}
+
+#[test]
+fn flags_and_environment_override_the_config_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path(), "");
+    let file_socket = dir.path().join("rsrcd.sock");
+    let env_socket = dir.path().join("env.sock");
+    let flag_socket = dir.path().join("flag.sock");
+    let env_data = dir.path().join("env-data");
+    let flag_data = dir.path().join("flag-data");
+
+    let start = |flags: &[&std::ffi::OsStr]| {
+        let child = Command::new(common::rsrcd_bin())
+            .arg("--config")
+            .arg(&config)
+            .args(flags)
+            .env("RSRC_SOCKET", &env_socket)
+            .env("RSRC_DATA_DIR", &env_data)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start rsrcd");
+        Spawned(child)
+    };
+
+    // RSRC_SOCKET and RSRC_DATA_DIR beat the file.
+    let daemon = start(&[]);
+    common::poll("rsrcd on RSRC_SOCKET", DEADLINE, || {
+        version_ok(&env_socket).then_some(())
+    });
+    assert!(!file_socket.exists());
+    assert!(env_data.join("rsrc.db").exists());
+    assert!(daemon.term().success());
+
+    // --socket and --data-dir beat the environment.
+    let daemon = start(&[
+        "--socket".as_ref(),
+        flag_socket.as_os_str(),
+        "--data-dir".as_ref(),
+        flag_data.as_os_str(),
+    ]);
+    common::poll("rsrcd on --socket", DEADLINE, || {
+        version_ok(&flag_socket).then_some(())
+    });
+    assert!(!file_socket.exists() && !env_socket.exists());
+    assert!(flag_data.join("rsrc.db").exists());
+    assert!(daemon.term().success());
+    assert!(!flag_socket.exists());
 }
 
 // ---- configuration -----------------------------------------------------------------------------
