@@ -137,6 +137,13 @@ fn a_mail_queued_while_smtp_is_down_goes_out_once_when_it_is_up() {
     assert!(!row.has_body, "a sent mail's body is wiped");
     assert!(row.attempts >= 2, "{row:?}");
 
+    // The Message-ID comes from the row, so a copy sent twice after a crash is recognisable.
+    let mail = &sink.mails_to(email)[0];
+    assert!(
+        mail.lines()
+            .any(|l| l.to_ascii_lowercase().starts_with("message-id: <outbox-")),
+        "{mail}"
+    );
     one_more_cycle(&d, &sink, &c, PASSWORD, NEW_PASSWORD);
     assert_eq!(
         otp_mails(&sink, email),
