@@ -231,6 +231,27 @@ pub fn to_api(conn: &Connection, advertise_host: &str, row: &Row) -> Result<Inst
     })
 }
 
+/// The instance's mapping of the machine's first declared port (of `protocol`, if given): what
+/// `{port}` and `--wait` mean by "the first port". The instance's ports are listed by container
+/// port, so the first of them need not be the first the machine declares. Falls back to the
+/// lowest when the machine no longer declares any of the instance's ports.
+fn first_port<'a>(
+    spec: &MachineSpec,
+    ports: &'a [PortMapping],
+    protocol: Option<Protocol>,
+) -> Option<&'a PortMapping> {
+    let wanted = |p: &&PortMapping| protocol.is_none_or(|proto| p.protocol == proto);
+    spec.ports
+        .iter()
+        .find_map(|mp| {
+            ports
+                .iter()
+                .filter(wanted)
+                .find(|p| p.container_port == mp.port && p.protocol == mp.protocol)
+        })
+        .or_else(|| ports.iter().find(wanted))
+}
+
 /// Fills a connect template; placeholders were checked when the machine was saved.
 fn render_connect(template: &str, host: &str, row: &Row, ports: &[PortMapping]) -> String {
     let mut out = String::new();
@@ -245,8 +266,7 @@ fn render_connect(template: &str, host: &str, row: &Row, ports: &[PortMapping]) 
         let key = &after[..close];
         let value = match key {
             "host" => host.to_string(),
-            "port" => ports
-                .first()
+            "port" => first_port(&row.machine_spec, ports, None)
                 .map(|p| p.host_port.to_string())
                 .unwrap_or_default(),
             "name" => row.name.clone(),
@@ -957,22 +977,9 @@ pub async fn wait(
 ) -> Result<Instance> {
     let row = resolve_async(state, caller, reference).await?;
     let docker = state.engine.docker().await?;
-    let target_port: Option<(u32, u16)> = {
-        let id = row.id.clone();
-        state
-            .registry
-            .call(move |conn| {
-                conn.query_row(
-                    "SELECT container_port, host_port FROM instance_ports
-                     WHERE instance_id = ?1 AND protocol = 'tcp' ORDER BY container_port LIMIT 1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .context("read ports")
-            })
-            .await?
-    };
+    let ports = api_for(state, row.clone()).await?.ports;
+    let target_port = first_port(&row.machine_spec, &ports, Some(Protocol::Tcp))
+        .map(|p| (p.container_port, p.host_port as u16));
     let Some((container_port, host_port)) = target_port else {
         return Err(Error::invalid(format!(
             "instance `{}` has no TCP port to wait for",
@@ -1356,6 +1363,50 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    #[test]
+    fn the_first_port_is_the_first_the_machine_declares() {
+        use rsrc_shared::api::MachinePort;
+        let mut spec = placeholder_spec();
+        spec.ports = [
+            (8080, Protocol::Tcp),
+            (5353, Protocol::Udp),
+            (443, Protocol::Tcp),
+        ]
+        .into_iter()
+        .map(|(port, protocol)| MachinePort { port, protocol })
+        .collect();
+        // As the registry lists them: by container port.
+        let ports: Vec<PortMapping> = [
+            (443, Protocol::Tcp, 1),
+            (5353, Protocol::Udp, 2),
+            (8080, Protocol::Tcp, 3),
+        ]
+        .into_iter()
+        .map(|(container_port, protocol, host_port)| PortMapping {
+            container_port,
+            host_port,
+            protocol,
+        })
+        .collect();
+        assert_eq!(first_port(&spec, &ports, None).unwrap().host_port, 3);
+        spec.ports.swap(0, 1);
+        assert_eq!(first_port(&spec, &ports, None).unwrap().host_port, 2);
+        assert_eq!(
+            first_port(&spec, &ports, Some(Protocol::Tcp))
+                .unwrap()
+                .host_port,
+            3
+        );
+        spec.ports.clear();
+        assert_eq!(
+            first_port(&spec, &ports, Some(Protocol::Tcp))
+                .unwrap()
+                .host_port,
+            1
+        );
+        assert_eq!(first_port(&spec, &ports[1..2], Some(Protocol::Tcp)), None);
     }
 
     #[test]
