@@ -518,6 +518,11 @@ fn wait_times_out_with_the_last_log_lines() {
     let list = alice.json(&["instance", "ls"]);
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     assert_eq!(list[0]["status"], "running");
+    assert!(r.stderr.contains(str_of(&list[0], "id")), "{}", r.stderr);
+    let logs = alice
+        .run(&["logs", str_of(&list[0], "name")])
+        .expect_code(0);
+    assert_eq!(logs.stdout, "hello-from-the-log\n");
     alice
         .run(&["instance", "rm", str_of(&list[0], "id"), "--volumes"])
         .expect_code(0);

@@ -160,7 +160,7 @@ name = "app"
 description = "httpd for tests"
 image = "{image}"
 command = ["httpd", "-f", "-p", "8080", "-h", "/www"]
-ports = [{{ port = 8080 }}]
+ports = [{{ port = 8080 }}, {{ port = 5353, protocol = "udp" }}, {{ port = 80 }}]
 volumes = ["/data"]
 limits = {{ memory = "{memory}", cpus = 0.5, pids = 64 }}
 max_per_user = {max_per_user}
@@ -250,13 +250,38 @@ fn apply_creates_then_is_idempotent_then_updates() {
 
     // The applied machine runs, with its file's settings.
     let inst = create(&alice, "app", &["-e", "PASSWORD=pw", "--wait"]);
-    let port = host_port(&inst);
+    // The first port the machine declares (8080/tcp) is the one --wait waits for and {port}
+    // names, though 80 and 5353/udp sort first (and nothing listens on 80).
+    let port = inst["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["container_port"] == 8080)
+        .and_then(|p| p["host_port"].as_u64())
+        .unwrap() as u16;
     assert_eq!(inst["url"], format!("http://127.0.0.1:{port}/"));
     wait_http_ok(port);
     let c = inspect(str_of(&inst, "container"));
     assert_eq!(c["HostConfig"]["RestartPolicy"]["Name"], "on-failure");
     assert_eq!(c["HostConfig"]["Memory"], 96 * 1024 * 1024);
     assert_eq!(c["HostConfig"]["PidsLimit"], 64);
+    // Every port, each on its own reserved host port.
+    let ports = inst["ports"].as_array().unwrap();
+    assert_eq!(ports.len(), 3, "{inst}");
+    for p in ports {
+        let key = format!("{}/{}", p["container_port"], str_of(p, "protocol"));
+        assert_eq!(
+            c["HostConfig"]["PortBindings"][&key][0]["HostPort"],
+            p["host_port"].to_string(),
+            "{key}"
+        );
+    }
+    let distinct: std::collections::BTreeSet<u64> = ports
+        .iter()
+        .map(|p| p["host_port"].as_u64().unwrap())
+        .collect();
+    assert_eq!(distinct.len(), 3, "{inst}");
+    assert!(ports.iter().any(|p| p["protocol"] == "udp"));
     alice
         .run(&["instance", "rm", str_of(&inst, "id"), "--volumes"])
         .expect_code(0);

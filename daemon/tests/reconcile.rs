@@ -430,3 +430,63 @@ fn kill9_in_the_middle_of_creates_leaves_registry_and_docker_agreeing() {
     }
     assert_nothing_labelled(&e.d);
 }
+
+#[test]
+fn history_records_who_did_what() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &["--restart", "no"]);
+    let alice = e.user("alice@example.com");
+    let inst = create(&alice, "web", &["--name", "h"]);
+    let id = str_of(&inst, "id").to_string();
+    alice.run(&["instance", "restart", "h"]).expect_code(0);
+    alice.run(&["instance", "stop", "h"]).expect_code(0);
+    e.admin.run(&["instance", "start", &id]).expect_code(0);
+    docker(&["kill", str_of(&inst, "container")]);
+    poll("the crash to be recorded", common::DEADLINE, || {
+        (alice.json(&["instance", "show", "h"])["status"] == "exited").then_some(())
+    });
+    let conn = e.d.db();
+    let mut stmt = conn
+        .prepare("SELECT kind, cause, up, exit_code FROM instance_events WHERE instance_id = ?1 ORDER BY id")
+        .unwrap();
+    let rows: Vec<(String, String, bool, Option<i64>)> = stmt
+        .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let summary: Vec<(&str, &str, bool)> = rows
+        .iter()
+        .map(|(kind, cause, up, _)| (kind.as_str(), cause.as_str(), *up))
+        .collect();
+    assert_eq!(
+        summary[..6],
+        [
+            ("created", "user", false),
+            ("started", "user", true),
+            ("stopped", "user", false),
+            ("started", "user", true),
+            ("stopped", "user", false),
+            ("started", "admin", true),
+        ],
+        "{rows:#?}"
+    );
+    assert_eq!(rows.len(), 7, "{rows:#?}");
+    let (kind, cause, up, exit_code) = &rows[6];
+    assert!(!up && *exit_code == Some(137), "{rows:#?}");
+    assert!(
+        !["user", "admin", "daemon"].contains(&cause.as_str()) && kind != "stopped",
+        "a kill behind rsrc's back is recorded as an action: {rows:#?}"
+    );
+    // Append-only.
+    assert!(conn.execute("DELETE FROM instance_events", []).is_err());
+    assert!(conn
+        .execute("UPDATE instance_events SET cause = 'x'", [])
+        .is_err());
+    alice
+        .run(&["instance", "rm", "h", "--volumes"])
+        .expect_code(0);
+    assert_nothing_labelled(&e.d);
+}
