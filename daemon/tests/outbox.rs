@@ -271,3 +271,98 @@ fn a_transient_refusal_is_retried_and_not_given_up() {
     assert!(row.failed_at.is_none());
     assert_eq!(sink.count_to(email), 1);
 }
+
+/// A minimal SMTP server that takes every mail's content and then refuses it for good (554).
+/// Returns its port and what it was sent.
+fn refusing_smtp_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut out) = conn else { return };
+            let record = Arc::clone(&record);
+            std::thread::spawn(move || {
+                let mut lines = BufReader::new(out.try_clone().expect("clone")).lines();
+                let _ = out.write_all(b"220 refuser ESMTP\r\n");
+                while let Some(Ok(line)) = lines.next() {
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "DATA" => {
+                            let _ = out.write_all(b"354 go ahead\r\n");
+                            let mut mail = String::new();
+                            for l in lines.by_ref() {
+                                let Ok(l) = l else { return };
+                                if l == "." {
+                                    break;
+                                }
+                                mail.push_str(&l);
+                                mail.push('\n');
+                            }
+                            record.lock().expect("lock").push(mail);
+                            b"554 5.7.1 refused for good\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = out.write_all(b"221 bye\r\n");
+                            return;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    if out.write_all(reply).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, seen)
+}
+
+#[test]
+fn a_permanent_refusal_is_not_retried_and_the_body_is_wiped() {
+    let (port, seen) = refusing_smtp_server();
+    let d = TestDaemon::start(Options {
+        smtp_port: Some(port),
+        ..Options::default()
+    });
+    let email = "refused@example.com";
+    let c = user(&d, email);
+    c.run(&["otp", "send"]).expect_code(0);
+    let row = poll("the mail to be given up", DEADLINE, || {
+        outbox(&d, email)
+            .into_iter()
+            .next()
+            .filter(|r| r.failed_at.is_some())
+    });
+    assert_eq!(row.attempts, 1, "{row:?}");
+    assert!(row.sent_at.is_none(), "{row:?}");
+    assert!(!row.has_body, "a given-up mail's body (and code) is wiped");
+    assert!(
+        row.last_error.as_deref().is_some_and(|e| e.contains("554")),
+        "{row:?}"
+    );
+
+    // The sender runs again for the next mail, and does not try the first one again.
+    c.run_stdin(
+        &["password", "change", "--password-stdin"],
+        &format!("{PASSWORD}\n{NEW_PASSWORD}\n"),
+    )
+    .expect_code(0);
+    poll("the second mail to be given up", DEADLINE, || {
+        (outbox(&d, email)
+            .iter()
+            .filter(|r| r.failed_at.is_some())
+            .count()
+            == 2)
+            .then_some(())
+    });
+    let seen = seen.lock().expect("lock").clone();
+    let otp_tries = seen
+        .iter()
+        .filter(|m| m.contains("verification code"))
+        .count();
+    assert_eq!(otp_tries, 1, "the refused mail was tried again: {seen:?}");
+}
