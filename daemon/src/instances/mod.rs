@@ -424,6 +424,25 @@ fn volume_name(instance_id: &str, path: &str) -> String {
     format!("rsrc-{instance_id}-{slug}")
 }
 
+/// The volume names of all of an instance's paths, in order. Distinct paths can share a slug
+/// (`/a/b` and `/a-b`, or long paths cut at the same place); later ones get `-2`, `-3`, ...
+fn volume_names(instance_id: &str, paths: &[String]) -> Vec<String> {
+    let mut used = HashSet::new();
+    paths
+        .iter()
+        .map(|path| {
+            let base = volume_name(instance_id, path);
+            let mut name = base.clone();
+            let mut n = 2;
+            while !used.insert(name.clone()) {
+                name = format!("{base}-{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
 struct Planned {
     id: String,
     container_name: String,
@@ -531,8 +550,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
                     .context("reserve port")?;
                 }
                 let mut volumes = Vec::new();
-                for path in &spec.volumes {
-                    let vname = volume_name(&id, path);
+                for (path, vname) in spec.volumes.iter().zip(volume_names(&id, &spec.volumes)) {
                     tx.execute(
                         "INSERT INTO volumes (name, instance_id, instance_name, owner_id, path, created_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -1246,6 +1264,19 @@ mod tests {
         assert_eq!(
             volume_name("ab12", "/var/lib/postgresql/data"),
             "rsrc-ab12-var-lib-postgresql-data"
+        );
+        let paths: Vec<String> = ["/a/b", "/a-b", "/a b", "/data"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            volume_names("ab12", &paths),
+            [
+                "rsrc-ab12-a-b",
+                "rsrc-ab12-a-b-2",
+                "rsrc-ab12-a-b-3",
+                "rsrc-ab12-data"
+            ]
         );
     }
 
