@@ -618,3 +618,47 @@ fn secret_values_go_only_to_the_container() {
         .expect_code(0);
     assert_nothing_labelled(&e.d);
 }
+
+#[test]
+fn paths_that_look_alike_get_volumes_of_their_own() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(
+        &e.admin,
+        "web",
+        &["--volume", "/a/b", "--volume", "/a-b", "--volume", "/a b"],
+    );
+    let alice = e.user("alice@example.com");
+    let inst = create(&alice, "web", &[]);
+    let names: std::collections::BTreeSet<&str> = inst["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| str_of(v, "name"))
+        .collect();
+    assert_eq!(names.len(), 3, "{inst}");
+    let container = str_of(&inst, "container");
+    let mounts = inspect(container)["Mounts"].clone();
+    assert_eq!(mounts.as_array().unwrap().len(), 3, "{mounts}");
+    for (i, path) in ["/a/b", "/a-b", "/a b"].iter().enumerate() {
+        docker(&[
+            "exec",
+            container,
+            "sh",
+            "-c",
+            &format!("echo {i} > '{path}/f'"),
+        ]);
+    }
+    for (i, path) in ["/a/b", "/a-b", "/a b"].iter().enumerate() {
+        assert_eq!(
+            docker(&["exec", container, "cat", &format!("{path}/f")]),
+            i.to_string()
+        );
+    }
+    alice
+        .run(&["instance", "rm", str_of(&inst, "id"), "--volumes"])
+        .expect_code(0);
+    assert_nothing_labelled(&e.d);
+}
