@@ -403,7 +403,17 @@ fn to_api((json, created, updated, instances): (String, i64, i64, i64)) -> Resul
         description: s.description,
         image: s.image,
         ports: s.ports,
-        props: s.props,
+        // A secret prop's default is a secret value too: never printed back.
+        props: s
+            .props
+            .into_iter()
+            .map(|mut p| {
+                if p.secret && p.default.is_some() {
+                    p.default = Some(crate::instances::SECRET_MASK.to_string());
+                }
+                p
+            })
+            .collect(),
         command: s.command,
         volumes: s.volumes,
         limits: s.limits,

@@ -29,7 +29,8 @@ use crate::machines::{self, validate_slug};
 use crate::registry::{now_ms, rfc3339};
 use crate::State;
 
-const SECRET_MASK: &str = "********";
+/// What the API shows instead of a secret value.
+pub const SECRET_MASK: &str = "********";
 /// How long a user's stop/start/restart claims the Docker events that follow it.
 const PENDING_WINDOW: Duration = Duration::from_secs(60);
 const WAIT_LOG_LINES: usize = 20;
