@@ -545,12 +545,30 @@ fn secret_values_go_only_to_the_container() {
             "TOKEN",
             "--prop",
             "PLAIN=visible",
+            "--secret-prop",
+            "API_KEY=the-default-is-secret-too",
             "--connect",
             "http://{host}:{port}/{env.PLAIN}",
         ],
     );
     let secret = "s3cr3t-Value-that-must-not-leak";
     let alice = e.user("alice@example.com");
+    // A secret prop's default is not shown either, to users or admins.
+    for who in [&alice, &e.admin] {
+        let m = who.json(&["machine", "show", "vault"]);
+        let props = m["props"].as_array().unwrap();
+        let key = props.iter().find(|p| p["name"] == "API_KEY").unwrap();
+        assert_eq!(key["default"], "********", "{m}");
+        assert_eq!(key["secret"], true);
+        for args in [["machine", "show", "vault"], ["--json", "machine", "ls"]] {
+            let r = who.run(&args).expect_code(0);
+            assert!(
+                !r.stdout.contains("the-default-is-secret-too"),
+                "{}",
+                r.stdout
+            );
+        }
+    }
     let created = alice
         .run(&[
             "--json",
@@ -595,6 +613,8 @@ fn secret_values_go_only_to_the_container() {
     let c = inspect(str_of(&inst, "container"));
     let env_vars = common::env_map(c["Config"]["Env"].as_array().unwrap());
     assert_eq!(env_vars["TOKEN"], secret);
+    assert_eq!(env_vars["API_KEY"], "the-default-is-secret-too");
+    assert_eq!(inst["env"]["API_KEY"], "********");
 
     // Neither the registry nor the daemon's log has it, in any file.
     for entry in std::fs::read_dir(&e.d.data_dir).unwrap() {
