@@ -39,6 +39,8 @@ impl Registry {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)
             .context(&format!("cannot open {}", path.display()))?;
+        // Refuse a newer registry before anything, even its journal mode, is changed.
+        refuse_newer(&conn)?;
         configure(&conn)?;
         migrate(&mut conn)?;
         Ok(Registry {
@@ -109,6 +111,19 @@ impl Registry {
     }
 }
 
+fn refuse_newer(conn: &Connection) -> Result<()> {
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .context("read schema version")?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::internal(format!(
+            "the registry has schema version {current}, but this rsrcd knows only up to \
+             {SCHEMA_VERSION}: it was written by a newer rsrcd; refusing to touch it"
+        )));
+    }
+    Ok(())
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))
         .context("set busy timeout")?;
@@ -124,15 +139,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .context("begin migration")?;
+    // Checked again inside the transaction: another process may have migrated meanwhile.
+    refuse_newer(&tx)?;
     let current: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .context("read schema version")?;
-    if current > SCHEMA_VERSION {
-        return Err(Error::internal(format!(
-            "the registry has schema version {current}, but this rsrcd knows only up to \
-             {SCHEMA_VERSION}: it was written by a newer rsrcd; refusing to touch it"
-        )));
-    }
     for (level, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)
             .context(&format!("apply migration {}", level + 1))?;
