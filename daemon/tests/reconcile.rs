@@ -214,7 +214,21 @@ fn containers_removed_or_stopped_behind_rsrcs_back() {
     e.d.stop();
     docker(&["rm", "-f", str_of(&away, "container")]);
     docker(&["stop", "-t", "1", str_of(&stopped, "container")]);
+    let next_events = events_of(&e, &id(&next)).len();
+    docker(&["restart", "-t", "1", str_of(&next, "container")]);
     respawn(&mut e.d);
+    // The restart while away: a down and an up, both found by reconciliation.
+    let seen = events_of(&e, &id(&next));
+    assert_eq!(seen.len(), next_events + 2, "{seen:?}");
+    assert_eq!(
+        seen[next_events + 1],
+        ("started".into(), "reconcile".into()),
+        "{seen:?}"
+    );
+    assert!(
+        !["started", "created"].contains(&seen[next_events].0.as_str()),
+        "{seen:?}"
+    );
     assert_eq!(show("away")["status"], "lost");
     assert!(events_of(&e, &id(&away)).contains(&("lost".into(), "reconcile".into())));
     let s = show("stopped");
