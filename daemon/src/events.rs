@@ -106,6 +106,20 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
         (false, "stopped") => "stopped",
         (false, _) => "exited",
     };
+    let last: Option<(bool, i64)> = conn
+        .query_row(
+            "SELECT up, at FROM instance_events WHERE instance_id = ?1
+             ORDER BY at DESC, id DESC LIMIT 1",
+            [instance_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .context("read last event")?;
+    // Older than what is recorded, e.g. Docker replaying events that reconciliation already
+    // accounted for: it cannot change the current state.
+    if last.is_some_and(|(up, at)| up != seen.up && seen.at < at) {
+        return Ok(None);
+    }
     conn.execute(
         "UPDATE instances SET state = ?2, exit_code = ?3, updated_at = ?4 WHERE id = ?1",
         params![
@@ -116,7 +130,7 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
         ],
     )
     .context("update instance state")?;
-    if last_up(conn, instance_id)? == Some(seen.up) {
+    if last.is_some_and(|(up, _)| up == seen.up) {
         return Ok(None);
     }
     // Whether this transition is the next one a user's action asked for; if so it is theirs,

@@ -419,6 +419,20 @@ fn kill9_in_the_middle_of_creates_leaves_registry_and_docker_agreeing() {
     respawn(&mut e.d);
     alice.run(&["instance", "show", &victim_id]).expect_code(3);
     assert!(!container_exists(str_of(&victim, "container")));
+    // It was `rm --volumes`: the journal remembers, so the volumes went too.
+    assert_eq!(
+        db_count(
+            &e.d,
+            &format!("SELECT COUNT(*) FROM volumes WHERE instance_id = '{victim_id}'")
+        ),
+        0
+    );
+    for v in victim["volumes"].as_array().unwrap() {
+        assert!(
+            !common::docker_ok(&["volume", "inspect", str_of(v, "name")]),
+            "volume {v} of the interrupted `rm --volumes` is still there"
+        );
+    }
     assert_eq!(
         db_count(
             &e.d,
@@ -436,7 +450,7 @@ fn kill9_in_the_middle_of_creates_leaves_registry_and_docker_agreeing() {
             .run(&["instance", "rm", str_of(i, "id"), "--volumes"])
             .expect_code(0);
     }
-    // The interrupted remove's volume may be kept (not silently deleted); it is removable.
+    // Volumes kept by plain removes are still removable.
     for v in alice.json(&["volume", "ls"]).as_array().unwrap() {
         alice
             .run(&["volume", "rm", str_of(v, "name")])

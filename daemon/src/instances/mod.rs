@@ -456,6 +456,8 @@ struct Planned {
 
 pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Result<Instance> {
     caller.require_verified()?;
+    // Without Docker nothing could be made: refuse before reserving anything.
+    state.engine.docker().await?;
     if let Some(name) = &req.name {
         validate_slug("instance name", name)?;
     }
@@ -900,8 +902,8 @@ pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: &str) -
                 let id = owned;
                 conn.execute(
                     "UPDATE instances SET state = 'removing', desired_state = 'stopped',
-                        updated_at = ?2 WHERE id = ?1",
-                    params![&id, now_ms()],
+                        remove_volumes = ?3, updated_at = ?2 WHERE id = ?1",
+                    params![&id, now_ms(), volumes],
                 )
                 .context("mark removing")?;
                 row_by_id(conn, &id)

@@ -178,7 +178,21 @@ pub async fn reconcile(state: &State) -> Result<()> {
         known.insert(row.id.clone());
         let outcome = match row.state.as_str() {
             "creating" => finish_or_roll_back(state, &row).await,
-            "removing" => super::remove_by_id(state, &row.id, false, "reconcile").await,
+            "removing" => {
+                let id = row.id.clone();
+                let volumes: bool = state
+                    .registry
+                    .call(move |conn| {
+                        conn.query_row(
+                            "SELECT remove_volumes FROM instances WHERE id = ?1",
+                            [id],
+                            |r| r.get(0),
+                        )
+                        .context("read remove_volumes")
+                    })
+                    .await?;
+                super::remove_by_id(state, &row.id, volumes, "reconcile").await
+            }
             _ => refresh(state, &row.id, "reconcile").await,
         };
         if let Err(e) = outcome {

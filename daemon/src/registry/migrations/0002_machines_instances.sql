@@ -35,6 +35,8 @@ CREATE TABLE instances (
     pending_cause  TEXT,
     pending_expect TEXT,
     pending_until  INTEGER,
+    -- Set with state 'removing' when the volumes go too, so an interrupted remove finishes alike.
+    remove_volumes INTEGER NOT NULL DEFAULT 0,
     -- The environment as JSON, with values of secret props left out.
     env            TEXT    NOT NULL DEFAULT '{}',
     exit_code      INTEGER,
