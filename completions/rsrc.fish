@@ -24,7 +24,7 @@ function __fish_rsrc_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c rsrc -n "__fish_rsrc_needs_command" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_needs_command" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_needs_command" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_needs_command" -l json -d 'Short for --output json'
@@ -53,7 +53,7 @@ complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "version" -d 'Show the ver
 complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l email -d 'Your email address; it is also your login name (case-insensitive)' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l name -d 'Your display name' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l password-stdin -d 'Read the password from the first line of standard input instead of prompting'
@@ -62,7 +62,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -s q -l quiet -d 'Prin
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l email -d 'The account\'s email address' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input instead of prompting'
@@ -70,21 +70,21 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l json -d 'Short for -
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -l json -d 'Short for --output json'
@@ -95,7 +95,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_s
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -f -a "update" -d 'Change your display name or notification preferences'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -f -a "delete" -d 'Delete your account for good'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json'
@@ -105,14 +105,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l name -d 'A new display name' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l notify-email -d 'Whether to get an email when one of your instances goes down unexpectedly' -r -f -a "on\t''
 off\t''"
-complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -l password-stdin -d 'Read the password from the first line of standard input instead of prompting'
@@ -125,7 +125,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change your display name or notification preferences'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete your account for good'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -l json -d 'Short for --output json'
@@ -134,7 +134,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -f -a "change" -d 'Change your password (asks for the current one, then the new one twice)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -l password-stdin -d 'Read two lines from standard input: the current password, then the new one'
@@ -144,7 +144,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from help" -f -a "change" -d 'Change your password (asks for the current one, then the new one twice)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -l json -d 'Short for --output json'
@@ -154,14 +154,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -f -a "send" -d 'Mail a 6-digit verification code to your address (valid 10 minutes)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -f -a "verify" -d 'Verify your email address with the code you received'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -l json -d 'Short for --output json'
@@ -171,7 +171,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcomman
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from help" -f -a "send" -d 'Mail a 6-digit verification code to your address (valid 10 minutes)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Verify your email address with the code you received'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -l json -d 'Short for --output json'
@@ -180,7 +180,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -f -a "token" -d 'Print the session token in use (RSRC_TOKEN, or the stored login), for scripts'
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -l json -d 'Short for --output json'
@@ -189,7 +189,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcomma
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "token" -d 'Print the session token in use (RSRC_TOKEN, or the stored login), for scripts'
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -l json -d 'Short for --output json'
@@ -199,7 +199,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -f -a "users" -d 'Manage accounts (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -f -a "orphans" -d 'List containers that carry rsrc\'s labels but have no instance in the registry'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -l json -d 'Short for --output json'
@@ -213,7 +213,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcomm
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -f -a "disable" -d 'Lock an account out: its sessions end and it cannot log in'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -f -a "enable" -d 'Let a disabled account log in again'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -l json -d 'Short for --output json'
@@ -223,7 +223,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcomm
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "users" -d 'Manage accounts (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "orphans" -d 'List containers that carry rsrc\'s labels but have no instance in the registry'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove help" -l json -d 'Short for --output json'
@@ -255,7 +255,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l restart -d 'What Docker does when the container exits [default for new machines: unless-stopped]' -r -f -a "no\t'Never restart the container'
 on-failure\t'Restart when it exits with a non-zero code'
 unless-stopped\t'Restart unless it was stopped on purpose'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l inactive -d 'Create it switched off: users cannot create instances until `machine update --active`'
@@ -264,28 +264,28 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -s f -l file -d 'The TOML file with [[machine]] tables' -r -F
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json'
@@ -308,7 +308,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l restart -d 'What Docker does when the container exits [default for new machines: unless-stopped]' -r -f -a "no\t'Never restart the container'
 on-failure\t'Restart when it exits with a non-zero code'
 unless-stopped\t'Restart unless it was stopped on purpose'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l active -d 'Let users create instances of it again'
@@ -317,7 +317,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -l force -d 'Remove the machine even though instances of it exist'
@@ -325,7 +325,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -l force -d 'Remove the machine even though instances of it exist'
@@ -340,7 +340,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a machine (admins only); only the given settings change'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove machines (admins only); refused while instances exist, unless --force'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove help" -l json -d 'Short for --output json'
@@ -372,7 +372,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l restart -d 'What Docker does when the container exits [default for new machines: unless-stopped]' -r -f -a "no\t'Never restart the container'
 on-failure\t'Restart when it exits with a non-zero code'
 unless-stopped\t'Restart unless it was stopped on purpose'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l inactive -d 'Create it switched off: users cannot create instances until `machine update --active`'
@@ -381,28 +381,28 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -s f -l file -d 'The TOML file with [[machine]] tables' -r -F
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json'
@@ -425,7 +425,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l restart -d 'What Docker does when the container exits [default for new machines: unless-stopped]' -r -f -a "no\t'Never restart the container'
 on-failure\t'Restart when it exits with a non-zero code'
 unless-stopped\t'Restart unless it was stopped on purpose'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l active -d 'Let users create instances of it again'
@@ -434,7 +434,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -l force -d 'Remove the machine even though instances of it exist'
@@ -442,7 +442,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -l force -d 'Remove the machine even though instances of it exist'
@@ -457,7 +457,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a machine (admins only); only the given settings change'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove machines (admins only); refused while instances exist, unless --force'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l json -d 'Short for --output json'
@@ -477,7 +477,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l name -d 'A name for the instance, unique among yours [default: chosen by the daemon]' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s e -l env -d 'Set a prop of the machine (repeatable)' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits, e.g. 90s, 2m or 1h (a bare number is seconds)' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l wait -d 'Return only when the first port accepts connections; on timeout, fail with the instance\'s last log lines'
@@ -485,7 +485,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s a -l all -d 'List the instances of all users (admins only)'
@@ -493,7 +493,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -s a -l all -d 'List the instances of all users (admins only)'
@@ -501,35 +501,35 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
@@ -537,7 +537,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
@@ -553,7 +553,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l json -d 'Short for --output json'
@@ -573,7 +573,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l name -d 'A name for the instance, unique among yours [default: chosen by the daemon]' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s e -l env -d 'Set a prop of the machine (repeatable)' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits, e.g. 90s, 2m or 1h (a bare number is seconds)' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l wait -d 'Return only when the first port accepts connections; on timeout, fail with the instance\'s last log lines'
@@ -581,7 +581,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s a -l all -d 'List the instances of all users (admins only)'
@@ -589,7 +589,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -s a -l all -d 'List the instances of all users (admins only)'
@@ -597,35 +597,35 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
@@ -633,7 +633,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
@@ -649,7 +649,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s a -l all -d 'List the instances of all users (admins only)'
@@ -658,14 +658,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s q -l quiet -d 'Print on
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s n -l tail -d 'How many lines from the end to show' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -l json -d 'Short for --output json'
@@ -677,28 +677,28 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_su
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "remove" -d 'Remove volumes for good; volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json'
@@ -708,7 +708,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcom
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the volumes of your instances, also those of removed instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -l json -d 'Short for --output json'
@@ -720,28 +720,28 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_s
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "remove" -d 'Remove volumes for good; volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json'
@@ -751,7 +751,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the volumes of your instances, also those of removed instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand version" -l socket -d 'The daemon\'s socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand version" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -l json -d 'Short for --output json'

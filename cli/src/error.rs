@@ -116,7 +116,7 @@ impl CliError {
             CliError::Client(ClientError::DaemonUnreachable { socket, source }) => {
                 lines.push(format!("error: cannot reach rsrcd at {}", socket.display()));
                 lines.push(format!("  caused by: {source}"));
-                hint = Some(unreachable_hint(source.as_ref()));
+                hint = Some(unreachable_hint(socket, source.as_ref()));
             }
             CliError::Client(ClientError::Api { body, .. }) => {
                 let e = &body.error;
@@ -187,6 +187,9 @@ pub fn login_hint() -> String {
 
 fn default_hint(code: ErrorCode) -> Option<String> {
     match code {
+        ErrorCode::Unauthenticated if std::env::var_os(rsrc_shared::paths::TOKEN_ENV).is_some() => {
+            Some("RSRC_TOKEN is set, and the daemon does not accept its token: unset it, or log in and take a new one with `rsrc auth token`".into())
+        }
         ErrorCode::Unauthenticated => Some(login_hint()),
         ErrorCode::EngineUnavailable => {
             Some("rsrcd cannot reach Docker: ask the operator to check the Docker engine".into())
@@ -199,11 +202,20 @@ fn default_hint(code: ErrorCode) -> Option<String> {
     }
 }
 
-fn unreachable_hint(source: &(dyn std::error::Error + Send + Sync + 'static)) -> String {
+fn unreachable_hint(
+    socket: &std::path::Path,
+    source: &(dyn std::error::Error + Send + Sync + 'static),
+) -> String {
+    use std::os::unix::fs::FileTypeExt;
     let kind = source
         .downcast_ref::<std::io::Error>()
         .map(std::io::Error::kind);
     let base = "is rsrcd running? Use --socket PATH or RSRC_SOCKET to point at its socket";
+    if let Ok(meta) = std::fs::metadata(socket) {
+        if !meta.file_type().is_socket() {
+            return format!("{} is not a socket; {base}", socket.display());
+        }
+    }
     match kind {
         Some(std::io::ErrorKind::PermissionDenied) => {
             format!("you may not use this socket: ask to be added to the `rsrc` group; or {base}")

@@ -97,14 +97,14 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The daemon's socket [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else
-    /// /run/rsrc/rsrcd.sock].
+    /// The daemon's socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it
+    /// exists, else /run/rsrc/rsrcd.sock].
+    // RSRC_SOCKET is read in `socket()`, not by clap: clap would print an environment value
+    // as if it were typed, in the usage line of every error.
     #[arg(
         long,
         global = true,
         help_heading = "Global options",
-        env = "RSRC_SOCKET",
-        hide_env_values = true,
         value_name = "PATH"
     )]
     pub socket: Option<PathBuf>,
@@ -142,6 +142,7 @@ impl GlobalArgs {
     pub fn socket(&self) -> PathBuf {
         self.socket
             .clone()
+            .or_else(|| std::env::var_os(rsrc_shared::paths::SOCKET_ENV).map(PathBuf::from))
             .filter(|s| !s.as_os_str().is_empty())
             .unwrap_or_else(rsrc_shared::paths::client_default_socket)
     }

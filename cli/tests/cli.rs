@@ -452,7 +452,14 @@ fn a_failed_pull_stops_machine_create() {
         r#"{"error":{"code":"not_found","message":"image nope:1 not found"}}"#,
     ]
     .join("\n");
-    let daemon = FakeDaemon::start(vec![("POST /v1/images/pull", (200, "", stream))]);
+    let preview = r#"{"name":"x","description":"","image":"nope:1",
+        "ports":[{"port":80,"protocol":"tcp"}],"props":[],"command":null,"volumes":[],
+        "limits":{},"max_per_user":1,"active":true,"connect":null,"restart":"unless-stopped",
+        "instances":0,"likes":0,"dislikes":0,"rating":null,"created_at":"","updated_at":""}"#;
+    let daemon = FakeDaemon::start(vec![
+        ("POST /v1/machines?dry_run=true", (200, "", preview.into())),
+        ("POST /v1/images/pull", (200, "", stream)),
+    ]);
     let config = tempfile::tempdir().unwrap();
     let out = rsrc(
         &daemon.socket,
@@ -483,6 +490,7 @@ fn machine_create_pulls_then_posts() {
         "limits":{},"max_per_user":1,"active":true,"connect":null,"restart":"unless-stopped",
         "instances":0,"likes":0,"dislikes":0,"rating":null,"created_at":"t","updated_at":"t"}"#;
     let daemon = FakeDaemon::start(vec![
+        ("POST /v1/machines?dry_run=true", (200, "", machine.into())),
         ("POST /v1/images/pull", (200, "", stream)),
         ("POST /v1/machines", (201, "", machine.into())),
     ]);
@@ -499,10 +507,14 @@ fn machine_create_pulls_then_posts() {
     assert_eq!(text(&out.stdout), "redis\n");
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
     let seen = daemon.seen();
-    assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].path, "/v1/images/pull");
-    assert_eq!(seen[1].path, "/v1/machines");
-    let body: serde_json::Value = serde_json::from_str(&seen[1].body).unwrap();
+    assert_eq!(seen.len(), 3);
+    assert_eq!(
+        seen[0].path, "/v1/machines?dry_run=true",
+        "checked before the pull"
+    );
+    assert_eq!(seen[1].path, "/v1/images/pull");
+    assert_eq!(seen[2].path, "/v1/machines");
+    let body: serde_json::Value = serde_json::from_str(&seen[2].body).unwrap();
     assert_eq!(body["ports"][0]["port"], 6379);
 }
 

@@ -24,8 +24,6 @@ const LOGIN_MAX_FAILURES: i64 = 5;
 const OTP_VALIDITY: Duration = Duration::from_secs(10 * 60);
 const OTP_COOLDOWN: Duration = Duration::from_secs(60);
 const OTP_MAX_FAILURES: i64 = 5;
-/// One message for an unknown email and a wrong password, so neither reveals the other.
-const BAD_LOGIN: &str = "wrong email or password";
 
 /// Who is calling: the session's user and the session itself.
 #[derive(Debug, Clone)]
@@ -302,7 +300,7 @@ pub async fn login(state: &State, req: api::Login, peer: Peer) -> Result<api::Lo
     };
     let password_ok = verify_blocking(req.password, hash).await?;
     let Some(user) = user.filter(|_| password_ok) else {
-        return Err(Error::Unauthenticated(BAD_LOGIN.into()));
+        return Err(Error::LoginFailed);
     };
     if user.disabled {
         return Err(Error::forbidden("this account is disabled"));

@@ -17,6 +17,9 @@ pub enum Error {
     MethodNotAllowed { method: String, path: String },
     #[error("{0}")]
     Unauthenticated(String),
+    /// A failed login: the same for an unknown email and a wrong password.
+    #[error("wrong email or password")]
+    LoginFailed,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -82,7 +85,7 @@ impl Error {
             Error::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::UnknownEndpoint(_) => ErrorCode::UnknownEndpoint,
             Error::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
-            Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Error::Unauthenticated(_) | Error::LoginFailed => ErrorCode::Unauthenticated,
             Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::NotFound(_) => ErrorCode::NotFound,
@@ -100,6 +103,11 @@ impl Error {
     fn hint(&self) -> Option<String> {
         match self {
             Error::Unauthenticated(_) => Some("log in with `rsrc login --email EMAIL`".into()),
+            Error::LoginFailed => Some(
+                "check the email and the password; after 5 failures in 15 minutes, logins for \
+                 that email pause for 15 minutes"
+                    .into(),
+            ),
             Error::EngineUnavailable(_) => {
                 Some("is dockerd running? `rsrc version` shows the engine's state".into())
             }

@@ -398,7 +398,17 @@ fn machine_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, i64, i64
 
 fn to_api((json, created, updated, instances): (String, i64, i64, i64)) -> Result<Machine> {
     let s = parse_spec(&json)?;
-    Ok(Machine {
+    Ok(spec_to_api(
+        s,
+        instances,
+        rfc3339(created),
+        rfc3339(updated),
+    ))
+}
+
+/// How the API shows a spec; also the preview of a dry run.
+fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: String) -> Machine {
+    Machine {
         name: s.name,
         description: s.description,
         image: s.image,
@@ -425,9 +435,9 @@ fn to_api((json, created, updated, instances): (String, i64, i64, i64)) -> Resul
         likes: 0,
         dislikes: 0,
         rating: None,
-        created_at: rfc3339(created),
-        updated_at: rfc3339(updated),
-    })
+        created_at,
+        updated_at,
+    }
 }
 
 fn read_api(conn: &Connection, name: &str) -> Result<Machine> {
@@ -448,6 +458,24 @@ fn encode(spec: &MachineSpec) -> Result<String> {
 }
 
 // ---- operations -------------------------------------------------------------------------------
+
+/// Validates a spec, then checks it against the engine where that is known: a machine asking
+/// for more CPUs than the host has could never start an instance.
+async fn prepare(state: &State, spec: MachineSpec) -> Result<MachineSpec> {
+    let spec = validate_spec(spec)?;
+    if let (Some(cpus), Ok(docker)) = (spec.limits.cpus, state.engine.docker().await) {
+        if let Ok(info) = docker.info().await {
+            if let Some(host) = info.ncpu.filter(|n| *n > 0) {
+                if cpus > host as f64 {
+                    return Err(Error::invalid(format!(
+                        "cpus {cpus} is more than this host's {host} CPU(s)"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(spec)
+}
 
 /// Makes sure the engine has `image`, pulling it if not.
 pub async fn ensure_image(state: &State, image: &str) -> Result<()> {
@@ -498,9 +526,16 @@ pub async fn show(state: &State, name: String) -> Result<Machine> {
     state.registry.call(move |conn| read_api(conn, &name)).await
 }
 
-pub async fn create(state: &State, caller: &Caller, spec: MachineSpec) -> Result<Machine> {
+/// Creates a machine. With `dry_run` it only checks: nothing is pulled or written, and the
+/// answer previews the machine.
+pub async fn create(
+    state: &State,
+    caller: &Caller,
+    spec: MachineSpec,
+    dry_run: bool,
+) -> Result<Machine> {
     caller.require_admin()?;
-    let spec = validate_spec(spec)?;
+    let spec = prepare(state, spec).await?;
     let name = spec.name.clone();
     let exists = {
         let name = name.clone();
@@ -513,6 +548,9 @@ pub async fn create(state: &State, caller: &Caller, spec: MachineSpec) -> Result
         return Err(Error::AlreadyExists(format!(
             "machine `{name}` already exists"
         )));
+    }
+    if dry_run {
+        return Ok(spec_to_api(spec, 0, String::new(), String::new()));
     }
     ensure_image(state, &spec.image).await?;
     let json = encode(&spec)?;
@@ -548,7 +586,7 @@ pub async fn update(
             .call(move |conn| by_name(conn, &name))
             .await?
     };
-    let spec = validate_spec(merge(stored.spec.clone(), change))?;
+    let spec = prepare(state, merge(stored.spec.clone(), change)).await?;
     if spec.image != stored.spec.image {
         ensure_image(state, &spec.image).await?;
     }
@@ -571,11 +609,15 @@ async fn write_spec(state: &State, id: i64, spec: MachineSpec) -> Result<Machine
 }
 
 /// Creates or replaces the machine `name` with `spec`; idempotent.
+///
+/// With `dry_run` it only checks and says what it would do (`create`, `update`, `unchanged`):
+/// `rsrc machine apply` checks a whole file that way before changing anything.
 pub async fn apply(
     state: &State,
     caller: &Caller,
     name: String,
     spec: MachineSpec,
+    dry_run: bool,
 ) -> Result<api::ApplyResult> {
     caller.require_admin()?;
     if spec.name != name {
@@ -584,7 +626,7 @@ pub async fn apply(
             spec.name
         )));
     }
-    let spec = validate_spec(spec)?;
+    let spec = prepare(state, spec).await?;
     let stored = {
         let name = name.clone();
         state
@@ -596,9 +638,20 @@ pub async fn apply(
             })
             .await?
     };
+    if dry_run {
+        let action = match &stored {
+            None => "create",
+            Some(stored) if stored.spec == spec => "unchanged",
+            Some(_) => "update",
+        };
+        return Ok(api::ApplyResult {
+            action: action.into(),
+            machine: spec_to_api(spec, 0, String::new(), String::new()),
+        });
+    }
     match stored {
         None => {
-            let machine = create(state, caller, spec).await?;
+            let machine = create(state, caller, spec, false).await?;
             Ok(api::ApplyResult {
                 action: "created".into(),
                 machine,

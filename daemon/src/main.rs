@@ -1,54 +1,9 @@
 use std::io::BufRead;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use rsrcd::cli::{AdminCommand, Args, Command};
 use rsrcd::config::{Config, Overrides};
-
-/// rsrcd — the rsrc daemon.
-///
-/// Holds the Docker socket, keeps every record in one SQLite file (`rsrc.db` in the data dir) and
-/// serves the rsrc API on a Unix socket. Run it as root for the system service
-/// (/run/rsrc/rsrcd.sock, /var/lib/rsrc) or as a user for a per-user daemon.
-#[derive(Parser)]
-#[command(name = "rsrcd", version)]
-struct Args {
-    /// Config file (TOML). Default: /etc/rsrc/rsrcd.toml as root, else the XDG config dir.
-    #[arg(long, global = true, value_name = "PATH")]
-    config: Option<PathBuf>,
-    /// Data directory; overrides the config file and RSRC_DATA_DIR.
-    #[arg(long, global = true, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
-    /// API socket; overrides the config file and RSRC_SOCKET.
-    #[arg(long, global = true, value_name = "PATH")]
-    socket: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Offline administration: works on the registry directly, daemon running or not.
-    Admin {
-        #[command(subcommand)]
-        command: AdminCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum AdminCommand {
-    /// Create a verified admin account.
-    Create {
-        #[arg(long)]
-        email: String,
-        /// Display name (default: the part of the email before @).
-        #[arg(long)]
-        name: Option<String>,
-        /// Read the password from the first line of stdin.
-        #[arg(long)]
-        password_stdin: bool,
-    },
-}
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -84,6 +39,10 @@ fn run_daemon(config: Config) -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        )
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -98,8 +57,8 @@ fn run_daemon(config: Config) -> ExitCode {
     match runtime.block_on(rsrcd::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // The log goes to stderr: one line says it.
             tracing::error!("{e}");
-            eprintln!("rsrcd: {e}");
             ExitCode::FAILURE
         }
     }

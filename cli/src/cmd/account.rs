@@ -315,7 +315,7 @@ pub async fn otp(ctx: &mut Ctx, cmd: OtpCmd) -> CliResult {
             ctx.out.custom(
                 &sent,
                 &format!(
-                    "sent a code to {}; it is valid for {minutes} minute(s)\n",
+                    "sent a code to {}; it is valid for {minutes} minutes\n",
                     sent.email
                 ),
                 std::slice::from_ref(&sent.email),

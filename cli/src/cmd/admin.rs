@@ -30,24 +30,28 @@ pub enum UsersCmd {
     Promote {
         /// The account's email address.
         #[arg(value_name = "EMAIL")]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         email: String,
     },
     /// Make an admin a plain user again.
     Demote {
         /// The account's email address.
         #[arg(value_name = "EMAIL")]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         email: String,
     },
     /// Lock an account out: its sessions end and it cannot log in.
     Disable {
         /// The account's email address.
         #[arg(value_name = "EMAIL")]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         email: String,
     },
     /// Let a disabled account log in again.
     Enable {
         /// The account's email address.
         #[arg(value_name = "EMAIL")]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         email: String,
     },
 }

@@ -31,6 +31,7 @@ pub enum InstanceCmd {
     Show {
         /// The instance's id (or a unique prefix of it) or name.
         #[arg(value_name = "ID|NAME")]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         reference: String,
     },
     /// Stop instances; their ports and volumes stay reserved.
@@ -47,6 +48,7 @@ pub enum InstanceCmd {
     Rm {
         /// Instance ids (or unique prefixes) or names.
         #[arg(value_name = "ID", required = true)]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         references: Vec<String>,
         /// Remove the instances' volumes too (their data is gone for good).
         #[arg(long)]
@@ -58,6 +60,7 @@ pub enum InstanceCmd {
 pub struct CreateArgs {
     /// The machine to make an instance of (see `rsrc machine ls`).
     #[arg(value_name = "MACHINE")]
+    #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub machine: String,
     /// A name for the instance, unique among yours [default: chosen by the daemon].
     #[arg(long, value_name = "NAME")]
@@ -85,6 +88,7 @@ pub struct LsArgs {
 pub struct RefsArgs {
     /// Instance ids (or unique prefixes) or names.
     #[arg(value_name = "ID", required = true)]
+    #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub references: Vec<String>,
 }
 

@@ -11,6 +11,7 @@ use crate::Ctx;
 pub struct LogsArgs {
     /// The instance's id (or a unique prefix of it) or name.
     #[arg(value_name = "ID|NAME")]
+    #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub reference: String,
     /// How many lines from the end to show.
     #[arg(long, short = 'n', value_name = "N", default_value_t = 100)]

@@ -76,6 +76,7 @@ pub enum MachineCmd {
     Show {
         /// The machine's name.
         #[arg(value_name = "NAME")]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         name: String,
     },
     /// Change a machine (admins only); only the given settings change.
@@ -96,6 +97,7 @@ pub enum MachineCmd {
     Rm {
         /// The machines' names.
         #[arg(value_name = "NAME", required = true)]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         names: Vec<String>,
         /// Remove the machine even though instances of it exist.
         #[arg(long)]
@@ -178,6 +180,7 @@ pub struct CommonArgs {
 pub struct CreateArgs {
     /// The machine's name: a short slug such as `redis` or `pg16`.
     #[arg(value_name = "NAME")]
+    #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub name: String,
     /// The Docker image, e.g. redis:7.
     #[arg(long, value_name = "IMAGE")]
@@ -196,6 +199,7 @@ pub struct CreateArgs {
 pub struct UpdateArgs {
     /// The machine's name.
     #[arg(value_name = "NAME")]
+    #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub name: String,
     /// A new Docker image (pulled first).
     #[arg(long, value_name = "IMAGE")]
@@ -470,6 +474,8 @@ pub async fn run(ctx: &mut Ctx, cmd: MachineCmd) -> CliResult {
     match cmd {
         MachineCmd::Create(args) => {
             let spec = build_spec(&args)?;
+            // Check everything first, so a typo is not found after a long pull.
+            let _: Machine = ctx.client.post("/v1/machines?dry_run=true", &spec).await?;
             pull_image(ctx, &spec.image).await?;
             let machine: Machine = ctx.client.post("/v1/machines", &spec).await?;
             ctx.out.one(&machine);
@@ -526,6 +532,25 @@ async fn apply(ctx: &mut Ctx, file: &Path) -> CliResult {
     let machines = read_machine_file(file)?.machine;
     if machines.is_empty() {
         ui::note(ctx.quiet, "the file defines no machines");
+    }
+    // Check every machine before changing any, so a bad one leaves the others as they were.
+    for spec in &machines {
+        let checked: Result<ApplyResult, _> = ctx
+            .client
+            .put(&format!("{}?dry_run=true", machine_path(&spec.name)), spec)
+            .await;
+        if let Err(e) = checked {
+            let mut err = CliError::from(e);
+            if let CliError::Client(crate::client::ClientError::Api { body, .. }) = &mut err {
+                body.error.message = format!(
+                    "machine `{}`: {}; nothing in {} was applied",
+                    spec.name,
+                    body.error.message,
+                    file.display()
+                );
+            }
+            return Err(err);
+        }
     }
     let mut results: Vec<ApplyResult> = Vec::new();
     for spec in machines {

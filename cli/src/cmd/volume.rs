@@ -17,6 +17,7 @@ pub enum VolumeCmd {
     Rm {
         /// The volumes' names (see `rsrc volume ls`).
         #[arg(value_name = "NAME", required = true)]
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         names: Vec<String>,
     },
 }

@@ -16,8 +16,13 @@ pub async fn list(ctx: Ctx) -> Result<Response<Body>> {
 pub async fn create(ctx: Ctx) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
     let spec: MachineSpec = ctx.json()?;
-    let machine = crate::machines::create(&ctx.state, &caller, spec).await?;
-    Ok(response::created(&machine))
+    let dry_run = ctx.flag("dry_run")?;
+    let machine = crate::machines::create(&ctx.state, &caller, spec, dry_run).await?;
+    Ok(if dry_run {
+        response::ok(&machine)
+    } else {
+        response::created(&machine)
+    })
 }
 
 pub async fn show(ctx: Ctx, name: &str) -> Result<Response<Body>> {
@@ -37,7 +42,9 @@ pub async fn update(ctx: Ctx, name: &str) -> Result<Response<Body>> {
 pub async fn apply(ctx: Ctx, name: &str) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
     let spec: MachineSpec = ctx.json()?;
-    let result = crate::machines::apply(&ctx.state, &caller, name.to_string(), spec).await?;
+    let dry_run = ctx.flag("dry_run")?;
+    let result =
+        crate::machines::apply(&ctx.state, &caller, name.to_string(), spec, dry_run).await?;
     Ok(response::ok(&result))
 }
 

@@ -123,9 +123,18 @@ fn split_path(path: &str) -> Result<Vec<String>> {
         .strip_prefix("/v1")
         .filter(|r| r.is_empty() || r.starts_with('/'))
         .ok_or_else(|| Error::UnknownEndpoint(path.to_string()))?;
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.is_empty() {
+        return Ok(Vec::new());
+    }
+    // An empty segment (`/v1/instances//stop`) is never a name: `rsrc instance stop ""` must
+    // not become `rsrc instance ls`.
     rest.split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| decode_segment(s).ok_or_else(|| Error::invalid(format!("bad path segment `{s}`"))))
+        .map(|s| match s {
+            "" => Err(Error::UnknownEndpoint(path.to_string())),
+            s => decode_segment(s).ok_or_else(|| Error::invalid(format!("bad path segment `{s}`"))),
+        })
         .collect()
 }
 
@@ -226,6 +235,9 @@ mod tests {
         assert!(split_path("/v2/version").is_err());
         assert!(split_path("/v1x").is_err());
         assert!(split_path("/v1/%zz").is_err());
+        assert_eq!(split_path("/v1/instances/").unwrap(), vec!["instances"]);
+        assert!(split_path("/v1/instances//stop").is_err());
+        assert!(split_path("/v1//instances").is_err());
     }
 
     #[test]

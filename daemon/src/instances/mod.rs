@@ -460,6 +460,13 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
     state.engine.docker().await?;
     if let Some(name) = &req.name {
         validate_slug("instance name", name)?;
+        if name.bytes().all(|b| b.is_ascii_hexdigit()) {
+            // It would read as an id prefix and could hide another instance.
+            return Err(Error::invalid(format!(
+                "instance name `{name}` is all hex digits, so it would read as an id; \
+                 add a letter after f or a dash"
+            )));
+        }
     }
     let machine_name = req.machine.clone();
     let machine = state

@@ -19,10 +19,10 @@
 //! | POST   | /v1/admin/users/{email}/{action}      | action: promote, demote, disable, enable → User |
 //! | GET    | /v1/admin/orphans                     | → [Orphan]                           |
 //! | GET    | /v1/machines                          | → [Machine]                          |
-//! | POST   | /v1/machines                          | MachineSpec → 201 Machine            |
+//! | POST   | /v1/machines?dry_run=true             | MachineSpec → 201 Machine (dry run: 200, nothing written or pulled) |
 //! | GET    | /v1/machines/{name}                   | → Machine                            |
 //! | PATCH  | /v1/machines/{name}                   | MachineUpdate → Machine              |
-//! | PUT    | /v1/machines/{name}                   | MachineSpec → ApplyResult            |
+//! | PUT    | /v1/machines/{name}?dry_run=true      | MachineSpec → ApplyResult (dry run: action create/update/unchanged) |
 //! | DELETE | /v1/machines/{name}?force=true        | → 204                                |
 //! | POST   | /v1/images/pull                       | ImagePull → NDJSON stream of PullProgress |
 //! | GET    | /v1/instances?all=true                | → [Instance]                         |
