@@ -128,17 +128,40 @@ fn verify_secret(secret: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Argon2 is slow on purpose; keep it off the async workers.
-async fn hash_blocking(secret: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || hash_secret(&secret))
+/// Argon2 is slow and takes ~19 MiB per hash on purpose. Hashes run on the blocking pool, at
+/// most one per core at a time, so a flood of logins queues instead of exhausting memory.
+fn argon_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+async fn with_argon<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _permit = argon_permits()
+        .acquire()
         .await
-        .map_err(|e| Error::internal(format!("hash task: {e}")))?
+        .map_err(|_| Error::internal("hash limiter closed"))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::internal(format!("hash task: {e}")))
+}
+
+async fn hash_blocking(secret: String) -> Result<String> {
+    with_argon(move || hash_secret(&secret)).await?
 }
 
 async fn verify_blocking(secret: String, hash: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || verify_secret(&secret, &hash))
-        .await
-        .map_err(|e| Error::internal(format!("verify task: {e}")))
+    with_argon(move || verify_secret(&secret, &hash)).await
+}
+
+/// Computes the timing-equaliser hash up front, so no request pays for it on an async worker.
+pub async fn warm_up() -> Result<()> {
+    with_argon(|| {
+        dummy_hash();
+    })
+    .await
 }
 
 /// A hash to verify against when the email is unknown, so that both cases take the same time.
@@ -505,12 +528,28 @@ pub async fn send_otp(state: &State, caller: &Caller) -> Result<api::OtpSent> {
     if caller.user.verified {
         return Err(Error::conflict("your email is already verified"));
     }
+    // The cooldown is checked again when the code is stored; this early look spares a hash.
+    let id = caller.user.id;
+    let last_sent: Option<i64> = state
+        .registry
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT sent_at FROM otp_codes WHERE user_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("read otp")
+        })
+        .await?;
+    if let Some(sent) = last_sent {
+        check_cooldown(sent)?;
+    }
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
     let body = format!(
         "Your rsrc verification code is {code}\n\nIt is valid for 10 minutes. Run:\n\n    rsrc otp verify {code}\n"
     );
     let hash = hash_blocking(code).await?;
-    let id = caller.user.id;
     let email = caller.user.email.clone();
     let outbox = state.outbox.clone();
     state
@@ -529,13 +568,7 @@ pub async fn send_otp(state: &State, caller: &Caller) -> Result<api::OtpSent> {
                 .optional()
                 .context("read otp")?;
             if let Some(sent) = last_sent {
-                let wait_ms = sent + OTP_COOLDOWN.as_millis() as i64 - now;
-                if wait_ms > 0 {
-                    return Err(Error::RateLimited(format!(
-                        "a code was sent less than a minute ago; try again in {} s",
-                        (wait_ms + 999) / 1000
-                    )));
-                }
+                check_cooldown(sent)?;
             }
             tx.execute(
                 "INSERT INTO otp_codes (user_id, code_hash, sent_at, expires_at, failed_attempts)
@@ -555,6 +588,18 @@ pub async fn send_otp(state: &State, caller: &Caller) -> Result<api::OtpSent> {
         email: caller.user.email.clone(),
         expires_in_seconds: OTP_VALIDITY.as_secs(),
     })
+}
+
+/// Refuses a send within a minute of the last one.
+fn check_cooldown(last_sent: i64) -> Result<()> {
+    let wait_ms = last_sent + OTP_COOLDOWN.as_millis() as i64 - now_ms();
+    if wait_ms > 0 {
+        return Err(Error::RateLimited(format!(
+            "a code was sent less than a minute ago; try again in {} s",
+            (wait_ms + 999) / 1000
+        )));
+    }
+    Ok(())
 }
 
 pub async fn verify_otp(state: &State, caller: &Caller, req: api::OtpVerify) -> Result<User> {

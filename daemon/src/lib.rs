@@ -36,6 +36,8 @@ pub struct State {
     pub outbox: Outbox,
     /// This registry's identity, the value of the `io.rsrc.daemon` label on everything it makes.
     pub daemon_id: String,
+    /// Creates and removes running right now, which reconciliation must not touch.
+    pub in_flight: instances::InFlight,
     shutting_down: AtomicBool,
 }
 
@@ -53,6 +55,7 @@ impl State {
             engine,
             outbox,
             daemon_id,
+            in_flight: instances::InFlight::default(),
             shutting_down: AtomicBool::new(false),
         }
     }
@@ -75,11 +78,22 @@ pub fn open_registry(config: &Config) -> Result<Registry, StartError> {
 
 /// Runs the daemon until SIGTERM or SIGINT.
 pub async fn run(config: Config) -> Result<(), StartError> {
+    // The registry, its WAL and the outbox key hold hashes and sealed mail: nobody else's to
+    // read. The socket's mode is set explicitly after bind.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let registry = open_registry(&config)?;
     let outbox = Outbox::open(&config.data_dir).map_err(|e| StartError(e.chain()))?;
     let listener = server::bind(&config)
         .await
         .map_err(|e| StartError(error_chain(&e)))?;
+    // One daemon per data dir (two would both send the outbox), whatever their sockets.
+    let _data_dir_lock = match lock_data_dir(&config.data_dir) {
+        Ok(lock) => lock,
+        Err(e) => {
+            let _ = std::fs::remove_file(&config.socket);
+            return Err(e);
+        }
+    };
     tracing::info!(socket = %config.socket.display(), data_dir = %config.data_dir.display(),
         "rsrcd {} listening", env!("CARGO_PKG_VERSION"));
 
@@ -96,6 +110,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     ));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
+    tokio::spawn(async {
+        if let Err(e) = accounts::warm_up().await {
+            tracing::warn!(error = %e.chain(), "warming up the password hasher");
+        }
+    });
     let tasks = vec![
         tokio::spawn(engine.clone().supervise(shutdown_rx.clone())),
         tokio::spawn(mail::run_sender(
@@ -124,6 +143,22 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let _ = std::fs::remove_file(&socket_path);
     tracing::info!("stopped");
     Ok(())
+}
+
+fn lock_data_dir(dir: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs::File>, StartError> {
+    let path = dir.join("rsrcd.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StartError(format!("cannot open {}: {e}", path.display())))?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).map_err(|_| {
+        StartError(format!(
+            "another rsrcd is already using the data dir {}",
+            dir.display()
+        ))
+    })
 }
 
 async fn wait_for_signal() {

@@ -388,8 +388,10 @@ pub fn by_name(conn: &Connection, name: &str) -> Result<Stored> {
     })
 }
 
+/// `instances` counts what the viewer may see: ?1 = all (an admin), ?2 = the viewer's id. A
+/// user learns nothing about other users' instances from a machine listing.
 const MACHINE_SELECT: &str = "SELECT m.spec, m.created_at, m.updated_at,
-        (SELECT COUNT(*) FROM instances i WHERE i.machine_id = m.id)
+        (SELECT COUNT(*) FROM instances i WHERE i.machine_id = m.id AND (?1 OR i.owner_id = ?2))
      FROM machines m";
 
 fn machine_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, i64, i64, i64)> {
@@ -440,11 +442,20 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
     }
 }
 
-fn read_api(conn: &Connection, name: &str) -> Result<Machine> {
+/// Who is looking: (sees everything, user id). Writes are admin-only, so after one it is
+/// [`ADMIN_VIEW`].
+type Viewer = (bool, i64);
+const ADMIN_VIEW: Viewer = (true, 0);
+
+fn viewer(caller: &Caller) -> Viewer {
+    (caller.is_admin(), caller.user.id)
+}
+
+fn read_api(conn: &Connection, name: &str, (all, owner): Viewer) -> Result<Machine> {
     let row = conn
         .query_row(
-            &format!("{MACHINE_SELECT} WHERE m.name = ?1"),
-            [name],
+            &format!("{MACHINE_SELECT} WHERE m.name = ?3"),
+            params![all, owner, name],
             machine_from_row,
         )
         .optional()
@@ -505,15 +516,16 @@ pub async fn pull(
     Ok(true)
 }
 
-pub async fn list(state: &State) -> Result<Vec<Machine>> {
+pub async fn list(state: &State, caller: &Caller) -> Result<Vec<Machine>> {
+    let (all, owner) = viewer(caller);
     state
         .registry
-        .call(|conn| {
+        .call(move |conn| {
             let mut stmt = conn
                 .prepare(&format!("{MACHINE_SELECT} ORDER BY m.name"))
                 .context("list machines")?;
             let rows = stmt
-                .query_map([], machine_from_row)
+                .query_map(params![all, owner], machine_from_row)
                 .context("list machines")?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .context("list machines")?;
@@ -522,8 +534,12 @@ pub async fn list(state: &State) -> Result<Vec<Machine>> {
         .await
 }
 
-pub async fn show(state: &State, name: String) -> Result<Machine> {
-    state.registry.call(move |conn| read_api(conn, &name)).await
+pub async fn show(state: &State, caller: &Caller, name: String) -> Result<Machine> {
+    let viewer = viewer(caller);
+    state
+        .registry
+        .call(move |conn| read_api(conn, &name, viewer))
+        .await
 }
 
 /// Creates a machine. With `dry_run` it only checks: nothing is pulled or written, and the
@@ -562,7 +578,7 @@ pub async fn create(
                 "INSERT INTO machines (name, spec, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
                 params![name, json, now],
             ) {
-                Ok(_) => read_api(conn, &name),
+                Ok(_) => read_api(conn, &name, ADMIN_VIEW),
                 Err(e) if is_unique_violation(&e) => Err(Error::AlreadyExists(format!(
                     "machine `{name}` already exists"
                 ))),
@@ -603,7 +619,7 @@ async fn write_spec(state: &State, id: i64, spec: MachineSpec) -> Result<Machine
                 params![id, json, now_ms()],
             )
             .context("update machine")?;
-            read_api(conn, &spec.name)
+            read_api(conn, &spec.name, ADMIN_VIEW)
         })
         .await
 }
@@ -659,7 +675,7 @@ pub async fn apply(
         }
         Some(stored) if stored.spec == spec => Ok(api::ApplyResult {
             action: "unchanged".into(),
-            machine: show(state, name).await?,
+            machine: show(state, caller, name).await?,
         }),
         Some(stored) => {
             if spec.image != stored.spec.image {

@@ -153,8 +153,16 @@ pub async fn run_sender(
             return;
         }
     };
+    match registry.call(give_up_interrupted).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            mails = n,
+            "mails interrupted while being sent are not sent again (they may have arrived)"
+        ),
+        Err(e) => tracing::error!(error = %e.chain(), "outbox"),
+    }
     loop {
-        let pause = match deliver_due(&registry, &outbox, &transport, &from).await {
+        let pause = match deliver_due(&registry, &outbox, &transport, &from, &mut shutdown).await {
             Ok(pause) => pause,
             Err(e) => {
                 tracing::error!(error = %e.chain(), "outbox");
@@ -186,12 +194,25 @@ fn build_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executo
     Ok(builder.build())
 }
 
+/// A row claimed for sending but never marked sent was cut off mid-send (a crash, a kill, a
+/// shutdown). The server may have accepted it, so it is given up rather than sent twice.
+fn give_up_interrupted(conn: &mut Connection) -> Result<usize> {
+    conn.execute(
+        "UPDATE mail_outbox SET failed_at = ?1, body_sealed = NULL,
+            last_error = 'interrupted while being sent; not retried, so that it is never sent twice'
+         WHERE sending_at IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL",
+        [now_ms()],
+    )
+    .context("give up interrupted mails")
+}
+
 /// Sends what is due; returns how long to wait before the next look.
 async fn deliver_due(
     registry: &Registry,
     outbox: &Outbox,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &lettre::message::Mailbox,
+    shutdown: &mut watch::Receiver<bool>,
 ) -> Result<Duration> {
     let now = now_ms();
     let due: Vec<Due> = registry
@@ -200,7 +221,8 @@ async fn deliver_due(
                 .prepare(
                     "SELECT id, recipient, subject, body_sealed, created_at, attempts
                      FROM mail_outbox
-                     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
+                     WHERE sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL
+                       AND next_attempt_at <= ?1
                      ORDER BY id LIMIT ?2",
                 )
                 .context("select due mail")?;
@@ -222,14 +244,31 @@ async fn deliver_due(
         .await?;
 
     for mail in due {
+        let id = mail.id;
+        let claimed = registry
+            .call(move |conn| {
+                conn.execute(
+                    "UPDATE mail_outbox SET sending_at = ?2
+                     WHERE id = ?1 AND sending_at IS NULL AND sent_at IS NULL AND failed_at IS NULL",
+                    params![id, now_ms()],
+                )
+                .context("claim mail")
+            })
+            .await?;
+        if claimed == 0 {
+            continue;
+        }
         let outcome = match compose(outbox, from, &mail) {
-            Ok(message) => transport.send(message).await.map_err(|e| {
-                let permanent = e.is_permanent();
-                (e.to_string(), permanent)
-            }),
+            Ok(message) => tokio::select! {
+                sent = transport.send(message) => sent.map_err(|e| {
+                    let permanent = e.is_permanent();
+                    (e.to_string(), permanent)
+                }),
+                // Cut off mid-send: the claim stays, and the next start gives the mail up.
+                _ = shutdown.changed() => return Ok(IDLE_POLL),
+            },
             Err(e) => Err((e.to_string(), true)),
         };
-        let id = mail.id;
         match outcome {
             Ok(_) => {
                 tracing::info!(mail = id, "mail sent");
@@ -254,7 +293,7 @@ async fn deliver_due(
                         let now = now_ms();
                         conn.execute(
                             "UPDATE mail_outbox SET attempts = ?2, last_error = ?3,
-                                    next_attempt_at = ?4,
+                                    next_attempt_at = ?4, sending_at = NULL,
                                     failed_at = CASE WHEN ?5 THEN ?6 END,
                                     body_sealed = CASE WHEN ?5 THEN NULL ELSE body_sealed END
                              WHERE id = ?1",
@@ -278,7 +317,7 @@ async fn deliver_due(
         .call(|conn| {
             conn.query_row(
                 "SELECT MIN(next_attempt_at) FROM mail_outbox
-                 WHERE sent_at IS NULL AND failed_at IS NULL",
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL",
                 [],
                 |r| r.get(0),
             )

@@ -32,6 +32,8 @@ pub enum BindError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the socket's directory {dir} belongs to uid {owner}; refusing to serve from it")]
+    ForeignDir { dir: PathBuf, owner: u32 },
     #[error("socket_group `{0}` does not exist")]
     NoGroup(String),
 }
@@ -43,16 +45,37 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BindError + '_ {
     }
 }
 
+/// Makes sure the socket's directory exists and is ours (or root's). Under a shared directory
+/// such as /tmp, a directory made first by another user would let them swap the socket.
+fn prepare_socket_dir(dir: &Path) -> Result<(), BindError> {
+    use std::os::unix::fs::MetadataExt;
+    if !dir.exists() {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        // The system daemon's users reach the socket through its own mode and group; a per-user
+        // daemon's directory is nobody else's business.
+        let mode = if rsrc_shared::paths::running_as_root() {
+            0o755
+        } else {
+            0o700
+        };
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
+            .map_err(io_err(dir))?;
+    }
+    let owner = std::fs::metadata(dir).map_err(io_err(dir))?.uid();
+    if owner != 0 && Some(owner) != rsrc_shared::paths::effective_uid() {
+        return Err(BindError::ForeignDir {
+            dir: dir.to_path_buf(),
+            owner,
+        });
+    }
+    Ok(())
+}
+
 /// Binds the API socket. A socket file nobody answers on is stale and replaced.
 pub async fn bind(config: &Config) -> Result<UnixListener, BindError> {
     let path = config.socket.as_path();
-    if let Some(parent) = path.parent() {
-        if !parent.as_os_str().is_empty() && !parent.exists() {
-            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-            // Others reach the socket through its own mode and group, so the directory is 0755.
-            std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o755))
-                .map_err(io_err(parent))?;
-        }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        prepare_socket_dir(parent)?;
     }
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         if UnixStream::connect(path).await.is_ok() {

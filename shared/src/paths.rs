@@ -48,11 +48,17 @@ pub fn daemon_default_socket() -> PathBuf {
 pub fn client_default_socket() -> PathBuf {
     if !running_as_root() {
         let user = user_socket();
-        if user.exists() {
+        if owned_by_me(&user) && user.parent().is_some_and(owned_by_me) {
             return user;
         }
     }
     PathBuf::from(SYSTEM_SOCKET)
+}
+
+/// Whether `path` exists and belongs to this process's user. A per-user socket that someone
+/// else made (under /tmp, say) is not ours to send a password to.
+fn owned_by_me(path: &std::path::Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| Some(m.uid()) == effective_uid())
 }
 
 pub fn daemon_default_data_dir() -> PathBuf {

@@ -6,11 +6,12 @@ use hyper::Response;
 use rsrc_shared::api::InstanceCreate;
 
 use super::response::{self, Body};
-use super::Ctx;
+use super::{detached, Ctx};
 use crate::error::{Error, Result};
 use crate::instances::Action;
 
 const MAX_WAIT: Duration = Duration::from_secs(3600);
+const MAX_TAIL: usize = 10_000;
 
 pub async fn list(ctx: Ctx) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
@@ -23,7 +24,9 @@ pub async fn list(ctx: Ctx) -> Result<Response<Body>> {
 pub async fn create(ctx: Ctx) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
     let req: InstanceCreate = ctx.json()?;
-    let instance = crate::instances::create(&ctx.state, &caller, req).await?;
+    let state = ctx.state.clone();
+    let instance =
+        detached(async move { crate::instances::create(&state, &caller, req).await }).await?;
     Ok(response::created(&instance))
 }
 
@@ -37,7 +40,9 @@ pub async fn show(ctx: Ctx, reference: &str) -> Result<Response<Body>> {
 pub async fn remove(ctx: Ctx, reference: &str) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
     let volumes = ctx.flag("volumes")?;
-    crate::instances::remove(&ctx.state, &caller, reference, volumes).await?;
+    let (state, reference) = (ctx.state.clone(), reference.to_string());
+    detached(async move { crate::instances::remove(&state, &caller, &reference, volumes).await })
+        .await?;
     Ok(response::no_content())
 }
 
@@ -47,7 +52,11 @@ pub async fn logs(ctx: Ctx, reference: &str) -> Result<Response<Body>> {
         None => 100,
         Some(t) => t
             .parse::<usize>()
-            .map_err(|_| Error::invalid("tail must be a whole number"))?,
+            .ok()
+            .filter(|n| *n <= MAX_TAIL)
+            .ok_or_else(|| {
+                Error::invalid(format!("tail must be a whole number up to {MAX_TAIL}"))
+            })?,
     };
     let text = crate::instances::logs(&ctx.state, &caller, reference, tail).await?;
     Ok(response::text(text))
@@ -68,7 +77,10 @@ pub async fn action(ctx: Ctx, reference: &str, action: &str) -> Result<Response<
     }
     let action = Action::parse(action)
         .ok_or_else(|| Error::UnknownEndpoint(format!("/v1/instances/{{id}}/{action}")))?;
-    let instance = crate::instances::act(&ctx.state, &caller, reference, action).await?;
+    let (state, reference) = (ctx.state.clone(), reference.to_string());
+    let instance =
+        detached(async move { crate::instances::act(&state, &caller, &reference, action).await })
+            .await?;
     Ok(response::ok(&instance))
 }
 

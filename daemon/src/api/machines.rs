@@ -5,12 +5,14 @@ use hyper::Response;
 use rsrc_shared::api::{ImagePull, MachineSpec, MachineUpdate, PullProgress};
 
 use super::response::{self, Body};
-use super::Ctx;
+use super::{detached, Ctx};
 use crate::error::Result;
 
 pub async fn list(ctx: Ctx) -> Result<Response<Body>> {
-    ctx.caller().await?;
-    Ok(response::ok(&crate::machines::list(&ctx.state).await?))
+    let caller = ctx.caller().await?;
+    Ok(response::ok(
+        &crate::machines::list(&ctx.state, &caller).await?,
+    ))
 }
 
 pub async fn create(ctx: Ctx) -> Result<Response<Body>> {
@@ -26,9 +28,9 @@ pub async fn create(ctx: Ctx) -> Result<Response<Body>> {
 }
 
 pub async fn show(ctx: Ctx, name: &str) -> Result<Response<Body>> {
-    ctx.caller().await?;
+    let caller = ctx.caller().await?;
     Ok(response::ok(
-        &crate::machines::show(&ctx.state, name.to_string()).await?,
+        &crate::machines::show(&ctx.state, &caller, name.to_string()).await?,
     ))
 }
 
@@ -51,7 +53,8 @@ pub async fn apply(ctx: Ctx, name: &str) -> Result<Response<Body>> {
 pub async fn remove(ctx: Ctx, name: &str) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
     let force = ctx.flag("force")?;
-    crate::machines::remove(&ctx.state, &caller, name.to_string(), force).await?;
+    let (state, name) = (ctx.state.clone(), name.to_string());
+    detached(async move { crate::machines::remove(&state, &caller, name, force).await }).await?;
     Ok(response::no_content())
 }
 

@@ -39,7 +39,8 @@ impl Ctx {
         } else {
             &self.body
         };
-        serde_json::from_slice(bytes).map_err(|e| Error::invalid(format!("bad request body: {e}")))
+        serde_json::from_slice(bytes)
+            .map_err(|e| Error::invalid(format!("bad request body: {}", describe_json_error(&e))))
     }
 
     pub async fn caller(&self) -> Result<Caller> {
@@ -64,6 +65,38 @@ impl Ctx {
             ))),
         }
     }
+}
+
+/// Runs `work` to the end even when the client goes away. hyper drops a request's future when
+/// its connection closes; a create or remove cut off there would leave its journal entry for
+/// the next start to finish.
+pub async fn detached<T, F>(work: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = Result<T>> + Send + 'static,
+{
+    tokio::spawn(work)
+        .await
+        .map_err(|e| Error::internal(format!("request task failed: {e}")))?
+}
+
+/// serde quotes the offending value in type errors (`invalid type: integer `12345678`, ...`),
+/// and that value may be a password or a code: keep the message, drop the value.
+fn describe_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if !text.starts_with("invalid ") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    for c in text.chars() {
+        match (c, quoted) {
+            ('`', _) => quoted = !quoted,
+            (_, false) => out.push(c),
+            (_, true) => {}
+        }
+    }
+    out.replace(" ,", ",")
 }
 
 pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Response<Body> {
@@ -238,6 +271,19 @@ mod tests {
         assert_eq!(split_path("/v1/instances/").unwrap(), vec!["instances"]);
         assert!(split_path("/v1/instances//stop").is_err());
         assert!(split_path("/v1//instances").is_err());
+    }
+
+    #[test]
+    fn body_errors_do_not_repeat_values() {
+        let e = serde_json::from_str::<rsrc_shared::api::Login>(
+            r#"{"email":"a@b.co","password":12345678}"#,
+        )
+        .unwrap_err();
+        let text = describe_json_error(&e);
+        assert!(!text.contains("12345678"), "{text}");
+        assert!(text.contains("expected a string"), "{text}");
+        let e = serde_json::from_str::<rsrc_shared::api::Login>(r#"{"x":1}"#).unwrap_err();
+        assert!(describe_json_error(&e).contains("unknown field `x`"));
     }
 
     #[test]

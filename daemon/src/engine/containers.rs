@@ -10,9 +10,8 @@ use bollard::models::{
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder,
-    ListContainersOptionsBuilder, ListVolumesOptionsBuilder, LogsOptionsBuilder,
-    RemoveContainerOptionsBuilder, RemoveVolumeOptionsBuilder, RestartContainerOptionsBuilder,
-    StopContainerOptionsBuilder,
+    ListContainersOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+    RemoveVolumeOptionsBuilder, RestartContainerOptionsBuilder, StopContainerOptionsBuilder,
 };
 use bollard::Docker;
 use futures_util::{Stream, StreamExt};
@@ -25,6 +24,9 @@ pub const LABEL_OWNER: &str = "io.rsrc.owner";
 pub const LABEL_MACHINE: &str = "io.rsrc.machine";
 pub const LABEL_DAEMON: &str = "io.rsrc.daemon";
 pub const LABEL_PATH: &str = "io.rsrc.path";
+
+/// The most log output one request reads into memory.
+pub const LOG_BYTES_MAX: usize = 4 * 1024 * 1024;
 
 /// How long Docker waits for a container to stop before it kills it.
 pub const STOP_TIMEOUT_SECS: i32 = 10;
@@ -187,25 +189,6 @@ pub async fn volume_sizes(docker: &Docker) -> HashMap<String, i64> {
     sizes
 }
 
-/// All volume names carrying this daemon's label.
-pub async fn labelled_volumes(docker: &Docker, daemon_id: &str) -> Result<Vec<String>> {
-    let filters = HashMap::from([("label", vec![format!("{LABEL_DAEMON}={daemon_id}")])]);
-    let answer = docker
-        .list_volumes(Some(
-            ListVolumesOptionsBuilder::default()
-                .filters(&filters)
-                .build(),
-        ))
-        .await
-        .map_err(engine_err("cannot list volumes"))?;
-    Ok(answer
-        .volumes
-        .unwrap_or_default()
-        .into_iter()
-        .map(|v| v.name)
-        .collect())
-}
-
 pub async fn create_container(docker: &Docker, spec: ContainerSpec) -> Result<String> {
     let mut port_bindings = HashMap::new();
     let mut exposed = Vec::new();
@@ -297,8 +280,9 @@ pub async fn restart(docker: &Docker, container: &str) -> Result<()> {
         .map_err(engine_err(format!("cannot restart container {container}")))
 }
 
-/// Removes a container, stopping it if needed; a missing one is fine.
-pub async fn remove(docker: &Docker, container: &str) -> Result<()> {
+/// Removes a container, stopping it if needed; a missing one is fine. Private: outside this
+/// module a container is removed only through [`remove_instance_container`], which checks labels.
+async fn remove(docker: &Docker, container: &str) -> Result<()> {
     let options = RemoveContainerOptionsBuilder::default().force(true).build();
     match docker.remove_container(container, Some(options)).await {
         Ok(()) => Ok(()),
@@ -438,12 +422,22 @@ pub async fn last_lines(docker: &Docker, container: &str, tail: usize) -> Result
         .tail(&tail.to_string())
         .build();
     let mut stream = docker.logs(container, Some(options));
-    let mut text = String::new();
+    let mut text: Vec<u8> = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(engine_err(format!("cannot read logs of {container}")))?;
-        text.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
+        text.extend_from_slice(&chunk.into_bytes());
+        // The container decides how long its lines are: keep only the newest bytes.
+        if text.len() > 2 * LOG_BYTES_MAX {
+            text.drain(..text.len() - LOG_BYTES_MAX);
+        }
     }
-    Ok(text.lines().map(str::to_string).collect())
+    if text.len() > LOG_BYTES_MAX {
+        text.drain(..text.len() - LOG_BYTES_MAX);
+    }
+    Ok(String::from_utf8_lossy(&text)
+        .lines()
+        .map(str::to_string)
+        .collect())
 }
 
 /// Docker's events for this daemon's containers, from `since` (Unix seconds) on.

@@ -35,6 +35,42 @@ pub const SECRET_MASK: &str = "********";
 const PENDING_WINDOW: Duration = Duration::from_secs(60);
 const WAIT_LOG_LINES: usize = 20;
 
+// ---- in flight --------------------------------------------------------------------------------
+
+/// Instances whose create or remove is running in this process right now. Reconciliation, which
+/// may run at any time (Docker reconnects), leaves them to the request that owns them.
+#[derive(Default)]
+pub struct InFlight(std::sync::Mutex<HashSet<String>>);
+
+impl InFlight {
+    pub fn claim(&self, id: &str) -> InFlightGuard<'_> {
+        if let Ok(mut set) = self.0.lock() {
+            set.insert(id.to_string());
+        }
+        InFlightGuard {
+            set: self,
+            id: id.to_string(),
+        }
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.lock().map(|s| s.contains(id)).unwrap_or(false)
+    }
+}
+
+pub struct InFlightGuard<'a> {
+    set: &'a InFlight,
+    id: String,
+}
+
+impl Drop for InFlightGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.set.0.lock() {
+            set.remove(&self.id);
+        }
+    }
+}
+
 // ---- rows -------------------------------------------------------------------------------------
 
 /// An instance row, joined with what the API shows.
@@ -481,6 +517,8 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
     }
     let (docker_env, stored_env) = build_env(&machine.spec, &req.env)?;
     let id = random_hex(8);
+    let _in_flight = state.in_flight.claim(&id);
+    let generated = req.name.is_none();
     let name = req
         .name
         .clone()
@@ -501,7 +539,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         let env_json = serde_json::to_string(&stored_env)
             .map_err(|e| Error::internal(format!("encode env: {e}")))?;
         let id = id.clone();
-        let name = name.clone();
+        let mut name = name.clone();
         state
             .registry
             .call(move |conn| {
@@ -534,10 +572,14 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
                         |r| r.get(0),
                     )
                     .context("check name")?;
-                if taken {
+                if taken && !generated {
                     return Err(Error::AlreadyExists(format!(
                         "you already have an instance named `{name}`"
                     )));
+                }
+                if taken {
+                    // A name we made up: make up another one.
+                    name = format!("{}-{}", spec.name, random_hex(4));
                 }
                 let wanted: Vec<(u32, Protocol)> =
                     spec.ports.iter().map(|p| (p.port, p.protocol)).collect();
@@ -901,6 +943,7 @@ pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bo
 /// the row. A crash in between is finished by reconciliation.
 pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: &str) -> Result<()> {
     let docker = state.engine.docker().await?;
+    let _in_flight = state.in_flight.claim(id);
     let row = {
         let owned = id.to_string();
         state

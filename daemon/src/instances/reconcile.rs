@@ -176,6 +176,10 @@ pub async fn reconcile(state: &State) -> Result<()> {
     let mut known = std::collections::HashSet::new();
     for row in rows {
         known.insert(row.id.clone());
+        if state.in_flight.contains(&row.id) {
+            // A request of this process is creating or removing it right now.
+            continue;
+        }
         let outcome = match row.state.as_str() {
             "creating" => finish_or_roll_back(state, &row).await,
             "removing" => {

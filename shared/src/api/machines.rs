@@ -165,7 +165,7 @@ pub struct Machine {
     pub active: bool,
     pub connect: Option<String>,
     pub restart: RestartPolicy,
-    /// How many instances of it exist, over all users.
+    /// How many instances of it the caller has (an admin: all users' instances).
     pub instances: i64,
     pub likes: i64,
     pub dislikes: i64,

@@ -43,7 +43,8 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_email_at ON login_failures(email, at);
 
 -- Durable outbox. Bodies are sealed with the data dir's outbox key (they may carry a code) and
--- wiped once the server has accepted the mail.
+-- wiped once the server has accepted the mail. `sending_at` claims a row before it goes to the
+-- server: a claimed row that was never marked sent (a crash mid-send) is not sent again.
 CREATE TABLE mail_outbox (
     id              INTEGER PRIMARY KEY,
     recipient       TEXT    NOT NULL,
@@ -53,7 +54,8 @@ CREATE TABLE mail_outbox (
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
     last_error      TEXT,
+    sending_at      INTEGER,
     sent_at         INTEGER,
     failed_at       INTEGER
 );
-CREATE INDEX mail_outbox_pending ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+CREATE INDEX mail_outbox_pending ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL;
