@@ -87,7 +87,7 @@ pub async fn action(ctx: Ctx, reference: &str, action: &str) -> Result<Response<
 pub async fn orphans(ctx: Ctx) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
     Ok(response::ok(
-        &crate::instances::orphans(&ctx.state, &caller).await?,
+        &crate::instances::orphans::list(&ctx.state, &caller).await?,
     ))
 }
 
@@ -95,12 +95,12 @@ pub async fn list_volumes(ctx: Ctx) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
     let all = ctx.flag("all")?;
     Ok(response::ok(
-        &crate::instances::list_volumes(&ctx.state, &caller, all).await?,
+        &crate::instances::volumes::list(&ctx.state, &caller, all).await?,
     ))
 }
 
 pub async fn remove_volume(ctx: Ctx, name: &str) -> Result<Response<Body>> {
     let caller = ctx.caller().await?;
-    crate::instances::remove_volume(&ctx.state, &caller, name).await?;
+    crate::instances::volumes::remove(&ctx.state, &caller, name).await?;
     Ok(response::no_content())
 }

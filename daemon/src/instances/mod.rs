@@ -7,7 +7,9 @@
 //! A create is journalled: the row (state `creating`) and its ports are committed before Docker
 //! is touched, so that after a crash [`reconcile`] either completes it or rolls it back.
 
+pub mod orphans;
 pub mod reconcile;
+pub mod volumes;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
@@ -15,9 +17,9 @@ use std::time::Duration;
 
 use rand::RngCore;
 use rsrc_shared::api::{
-    Instance, InstanceCreate, InstanceVolume, MachineSpec, Orphan, PortMapping, Protocol, Volume,
+    Instance, InstanceCreate, InstanceVolume, MachineSpec, PortMapping, Protocol,
 };
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::accounts::Caller;
 use crate::engine::containers::{
@@ -152,6 +154,37 @@ fn query_rows(conn: &Connection, filter: &str, args: &[&dyn rusqlite::ToSql]) ->
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("query instances")?;
     rows.into_iter().map(finish_row).collect()
+}
+
+impl Row {
+    /// What to call the container in Docker: its id once known, else its (derived) name.
+    pub fn container_ref(&self) -> String {
+        self.container_id
+            .clone()
+            .unwrap_or_else(|| self.container_name.clone())
+    }
+
+    /// Who a caller is to this instance, for the history: its owner or an admin.
+    fn cause_for(&self, caller: &Caller) -> &'static str {
+        if caller.user.id == self.owner_id {
+            "user"
+        } else {
+            "admin"
+        }
+    }
+}
+
+/// The names of an instance's volumes.
+pub fn volume_names_of(conn: &Connection, instance_id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT name FROM volumes WHERE instance_id = ?1 ORDER BY path")
+        .context("list volumes")?;
+    let names = stmt
+        .query_map([instance_id], |r| r.get(0))
+        .context("list volumes")?
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .context("list volumes")?;
+    Ok(names)
 }
 
 pub fn row_by_id(conn: &Connection, id: &str) -> Result<Option<Row>> {
@@ -861,11 +894,7 @@ pub async fn act(
         }
         _ => {}
     }
-    let cause = if caller.user.id == row.owner_id {
-        "user"
-    } else {
-        "admin"
-    };
+    let cause = row.cause_for(caller);
     let (desired, expect) = match action {
         Action::Stop => ("stopped", "down"),
         Action::Start => ("running", "up"),
@@ -894,10 +923,7 @@ pub async fn act(
             .await?;
     }
     let docker = state.engine.docker().await?;
-    let container = row
-        .container_id
-        .clone()
-        .unwrap_or(row.container_name.clone());
+    let container = row.container_ref();
     let outcome = match action {
         Action::Start => containers::start(&docker, &container).await,
         Action::Stop => containers::stop(&docker, &container).await,
@@ -931,11 +957,7 @@ pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bo
             row.name
         )));
     }
-    let cause = if caller.user.id == row.owner_id {
-        "user"
-    } else {
-        "admin"
-    };
+    let cause = row.cause_for(caller);
     remove_by_id(state, &row.id, volumes, cause).await
 }
 
@@ -973,17 +995,7 @@ pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: &str) -
         let id = id.to_string();
         state
             .registry
-            .call(move |conn| {
-                let mut stmt = conn
-                    .prepare("SELECT name FROM volumes WHERE instance_id = ?1")
-                    .context("list volumes")?;
-                let names = stmt
-                    .query_map([id], |r| r.get(0))
-                    .context("list volumes")?
-                    .collect::<rusqlite::Result<Vec<String>>>()
-                    .context("list volumes")?;
-                Ok(names)
-            })
+            .call(move |conn| volume_names_of(conn, &id))
             .await?
     };
     if volumes {
@@ -1057,10 +1069,7 @@ pub async fn wait(
             row.name
         )));
     };
-    let container = row
-        .container_id
-        .clone()
-        .unwrap_or(row.container_name.clone());
+    let container = row.container_ref();
     let deadline = tokio::time::Instant::now() + timeout;
     let mut last_problem;
     loop {
@@ -1127,138 +1136,12 @@ fn probe_host(state: &State) -> IpAddr {
 pub async fn logs(state: &State, caller: &Caller, reference: &str, tail: usize) -> Result<String> {
     let row = resolve_async(state, caller, reference).await?;
     let docker = state.engine.docker().await?;
-    let container = row
-        .container_id
-        .clone()
-        .unwrap_or(row.container_name.clone());
+    let container = row.container_ref();
     let lines = containers::last_lines(&docker, &container, tail).await?;
     let mut out = lines.join("\n");
     if !out.is_empty() {
         out.push('\n');
     }
-    Ok(out)
-}
-
-// ---- volumes ----------------------------------------------------------------------------------
-
-pub async fn list_volumes(state: &State, caller: &Caller, all: bool) -> Result<Vec<Volume>> {
-    if all {
-        caller.require_admin()?;
-    }
-    let owner = caller.user.id;
-    let mut volumes = state
-        .registry
-        .call(move |conn| {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT v.name, v.instance_id, v.instance_name, u.email, v.path, v.created_at,
-                            EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)
-                     FROM volumes v JOIN users u ON u.id = v.owner_id
-                     WHERE (?1 OR v.owner_id = ?2) ORDER BY v.instance_name, v.path",
-                )
-                .context("list volumes")?;
-            let rows = stmt
-                .query_map(params![all, owner], |r| {
-                    Ok(Volume {
-                        name: r.get(0)?,
-                        instance_id: r.get(1)?,
-                        instance: r.get(2)?,
-                        owner: r.get(3)?,
-                        path: r.get(4)?,
-                        created_at: rfc3339(r.get(5)?),
-                        in_use: r.get(6)?,
-                        size: None,
-                    })
-                })
-                .context("list volumes")?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .context("list volumes")?;
-            Ok(rows)
-        })
-        .await?;
-    if let Ok(docker) = state.engine.docker().await {
-        let sizes = containers::volume_sizes(&docker).await;
-        for v in &mut volumes {
-            v.size = sizes.get(&v.name).copied();
-        }
-    }
-    Ok(volumes)
-}
-
-pub async fn remove_volume(state: &State, caller: &Caller, name: &str) -> Result<()> {
-    let owner = caller.user.id;
-    let admin = caller.is_admin();
-    let lookup = name.to_string();
-    let in_use: bool = state
-        .registry
-        .call(move |conn| {
-            conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)
-                 FROM volumes v WHERE v.name = ?1 AND (?2 OR v.owner_id = ?3)",
-                params![lookup, admin, owner],
-                |r| r.get(0),
-            )
-            .optional()
-            .context("read volume")?
-            .ok_or_else(|| Error::not_found(format!("no volume `{lookup}`")))
-        })
-        .await?;
-    if in_use {
-        return Err(Error::conflict(format!(
-            "volume `{name}` belongs to an existing instance; remove the instance first \
-             (`rsrc instance rm ID --volumes` removes both)"
-        )));
-    }
-    let docker = state.engine.docker().await?;
-    containers::remove_volume(&docker, name).await?;
-    let name = name.to_string();
-    state
-        .registry
-        .call(move |conn| {
-            conn.execute("DELETE FROM volumes WHERE name = ?1", [name])
-                .context("forget volume")
-                .map(|_| ())
-        })
-        .await
-}
-
-// ---- orphans ----------------------------------------------------------------------------------
-
-/// Containers with this daemon's labels and no instance in the registry. Reported, never removed.
-pub async fn orphans(state: &State, caller: &Caller) -> Result<Vec<Orphan>> {
-    caller.require_admin()?;
-    let docker = state.engine.docker().await?;
-    let listed = containers::labelled_containers(&docker, &state.daemon_id).await?;
-    let known: HashSet<String> = state
-        .registry
-        .call(|conn| {
-            let mut stmt = conn
-                .prepare("SELECT id FROM instances")
-                .context("list ids")?;
-            let ids = stmt
-                .query_map([], |r| r.get(0))
-                .context("list ids")?
-                .collect::<rusqlite::Result<HashSet<String>>>()
-                .context("list ids")?;
-            Ok(ids)
-        })
-        .await?;
-    let mut out: Vec<Orphan> = listed
-        .into_iter()
-        .filter(|c| {
-            c.labels
-                .get(LABEL_INSTANCE)
-                .is_none_or(|id| !known.contains(id))
-        })
-        .map(|c| Orphan {
-            instance_label: c.labels.get(LABEL_INSTANCE).cloned(),
-            owner_label: c.labels.get(LABEL_OWNER).cloned(),
-            container_id: c.id,
-            container_name: c.name,
-            state: c.state,
-        })
-        .collect();
-    out.sort_by(|a, b| a.container_name.cmp(&b.container_name));
     Ok(out)
 }
 

@@ -6,7 +6,7 @@
 
 use rusqlite::{params, Connection};
 
-use super::{row_by_id, Row};
+use super::{row_by_id, volume_names_of, Row};
 use crate::engine::containers::{self, Observed, LABEL_INSTANCE};
 use crate::error::{Error, RegistryContext, Result};
 use crate::events::{self, Event, Seen};
@@ -59,17 +59,7 @@ pub async fn roll_back_create(state: &State, id: &str) -> Result<()> {
         let id = id.to_string();
         state
             .registry
-            .call(move |conn| {
-                let mut stmt = conn
-                    .prepare("SELECT name FROM volumes WHERE instance_id = ?1")
-                    .context("list volumes")?;
-                let names = stmt
-                    .query_map([id], |r| r.get(0))
-                    .context("list volumes")?
-                    .collect::<rusqlite::Result<Vec<String>>>()
-                    .context("list volumes")?;
-                Ok(names)
-            })
+            .call(move |conn| volume_names_of(conn, &id))
             .await?
     };
     for v in &volumes {
@@ -106,10 +96,7 @@ pub async fn refresh(state: &State, id: &str, observer: &'static str) -> Result<
     let Some(row) = load(state, id).await? else {
         return Ok(());
     };
-    let container = row
-        .container_id
-        .clone()
-        .unwrap_or(row.container_name.clone());
+    let container = row.container_ref();
     let observed = containers::inspect(&docker, &container).await?;
     let id = id.to_string();
     state

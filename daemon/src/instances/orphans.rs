@@ -1,0 +1,49 @@
+//! Orphans: containers that carry this daemon's labels but have no instance in the registry.
+//! They are reported (here and in the log at reconciliation), never removed.
+
+use std::collections::HashSet;
+
+use rsrc_shared::api::Orphan;
+
+use crate::accounts::Caller;
+use crate::engine::containers::{self, LABEL_INSTANCE, LABEL_OWNER};
+use crate::error::{RegistryContext, Result};
+use crate::State;
+
+/// Containers with this daemon's labels and no instance in the registry. Reported, never removed.
+pub async fn list(state: &State, caller: &Caller) -> Result<Vec<Orphan>> {
+    caller.require_admin()?;
+    let docker = state.engine.docker().await?;
+    let listed = containers::labelled_containers(&docker, &state.daemon_id).await?;
+    let known: HashSet<String> = state
+        .registry
+        .call(|conn| {
+            let mut stmt = conn
+                .prepare("SELECT id FROM instances")
+                .context("list ids")?;
+            let ids = stmt
+                .query_map([], |r| r.get(0))
+                .context("list ids")?
+                .collect::<rusqlite::Result<HashSet<String>>>()
+                .context("list ids")?;
+            Ok(ids)
+        })
+        .await?;
+    let mut out: Vec<Orphan> = listed
+        .into_iter()
+        .filter(|c| {
+            c.labels
+                .get(LABEL_INSTANCE)
+                .is_none_or(|id| !known.contains(id))
+        })
+        .map(|c| Orphan {
+            instance_label: c.labels.get(LABEL_INSTANCE).cloned(),
+            owner_label: c.labels.get(LABEL_OWNER).cloned(),
+            container_id: c.id,
+            container_name: c.name,
+            state: c.state,
+        })
+        .collect();
+    out.sort_by(|a, b| a.container_name.cmp(&b.container_name));
+    Ok(out)
+}
