@@ -251,7 +251,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l max-per-user -d 'How many instances of it one user may have' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l description -d 'A one-line description shown in `machine ls`' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l command -d 'The container\'s command, split on whitespace into arguments; no shell is involved. For arguments with spaces use `command = [...]` in a `machine apply` file' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l connect -d 'How users connect, rendered per instance as its url; {host} and {port} are filled in (e.g. \'redis://{host}:{port}\')' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l connect -d 'How users connect, rendered per instance as its url (e.g. \'redis://{host}:{port}\'). Placeholders: {host}, {port} (the first port\'s host port), {port:N} (the host port of container port N), {name}, {id}, and {env.PROP} for a prop that is not secret' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l restart -d 'What Docker does when the container exits [default for new machines: unless-stopped]' -r -f -a "no\t'Never restart the container'
 on-failure\t'Restart when it exits with a non-zero code'
 unless-stopped\t'Restart unless it was stopped on purpose'"
@@ -304,7 +304,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l max-per-user -d 'How many instances of it one user may have' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l description -d 'A one-line description shown in `machine ls`' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l command -d 'The container\'s command, split on whitespace into arguments; no shell is involved. For arguments with spaces use `command = [...]` in a `machine apply` file' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l connect -d 'How users connect, rendered per instance as its url; {host} and {port} are filled in (e.g. \'redis://{host}:{port}\')' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l connect -d 'How users connect, rendered per instance as its url (e.g. \'redis://{host}:{port}\'). Placeholders: {host}, {port} (the first port\'s host port), {port:N} (the host port of container port N), {name}, {id}, and {env.PROP} for a prop that is not secret' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l restart -d 'What Docker does when the container exits [default for new machines: unless-stopped]' -r -f -a "no\t'Never restart the container'
 on-failure\t'Restart when it exits with a non-zero code'
 unless-stopped\t'Restart unless it was stopped on purpose'"
@@ -368,7 +368,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l max-per-user -d 'How many instances of it one user may have' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l description -d 'A one-line description shown in `machine ls`' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l command -d 'The container\'s command, split on whitespace into arguments; no shell is involved. For arguments with spaces use `command = [...]` in a `machine apply` file' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l connect -d 'How users connect, rendered per instance as its url; {host} and {port} are filled in (e.g. \'redis://{host}:{port}\')' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l connect -d 'How users connect, rendered per instance as its url (e.g. \'redis://{host}:{port}\'). Placeholders: {host}, {port} (the first port\'s host port), {port:N} (the host port of container port N), {name}, {id}, and {env.PROP} for a prop that is not secret' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l restart -d 'What Docker does when the container exits [default for new machines: unless-stopped]' -r -f -a "no\t'Never restart the container'
 on-failure\t'Restart when it exits with a non-zero code'
 unless-stopped\t'Restart unless it was stopped on purpose'"
@@ -421,7 +421,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l max-per-user -d 'How many instances of it one user may have' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l description -d 'A one-line description shown in `machine ls`' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l command -d 'The container\'s command, split on whitespace into arguments; no shell is involved. For arguments with spaces use `command = [...]` in a `machine apply` file' -r
-complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l connect -d 'How users connect, rendered per instance as its url; {host} and {port} are filled in (e.g. \'redis://{host}:{port}\')' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l connect -d 'How users connect, rendered per instance as its url (e.g. \'redis://{host}:{port}\'). Placeholders: {host}, {port} (the first port\'s host port), {port:N} (the host port of container port N), {name}, {id}, and {env.PROP} for a prop that is not secret' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l restart -d 'What Docker does when the container exits [default for new machines: unless-stopped]' -r -f -a "no\t'Never restart the container'
 on-failure\t'Restart when it exits with a non-zero code'
 unless-stopped\t'Restart unless it was stopped on purpose'"

@@ -42,6 +42,9 @@ pub enum Error {
         #[source]
         source: bollard::errors::Error,
     },
+    /// Docker refused, with only a text to say why (e.g. a pull that failed midway).
+    #[error("{0}")]
+    EngineRefused(String),
     /// A wait ran out of time; `details` explain why (e.g. the last log lines).
     #[error("{message}")]
     Timeout {
@@ -94,7 +97,7 @@ impl Error {
             Error::QuotaExceeded(_) => ErrorCode::QuotaExceeded,
             Error::ShuttingDown => ErrorCode::Unavailable,
             Error::EngineUnavailable(_) => ErrorCode::EngineUnavailable,
-            Error::Engine { .. } => ErrorCode::EngineFailed,
+            Error::Engine { .. } | Error::EngineRefused(_) => ErrorCode::EngineFailed,
             Error::Timeout { .. } => ErrorCode::Timeout,
             Error::Registry { .. } | Error::Internal(_) => ErrorCode::Internal,
         }

@@ -167,8 +167,9 @@ pub struct CommonArgs {
     /// For arguments with spaces use `command = [...]` in a `machine apply` file.
     #[arg(long, value_name = "CMD", allow_hyphen_values = true)]
     pub command: Option<String>,
-    /// How users connect, rendered per instance as its url; {host} and {port} are filled in
-    /// (e.g. 'redis://{host}:{port}').
+    /// How users connect, rendered per instance as its url (e.g. 'redis://{host}:{port}').
+    /// Placeholders: {host}, {port} (the first port's host port), {port:N} (the host port of
+    /// container port N), {name}, {id}, and {env.PROP} for a prop that is not secret.
     #[arg(long, value_name = "TEMPLATE")]
     pub connect: Option<String>,
     /// What Docker does when the container exits [default for new machines: unless-stopped].

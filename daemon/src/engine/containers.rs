@@ -99,10 +99,23 @@ pub async fn pull_image(
             e => engine_err(format!("cannot pull {image}"))(e),
         })?;
         if let Some(detail) = info.error_detail {
-            return Err(Error::Invalid(format!(
-                "cannot pull {image}: {}",
-                detail.message.unwrap_or_default()
-            )));
+            let reason = detail.message.unwrap_or_default();
+            let message = format!("cannot pull {image}: {reason}");
+            // Docker reports pull failures as text only. A reference the registry does not know
+            // is the caller's mistake (exit 2); anything else (network, disk) is a failure.
+            let unknown = [
+                "not found",
+                "manifest unknown",
+                "does not exist",
+                "repository name",
+            ]
+            .iter()
+            .any(|m| reason.to_ascii_lowercase().contains(m));
+            return Err(if unknown {
+                Error::Invalid(message)
+            } else {
+                Error::EngineRefused(message)
+            });
         }
         let (current, total) = info
             .progress_detail
