@@ -3,7 +3,8 @@
 use clap::Subcommand;
 use rsrc_shared::api::{encode_segment, Volume};
 
-use crate::error::CliResult;
+use crate::client::ClientError;
+use crate::error::{CliError, CliResult};
 use crate::output::print_out;
 use crate::Ctx;
 
@@ -29,18 +30,34 @@ pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
             ctx.out.list(&mut volumes);
         }
         VolumeCmd::Rm { names } => {
+            // Like `instance rm`: carry on past a failure, report each, exit with the first.
             let mut removed = Vec::new();
+            let mut first_failure: Option<u8> = None;
             for name in names {
-                ctx.client
+                match ctx
+                    .client
                     .delete(&format!("/v1/volumes/{}", encode_segment(&name)))
-                    .await?;
-                if !ctx.out.is_json() {
-                    print_out(&format!("{name}\n"));
+                    .await
+                {
+                    Ok(()) => {
+                        if !ctx.out.is_json() {
+                            print_out(&format!("{name}\n"));
+                        }
+                        removed.push(name);
+                    }
+                    Err(e @ ClientError::DaemonUnreachable { .. }) => return Err(e.into()),
+                    Err(e) => {
+                        let e = CliError::from(e);
+                        e.print(ctx.debug);
+                        first_failure.get_or_insert(e.exit_code());
+                    }
                 }
-                removed.push(name);
             }
             if ctx.out.is_json() {
                 print_out(&crate::output::json(&removed));
+            }
+            if let Some(code) = first_failure {
+                return Err(CliError::Reported(code));
             }
         }
     }
