@@ -29,6 +29,37 @@ pub enum CliError {
 
 pub type CliResult<T = ()> = Result<T, CliError>;
 
+/// For commands that act on several items: each failure is reported as it happens and the rest
+/// go on, except when the daemon is gone; the exit code is the first failure's.
+#[derive(Default)]
+pub struct ItemFailures {
+    first: Option<u8>,
+}
+
+impl ItemFailures {
+    /// Reports one item's failure; a lost daemon ends the whole command.
+    pub fn record(&mut self, e: ClientError, debug: bool) -> CliResult {
+        if matches!(e, ClientError::DaemonUnreachable { .. }) {
+            return Err(e.into());
+        }
+        let e = CliError::from(e);
+        e.print(debug);
+        self.first.get_or_insert(e.exit_code());
+        Ok(())
+    }
+
+    pub fn any(&self) -> bool {
+        self.first.is_some()
+    }
+
+    pub fn finish(self) -> CliResult {
+        match self.first {
+            Some(code) => Err(CliError::Reported(code)),
+            None => Ok(()),
+        }
+    }
+}
+
 impl From<ClientError> for CliError {
     fn from(e: ClientError) -> Self {
         CliError::Client(e)

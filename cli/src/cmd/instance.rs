@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use clap::{Args, Subcommand};
 use rsrc_shared::api::{encode_segment, Instance, InstanceCreate};
 
-use crate::error::{CliError, CliResult};
+use crate::error::{CliError, CliResult, ItemFailures};
 use crate::output::{key_values, port_mapping, print_out};
 use crate::ui;
 use crate::Ctx;
@@ -230,36 +230,23 @@ async fn create(ctx: &mut Ctx, args: CreateArgs) -> CliResult {
 /// start/stop/restart each instance; errors are reported as they happen and the others go on.
 async fn action(ctx: &mut Ctx, action: &str, references: Vec<String>) -> CliResult {
     let mut done: Vec<Instance> = Vec::new();
-    let mut first_failure: Option<u8> = None;
+    let mut failures = ItemFailures::default();
     for reference in references {
         let path = format!("{}/{action}", instance_path(&reference));
         match ctx.client.post_empty::<Instance>(&path).await {
             Ok(i) => done.push(i),
-            Err(e) => {
-                let e = CliError::from(e);
-                if matches!(
-                    &e,
-                    CliError::Client(crate::client::ClientError::DaemonUnreachable { .. })
-                ) {
-                    return Err(e);
-                }
-                e.print(ctx.debug);
-                first_failure.get_or_insert(e.exit_code());
-            }
+            Err(e) => failures.record(e, ctx.debug)?,
         }
     }
-    if !done.is_empty() || first_failure.is_none() {
+    if !done.is_empty() || !failures.any() {
         ctx.out.list(&mut done);
     }
-    match first_failure {
-        Some(code) => Err(CliError::Reported(code)),
-        None => Ok(()),
-    }
+    failures.finish()
 }
 
 async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool) -> CliResult {
     let mut removed: Vec<Instance> = Vec::new();
-    let mut first_failure: Option<u8> = None;
+    let mut failures = ItemFailures::default();
     for reference in references {
         // Resolve first, so that we delete exactly what we name in the output.
         let result = async {
@@ -279,26 +266,13 @@ async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool) -> CliResult 
                 }
                 removed.push(i);
             }
-            Err(e) => {
-                let e = CliError::from(e);
-                if matches!(
-                    &e,
-                    CliError::Client(crate::client::ClientError::DaemonUnreachable { .. })
-                ) {
-                    return Err(e);
-                }
-                e.print(ctx.debug);
-                first_failure.get_or_insert(e.exit_code());
-            }
+            Err(e) => failures.record(e, ctx.debug)?,
         }
     }
     if ctx.out.is_json() {
         print_out(&crate::output::json(&removed));
     }
-    match first_failure {
-        Some(code) => Err(CliError::Reported(code)),
-        None => Ok(()),
-    }
+    failures.finish()
 }
 
 #[cfg(test)]

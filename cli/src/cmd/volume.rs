@@ -3,8 +3,7 @@
 use clap::Subcommand;
 use rsrc_shared::api::{encode_segment, Volume};
 
-use crate::client::ClientError;
-use crate::error::{CliError, CliResult};
+use crate::error::{CliResult, ItemFailures};
 use crate::output::print_out;
 use crate::Ctx;
 
@@ -32,7 +31,7 @@ pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
         VolumeCmd::Rm { names } => {
             // Like `instance rm`: carry on past a failure, report each, exit with the first.
             let mut removed = Vec::new();
-            let mut first_failure: Option<u8> = None;
+            let mut failures = ItemFailures::default();
             for name in names {
                 match ctx
                     .client
@@ -45,20 +44,13 @@ pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
                         }
                         removed.push(name);
                     }
-                    Err(e @ ClientError::DaemonUnreachable { .. }) => return Err(e.into()),
-                    Err(e) => {
-                        let e = CliError::from(e);
-                        e.print(ctx.debug);
-                        first_failure.get_or_insert(e.exit_code());
-                    }
+                    Err(e) => failures.record(e, ctx.debug)?,
                 }
             }
             if ctx.out.is_json() {
                 print_out(&crate::output::json(&removed));
             }
-            if let Some(code) = first_failure {
-                return Err(CliError::Reported(code));
-            }
+            failures.finish()?;
         }
     }
     Ok(())
