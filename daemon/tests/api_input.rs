@@ -287,3 +287,102 @@ fn a_silent_client_is_cut_off_and_does_not_block_others() {
     );
     assert_still_serving(&d);
 }
+
+#[test]
+fn body_errors_do_not_repeat_the_values_they_refuse() {
+    let d = TestDaemon::start(Options::default());
+    let s = d.socket.as_path();
+    // A password or a code of the wrong type must not come back in the error, nor reach the log.
+    let secret = "12345678";
+    for (path, body) in [
+        (
+            "/v1/login",
+            format!(r#"{{"email":"a@b.co","password":{secret}}}"#),
+        ),
+        (
+            "/v1/signup",
+            format!(r#"{{"email":"a@b.co","name":"A","password":{secret}}}"#),
+        ),
+        (
+            "/v1/signup",
+            format!(r#"{{"email":"a@b.co","name":"A","password":[{secret}]}}"#),
+        ),
+        (
+            "/v1/login",
+            format!(r#"{{"email":"a@b.co","password":{{"x":{secret}}}}}"#),
+        ),
+        (
+            "/v1/login",
+            format!(r#"{{"email":"a@b.co","password":{secret}.5}}"#),
+        ),
+    ] {
+        let (status, text) = raw_request(s, "POST", path, None, Some(body.as_bytes())).expect(path);
+        assert_eq!(status, 400, "{path} {body}: {text}");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("JSON error");
+        assert_eq!(v["error"]["code"], "invalid_request", "{text}");
+        let message = v["error"]["message"].as_str().expect("message");
+        assert!(
+            !text.contains(secret),
+            "{path} {body}: the answer repeats the value: {text}"
+        );
+        // Still a useful message: it says what was wrong, and where.
+        assert!(
+            message.contains("password") || message.contains("invalid type"),
+            "{path} {body}: {message}"
+        );
+        assert_still_serving(&d);
+    }
+    // A wrong type elsewhere still says which type it wanted.
+    let (_, text) = raw_request(
+        s,
+        "POST",
+        "/v1/login",
+        None,
+        Some(br#"{"email":"a@b.co","password":12345678}"#),
+    )
+    .expect("login");
+    assert!(text.contains("expected a string"), "{text}");
+    assert_eq!(user_count(&d), 0);
+    assert!(
+        !d.log_text().contains(secret),
+        "the daemon's log holds a refused password"
+    );
+}
+
+#[test]
+#[ignore = "bug: describe_json_error (daemon/src/api/mod.rs) drops only `backticked` values; \
+            serde quotes a wrong-typed string with \"double quotes\", and that is echoed"]
+fn wrong_typed_strings_are_not_repeated_either() {
+    let d = TestDaemon::start(Options::default());
+    let s = d.socket.as_path();
+    let secret = "my-secret-password-1";
+    // The whole body a string where an object belongs.
+    let body = format!("{secret:?}");
+    let (status, text) =
+        raw_request(s, "POST", "/v1/login", None, Some(body.as_bytes())).expect("login");
+    assert_eq!(status, 400, "{text}");
+    assert!(
+        !text.contains(secret),
+        "the answer repeats the value: {text}"
+    );
+
+    // A secret env value sent as a string instead of a map.
+    let c = d.client("typed@example.com");
+    c.signup("user-password-1").expect("signup");
+    c.login("user-password-1").expect("login");
+    let body = format!(r#"{{"machine":"web","env":"PASSWORD={secret}"}}"#);
+    let (status, text) = raw_request(
+        s,
+        "POST",
+        "/v1/instances",
+        Some(&c.token()),
+        Some(body.as_bytes()),
+    )
+    .expect("create");
+    assert_eq!(status, 400, "{text}");
+    assert!(
+        !text.contains(secret),
+        "the answer repeats the value: {text}"
+    );
+    assert!(!d.log_text().contains(secret));
+}

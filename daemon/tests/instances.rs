@@ -682,3 +682,211 @@ fn paths_that_look_alike_get_volumes_of_their_own() {
         .expect_code(0);
     assert_nothing_labelled(&e.d);
 }
+
+#[test]
+fn empty_ids_are_refused_and_never_read_as_other_paths() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &["--max-per-user", "3"]);
+    let alice = e.user("alice@example.com");
+    // Instances named like the words that follow an id in a path.
+    let logs = create(&alice, "web", &["--name", "logs"]);
+    let stop = create(&alice, "web", &["--name", "stop"]);
+    let before = census(&e.d);
+
+    // The CLI refuses an empty id or name outright: usage, exit 2, before any request.
+    for (who, args) in [
+        (&alice, vec!["instance", "show", ""]),
+        (&alice, vec!["instance", "stop", ""]),
+        (&alice, vec!["instance", "stop", "logs", ""]),
+        (&alice, vec!["instance", "start", ""]),
+        (&alice, vec!["instance", "restart", ""]),
+        (&alice, vec!["instance", "rm", ""]),
+        (&alice, vec!["instance", "rm", "--volumes", "stop", ""]),
+        (&alice, vec!["instance", "create", ""]),
+        (&alice, vec!["logs", ""]),
+        (&alice, vec!["volume", "rm", ""]),
+        (&e.admin, vec!["machine", "show", ""]),
+        (&e.admin, vec!["machine", "rm", "--force", ""]),
+        (&e.admin, vec!["machine", "update", "", "--memory", "64m"]),
+        (&e.admin, vec!["admin", "users", "disable", ""]),
+    ] {
+        let r = who.run(&args).expect_code(2);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        assert!(r.stderr.contains("error"), "{args:?}: {}", r.stderr);
+    }
+
+    // Straight to the API, an empty segment is no endpoint: never the instance `logs` or
+    // `stop`, never the list.
+    let token = alice.token();
+    for (method, path) in [
+        ("GET", "/v1/instances//logs"),
+        ("GET", "/v1/instances//stop"),
+        ("POST", "/v1/instances//stop"),
+        ("POST", "/v1/instances//start"),
+        ("POST", "/v1/instances//restart"),
+        ("DELETE", "/v1/instances//logs"),
+        ("DELETE", "/v1/instances//stop"),
+        ("GET", "/v1/instances//"),
+        ("GET", "/v1/machines//web"),
+        ("DELETE", "/v1/volumes//x"),
+    ] {
+        let (status, body) =
+            raw_request(&e.d.socket, method, path, Some(&token), Some(b"{}")).expect(path);
+        let v: serde_json::Value = serde_json::from_str(&body)
+            .unwrap_or_else(|err| panic!("{method} {path}: not JSON ({err}): {body}"));
+        assert_eq!(
+            (status, v["error"]["code"].as_str()),
+            (404, Some("unknown_endpoint")),
+            "{method} {path}: {body}"
+        );
+    }
+    for inst in [&logs, &stop] {
+        let shown = alice.json(&["instance", "show", str_of(inst, "id")]);
+        assert_eq!(shown["status"], "running", "{shown}");
+        assert!(container_running(str_of(inst, "container")));
+    }
+    assert_eq!(census(&e.d), before);
+    alice
+        .run(&["instance", "rm", "logs", "stop", "--volumes"])
+        .expect_code(0);
+    assert_nothing_labelled(&e.d);
+}
+
+#[test]
+fn names_of_hex_digits_only_are_refused() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &["--max-per-user", "3"]);
+    let alice = e.user("alice@example.com");
+    let first = create(&alice, "web", &[]);
+    let id = str_of(&first, "id").to_string();
+    // Such a name would read as an id prefix, and could hide an instance (here: the first).
+    for name in ["4586", "cafe", "deadbeef", "0", &id[..4], &id] {
+        let r = alice
+            .run(&["instance", "create", "web", "--name", name])
+            .expect_code(2);
+        assert!(
+            r.stderr.contains(name) && r.stderr.contains("hex"),
+            "--name {name}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(census(&e.d).instances, 1);
+    assert_eq!(
+        alice.json(&["instance", "show", &id[..4]])["id"],
+        id.as_str(),
+        "the prefix still finds the first instance"
+    );
+    // A letter past f, or a dash, makes it a name.
+    let named = create(&alice, "web", &["--name", "cafe-1"]);
+    assert_eq!(named["name"], "cafe-1");
+    assert_eq!(
+        alice.json(&["instance", "show", "cafe-1"])["id"],
+        named["id"]
+    );
+    alice
+        .run(&["instance", "rm", &id, "cafe-1", "--volumes"])
+        .expect_code(0);
+    assert_nothing_labelled(&e.d);
+}
+
+#[test]
+fn generated_names_never_collide() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options {
+        max_instances_per_user: 70_000,
+        ..Options::default()
+    });
+    httpd_machine(&e.admin, "web", &["--max-per-user", "4"]);
+    httpd_machine(&e.admin, "filler", &[]);
+    let alice = e.user("alice@example.com");
+
+    // A generated name is `<machine>-<4 hex digits>`. Here alice already has every one of them
+    // (rows written straight into the registry, instances of another machine, never shown to
+    // Docker), so each create's first pick collides and the daemon must pick again.
+    let owner: i64 =
+        e.d.db()
+            .query_row(
+                "SELECT id FROM users WHERE email = 'alice@example.com'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("alice's id");
+    let filler: i64 =
+        e.d.db()
+            .query_row("SELECT id FROM machines WHERE name = 'filler'", [], |r| {
+                r.get(0)
+            })
+            .expect("filler's id");
+    {
+        let mut conn = e.d.db();
+        let tx = conn.transaction().expect("begin");
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                        created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?1, 'stopped', 0, 0)",
+                )
+                .expect("prepare");
+            for n in 0..=0xffff_u32 {
+                insert
+                    .execute(rusqlite::params![
+                        format!("filler-{n:04x}"),
+                        format!("web-{n:04x}"),
+                        owner,
+                        filler
+                    ])
+                    .expect("insert a filler");
+            }
+        }
+        tx.commit().expect("commit");
+    }
+
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let c = alice.clone();
+            std::thread::spawn(move || c.run(&["--json", "instance", "create", "web"]))
+        })
+        .collect();
+    let mut names = std::collections::BTreeSet::new();
+    for h in handles {
+        let inst = h.join().expect("create thread").expect_code(0).json();
+        let name = str_of(&inst, "name").to_string();
+        let suffix = name
+            .strip_prefix("web-")
+            .unwrap_or_else(|| panic!("{name}"));
+        assert!(
+            suffix.len() > 4 && suffix.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{name}"
+        );
+        assert!(names.insert(name.clone()), "{name} was given twice");
+        assert_eq!(
+            alice.json(&["instance", "show", &name])["id"],
+            inst["id"],
+            "{name}"
+        );
+    }
+    // A name the user picks is never changed: taken is taken.
+    let r = alice
+        .run(&["instance", "create", "web", "--name", "web-0000"])
+        .expect_code(5);
+    assert!(r.stderr.contains("web-0000"), "{}", r.stderr);
+
+    e.d.db()
+        .execute("DELETE FROM instances WHERE id LIKE 'filler-%'", [])
+        .expect("remove the fillers");
+    assert_consistent(&e.d);
+    assert_eq!(census(&e.d).containers, 3);
+    let mut rm = vec!["instance", "rm", "--volumes"];
+    rm.extend(names.iter().map(String::as_str));
+    alice.run(&rm).expect_code(0);
+    assert_nothing_labelled(&e.d);
+}

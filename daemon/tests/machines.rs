@@ -5,9 +5,7 @@
 mod common;
 mod docker_support;
 
-use std::process::{Child, Command, Stdio};
-
-use common::{docker, docker_ok, poll, Options};
+use common::{docker, Options};
 use docker_support::*;
 
 #[test]
@@ -353,75 +351,6 @@ fn machine_rm_is_refused_with_instances_and_force_keeps_volumes() {
 
 // ---- images pulled from a registry on loopback ------------------------------------------------
 
-/// Debian's `docker-registry` on 127.0.0.1, killed on drop.
-struct Registry {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Registry {
-    fn start() -> Registry {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let config = dir.path().join("config.yml");
-        std::fs::write(
-            &config,
-            format!(
-                "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\n\
-                 http:\n  addr: 127.0.0.1:{port}\n",
-                dir.path().join("storage").display()
-            ),
-        )
-        .expect("write the registry's config");
-        let child = Command::new("docker-registry")
-            .arg("serve")
-            .arg(&config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("docker-registry (scripts/lib.sh installs it)");
-        let registry = Registry {
-            child,
-            port,
-            _dir: dir,
-        };
-        poll("docker-registry to answer", common::DEADLINE, || {
-            http_get(port, "/v2/").filter(|(s, _)| *s == 200)
-        });
-        registry
-    }
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Image tags this test made; untagged on drop (the test image itself stays).
-struct Tags(Vec<String>);
-
-impl Drop for Tags {
-    fn drop(&mut self) {
-        for t in &self.0 {
-            let _ = Command::new("docker")
-                .args(["rmi", t])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-        }
-    }
-}
-
-fn image_present(image: &str) -> bool {
-    docker_ok(&["image", "inspect", image])
-}
-
 #[test]
 fn missing_images_are_pulled_from_a_registry() {
     if !common::docker_or_skip() {
@@ -565,4 +494,189 @@ fn missing_images_are_pulled_from_a_registry() {
     );
     assert_eq!(alice.json(&["instance", "ls"]), serde_json::json!([]));
     assert_nothing_labelled(&e.d);
+}
+
+#[test]
+fn machine_listings_count_only_the_callers_instances() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &["--max-per-user", "3"]);
+    httpd_machine(&e.admin, "idle", &[]);
+    let alice = e.user("alice@example.com");
+    let bob = e.user("bob@example.com");
+    let carol = e.unverified_user("carol@example.com");
+    for _ in 0..2 {
+        create(&alice, "web", &[]);
+    }
+    create(&bob, "web", &[]);
+
+    let counts = |c: &common::Client| -> (serde_json::Value, Vec<(String, serde_json::Value)>) {
+        let shown = c.json(&["machine", "show", "web"])["instances"].clone();
+        let listed = c
+            .json(&["machine", "ls"])
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|m| (str_of(m, "name").to_string(), m["instances"].clone()))
+            .collect();
+        (shown, listed)
+    };
+    for (who, web) in [(&alice, 2), (&bob, 1), (&carol, 0), (&e.admin, 3)] {
+        let (shown, listed) = counts(who);
+        assert_eq!(shown, web, "machine show web as {}", who.email);
+        assert_eq!(
+            listed,
+            vec![("idle".into(), 0.into()), ("web".into(), web.into())],
+            "machine ls as {}",
+            who.email
+        );
+    }
+    e.admin
+        .run(&["machine", "rm", "web", "--force"])
+        .expect_code(0);
+    assert_nothing_labelled(&e.d);
+}
+
+/// A file of `[[machine]]` tables, each `(name, extra TOML lines)`, on the test image.
+fn machines_file(machines: &[(&str, &str)]) -> String {
+    machines
+        .iter()
+        .map(|(name, extra)| {
+            format!(
+                "[[machine]]\nname = \"{name}\"\nimage = \"{}\"\nports = [{{ port = 8080 }}]\n{extra}\n",
+                image()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn apply_checks_the_whole_file_before_changing_anything() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    let file = e.d.dir.path().join("machines.toml");
+    let path = file.to_str().unwrap();
+    std::fs::write(&file, machines_file(&[("kept", "max_per_user = 1")])).unwrap();
+    e.admin
+        .run(&["machine", "apply", "-f", path])
+        .expect_code(0);
+    let kept = e.admin.json(&["machine", "show", "kept"]);
+
+    // A new machine and a change come before a bad machine: none of them is applied.
+    for (bad, field) in [
+        ("limits = { memory = \"lots\" }", "memory"),
+        ("limits = { cpus = 1000.0 }", "cpus"),
+        ("volumes = [\"relative\"]", "volume"),
+    ] {
+        std::fs::write(
+            &file,
+            machines_file(&[("fresh", ""), ("kept", "max_per_user = 2"), ("broken", bad)]),
+        )
+        .unwrap();
+        let r = e
+            .admin
+            .run(&["machine", "apply", "-f", path])
+            .expect_code(2);
+        assert!(
+            r.stderr.contains("broken") && r.stderr.contains(field),
+            "{bad}: the message names the machine and the field: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{bad}: {}", r.stdout);
+        e.admin.run(&["machine", "show", "fresh"]).expect_code(3);
+        e.admin.run(&["machine", "show", "broken"]).expect_code(3);
+        assert_eq!(
+            e.admin.json(&["machine", "show", "kept"]),
+            kept,
+            "{bad}: an earlier machine of a refused file was applied"
+        );
+    }
+    assert_eq!(db_count(&e.d, "SELECT COUNT(*) FROM machines"), 1);
+
+    // Fixed, the same file applies whole.
+    std::fs::write(
+        &file,
+        machines_file(&[
+            ("fresh", ""),
+            ("kept", "max_per_user = 2"),
+            ("broken", "limits = { memory = \"64m\" }"),
+        ]),
+    )
+    .unwrap();
+    let applied = e.admin.json(&["machine", "apply", "-f", path]);
+    let actions: Vec<&str> = applied
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| str_of(a, "action"))
+        .collect();
+    assert_eq!(actions, ["created", "updated", "created"], "{applied}");
+}
+
+#[test]
+fn machine_create_checks_everything_before_it_pulls() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let registry = Registry::start();
+    let mut tags = Tags::default();
+    let repo = registry.push_unique_image("checked", &mut tags);
+    let remote = format!("127.0.0.1:{}/{repo}", registry.port);
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let host_cpus = docker(&["info", "--format", "{{.NCPU}}"]);
+
+    let create = |name: &str, extra: &[&str]| {
+        let mut args = vec![
+            "machine", "create", name, "--image", &remote, "--port", "8080",
+        ];
+        args.extend_from_slice(extra);
+        e.admin.run(&args)
+    };
+    // A name that is taken, a bad value, more CPUs than the host has: refused, and the image
+    // was never pulled.
+    let taken = create("web", &[]).expect_code(5);
+    assert!(taken.stderr.contains("already exists"), "{}", taken.stderr);
+    let memory = create("other", &["--memory", "lots"]).expect_code(2);
+    assert!(memory.stderr.contains("memory"), "{}", memory.stderr);
+    let cpus = create("other", &["--cpus", "1000"]).expect_code(2);
+    assert!(
+        cpus.stderr.contains("cpus") && cpus.stderr.contains(&host_cpus),
+        "the message names cpus and what the host has: {}",
+        cpus.stderr
+    );
+    for r in [&taken, &memory, &cpus] {
+        assert!(!r.stderr.contains("Pulling"), "{}", r.stderr);
+    }
+    assert!(
+        !image_present(&remote),
+        "a machine create that was going to fail pulled its image first"
+    );
+    // The same refusals through `machine update`, which changes nothing.
+    let r = e
+        .admin
+        .run(&["machine", "update", "web", "--cpus", "1000"])
+        .expect_code(2);
+    assert!(r.stderr.contains("cpus"), "{}", r.stderr);
+    assert_eq!(
+        e.admin.json(&["machine", "show", "web"])["limits"]["cpus"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        e.admin.json(&["machine", "ls"]).as_array().unwrap().len(),
+        1
+    );
+
+    // The image was pullable all along: a good create pulls it.
+    let cpus = host_cpus.clone();
+    create("other", &["--cpus", &cpus]).expect_code(0);
+    assert!(image_present(&remote));
+    assert_eq!(
+        e.admin.json(&["machine", "show", "other"])["limits"]["cpus"],
+        cpus.parse::<f64>().unwrap()
+    );
 }

@@ -366,3 +366,68 @@ fn a_permanent_refusal_is_not_retried_and_the_body_is_wiped() {
         .count();
     assert_eq!(otp_tries, 1, "the refused mail was tried again: {seen:?}");
 }
+
+#[test]
+fn a_mail_cut_off_mid_send_is_given_up_and_others_still_go_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let mut d = TestDaemon::start(Options {
+        smtp_port: Some(port),
+        ..Options::default()
+    });
+    let (cut, fine) = ("cut@example.com", "fine@example.com");
+    let cut_user = user(&d, cut);
+    let fine_user = user(&d, fine);
+    cut_user.run(&["otp", "send"]).expect_code(0);
+    fine_user.run(&["otp", "send"]).expect_code(0);
+    assert!(d.stop().success());
+
+    // As if the daemon had died while the server was taking `cut`'s mail: claimed, never
+    // marked sent. `fine`'s is plainly pending. Both are due now.
+    let (cut_id, fine_id) = (outbox(&d, cut)[0].id, outbox(&d, fine)[0].id);
+    {
+        let conn = d.db();
+        conn.execute(
+            "UPDATE mail_outbox SET sending_at = CASE id WHEN ?1 THEN 1 END, next_attempt_at = 0
+             WHERE id IN (?1, ?2)",
+            [cut_id, fine_id],
+        )
+        .expect("claim one mail");
+    }
+    for (who, id) in [(cut, cut_id), (fine, fine_id)] {
+        let row = &outbox(&d, who)[0];
+        assert_eq!(row.id, id);
+        assert!(row.has_body && row.sent_at.is_none() && row.failed_at.is_none());
+    }
+
+    let sink = SmtpSink::start(dir.path(), port);
+    d.spawn();
+    let code = sink.wait_for_code(fine, 1);
+    let sent = wait_sent(&d, fine, fine_id);
+    assert!(!sent.has_body && sent.failed_at.is_none(), "{sent:?}");
+    // The given-up mail is settled before any other goes out; one more mail makes sure the
+    // sender has looked at the outbox again since.
+    one_more_cycle(&d, &sink, &fine_user, PASSWORD, NEW_PASSWORD);
+
+    let given_up = &outbox(&d, cut)[0];
+    assert!(given_up.failed_at.is_some(), "{given_up:?}");
+    assert!(given_up.sent_at.is_none(), "{given_up:?}");
+    assert!(
+        !given_up.has_body,
+        "a given-up mail's body (and code) is wiped"
+    );
+    assert!(
+        given_up
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("interrupted")),
+        "{given_up:?}"
+    );
+    assert_eq!(
+        sink.mails_to(cut).len(),
+        0,
+        "a mail cut off mid-send was sent again"
+    );
+    fine_user.run(&["otp", "verify", &code]).expect_code(0);
+    assert_eq!(cut_user.json(&["whoami"])["verified"], false);
+}

@@ -1,14 +1,21 @@
 //! Helpers shared by the Docker end-to-end tests of machines and instances (instances.rs,
 //! machines.rs, reconcile.rs, concurrency.rs): a daemon with an SMTP sink and an admin, machine
 //! and instance shortcuts, plain HTTP to a published port, `docker inspect`, a check that the
-//! registry and Docker agree exactly, and Drop guards for what tests make by hand.
+//! registry and Docker agree exactly, Drop guards for what tests make by hand, Debian's
+//! `docker-registry` on loopback with a gate that can hold a pull, and a proxy for Docker's
+//! socket that can cut the daemon's event stream and hold chosen requests.
 
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
 use std::time::Duration;
 
 use crate::common::{self, docker, docker_ok, poll, Client, Options, SmtpSink, TestDaemon};
@@ -383,4 +390,397 @@ pub fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let out = f();
     eprintln!("{what}: {:.1?}", start.elapsed());
     out
+}
+
+// ---- images pulled from a registry on loopback ------------------------------------------------
+
+/// Debian's `docker-registry` on 127.0.0.1, killed on drop.
+pub struct Registry {
+    child: std::process::Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Registry {
+    pub fn start() -> Registry {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let port = free_tcp_port();
+        let config = dir.path().join("config.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\n\
+                 http:\n  addr: 127.0.0.1:{port}\n",
+                dir.path().join("storage").display()
+            ),
+        )
+        .expect("write the registry's config");
+        let child = Command::new("docker-registry")
+            .arg("serve")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("docker-registry (scripts/lib.sh installs it)");
+        let registry = Registry {
+            child,
+            port,
+            _dir: dir,
+        };
+        poll("docker-registry to answer", common::DEADLINE, || {
+            http_get(port, "/v2/").filter(|(s, _)| *s == 200)
+        });
+        registry
+    }
+
+    /// Pushes an image of its own to this registry as `rsrc-test-<pid>-<case>:latest`: the test
+    /// image plus one file, so that a pull of it has something to download (Docker skips layers
+    /// and images it has). Removes it locally; returns the repository path without a host.
+    pub fn push_unique_image(&self, case: &str, tags: &mut Tags) -> String {
+        let repo = format!("rsrc-test-{}-{case}:latest", std::process::id());
+        let pushed = format!("127.0.0.1:{}/{repo}", self.port);
+        tags.0.push(pushed.clone());
+        let builder = format!("rsrc-test-{}-{case}-build", std::process::id());
+        let _ = Command::new("docker")
+            .args(["rm", "-f", &builder])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let nonce = format!(
+            "echo {repo} {:?} > /rsrc-test-unique",
+            std::time::SystemTime::now()
+        );
+        docker(&["run", "--name", &builder, &image(), "sh", "-c", &nonce]);
+        docker(&["commit", &builder, &pushed]);
+        docker(&["rm", "-f", &builder]);
+        docker(&["push", &pushed]);
+        docker(&["rmi", &pushed]);
+        assert!(!image_present(&pushed));
+        repo
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback TCP port that nothing listens on (for now).
+pub fn free_tcp_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Image tags a test made; untagged on drop (the test image itself stays).
+#[derive(Default)]
+pub struct Tags(pub Vec<String>);
+
+impl Drop for Tags {
+    fn drop(&mut self) {
+        for t in &self.0 {
+            let _ = Command::new("docker")
+                .args(["rmi", t])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+pub fn image_present(image: &str) -> bool {
+    docker_ok(&["image", "inspect", image])
+}
+
+/// Sends `from` to `to` until either side closes, then shuts `to` down.
+fn pump<R: Read, W: Write + ShutdownBoth>(mut from: R, mut to: W) {
+    let _ = std::io::copy(&mut from, &mut to);
+    to.shutdown_both();
+}
+
+trait ShutdownBoth {
+    fn shutdown_both(&self);
+}
+
+impl ShutdownBoth for TcpStream {
+    fn shutdown_both(&self) {
+        let _ = self.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+impl ShutdownBoth for UnixStream {
+    fn shutdown_both(&self) {
+        let _ = self.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+/// A TCP proxy on loopback in front of a registry that can hold image pulls: while closed, a
+/// request for a blob waits (unanswered, its connection open) until the gate opens. Docker's
+/// registry client opens one connection per request, so each held connection is one request.
+/// Everything else (the API ping, manifests, a TLS attempt) goes through at once.
+pub struct Gate {
+    pub port: u16,
+    shared: Arc<GateShared>,
+    accept: Option<thread::JoinHandle<()>>,
+}
+
+struct GateShared {
+    closed: Mutex<bool>,
+    opened: Condvar,
+    held: AtomicUsize,
+    stop: AtomicBool,
+}
+
+impl Gate {
+    /// A gate in front of 127.0.0.1:`upstream`, open.
+    pub fn start(upstream: u16) -> Gate {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the gate");
+        let port = listener.local_addr().expect("gate address").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let shared = Arc::new(GateShared {
+            closed: Mutex::new(false),
+            opened: Condvar::new(),
+            held: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+        });
+        let state = Arc::clone(&shared);
+        let accept = thread::spawn(move || {
+            while !state.stop.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let state = Arc::clone(&state);
+                        thread::spawn(move || gate_connection(client, upstream, &state));
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        Gate {
+            port,
+            shared,
+            accept: Some(accept),
+        }
+    }
+
+    /// From now on, blob requests wait.
+    pub fn close(&self) {
+        *self.shared.closed.lock().expect("gate lock") = true;
+    }
+
+    /// Lets every held request (and every later one) through.
+    pub fn open(&self) {
+        *self.shared.closed.lock().expect("gate lock") = false;
+        self.shared.opened.notify_all();
+    }
+
+    /// How many blob requests are waiting right now.
+    pub fn held(&self) -> usize {
+        self.shared.held.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.open();
+        if let Some(t) = self.accept.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn gate_connection(mut client: TcpStream, upstream: u16, state: &GateShared) {
+    let _ = client.set_nonblocking(false);
+    // Read the request head (or the first bytes of something that is not HTTP, such as a TLS
+    // hello) before deciding.
+    let mut head = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = match client.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        head.extend_from_slice(&buf[..n]);
+        let is_http = head[0].is_ascii_uppercase();
+        if !is_http || head.windows(4).any(|w| w == b"\r\n\r\n") || head.len() > 64 * 1024 {
+            break;
+        }
+    }
+    let request_line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    let is_blob = String::from_utf8_lossy(request_line).contains("/blobs/");
+    if is_blob {
+        let mut closed = state.closed.lock().expect("gate lock");
+        if *closed {
+            state.held.fetch_add(1, Ordering::SeqCst);
+            while *closed {
+                closed = state.opened.wait(closed).expect("gate lock");
+            }
+            state.held.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let Ok(mut up) = TcpStream::connect(("127.0.0.1", upstream)) else {
+        return;
+    };
+    if up.write_all(&head).is_err() {
+        return;
+    }
+    let (Ok(client2), Ok(up2)) = (client.try_clone(), up.try_clone()) else {
+        return;
+    };
+    thread::spawn(move || pump(client2, up2));
+    pump(up, client);
+}
+
+/// A proxy for Docker's socket (configure the daemon with `docker_host = "unix://PATH"`) that
+/// can cut the daemon's event stream alone (the daemon then reconnects to Docker and reconciles,
+/// while its other requests, an image pull say, carry on), and can hold requests whose head
+/// contains a given text until released.
+pub struct EngineProxy {
+    path: PathBuf,
+    shared: Arc<ProxyShared>,
+    accept: Option<thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct ProxyShared {
+    stop: AtomicBool,
+    /// Both ends of every connection that has asked for `/events`.
+    event_streams: Mutex<Vec<(UnixStream, UnixStream)>>,
+    /// Requests containing this text wait while it is set.
+    hold: Mutex<Option<String>>,
+    released: Condvar,
+    held: AtomicUsize,
+}
+
+impl EngineProxy {
+    pub fn start(path: &Path) -> EngineProxy {
+        let _ = std::fs::remove_file(path);
+        let listener = UnixListener::bind(path).expect("bind the Docker proxy");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let shared = Arc::new(ProxyShared::default());
+        let state = Arc::clone(&shared);
+        let accept = thread::spawn(move || {
+            while !state.stop.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let Ok(upstream) = UnixStream::connect("/var/run/docker.sock") else {
+                            continue;
+                        };
+                        let _ = client.set_nonblocking(false);
+                        let (Ok(c2), Ok(u2), Ok(c3), Ok(u3)) = (
+                            client.try_clone(),
+                            upstream.try_clone(),
+                            client.try_clone(),
+                            upstream.try_clone(),
+                        ) else {
+                            continue;
+                        };
+                        let watch = Arc::clone(&state);
+                        thread::spawn(move || {
+                            watch_requests(client, upstream, (c3, u3), &watch);
+                        });
+                        thread::spawn(move || pump(u2, c2));
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        EngineProxy {
+            path: path.to_path_buf(),
+            shared,
+            accept: Some(accept),
+        }
+    }
+
+    /// Cuts every event stream open through the proxy; returns how many it cut.
+    pub fn cut_event_streams(&self) -> usize {
+        let streams = std::mem::take(&mut *self.shared.event_streams.lock().expect("lock"));
+        for (a, b) in &streams {
+            a.shutdown_both();
+            b.shutdown_both();
+        }
+        streams.len()
+    }
+
+    /// How many event streams are open through the proxy.
+    pub fn event_streams(&self) -> usize {
+        self.shared.event_streams.lock().expect("lock").len()
+    }
+
+    /// From now on, requests whose bytes contain `text` wait (unsent) until [`Self::release`].
+    pub fn hold(&self, text: &str) {
+        *self.shared.hold.lock().expect("lock") = Some(text.to_string());
+    }
+
+    /// How many requests are waiting.
+    pub fn held(&self) -> usize {
+        self.shared.held.load(Ordering::SeqCst)
+    }
+
+    /// Sends the held requests on, and holds nothing more.
+    pub fn release(&self) {
+        *self.shared.hold.lock().expect("lock") = None;
+        self.shared.released.notify_all();
+    }
+}
+
+impl Drop for EngineProxy {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.release();
+        if let Some(t) = self.accept.take() {
+            let _ = t.join();
+        }
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Copies the client's requests to Docker: notes the connection once it asks for events, and
+/// holds what matches the proxy's hold text.
+fn watch_requests(
+    mut client: UnixStream,
+    mut upstream: UnixStream,
+    ends: (UnixStream, UnixStream),
+    state: &ProxyShared,
+) {
+    let mut ends = Some(ends);
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = match client.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        // A request head comes in one read in practice (the daemon writes it at once).
+        let chunk = &buf[..n];
+        if ends.is_some()
+            && chunk
+                .windows(8)
+                .any(|w| w == b"/events?" || w == b"/events ")
+        {
+            if let Some(pair) = ends.take() {
+                state.event_streams.lock().expect("lock").push(pair);
+            }
+        }
+        {
+            let mut hold = state.hold.lock().expect("lock");
+            let matches = |h: &Option<String>| {
+                h.as_deref()
+                    .is_some_and(|t| chunk.windows(t.len()).any(|w| w == t.as_bytes()))
+            };
+            if matches(&hold) {
+                state.held.fetch_add(1, Ordering::SeqCst);
+                while matches(&hold) {
+                    hold = state.released.wait(hold).expect("lock");
+                }
+                state.held.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        if upstream.write_all(chunk).is_err() {
+            break;
+        }
+    }
+    upstream.shutdown_both();
 }
