@@ -61,12 +61,20 @@ fn prepare_socket_dir(dir: &Path) -> Result<(), BindError> {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
             .map_err(io_err(dir))?;
     }
-    let owner = std::fs::metadata(dir).map_err(io_err(dir))?.uid();
-    if owner != 0 && Some(owner) != rsrc_shared::paths::effective_uid() {
-        return Err(BindError::ForeignDir {
-            dir: dir.to_path_buf(),
-            owner,
-        });
+    // Every directory on the way, as written and as resolved, and any symlink in it: whoever
+    // owns one of them could move or replace what is below it.
+    let resolved = std::fs::canonicalize(dir).map_err(io_err(dir))?;
+    for path in dir.ancestors().chain(resolved.ancestors()) {
+        if path.as_os_str().is_empty() {
+            continue;
+        }
+        let owner = std::fs::symlink_metadata(path).map_err(io_err(path))?.uid();
+        if owner != 0 && Some(owner) != rsrc_shared::paths::effective_uid() {
+            return Err(BindError::ForeignDir {
+                dir: path.to_path_buf(),
+                owner,
+            });
+        }
     }
     Ok(())
 }

@@ -350,8 +350,6 @@ fn body_errors_do_not_repeat_the_values_they_refuse() {
 }
 
 #[test]
-#[ignore = "bug: describe_json_error (daemon/src/api/mod.rs) drops only `backticked` values; \
-            serde quotes a wrong-typed string with \"double quotes\", and that is echoed"]
 fn wrong_typed_strings_are_not_repeated_either() {
     let d = TestDaemon::start(Options::default());
     let s = d.socket.as_path();

@@ -182,9 +182,6 @@ fn a_create_whose_client_goes_away_finishes() {
 }
 
 #[test]
-#[ignore = "bug: reconcile() (daemon/src/instances/reconcile.rs) acts on the states it read \
-            before its loop; a create that finished meanwhile is `completed` again, and a stop \
-            that followed is undone"]
 fn a_create_that_finishes_during_a_reconciliation_is_not_completed_again() {
     if !common::docker_or_skip() {
         return;

@@ -681,9 +681,6 @@ fn a_socket_directory_of_another_user_is_refused() {
 }
 
 #[test]
-#[ignore = "bug: prepare_socket_dir (daemon/src/server.rs) checks only the socket's own \
-            directory, following symlinks; one under another user's directory, or reached \
-            through their symlink, can be swapped by them all the same"]
 fn a_socket_under_a_directory_of_another_user_is_refused() {
     use std::os::unix::fs::MetadataExt;
     let dir = tempfile::tempdir().expect("tempdir");

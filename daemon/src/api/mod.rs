@@ -80,23 +80,21 @@ where
         .map_err(|e| Error::internal(format!("request task failed: {e}")))?
 }
 
-/// serde quotes the offending value in type errors (`invalid type: integer `12345678`, ...`),
-/// and that value may be a password or a code: keep the message, drop the value.
+/// serde repeats the offending value in type errors (`invalid type: string "hunter2", expected
+/// ...`), and that value may be a password, a code or a secret env value: keep what kind of
+/// error it is and what was expected, drop what was sent.
 fn describe_json_error(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    if !text.starts_with("invalid ") {
+    let Some(kind) = ["invalid type", "invalid value", "invalid length"]
+        .into_iter()
+        .find(|k| text.starts_with(k))
+    else {
         return text;
+    };
+    match text.rfind(", expected ") {
+        Some(i) => format!("{kind}{}", &text[i..]),
+        None => format!("{kind} at line {} column {}", e.line(), e.column()),
     }
-    let mut out = String::with_capacity(text.len());
-    let mut quoted = false;
-    for c in text.chars() {
-        match (c, quoted) {
-            ('`', _) => quoted = !quoted,
-            (_, false) => out.push(c),
-            (_, true) => {}
-        }
-    }
-    out.replace(" ,", ",")
 }
 
 pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Response<Body> {
@@ -282,6 +280,9 @@ mod tests {
         let text = describe_json_error(&e);
         assert!(!text.contains("12345678"), "{text}");
         assert!(text.contains("expected a string"), "{text}");
+        let e = serde_json::from_str::<rsrc_shared::api::Login>(r#""hunter2-secret""#).unwrap_err();
+        let text = describe_json_error(&e);
+        assert!(!text.contains("hunter2"), "{text}");
         let e = serde_json::from_str::<rsrc_shared::api::Login>(r#"{"x":1}"#).unwrap_err();
         assert!(describe_json_error(&e).contains("unknown field `x`"));
     }

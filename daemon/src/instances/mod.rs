@@ -598,21 +598,27 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
                         "you have {total} instance(s), the limit is {per_user_limit} per user"
                     )));
                 }
-                let taken: bool = tx
-                    .query_row(
+                let name_taken = |name: &str| -> Result<bool> {
+                    tx.query_row(
                         "SELECT EXISTS (SELECT 1 FROM instances WHERE owner_id = ?1 AND name = ?2)",
                         params![owner_id, name],
                         |r| r.get(0),
                     )
-                    .context("check name")?;
-                if taken && !generated {
-                    return Err(Error::AlreadyExists(format!(
-                        "you already have an instance named `{name}`"
-                    )));
-                }
-                if taken {
-                    // A name we made up: make up another one.
-                    name = format!("{}-{}", spec.name, random_hex(4));
+                    .context("check name")
+                };
+                if name_taken(&name)? {
+                    if !generated {
+                        return Err(Error::AlreadyExists(format!(
+                            "you already have an instance named `{name}`"
+                        )));
+                    }
+                    // A name we made up: make up longer ones until one is free.
+                    loop {
+                        name = format!("{}-{}", spec.name, random_hex(4));
+                        if !name_taken(&name)? {
+                            break;
+                        }
+                    }
                 }
                 let wanted: Vec<(u32, Protocol)> =
                     spec.ports.iter().map(|p| (p.port, p.protocol)).collect();

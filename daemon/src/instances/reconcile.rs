@@ -167,6 +167,12 @@ pub async fn reconcile(state: &State) -> Result<()> {
             // A request of this process is creating or removing it right now.
             continue;
         }
+        // Read again: the list is as old as this loop, and a create or remove that finished
+        // meanwhile must not be finished a second time. Checked after `in_flight`, since a
+        // request leaves it only once its row is final.
+        let Some(row) = load(state, &row.id).await? else {
+            continue;
+        };
         let outcome = match row.state.as_str() {
             "creating" => finish_or_roll_back(state, &row).await,
             "removing" => {
