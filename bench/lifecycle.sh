@@ -14,7 +14,10 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RSRCD="$REPO/target/release/rsrcd"
 RSRC="$REPO/target/release/rsrc"
 IMAGE="${RSRC_TEST_IMAGE:-rsrc-test-busybox:latest}"
-[ -x "$RSRCD" ] && [ -x "$RSRC" ] || { echo "build first: cargo build --release --workspace" >&2; exit 1; }
+if [ ! -x "$RSRCD" ] || [ ! -x "$RSRC" ]; then
+    echo "build first: cargo build --release --workspace" >&2
+    exit 1
+fi
 
 WORK="$(mktemp -d /tmp/rsrc-bench.XXXXXX)"
 export RSRC_SOCKET="$WORK/rsrcd.sock" RSRC_CONFIG_DIR="$WORK/client" RSRC_NO_KEYRING=1

@@ -108,6 +108,26 @@ rsrc_engine_api_version() {
 
 # Makes sure a Docker engine answers. Starts one if none runs: through systemd when it is PID 1,
 # otherwise `dockerd` in the background (it starts its own containerd). Waits up to 60 s.
+rsrc_start_dockerd() {
+    local dockerd
+    dockerd="$(command -v dockerd || true)"
+    dockerd="${dockerd:-/usr/sbin/dockerd}"
+    if [ ! -x "$dockerd" ]; then
+        rsrc_err "dockerd not found (install docker.io)"
+        return 1
+    fi
+    rsrc_note "starting dockerd (log: $RSRC_DOCKERD_LOG)"
+    # setsid + nohup: dockerd must outlive this script and not get its Ctrl-C.
+    rsrc_as_root setsid nohup "$dockerd" >>"$RSRC_DOCKERD_LOG" 2>&1 </dev/null &
+    disown 2>/dev/null || true
+    # Give it a moment to appear in the process list before the caller looks again.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        pgrep -x dockerd >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    return 0
+}
+
 ensure_dockerd() {
     if ! command -v docker >/dev/null 2>&1; then
         rsrc_err "no docker CLI on PATH (install docker.io)"
@@ -130,23 +150,17 @@ ensure_dockerd() {
         rsrc_note "starting docker.service"
         rsrc_as_root systemctl start docker.service || true
     elif pgrep -x dockerd >/dev/null 2>&1; then
-        : # starting up (another script started it); just wait below
+        : # starting up, or shutting down: the loop below starts one if it goes away
     else
-        local dockerd
-        dockerd="$(command -v dockerd || true)"
-        dockerd="${dockerd:-/usr/sbin/dockerd}"
-        if [ ! -x "$dockerd" ]; then
-            rsrc_err "dockerd not found (install docker.io)"
-            return 1
-        fi
-        rsrc_note "starting dockerd (log: $RSRC_DOCKERD_LOG)"
-        # setsid + nohup: dockerd must outlive this script and not get its Ctrl-C.
-        rsrc_as_root setsid nohup "$dockerd" >>"$RSRC_DOCKERD_LOG" 2>&1 </dev/null &
-        disown 2>/dev/null || true
+        rsrc_start_dockerd || return 1
     fi
 
     local deadline=$((SECONDS + 60))
     until docker info >/dev/null 2>&1; do
+        if ! pgrep -x dockerd >/dev/null 2>&1 && ! [ -d /run/systemd/system ]; then
+            # The dockerd we waited for exited (e.g. one that was being killed): start our own.
+            rsrc_start_dockerd || return 1
+        fi
         if [ "$SECONDS" -ge "$deadline" ]; then
             if [ -r "$RSRC_DOCKERD_LOG" ]; then
                 tail -n 20 "$RSRC_DOCKERD_LOG" >&2
