@@ -729,20 +729,18 @@ pub async fn admin_action(
                 .ok_or_else(|| Error::not_found(format!("no user {}", email.trim())))?;
             let now = now_ms();
             match action {
-                UserAction::Promote => {
+                UserAction::Promote | UserAction::Demote => {
+                    let role = if action == UserAction::Promote {
+                        Role::Admin
+                    } else {
+                        ensure_not_last_admin(&tx, user.id)?;
+                        Role::User
+                    };
                     tx.execute(
-                        "UPDATE users SET role = 'admin', updated_at = ?2 WHERE id = ?1",
-                        params![user.id, now],
+                        "UPDATE users SET role = ?3, updated_at = ?2 WHERE id = ?1",
+                        params![user.id, now, role.as_str()],
                     )
-                    .context("promote")?;
-                }
-                UserAction::Demote => {
-                    ensure_not_last_admin(&tx, user.id)?;
-                    tx.execute(
-                        "UPDATE users SET role = 'user', updated_at = ?2 WHERE id = ?1",
-                        params![user.id, now],
-                    )
-                    .context("demote")?;
+                    .context("change role")?;
                 }
                 UserAction::Disable => {
                     ensure_not_last_admin(&tx, user.id)?;

@@ -176,16 +176,7 @@ async fn wait_for_signal() {
     }
 }
 
-pub fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    out
-}
+pub use error::chain as error_chain;
 
 /// Why the daemon could not start (or an offline admin command failed): one message, printed
 /// once by main.

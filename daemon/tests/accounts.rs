@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::{poll, raw_request, Client, Options, Run, SmtpSink, TestDaemon, DEADLINE};
 
@@ -35,45 +35,12 @@ fn daemon() -> TestDaemon {
 
 /// Runs `rsrc` as `c`, but with `RSRC_TOKEN` set to `token`.
 fn run_with_token(c: &Client, token: &str, args: &[&str]) -> Run {
-    let out = c
-        .command(args)
+    c.command(args)
         .env("RSRC_TOKEN", token)
         .stdin(Stdio::null())
         .output()
-        .expect("run rsrc");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
-    }
-}
-
-/// `rsrcd admin create` with `password` on stdin, as a `Run`.
-fn admin_create(d: &TestDaemon, email: &str, password: &str) -> Run {
-    let mut child = Command::new(common::rsrcd_bin())
-        .arg("--config")
-        .arg(&d.config)
-        .args(["admin", "create", "--email", email, "--password-stdin"])
-        .env_remove("RSRC_SOCKET")
-        .env_remove("RSRC_DATA_DIR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rsrcd admin create");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{password}\n").as_bytes())
-        .expect("write password");
-    let out = child.wait_with_output().expect("admin create");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
-    }
+        .expect("run rsrc")
+        .into()
 }
 
 /// A user that signed up and logged in (not verified).
@@ -740,16 +707,22 @@ fn admin_commands_work_for_admins_only() {
 fn admin_create_works_offline_and_refuses_duplicates() {
     let mut d = daemon();
     // While the daemon runs.
-    admin_create(&d, "first-admin@example.com", PASSWORD).expect_code(0);
+    d.admin_create("first-admin@example.com", PASSWORD)
+        .expect_code(0);
     // While it is stopped.
     assert!(d.stop().success());
-    let r = admin_create(&d, "second-admin@example.com", PASSWORD).expect_code(0);
+    let r = d
+        .admin_create("second-admin@example.com", PASSWORD)
+        .expect_code(0);
     assert!(r.stdout.contains("second-admin@example.com"), "{r:?}");
     // Duplicates, also in another case, conflict; bad input is a usage error.
-    let r = admin_create(&d, "Second-Admin@Example.com", PASSWORD).expect_code(5);
+    let r = d
+        .admin_create("Second-Admin@Example.com", PASSWORD)
+        .expect_code(5);
     assert!(r.stderr.contains("already exists"), "{r:?}");
-    admin_create(&d, "not-an-email", PASSWORD).expect_code(2);
-    admin_create(&d, "short@example.com", "1234567").expect_code(2);
+    d.admin_create("not-an-email", PASSWORD).expect_code(2);
+    d.admin_create("short@example.com", "1234567")
+        .expect_code(2);
     d.spawn();
 
     let c = d.client("second-admin@example.com");

@@ -10,7 +10,7 @@ mod docker_support;
 use std::process::Stdio;
 use std::thread;
 
-use common::{docker, poll, Options, DEADLINE};
+use common::{docker, poll, Client, Options, DEADLINE};
 use docker_support::*;
 
 /// An image that exists only in a registry on loopback, pulled through a gate. Fields drop in
@@ -84,12 +84,10 @@ fn assert_one_running_instance(e: &Env, inst: &serde_json::Value) {
     );
 }
 
-#[test]
-fn a_reconciliation_during_a_create_leaves_it_alone() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let slow = SlowImage::start("reconcile");
+/// A daemon that reaches Docker through a proxy the test controls, a machine whose image pull
+/// the test holds, and a user, once the daemon follows Docker's events.
+fn behind_a_proxy(case: &str) -> (SlowImage, tempfile::TempDir, EngineProxy, Env, Client) {
+    let slow = SlowImage::start(case);
     let dir = tempfile::tempdir().expect("tempdir");
     let proxy_path = dir.path().join("docker.sock");
     let proxy = EngineProxy::start(&proxy_path);
@@ -102,6 +100,15 @@ fn a_reconciliation_during_a_create_leaves_it_alone() {
     poll("the daemon's event stream", DEADLINE, || {
         (proxy.event_streams() > 0).then_some(())
     });
+    (slow, dir, proxy, e, alice)
+}
+
+#[test]
+fn a_reconciliation_during_a_create_leaves_it_alone() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let (slow, _dir, proxy, e, alice) = behind_a_proxy("reconcile");
 
     slow.gate.close();
     let create = {
@@ -186,19 +193,7 @@ fn a_create_that_finishes_during_a_reconciliation_is_not_completed_again() {
     if !common::docker_or_skip() {
         return;
     }
-    let slow = SlowImage::start("stale");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let proxy_path = dir.path().join("docker.sock");
-    let proxy = EngineProxy::start(&proxy_path);
-    let e = env(Options {
-        extra_toml: format!("docker_host = \"unix://{}\"", proxy_path.display()),
-        ..Options::default()
-    });
-    slow_machine(&e, &slow);
-    let alice = e.user("alice@example.com");
-    poll("the daemon's event stream", DEADLINE, || {
-        (proxy.event_streams() > 0).then_some(())
-    });
+    let (slow, _dir, proxy, e, alice) = behind_a_proxy("stale");
 
     // An instance of the admin's that reconciliation looks at before any other (the oldest),
     // whose container (which never existed) the proxy can hold the inspection of: a way to

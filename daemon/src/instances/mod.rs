@@ -97,51 +97,33 @@ const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, u.email, m.name, m.sp
         i.container_name, i.container_id, i.state, i.env, i.exit_code, i.created_at, i.updated_at
      FROM instances i JOIN users u ON u.id = i.owner_id JOIN machines m ON m.id = i.machine_id";
 
-fn row_from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Row, String, String)> {
-    Ok((
-        Row {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            owner_id: r.get(2)?,
-            owner_email: r.get(3)?,
-            machine: r.get(4)?,
-            machine_spec: placeholder_spec(),
-            container_name: r.get(6)?,
-            container_id: r.get(7)?,
-            state: r.get(8)?,
-            env: BTreeMap::new(),
-            exit_code: r.get(10)?,
-            created_at: r.get(11)?,
-            updated_at: r.get(12)?,
-        },
-        r.get(5)?,
-        r.get(9)?,
-    ))
+/// Parses a JSON column; a bad value is a conversion error of that column.
+fn json_column<T: serde::de::DeserializeOwned>(
+    r: &rusqlite::Row<'_>,
+    idx: usize,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(idx)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
-fn placeholder_spec() -> MachineSpec {
-    MachineSpec {
-        name: String::new(),
-        description: String::new(),
-        image: String::new(),
-        ports: Vec::new(),
-        props: Vec::new(),
-        command: None,
-        volumes: Vec::new(),
-        limits: Default::default(),
-        max_per_user: 1,
-        active: true,
-        connect: None,
-        restart: Default::default(),
-    }
-}
-
-fn finish_row((mut row, spec, env): (Row, String, String)) -> Result<Row> {
-    row.machine_spec = serde_json::from_str(&spec)
-        .map_err(|e| Error::internal(format!("stored machine spec: {e}")))?;
-    row.env = serde_json::from_str(&env)
-        .map_err(|e| Error::internal(format!("stored instance env: {e}")))?;
-    Ok(row)
+fn row_from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        owner_id: r.get(2)?,
+        owner_email: r.get(3)?,
+        machine: r.get(4)?,
+        machine_spec: json_column(r, 5)?,
+        container_name: r.get(6)?,
+        container_id: r.get(7)?,
+        state: r.get(8)?,
+        env: json_column(r, 9)?,
+        exit_code: r.get(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+    })
 }
 
 fn query_rows(conn: &Connection, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Row>> {
@@ -153,7 +135,7 @@ fn query_rows(conn: &Connection, filter: &str, args: &[&dyn rusqlite::ToSql]) ->
         .context("query instances")?
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("query instances")?;
-    rows.into_iter().map(finish_row).collect()
+    Ok(rows)
 }
 
 impl Row {
@@ -1155,6 +1137,23 @@ pub async fn logs(state: &State, caller: &Caller, reference: &str, tail: usize) 
 mod tests {
     use super::*;
     use rsrc_shared::api::Prop;
+
+    fn placeholder_spec() -> MachineSpec {
+        MachineSpec {
+            name: String::new(),
+            description: String::new(),
+            image: String::new(),
+            ports: Vec::new(),
+            props: Vec::new(),
+            command: None,
+            volumes: Vec::new(),
+            limits: Default::default(),
+            max_per_user: 1,
+            active: true,
+            connect: None,
+            restart: Default::default(),
+        }
+    }
 
     fn spec_with_props(props: Vec<Prop>) -> MachineSpec {
         let mut s = placeholder_spec();

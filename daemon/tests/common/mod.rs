@@ -400,13 +400,14 @@ impl TestDaemon {
         rusqlite::Connection::open(self.data_dir.join("rsrc.db")).expect("open db")
     }
 
-    /// `rsrcd admin create`, returning a logged-in client for the admin.
-    pub fn admin(&self, email: &str) -> Client {
-        let password = "admin-password-1";
+    /// `rsrcd admin create` with `password` on stdin, as a `Run`.
+    pub fn admin_create(&self, email: &str, password: &str) -> Run {
         let mut child = Command::new(rsrcd_bin())
             .arg("--config")
             .arg(&self.config)
             .args(["admin", "create", "--email", email, "--password-stdin"])
+            .env_remove("RSRC_SOCKET")
+            .env_remove("RSRC_DATA_DIR")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -418,12 +419,13 @@ impl TestDaemon {
             .expect("stdin")
             .write_all(format!("{password}\n").as_bytes())
             .expect("write password");
-        let out = child.wait_with_output().expect("admin create");
-        assert!(
-            out.status.success(),
-            "admin create failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        child.wait_with_output().expect("admin create").into()
+    }
+
+    /// `rsrcd admin create`, returning a logged-in client for the admin.
+    pub fn admin(&self, email: &str) -> Client {
+        let password = "admin-password-1";
+        self.admin_create(email, password).expect_code(0);
         let client = self.client(email);
         if let Err(run) = client.login(password) {
             panic!("login of admin {email} failed: {run:?}");
@@ -527,6 +529,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<Output> for Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        }
+    }
+}
+
 impl Run {
     pub fn ok(self) -> Result<Run, Run> {
         if self.code == 0 {
@@ -583,12 +595,7 @@ impl Client {
         if let Some(mut s) = child.stdin.take() {
             let _ = s.write_all(stdin.as_bytes());
         }
-        let out: Output = child.wait_with_output().expect("rsrc output");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-            stderr: String::from_utf8_lossy(&out.stderr).to_string(),
-        }
+        child.wait_with_output().expect("rsrc output").into()
     }
 
     /// `rsrc --json ARGS`, expecting success, parsed.
