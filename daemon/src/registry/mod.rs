@@ -7,6 +7,8 @@
 //! runs the closure on the blocking pool while holding the connection's mutex. Keep closures
 //! short: hash passwords and talk to Docker outside them.
 
+pub mod query;
+
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -73,6 +75,16 @@ impl Registry {
         })
         .await
         .map_err(|e| Error::internal(format!("registry task failed: {e}")))?
+    }
+
+    /// Runs a read-only `f`. Reads may be served by a connection of their own (WAL allows
+    /// concurrent readers); never write from one.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.call(move |conn| f(conn)).await
     }
 
     /// Runs `f` with the connection on this thread, for synchronous callers (`rsrcd admin`).

@@ -1,0 +1,37 @@
+//! The few helpers every repository uses: cached statements, row lists and optional rows, each
+//! failure carrying the repository's context.
+
+use rusqlite::{Connection, OptionalExtension, Params, Row};
+
+use crate::error::{RegistryContext, Result};
+
+/// Runs a cached statement and maps every row.
+pub fn list<T, P: Params>(
+    conn: &Connection,
+    context: &str,
+    sql: &str,
+    params: P,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql).context(context)?;
+    let rows = stmt.query_map(params, map).context(context)?;
+    rows.collect::<rusqlite::Result<Vec<T>>>().context(context)
+}
+
+/// Runs a cached statement that yields at most one row.
+pub fn optional<T, P: Params>(
+    conn: &Connection,
+    context: &str,
+    sql: &str,
+    params: P,
+    map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
+    let mut stmt = conn.prepare_cached(sql).context(context)?;
+    stmt.query_row(params, map).optional().context(context)
+}
+
+/// Runs a cached statement that changes rows; returns how many.
+pub fn execute<P: Params>(conn: &Connection, context: &str, sql: &str, params: P) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(sql).context(context)?;
+    stmt.execute(params).context(context)
+}
