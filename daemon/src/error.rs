@@ -35,12 +35,12 @@ pub enum Error {
     #[error("the daemon is shutting down")]
     ShuttingDown,
     #[error("Docker is not reachable")]
-    EngineUnavailable(#[source] Option<bollard::errors::Error>),
+    EngineUnavailable(#[source] Option<EngineCause>),
     #[error("{context}")]
     Engine {
         context: String,
         #[source]
-        source: bollard::errors::Error,
+        source: EngineCause,
     },
     /// Docker refused, with only a text to say why (e.g. a pull that failed midway).
     #[error("{0}")]
@@ -154,6 +154,23 @@ pub fn chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     out
+}
+
+/// Why the engine failed, in the engine's own words: the domain sees the message and its causes,
+/// never the engine client's types.
+#[derive(Debug)]
+pub struct EngineCause(pub Box<dyn std::error::Error + Send + Sync>);
+
+impl std::fmt::Display for EngineCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for EngineCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// Adds context to registry errors, mapping the ones whose meaning is known.

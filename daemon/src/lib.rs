@@ -11,7 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
-pub mod events;
+pub mod history;
 pub mod instances;
 pub mod machines;
 pub mod mail;
@@ -24,6 +24,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use crate::config::Config;
+use crate::engine::docker::DockerEngine;
 use crate::engine::Engine;
 use crate::mail::Outbox;
 use crate::registry::Registry;
@@ -32,7 +33,7 @@ use crate::registry::Registry;
 pub struct State {
     pub config: Config,
     pub registry: Registry,
-    pub engine: Engine,
+    pub engine: Arc<dyn Engine>,
     pub outbox: Outbox,
     /// This registry's identity, the value of the `io.rsrc.daemon` label on everything it makes.
     pub daemon_id: String,
@@ -45,7 +46,7 @@ impl State {
     pub fn new(
         config: Config,
         registry: Registry,
-        engine: Engine,
+        engine: Arc<dyn Engine>,
         outbox: Outbox,
         daemon_id: String,
     ) -> State {
@@ -97,18 +98,20 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     tracing::info!(socket = %config.socket.display(), data_dir = %config.data_dir.display(),
         "rsrcd {} listening", env!("CARGO_PKG_VERSION"));
 
-    let engine = Engine::new(config.docker_host.clone());
+    let engine = DockerEngine::new(config.docker_host.clone());
     let smtp = config.smtp.clone();
     let socket_path = config.socket.clone();
     let daemon_id = registry.daemon_id().map_err(|e| StartError(e.chain()))?;
     let state = Arc::new(State::new(
         config,
         registry.clone(),
-        engine.clone(),
+        Arc::new(engine.clone()),
         outbox.clone(),
         daemon_id,
     ));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    // MERGE: one CancellationToken for everything.
+    let cancel = tokio_util::sync::CancellationToken::new();
 
     tokio::spawn(async {
         if let Err(e) = accounts::warm_up().await {
@@ -116,14 +119,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         }
     });
     let tasks = vec![
-        tokio::spawn(engine.clone().supervise(shutdown_rx.clone())),
+        tokio::spawn(engine.clone().supervise(cancel.clone())),
         tokio::spawn(mail::run_sender(
             registry.clone(),
             outbox,
             smtp,
             shutdown_rx.clone(),
         )),
-        tokio::spawn(events::run(Arc::clone(&state), shutdown_rx.clone())),
+        tokio::spawn(instances::watch::run(Arc::clone(&state), cancel.clone())),
     ];
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 
@@ -133,6 +136,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     state.shutting_down.store(true, Ordering::Relaxed);
     let _ = shutdown_tx.send(true);
+    cancel.cancel();
     let _ = server.await;
     for task in tasks {
         let _ = task.await;

@@ -8,7 +8,6 @@ use rsrc_shared::api::{self, Machine, MachineSpec, MachineUpdate, PullProgress};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::accounts::Caller;
-use crate::engine::containers;
 use crate::error::{is_unique_violation, Error, RegistryContext, Result};
 use crate::registry::{now_ms, rfc3339};
 use crate::State;
@@ -474,15 +473,11 @@ fn encode(spec: &MachineSpec) -> Result<String> {
 /// for more CPUs than the host has could never start an instance.
 async fn prepare(state: &State, spec: MachineSpec) -> Result<MachineSpec> {
     let spec = validate_spec(spec)?;
-    if let (Some(cpus), Ok(docker)) = (spec.limits.cpus, state.engine.docker().await) {
-        if let Ok(info) = docker.info().await {
-            if let Some(host) = info.ncpu.filter(|n| *n > 0) {
-                if cpus > host as f64 {
-                    return Err(Error::invalid(format!(
-                        "cpus {cpus} is more than this host's {host} CPU(s)"
-                    )));
-                }
-            }
+    if let (Some(cpus), Ok(Some(host))) = (spec.limits.cpus, state.engine.host_cpus().await) {
+        if cpus > f64::from(host) {
+            return Err(Error::invalid(format!(
+                "cpus {cpus} is more than this host's {host} CPU(s)"
+            )));
         }
     }
     Ok(spec)
@@ -490,12 +485,11 @@ async fn prepare(state: &State, spec: MachineSpec) -> Result<MachineSpec> {
 
 /// Makes sure the engine has `image`, pulling it if not.
 pub async fn ensure_image(state: &State, image: &str) -> Result<()> {
-    let docker = state.engine.docker().await?;
-    if containers::image_exists(&docker, image).await? {
+    if state.engine.image_exists(image).await? {
         return Ok(());
     }
     tracing::info!(image, "pulling image");
-    containers::pull_image(&docker, image, |_| {}).await
+    state.engine.pull_image(image, &mut |_| {}).await
 }
 
 /// Pulls an image unless the engine has it, reporting progress; admins only. Returns whether it
@@ -504,15 +498,14 @@ pub async fn pull(
     state: &State,
     caller: &Caller,
     image: &str,
-    progress: impl FnMut(PullProgress),
+    mut progress: impl FnMut(PullProgress) + Send,
 ) -> Result<bool> {
     caller.require_admin()?;
     validate_image(image)?;
-    let docker = state.engine.docker().await?;
-    if containers::image_exists(&docker, image).await? {
+    if state.engine.image_exists(image).await? {
         return Ok(false);
     }
-    containers::pull_image(&docker, image, progress).await?;
+    state.engine.pull_image(image, &mut progress).await?;
     Ok(true)
 }
 
@@ -718,7 +711,8 @@ pub async fn remove(state: &State, caller: &Caller, name: String, force: bool) -
         )));
     }
     for instance in instance_ids {
-        crate::instances::remove_by_id(state, &instance, false, "admin").await?;
+        crate::instances::remove_by_id(state, &instance, false, rsrc_shared::api::Cause::Admin)
+            .await?;
     }
     state
         .registry

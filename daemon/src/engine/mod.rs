@@ -1,146 +1,212 @@
-//! The engine: rsrcd's one connection to Docker (or Podman's Docker-compatible socket).
+//! The engine: what rsrc needs from a container runtime, in rsrc's own types.
 //!
-//! It connects with bollard, negotiates the API version, and keeps watching: when Docker goes
-//! away the daemon keeps serving everything that does not need it, and when Docker comes back the
-//! engine reconnects and announces it, so that instances are reconciled. Only this module (and
-//! its `containers` submodule) calls bollard.
+//! [`Engine`] is the one interface between the domain and Docker, after Incus's instance drivers:
+//! images, volumes, containers, logs, the event stream and a host-port probe. [`docker`] holds the
+//! implementation on bollard (Docker, or Podman's Docker-compatible socket) and is the only module
+//! that names bollard. `fake` (feature `test-util`) keeps containers in memory, so that instance
+//! logic (reconciliation, rollback, the state machine) is tested without Docker. A Swarm backend
+//! will be another implementation.
+//!
+//! Every container and volume rsrc makes carries its labels; listings and the event stream filter
+//! on this daemon's label, so rsrc never sees or touches anything else on the host.
 
-pub mod containers;
+pub mod docker;
+#[cfg(any(test, feature = "test-util"))]
+pub mod fake;
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 
-use bollard::Docker;
-use rsrc_shared::api::DockerInfo;
-use tokio::sync::{watch, RwLock};
+use futures_util::stream::BoxStream;
+use rsrc_shared::api::{DockerInfo, Protocol, PullProgress, RestartPolicy};
+use tokio::sync::watch;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
-const RETRY: Duration = Duration::from_secs(2);
-const HEALTH_CHECK: Duration = Duration::from_secs(5);
+pub const LABEL_INSTANCE: &str = "io.rsrc.instance";
+pub const LABEL_OWNER: &str = "io.rsrc.owner";
+pub const LABEL_MACHINE: &str = "io.rsrc.machine";
+pub const LABEL_DAEMON: &str = "io.rsrc.daemon";
+pub const LABEL_PATH: &str = "io.rsrc.path";
 
-#[derive(Clone)]
-pub struct Engine {
-    inner: Arc<Inner>,
+/// How long the engine waits for a container to stop before it kills it.
+pub const STOP_TIMEOUT_SECS: i32 = 10;
+
+/// The most log output one request reads into memory.
+pub const LOG_BYTES_MAX: usize = 4 * 1024 * 1024;
+
+/// What the instances module asks the engine to create.
+#[derive(Debug, Clone)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    pub command: Option<Vec<String>>,
+    pub env: Vec<String>,
+    pub labels: HashMap<String, String>,
+    pub ports: Vec<PortBinding>,
+    pub bind_address: IpAddr,
+    pub volumes: Vec<VolumeMount>,
+    pub memory: Option<i64>,
+    pub nano_cpus: Option<i64>,
+    pub pids: Option<i64>,
+    pub restart: RestartPolicy,
 }
 
-struct Inner {
-    docker_host: Option<String>,
-    docker: RwLock<Option<Docker>>,
-    status: RwLock<DockerInfo>,
-    /// Bumped on every (re)connection; watchers reconcile when it changes.
-    generation: watch::Sender<u64>,
+/// A container port published on a pinned host port: an empty host port would change on every
+/// start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortBinding {
+    pub container_port: u32,
+    pub protocol: Protocol,
+    pub host_port: u16,
 }
 
-impl Engine {
-    pub fn new(docker_host: Option<String>) -> Engine {
-        let (generation, _) = watch::channel(0);
-        Engine {
-            inner: Arc::new(Inner {
-                docker_host,
-                docker: RwLock::new(None),
-                status: RwLock::new(DockerInfo {
-                    connected: false,
-                    version: None,
-                    api_version: None,
-                    error: Some("not connected yet".into()),
-                }),
-                generation,
-            }),
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeMount {
+    pub volume: String,
+    pub path: String,
+}
+
+/// The run state of a container, as the engine reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunState {
+    Created,
+    Running,
+    Restarting,
+    Paused,
+    Exited,
+    Dead,
+    Removing,
+}
+
+impl RunState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Created => "created",
+            RunState::Running => "running",
+            RunState::Restarting => "restarting",
+            RunState::Paused => "paused",
+            RunState::Exited => "exited",
+            RunState::Dead => "dead",
+            RunState::Removing => "removing",
         }
     }
+}
 
-    /// The connected client, or `engine_unavailable`.
-    pub async fn docker(&self) -> Result<Docker> {
-        self.inner
-            .docker
-            .read()
-            .await
-            .clone()
-            .ok_or(Error::EngineUnavailable(None))
+/// The state of a container as rsrc records it. Times are Unix milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    pub id: String,
+    pub state: RunState,
+    pub running: bool,
+    pub exit_code: Option<i64>,
+    pub oom_killed: bool,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub labels: HashMap<String, String>,
+    /// The container's own address on its first network, when it has one.
+    pub address: Option<IpAddr>,
+}
+
+impl Observed {
+    /// Whether the container carries this daemon's labels for instance `instance_id`.
+    pub fn belongs_to(&self, daemon_id: &str, instance_id: &str) -> bool {
+        self.labels.get(LABEL_DAEMON).map(String::as_str) == Some(daemon_id)
+            && self.labels.get(LABEL_INSTANCE).map(String::as_str) == Some(instance_id)
     }
+}
 
-    pub async fn info(&self) -> DockerInfo {
-        self.inner.status.read().await.clone()
-    }
+/// A labelled container, as listed.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: String,
+    pub name: String,
+    pub state: String,
+    pub labels: HashMap<String, String>,
+}
 
-    /// Changes each time the engine (re)connects.
-    pub fn connections(&self) -> watch::Receiver<u64> {
-        self.inner.generation.subscribe()
-    }
+/// What happened to one of this daemon's containers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Happening {
+    Started,
+    /// A `kill` with this signal; a `die` follows.
+    Killed {
+        signal: String,
+    },
+    /// The kernel's OOM killer struck; a `die` follows.
+    Oom,
+    Died {
+        exit_code: Option<i64>,
+    },
+    Destroyed,
+}
 
-    /// Marks the connection lost, e.g. after a failed call showed Docker is gone.
-    pub async fn mark_down(&self, why: String) {
-        let mut docker = self.inner.docker.write().await;
-        if docker.take().is_some() {
-            tracing::warn!(error = %why, "lost the connection to Docker");
-        }
-        let mut status = self.inner.status.write().await;
-        status.connected = false;
-        status.error = Some(why);
-    }
+/// One event of the engine's stream, about an instance's container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineEvent {
+    /// The container's `io.rsrc.instance` label.
+    pub instance: String,
+    /// Unix milliseconds, as the engine recorded it.
+    pub at: i64,
+    pub what: Happening,
+}
 
-    async fn connect(&self) -> std::result::Result<(), String> {
-        let docker = match &self.inner.docker_host {
-            Some(host) => Docker::connect_with_host(host),
-            None => Docker::connect_with_defaults(),
-        }
-        .map_err(|e| e.to_string())?;
-        let docker = docker
-            .negotiate_version()
-            .await
-            .map_err(|e| e.to_string())?;
-        let version = docker.version().await.map_err(|e| e.to_string())?;
-        tracing::info!(
-            version = version.version.as_deref().unwrap_or("?"),
-            api = version.api_version.as_deref().unwrap_or("?"),
-            client_api = %docker.client_version(),
-            "connected to Docker"
-        );
-        *self.inner.status.write().await = DockerInfo {
-            connected: true,
-            version: version.version,
-            api_version: version.api_version,
-            error: None,
-        };
-        *self.inner.docker.write().await = Some(docker);
-        self.inner.generation.send_modify(|g| *g += 1);
-        Ok(())
-    }
+/// The engine's event stream. It ends (or yields an error) when the connection drops.
+pub type EventStream = BoxStream<'static, Result<EngineEvent>>;
 
-    /// Keeps the connection up until `shutdown` flips: connects, pings, reconnects.
-    pub async fn supervise(self, mut shutdown: watch::Receiver<bool>) {
-        let mut warned = false;
-        loop {
-            let connected = self.inner.docker.read().await.clone();
-            let pause = match connected {
-                Some(docker) => match docker.ping().await {
-                    Ok(_) => HEALTH_CHECK,
-                    Err(e) => {
-                        self.mark_down(e.to_string()).await;
-                        RETRY
-                    }
-                },
-                None => match self.connect().await {
-                    Ok(()) => {
-                        warned = false;
-                        HEALTH_CHECK
-                    }
-                    Err(e) => {
-                        if !warned {
-                            tracing::warn!(error = %e, "Docker is not reachable; serving accounts \
-                                 and the registry, retrying in the background");
-                            warned = true;
-                        }
-                        self.inner.status.write().await.error = Some(e);
-                        RETRY
-                    }
-                },
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
-                _ = shutdown.changed() => return,
-            }
+/// Progress of a pull, one message at a time.
+pub type PullReporter<'a> = &'a mut (dyn FnMut(PullProgress) + Send);
+
+/// What rsrc asks of a container runtime. Errors: a missing object is `NotFound` (where the
+/// operation does not say otherwise), a lost connection `EngineUnavailable`.
+#[async_trait::async_trait]
+pub trait Engine: Send + Sync {
+    /// The connection's state, for `rsrc version`.
+    async fn info(&self) -> DockerInfo;
+    /// `Ok` while the engine is reachable, `EngineUnavailable` otherwise.
+    async fn available(&self) -> Result<()>;
+    /// Changes each time the engine (re)connects; watchers reconcile when it does.
+    fn connections(&self) -> watch::Receiver<u64>;
+    /// Marks the connection lost, e.g. after the event stream broke.
+    async fn mark_down(&self, why: String);
+
+    /// The host's CPU count, when the engine reports it.
+    async fn host_cpus(&self) -> Result<Option<u32>>;
+    async fn image_exists(&self, image: &str) -> Result<bool>;
+    /// Pulls `image`, reporting each progress message. A failed pull leaves nothing behind.
+    async fn pull_image(&self, image: &str, progress: PullReporter<'_>) -> Result<()>;
+
+    async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()>;
+    /// Removes a volume; a missing one is fine, one in use is a conflict.
+    async fn remove_volume(&self, name: &str) -> Result<()>;
+    /// Sizes of volumes, where the engine reports them.
+    async fn volume_sizes(&self) -> HashMap<String, i64>;
+
+    /// Creates a container; returns its id.
+    async fn create_container(&self, spec: ContainerSpec) -> Result<String>;
+    /// Starts a container; one already running is fine.
+    async fn start(&self, container: &str) -> Result<()>;
+    /// Stops a container; one already stopped is fine.
+    async fn stop(&self, container: &str) -> Result<()>;
+    async fn restart(&self, container: &str) -> Result<()>;
+    /// Removes a container, stopping it if needed; a missing one is fine. Callers check the
+    /// labels first (see `instances::teardown`).
+    async fn remove_container(&self, id: &str) -> Result<()>;
+    /// Inspects a container by id or name; `None` when it does not exist.
+    async fn inspect(&self, container: &str) -> Result<Option<Observed>>;
+    /// Every container carrying this daemon's label, running or not.
+    async fn labelled_containers(&self, daemon_id: &str) -> Result<Vec<Listed>>;
+    /// The last `tail` lines of a container's output.
+    async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>>;
+    /// Events of this daemon's containers from `since` (Unix seconds) on.
+    async fn events(&self, daemon_id: &str, since: i64) -> Result<EventStream>;
+
+    /// Whether nothing on the host holds `port` right now, for the port allocator.
+    fn host_port_free(&self, ip: IpAddr, port: u16, protocol: Protocol) -> bool {
+        let addr = SocketAddr::new(ip, port);
+        match protocol {
+            Protocol::Tcp => std::net::TcpListener::bind(addr).is_ok(),
+            Protocol::Udp => std::net::UdpSocket::bind(addr).is_ok(),
         }
     }
 }

@@ -6,29 +6,20 @@ use std::collections::HashSet;
 use rsrc_shared::api::Orphan;
 
 use crate::accounts::Caller;
-use crate::engine::containers::{self, LABEL_INSTANCE, LABEL_OWNER};
-use crate::error::{RegistryContext, Result};
+use crate::engine::{LABEL_INSTANCE, LABEL_OWNER};
+use crate::error::Result;
+use crate::registry::instances as repo;
 use crate::State;
 
-/// Containers with this daemon's labels and no instance in the registry. Reported, never removed.
 pub async fn list(state: &State, caller: &Caller) -> Result<Vec<Orphan>> {
     caller.require_admin()?;
-    let docker = state.engine.docker().await?;
-    let listed = containers::labelled_containers(&docker, &state.daemon_id).await?;
+    let listed = state.engine.labelled_containers(&state.daemon_id).await?;
     let known: HashSet<String> = state
         .registry
-        .call(|conn| {
-            let mut stmt = conn
-                .prepare("SELECT id FROM instances")
-                .context("list ids")?;
-            let ids = stmt
-                .query_map([], |r| r.get(0))
-                .context("list ids")?
-                .collect::<rusqlite::Result<HashSet<String>>>()
-                .context("list ids")?;
-            Ok(ids)
-        })
-        .await?;
+        .read(repo::all_ids)
+        .await?
+        .into_iter()
+        .collect();
     let mut out: Vec<Orphan> = listed
         .into_iter()
         .filter(|c| {

@@ -1,19 +1,32 @@
 //! The registry: one SQLite file, `rsrc.db` in the data dir, holding every record of the daemon.
 //!
-//! This module owns the connection, its pragmas and the migrations. Queries live beside the domain
-//! that uses them (accounts, mail, machines, instances). Nothing here touches Docker.
+//! This module owns the connections, their pragmas and the migrations; the SQL itself lives in
+//! one repository per noun beside it (`users`, `instances`, `history`, ...), and domain modules
+//! call those. Nothing here touches Docker.
 //!
-//! rusqlite is synchronous, so async code reaches the connection through [`Registry::call`], which
-//! runs the closure on the blocking pool while holding the connection's mutex. Keep closures
-//! short: hash passwords and talk to Docker outside them.
+//! rusqlite is synchronous. Every write goes to one writer connection on a thread of its own;
+//! reads go to a few read-only connections on threads of their own, which WAL lets run beside
+//! the writer. Async code hands them closures through [`Registry::call`] and [`Registry::read`].
+//! The threads are fixed, so a burst of requests queues instead of growing the blocking pool.
+//! Keep closures short: hash passwords and talk to Docker outside them.
+//!
+//! After each write the newest history id is published (see [`Registry::history_cursor`]): the
+//! event bus needs no call site to remember it.
 
+#[cfg(test)]
+pub mod fixtures;
+pub mod history;
+pub mod instances;
+pub mod ports;
 pub mod query;
+pub mod volumes;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{oneshot, watch};
 
 use crate::error::{Error, RegistryContext, Result};
 
@@ -22,14 +35,75 @@ use crate::error::{Error, RegistryContext, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_accounts.sql"),
     include_str!("migrations/0002_machines_instances.sql"),
+    include_str!("migrations/0003_volume_index.sql"),
 ];
 
 /// The schema level this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Read-only connections beside the writer. Reads are short; a few keep 32 clients busy.
+const READERS: usize = 4;
+
+/// Statements each connection keeps prepared: every repository's, with room to spare.
+const STATEMENT_CACHE: usize = 64;
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// Connections served by threads of their own, which share one queue of jobs.
+#[derive(Clone)]
+struct Workers {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Workers {
+    fn spawn(name: &str, connections: Vec<Arc<Mutex<Connection>>>) -> Result<Workers> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for (n, conn) in connections.into_iter().enumerate() {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("{name}-{n}"))
+                .spawn(move || loop {
+                    // Take one job, then let go of the queue so the next thread can wait on it.
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    match conn.lock() {
+                        Ok(mut conn) => job(&mut conn),
+                        Err(_) => return,
+                    }
+                })
+                .map_err(|e| Error::internal(format!("cannot start a registry thread: {e}")))?;
+        }
+        Ok(Workers { jobs })
+    }
+
+    async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move |conn| {
+                let _ = tx.send(f(conn));
+            }))
+            .map_err(|_| Error::internal("the registry has stopped"))?;
+        rx.await
+            .map_err(|_| Error::internal("a registry call panicked"))?
+    }
+}
+
 #[derive(Clone)]
 pub struct Registry {
-    conn: Arc<Mutex<Connection>>,
+    writer: Workers,
+    /// The writer's connection, also locked directly by [`Registry::call_blocking`].
+    writer_conn: Arc<Mutex<Connection>>,
+    /// `None` for an in-memory registry, whose one connection serves reads too.
+    readers: Option<Workers>,
+    history: Arc<watch::Sender<i64>>,
 }
 
 impl Registry {
@@ -45,9 +119,20 @@ impl Registry {
         refuse_newer(&conn)?;
         configure(&conn)?;
         migrate(&mut conn)?;
-        Ok(Registry {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let reader = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .context(&format!("cannot open {} for reading", path.display()))?;
+            reader
+                .busy_timeout(Duration::from_secs(5))
+                .context("set busy timeout")?;
+            reader.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+            readers.push(reader);
+        }
+        Registry::start(conn, Some(readers))
     }
 
     /// An in-memory registry, for unit tests.
@@ -55,45 +140,72 @@ impl Registry {
         let mut conn = Connection::open_in_memory().context("cannot open in-memory database")?;
         configure(&conn)?;
         migrate(&mut conn)?;
+        Registry::start(conn, None)
+    }
+
+    fn start(writer: Connection, readers: Option<Vec<Connection>>) -> Result<Registry> {
+        let latest = history::latest_id(&writer)?;
+        let writer = Arc::new(Mutex::new(writer));
+        let readers = readers.map(|r| r.into_iter().map(|c| Arc::new(Mutex::new(c))).collect());
         Ok(Registry {
-            conn: Arc::new(Mutex::new(conn)),
+            writer: Workers::spawn("registry-writer", vec![Arc::clone(&writer)])?,
+            writer_conn: writer,
+            readers: readers
+                .map(|r| Workers::spawn("registry-reader", r))
+                .transpose()?,
+            history: Arc::new(watch::channel(latest).0),
         })
     }
 
-    /// Runs `f` with the connection on the blocking pool.
+    /// Runs `f` on the writer connection.
     pub async fn call<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| Error::internal("registry lock poisoned"))?;
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| Error::internal(format!("registry task failed: {e}")))?
+        let history = Arc::clone(&self.history);
+        self.writer
+            .run(move |conn| {
+                let out = f(conn);
+                publish_history(conn, &history);
+                out
+            })
+            .await
     }
 
-    /// Runs a read-only `f`. Reads may be served by a connection of their own (WAL allows
-    /// concurrent readers); never write from one.
+    /// Runs a read-only `f` on a reader connection, beside the writer.
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        self.call(move |conn| f(conn)).await
+        match &self.readers {
+            Some(readers) => readers.run(move |conn| f(conn)).await,
+            None => self.writer.run(move |conn| f(conn)).await,
+        }
     }
 
-    /// Runs `f` with the connection on this thread, for synchronous callers (`rsrcd admin`).
+    /// Runs `f` with the writer connection on this thread, for synchronous callers (`rsrcd
+    /// admin`, unit tests). Never call it from async code: it blocks until the writer is free.
     pub fn call_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut guard = self
-            .conn
+        let mut conn = self
+            .writer_conn
             .lock()
             .map_err(|_| Error::internal("registry lock poisoned"))?;
-        f(&mut guard)
+        let out = f(&mut conn);
+        publish_history(&conn, &self.history);
+        out
+    }
+
+    /// Whether no write runs right now, for tests that check what runs outside the writer.
+    #[cfg(test)]
+    pub fn writer_is_idle(&self) -> bool {
+        self.writer_conn.try_lock().is_ok()
+    }
+
+    /// The id of the newest history entry, updated after every write that added one.
+    pub fn history_cursor(&self) -> watch::Receiver<i64> {
+        self.history.subscribe()
     }
 
     /// This registry's identity, made on first use. It tells this daemon's containers and volumes
@@ -123,6 +235,23 @@ impl Registry {
     }
 }
 
+/// Tells the bus about history entries a write committed. Runs after every write: a write that
+/// added none costs one indexed lookup.
+fn publish_history(conn: &Connection, history: &watch::Sender<i64>) {
+    match history::latest_id(conn) {
+        Ok(latest) => {
+            history.send_if_modified(|current| {
+                let newer = latest > *current;
+                if newer {
+                    *current = latest;
+                }
+                newer
+            });
+        }
+        Err(e) => tracing::error!(error = %e.chain(), "reading the newest history id"),
+    }
+}
+
 fn refuse_newer(conn: &Connection) -> Result<()> {
     let current: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -139,6 +268,7 @@ fn refuse_newer(conn: &Connection) -> Result<()> {
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))
         .context("set busy timeout")?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;

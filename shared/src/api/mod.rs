@@ -36,11 +36,13 @@
 //! | DELETE | /v1/volumes/{name}                    | → 204                                |
 
 pub mod accounts;
+pub mod events;
 pub mod instances;
 pub mod machines;
 pub mod version;
 
 pub use accounts::*;
+pub use events::*;
 pub use instances::*;
 pub use machines::*;
 pub use version::*;

@@ -1,0 +1,622 @@
+//! [`Engine`] on Docker's API through bollard: the only module that names bollard.
+//!
+//! It connects, negotiates the API version (Docker 20.10 speaks 1.41; newer engines and Podman's
+//! compatible socket more), and keeps watching: when Docker goes away the daemon keeps serving
+//! everything that does not need it, and when Docker comes back the engine reconnects and
+//! announces it, so that instances are reconciled.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bollard::models::{
+    ContainerCreateBody, ContainerStateStatusEnum, EventMessage, HostConfig, Mount, MountType,
+    PortBinding, RestartPolicy, RestartPolicyNameEnum, VolumeCreateRequest,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder,
+    ListContainersOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+    RemoveVolumeOptionsBuilder, RestartContainerOptionsBuilder, StopContainerOptionsBuilder,
+};
+use bollard::Docker;
+use futures_util::StreamExt;
+use rsrc_shared::api::{DockerInfo, PullProgress, RestartPolicy as Restart};
+use tokio::sync::{watch, RwLock};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, Observed, PullReporter,
+    RunState, LABEL_DAEMON, LABEL_INSTANCE, LOG_BYTES_MAX, STOP_TIMEOUT_SECS,
+};
+use crate::error::{EngineCause, Error, Result};
+
+const RETRY: Duration = Duration::from_secs(2);
+const HEALTH_CHECK: Duration = Duration::from_secs(5);
+/// How long a remove waits for one the engine already has in progress.
+const REMOVAL_WAIT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct DockerEngine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    docker_host: Option<String>,
+    docker: RwLock<Option<Docker>>,
+    status: RwLock<DockerInfo>,
+    /// Bumped on every (re)connection.
+    generation: watch::Sender<u64>,
+}
+
+fn cause(e: bollard::errors::Error) -> EngineCause {
+    EngineCause(Box::new(e))
+}
+
+/// Maps a bollard error: a 404 is `not_found`, a transport failure `engine_unavailable`.
+fn engine_err(context: impl Into<String>) -> impl FnOnce(bollard::errors::Error) -> Error {
+    let context = context.into();
+    move |source| match &source {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        } => Error::NotFound(context),
+        bollard::errors::Error::HyperResponseError { .. }
+        | bollard::errors::Error::IOError { .. }
+        | bollard::errors::Error::RequestTimeoutError => {
+            Error::EngineUnavailable(Some(cause(source)))
+        }
+        _ => Error::Engine {
+            context,
+            source: cause(source),
+        },
+    }
+}
+
+fn is_status(err: &bollard::errors::Error, code: u16) -> bool {
+    matches!(err, bollard::errors::Error::DockerResponseServerError { status_code, .. } if *status_code == code)
+}
+
+/// Docker's RFC 3339 times as Unix milliseconds; its zero time (`0001-01-01...`) is `None`.
+fn parse_time(ts: Option<&str>) -> Option<i64> {
+    let ts = ts.filter(|t| !t.starts_with("0001-"))?;
+    let t = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).ok()?;
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+impl DockerEngine {
+    pub fn new(docker_host: Option<String>) -> DockerEngine {
+        let (generation, _) = watch::channel(0);
+        DockerEngine {
+            inner: Arc::new(Inner {
+                docker_host,
+                docker: RwLock::new(None),
+                status: RwLock::new(DockerInfo {
+                    connected: false,
+                    version: None,
+                    api_version: None,
+                    error: Some("not connected yet".into()),
+                }),
+                generation,
+            }),
+        }
+    }
+
+    async fn docker(&self) -> Result<Docker> {
+        self.inner
+            .docker
+            .read()
+            .await
+            .clone()
+            .ok_or(Error::EngineUnavailable(None))
+    }
+
+    async fn connect(&self) -> std::result::Result<(), String> {
+        let docker = match &self.inner.docker_host {
+            Some(host) => Docker::connect_with_host(host),
+            None => Docker::connect_with_defaults(),
+        }
+        .map_err(|e| e.to_string())?;
+        let docker = docker
+            .negotiate_version()
+            .await
+            .map_err(|e| e.to_string())?;
+        let version = docker.version().await.map_err(|e| e.to_string())?;
+        tracing::info!(
+            version = version.version.as_deref().unwrap_or("?"),
+            api = version.api_version.as_deref().unwrap_or("?"),
+            client_api = %docker.client_version(),
+            "connected to Docker"
+        );
+        *self.inner.status.write().await = DockerInfo {
+            connected: true,
+            version: version.version,
+            api_version: version.api_version,
+            error: None,
+        };
+        *self.inner.docker.write().await = Some(docker);
+        self.inner.generation.send_modify(|g| *g += 1);
+        Ok(())
+    }
+
+    /// Keeps the connection up until `shutdown`: connects, pings, reconnects.
+    pub async fn supervise(self, shutdown: CancellationToken) {
+        let mut warned = false;
+        loop {
+            let connected = self.inner.docker.read().await.clone();
+            let pause = match connected {
+                Some(docker) => match docker.ping().await {
+                    Ok(_) => HEALTH_CHECK,
+                    Err(e) => {
+                        self.mark_down(e.to_string()).await;
+                        RETRY
+                    }
+                },
+                None => match self.connect().await {
+                    Ok(()) => {
+                        warned = false;
+                        HEALTH_CHECK
+                    }
+                    Err(e) => {
+                        if !warned {
+                            tracing::warn!(error = %e, "Docker is not reachable; serving accounts \
+                                 and the registry, retrying in the background");
+                            warned = true;
+                        }
+                        self.inner.status.write().await.error = Some(e);
+                        RETRY
+                    }
+                },
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = shutdown.cancelled() => return,
+            }
+        }
+    }
+}
+
+/// The instance event in one of Docker's event messages, if it is one rsrc records.
+fn to_event(message: EventMessage) -> Option<EngineEvent> {
+    let attrs = message.actor.and_then(|a| a.attributes).unwrap_or_default();
+    let instance = attrs.get(LABEL_INSTANCE)?.clone();
+    let at = message
+        .time_nano
+        .map(|n| n / 1_000_000)
+        .or(message.time.map(|s| s * 1000))
+        .unwrap_or_else(crate::registry::now_ms);
+    let what = match message.action.as_deref()? {
+        "start" => Happening::Started,
+        "kill" => Happening::Killed {
+            signal: attrs.get("signal").cloned().unwrap_or_default(),
+        },
+        "oom" => Happening::Oom,
+        "die" => Happening::Died {
+            exit_code: attrs.get("exitCode").and_then(|c| c.parse().ok()),
+        },
+        "destroy" => Happening::Destroyed,
+        _ => return None,
+    };
+    Some(EngineEvent { instance, at, what })
+}
+
+#[async_trait::async_trait]
+impl Engine for DockerEngine {
+    async fn info(&self) -> DockerInfo {
+        self.inner.status.read().await.clone()
+    }
+
+    async fn available(&self) -> Result<()> {
+        self.docker().await.map(drop)
+    }
+
+    fn connections(&self) -> watch::Receiver<u64> {
+        self.inner.generation.subscribe()
+    }
+
+    async fn mark_down(&self, why: String) {
+        let mut docker = self.inner.docker.write().await;
+        if docker.take().is_some() {
+            tracing::warn!(error = %why, "lost the connection to Docker");
+        }
+        let mut status = self.inner.status.write().await;
+        status.connected = false;
+        status.error = Some(why);
+    }
+
+    async fn host_cpus(&self) -> Result<Option<u32>> {
+        let info = self
+            .docker()
+            .await?
+            .info()
+            .await
+            .map_err(engine_err("cannot read the engine's info"))?;
+        Ok(info
+            .ncpu
+            .filter(|n| *n > 0)
+            .and_then(|n| u32::try_from(n).ok()))
+    }
+
+    async fn image_exists(&self, image: &str) -> Result<bool> {
+        match self.docker().await?.inspect_image(image).await {
+            Ok(_) => Ok(true),
+            Err(e) if is_status(&e, 404) => Ok(false),
+            Err(e) => Err(engine_err(format!("cannot inspect image {image}"))(e)),
+        }
+    }
+
+    async fn pull_image(&self, image: &str, progress: PullReporter<'_>) -> Result<()> {
+        let docker = self.docker().await?;
+        // A reference without a tag or digest would pull every tag.
+        let (from_image, tag) = split_tag(image);
+        let options = CreateImageOptionsBuilder::default()
+            .from_image(&from_image)
+            .tag(&tag)
+            .build();
+        let mut stream = docker.create_image(Some(options), None, None);
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| match e {
+                // Keep Docker's reason (e.g. "manifest unknown"): a bare "not found" does not
+                // say whether the registry, the repository or the tag is wrong.
+                bollard::errors::Error::DockerResponseServerError {
+                    status_code: 404,
+                    message,
+                } => Error::NotFound(format!("cannot pull {image}: {message}")),
+                e => engine_err(format!("cannot pull {image}"))(e),
+            })?;
+            if let Some(detail) = info.error_detail {
+                let reason = detail.message.unwrap_or_default();
+                let message = format!("cannot pull {image}: {reason}");
+                // Docker reports pull failures as text only. A reference the registry does not
+                // know is the caller's mistake (exit 2); anything else (network, disk) a failure.
+                let unknown = [
+                    "not found",
+                    "manifest unknown",
+                    "does not exist",
+                    "repository name",
+                ]
+                .iter()
+                .any(|m| reason.to_ascii_lowercase().contains(m));
+                return Err(if unknown {
+                    Error::Invalid(message)
+                } else {
+                    Error::EngineRefused(message)
+                });
+            }
+            let (current, total) = info
+                .progress_detail
+                .map(|d| (d.current, d.total))
+                .unwrap_or_default();
+            progress(PullProgress {
+                id: info.id,
+                status: info.status,
+                current,
+                total,
+                done: false,
+                error: None,
+            });
+        }
+        if self.image_exists(image).await? {
+            Ok(())
+        } else {
+            Err(Error::Invalid(format!(
+                "pulled {image}, but the engine does not have it"
+            )))
+        }
+    }
+
+    async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
+        self.docker()
+            .await?
+            .create_volume(VolumeCreateRequest {
+                name: Some(name.to_string()),
+                labels: Some(labels),
+                ..Default::default()
+            })
+            .await
+            .map(|_| ())
+            .map_err(engine_err(format!("cannot create volume {name}")))
+    }
+
+    async fn remove_volume(&self, name: &str) -> Result<()> {
+        match self
+            .docker()
+            .await?
+            .remove_volume(name, Some(RemoveVolumeOptionsBuilder::default().build()))
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) if is_status(&e, 404) => Ok(()),
+            Err(e) if is_status(&e, 409) => Err(Error::conflict(format!(
+                "volume {name} is in use by a container"
+            ))),
+            Err(e) => Err(engine_err(format!("cannot remove volume {name}"))(e)),
+        }
+    }
+
+    async fn volume_sizes(&self) -> HashMap<String, i64> {
+        let mut sizes = HashMap::new();
+        let Ok(docker) = self.docker().await else {
+            return sizes;
+        };
+        // Sizes come with `df` (API >= 1.42 reports them per volume).
+        if let Ok(df) = docker.df(None).await {
+            for item in df.volume_usage.and_then(|u| u.items).unwrap_or_default() {
+                let name = item.get("Name").and_then(|v| v.as_str());
+                let size = item
+                    .get("UsageData")
+                    .and_then(|u| u.get("Size"))
+                    .and_then(|s| s.as_i64());
+                if let (Some(name), Some(size)) = (name, size) {
+                    if size >= 0 {
+                        sizes.insert(name.to_string(), size);
+                    }
+                }
+            }
+        }
+        sizes
+    }
+
+    async fn create_container(&self, spec: ContainerSpec) -> Result<String> {
+        let docker = self.docker().await?;
+        let mut port_bindings = HashMap::new();
+        let mut exposed = Vec::new();
+        for p in &spec.ports {
+            let key = format!("{}/{}", p.container_port, p.protocol.as_str());
+            exposed.push(key.clone());
+            port_bindings.insert(
+                key,
+                Some(vec![PortBinding {
+                    host_ip: Some(spec.bind_address.to_string()),
+                    // Pinned: an empty host port would change on every start.
+                    host_port: Some(p.host_port.to_string()),
+                }]),
+            );
+        }
+        let mounts = spec
+            .volumes
+            .iter()
+            .map(|v| Mount {
+                target: Some(v.path.clone()),
+                source: Some(v.volume.clone()),
+                typ: Some(MountType::VOLUME),
+                ..Default::default()
+            })
+            .collect();
+        let restart = match spec.restart {
+            Restart::No => RestartPolicyNameEnum::NO,
+            Restart::OnFailure => RestartPolicyNameEnum::ON_FAILURE,
+            Restart::UnlessStopped => RestartPolicyNameEnum::UNLESS_STOPPED,
+        };
+        let body = ContainerCreateBody {
+            image: Some(spec.image.clone()),
+            cmd: spec.command.clone(),
+            env: Some(spec.env),
+            labels: Some(spec.labels),
+            exposed_ports: Some(exposed),
+            host_config: Some(HostConfig {
+                port_bindings: Some(port_bindings),
+                mounts: Some(mounts),
+                // `sh` as PID 1 ignores SIGTERM: every stop would wait for the kill.
+                init: Some(true),
+                restart_policy: Some(RestartPolicy {
+                    name: Some(restart),
+                    maximum_retry_count: None,
+                }),
+                memory: spec.memory,
+                nano_cpus: spec.nano_cpus,
+                pids_limit: spec.pids,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let options = CreateContainerOptionsBuilder::default()
+            .name(&spec.name)
+            .build();
+        docker
+            .create_container(Some(options), body)
+            .await
+            .map(|r| r.id)
+            .map_err(engine_err(format!("cannot create container {}", spec.name)))
+    }
+
+    async fn start(&self, container: &str) -> Result<()> {
+        match self.docker().await?.start_container(container, None).await {
+            Ok(()) => Ok(()),
+            // 304: already running.
+            Err(e) if is_status(&e, 304) => Ok(()),
+            Err(e) => Err(engine_err(format!("cannot start container {container}"))(e)),
+        }
+    }
+
+    async fn stop(&self, container: &str) -> Result<()> {
+        let options = StopContainerOptionsBuilder::default()
+            .t(STOP_TIMEOUT_SECS)
+            .build();
+        match self
+            .docker()
+            .await?
+            .stop_container(container, Some(options))
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) if is_status(&e, 304) => Ok(()),
+            Err(e) => Err(engine_err(format!("cannot stop container {container}"))(e)),
+        }
+    }
+
+    async fn restart(&self, container: &str) -> Result<()> {
+        let options = RestartContainerOptionsBuilder::default()
+            .t(STOP_TIMEOUT_SECS)
+            .build();
+        self.docker()
+            .await?
+            .restart_container(container, Some(options))
+            .await
+            .map_err(engine_err(format!("cannot restart container {container}")))
+    }
+
+    async fn remove_container(&self, id: &str) -> Result<()> {
+        let options = RemoveContainerOptionsBuilder::default().force(true).build();
+        let docker = self.docker().await?;
+        match docker.remove_container(id, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(e) if is_status(&e, 404) => Ok(()),
+            // A remove that an earlier rsrcd started (and was killed in) is still at work:
+            // that is progress to wait for, not a failure.
+            Err(e) if is_status(&e, 409) && e.to_string().contains("already in progress") => {
+                let deadline = tokio::time::Instant::now() + REMOVAL_WAIT;
+                while tokio::time::Instant::now() < deadline {
+                    match docker.inspect_container(id, None).await {
+                        Err(e) if is_status(&e, 404) => return Ok(()),
+                        Err(e) => return Err(engine_err(format!("cannot inspect {id}"))(e)),
+                        Ok(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                    }
+                }
+                Err(Error::conflict(format!(
+                    "the engine is still removing container {id}; try again in a moment"
+                )))
+            }
+            Err(e) => Err(engine_err(format!("cannot remove container {id}"))(e)),
+        }
+    }
+
+    async fn inspect(&self, container: &str) -> Result<Option<Observed>> {
+        let info = match self
+            .docker()
+            .await?
+            .inspect_container(container, None)
+            .await
+        {
+            Ok(info) => info,
+            Err(e) if is_status(&e, 404) => return Ok(None),
+            Err(e) => return Err(engine_err(format!("cannot inspect {container}"))(e)),
+        };
+        let state = info.state.unwrap_or_default();
+        let run_state = match state.status {
+            Some(ContainerStateStatusEnum::RUNNING) => RunState::Running,
+            Some(ContainerStateStatusEnum::RESTARTING) => RunState::Restarting,
+            Some(ContainerStateStatusEnum::PAUSED) => RunState::Paused,
+            Some(ContainerStateStatusEnum::CREATED) => RunState::Created,
+            Some(ContainerStateStatusEnum::DEAD) => RunState::Dead,
+            Some(ContainerStateStatusEnum::REMOVING) => RunState::Removing,
+            _ => RunState::Exited,
+        };
+        let address = info
+            .network_settings
+            .and_then(|s| s.networks)
+            .unwrap_or_default()
+            .into_values()
+            .filter_map(|n| n.ip_address)
+            .find(|ip| !ip.is_empty())
+            .and_then(|ip| ip.parse().ok());
+        Ok(Some(Observed {
+            id: info.id.unwrap_or_default(),
+            state: run_state,
+            running: state.running.unwrap_or(false),
+            exit_code: state.exit_code,
+            oom_killed: state.oom_killed.unwrap_or(false),
+            started_at: parse_time(state.started_at.as_deref()),
+            finished_at: parse_time(state.finished_at.as_deref()),
+            labels: info.config.and_then(|c| c.labels).unwrap_or_default(),
+            address,
+        }))
+    }
+
+    async fn labelled_containers(&self, daemon_id: &str) -> Result<Vec<Listed>> {
+        let filters = HashMap::from([("label", vec![format!("{LABEL_DAEMON}={daemon_id}")])]);
+        let options = ListContainersOptionsBuilder::default()
+            .all(true)
+            .filters(&filters)
+            .build();
+        let list = self
+            .docker()
+            .await?
+            .list_containers(Some(options))
+            .await
+            .map_err(engine_err("cannot list containers"))?;
+        Ok(list
+            .into_iter()
+            .map(|c| Listed {
+                id: c.id.unwrap_or_default(),
+                name: c
+                    .names
+                    .and_then(|n| n.into_iter().next())
+                    .map(|n| n.trim_start_matches('/').to_string())
+                    .unwrap_or_default(),
+                state: c.state.map(|s| s.to_string()).unwrap_or_default(),
+                labels: c.labels.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>> {
+        let options = LogsOptionsBuilder::default()
+            .stdout(true)
+            .stderr(true)
+            .tail(&tail.to_string())
+            .build();
+        let docker = self.docker().await?;
+        let mut stream = docker.logs(container, Some(options));
+        let mut text: Vec<u8> = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(engine_err(format!("cannot read logs of {container}")))?;
+            text.extend_from_slice(&chunk.into_bytes());
+            // The container decides how long its lines are: keep only the newest bytes.
+            if text.len() > 2 * LOG_BYTES_MAX {
+                text.drain(..text.len() - LOG_BYTES_MAX);
+            }
+        }
+        if text.len() > LOG_BYTES_MAX {
+            text.drain(..text.len() - LOG_BYTES_MAX);
+        }
+        Ok(String::from_utf8_lossy(&text)
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+
+    async fn events(&self, daemon_id: &str, since: i64) -> Result<EventStream> {
+        let docker = self.docker().await?;
+        let filters = HashMap::from([
+            ("type", vec!["container".to_string()]),
+            ("label", vec![format!("{LABEL_DAEMON}={daemon_id}")]),
+        ]);
+        let options = EventsOptionsBuilder::default()
+            .filters(&filters)
+            .since(&since.to_string())
+            .build();
+        let stream = docker.events(Some(options)).filter_map(|item| async move {
+            match item {
+                Ok(message) => to_event(message).map(Ok),
+                Err(e) => Some(Err(engine_err("the event stream broke")(e))),
+            }
+        });
+        Ok(stream.boxed())
+    }
+}
+
+/// MERGE: replaced by rsrc_shared::image::ImageRef::pull_args.
+fn split_tag(image: &str) -> (String, String) {
+    if image.contains('@') {
+        return (image.to_string(), String::new());
+    }
+    let last_slash = image.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match image[last_slash..].rfind(':') {
+        Some(i) => (
+            image[..last_slash + i].to_string(),
+            image[last_slash + i + 1..].to_string(),
+        ),
+        None => (image.to_string(), "latest".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docker_times_parse_and_zero_is_none() {
+        assert_eq!(parse_time(Some("1970-01-01T00:00:01.5Z")), Some(1500));
+        assert_eq!(parse_time(Some("0001-01-01T00:00:00Z")), None);
+        assert_eq!(parse_time(None), None);
+    }
+}

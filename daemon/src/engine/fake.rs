@@ -1,0 +1,480 @@
+//! An [`Engine`] that keeps containers, volumes and images in memory, for tests of instance logic
+//! without Docker: reconciliation's decisions, rollback of a failed create, the state machine.
+//!
+//! It behaves like Docker where rsrc depends on it (404s are `None`/`Ok` where Docker's are, events
+//! in Docker's order: start; kill, die; oom, die; destroy) and lets a test make any operation fail
+//! once, take the engine away, or change a container behind rsrc's back.
+
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use futures_util::StreamExt;
+use rsrc_shared::api::{DockerInfo, Protocol};
+use tokio::sync::{broadcast, watch};
+
+use super::{
+    ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, Observed, PullReporter,
+    RunState, LABEL_DAEMON,
+};
+use crate::error::{Error, Result};
+use crate::registry::now_ms;
+
+/// The operations a test can make fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    PullImage,
+    CreateVolume,
+    RemoveVolume,
+    CreateContainer,
+    Start,
+    Stop,
+    Restart,
+    RemoveContainer,
+    Inspect,
+}
+
+#[derive(Debug, Clone)]
+pub struct FakeContainer {
+    pub id: String,
+    pub name: String,
+    pub spec: ContainerSpec,
+    pub running: bool,
+    pub exit_code: Option<i64>,
+    pub oom_killed: bool,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+#[derive(Default)]
+struct World {
+    available: bool,
+    images: HashSet<String>,
+    volumes: HashMap<String, HashMap<String, String>>,
+    containers: HashMap<String, FakeContainer>,
+    failures: HashSet<Op>,
+    busy_ports: HashSet<u16>,
+    next_id: u64,
+}
+
+/// Called on every host-port probe.
+pub type ProbeHook = Box<dyn Fn(u16) + Send + Sync>;
+
+pub struct FakeEngine {
+    world: Mutex<World>,
+    probe_hook: Mutex<Option<ProbeHook>>,
+    events: broadcast::Sender<EngineEvent>,
+    generation: watch::Sender<u64>,
+}
+
+impl Default for FakeEngine {
+    fn default() -> Self {
+        FakeEngine::new()
+    }
+}
+
+impl FakeEngine {
+    /// A reachable engine with no images.
+    pub fn new() -> FakeEngine {
+        let (events, _) = broadcast::channel(1024);
+        let (generation, _) = watch::channel(1);
+        FakeEngine {
+            world: Mutex::new(World {
+                available: true,
+                ..World::default()
+            }),
+            probe_hook: Mutex::new(None),
+            events,
+            generation,
+        }
+    }
+
+    /// Runs `hook` on every host-port probe, e.g. to see what else is held meanwhile.
+    pub fn on_probe(&self, hook: ProbeHook) {
+        if let Ok(mut h) = self.probe_hook.lock() {
+            *h = Some(hook);
+        }
+    }
+
+    fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        // A test that panicked while holding the lock has failed already; its state is still
+        // the best answer for the rest of that test.
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn add_image(&self, image: &str) {
+        self.world().images.insert(image.to_string());
+    }
+
+    /// Takes the engine away (every call fails `EngineUnavailable`) or brings it back, which
+    /// counts as a reconnection.
+    pub fn set_available(&self, available: bool) {
+        self.world().available = available;
+        if available {
+            self.generation.send_modify(|g| *g += 1);
+        }
+    }
+
+    /// The next call of `op` fails.
+    pub fn fail_next(&self, op: Op) {
+        self.world().failures.insert(op);
+    }
+
+    /// Marks a host port as held by something else on the host.
+    pub fn hold_port(&self, port: u16) {
+        self.world().busy_ports.insert(port);
+    }
+
+    pub fn containers(&self) -> Vec<FakeContainer> {
+        self.world().containers.values().cloned().collect()
+    }
+
+    pub fn container(&self, name_or_id: &str) -> Option<FakeContainer> {
+        let world = self.world();
+        find(&world, name_or_id).cloned()
+    }
+
+    pub fn volumes(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.world().volumes.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// The container's process exits with `exit_code`, as a crash would (with `oom`, killed
+    /// by the OOM killer). The restart policy is not simulated.
+    pub fn exit(&self, name_or_id: &str, exit_code: i64, oom: bool) {
+        let event = {
+            let mut world = self.world();
+            let Some(c) = find_mut(&mut world, name_or_id) else {
+                return;
+            };
+            c.running = false;
+            c.exit_code = Some(exit_code);
+            c.oom_killed = oom;
+            c.finished_at = Some(now_ms());
+            label_of(c)
+        };
+        if oom {
+            self.emit(&event, Happening::Oom);
+        }
+        self.emit(
+            &event,
+            Happening::Died {
+                exit_code: Some(exit_code),
+            },
+        );
+    }
+
+    /// The container is started again behind rsrc's back (e.g. `docker start`).
+    pub fn start_behind_the_back(&self, name_or_id: &str) {
+        let event = {
+            let mut world = self.world();
+            let Some(c) = find_mut(&mut world, name_or_id) else {
+                return;
+            };
+            c.running = true;
+            c.started_at = Some(now_ms());
+            label_of(c)
+        };
+        self.emit(&event, Happening::Started);
+    }
+
+    /// The container disappears without an event, as if removed while nobody watched.
+    pub fn vanish(&self, name_or_id: &str) {
+        let mut world = self.world();
+        if let Some(id) = find(&world, name_or_id).map(|c| c.id.clone()) {
+            world.containers.remove(&id);
+        }
+    }
+
+    /// Makes a container as if rsrc had made it and then crashed before recording its id.
+    pub fn adopt(&self, spec: ContainerSpec, running: bool) -> String {
+        let mut world = self.world();
+        world.next_id += 1;
+        let id = format!("{:064x}", world.next_id);
+        let now = now_ms();
+        world.containers.insert(
+            id.clone(),
+            FakeContainer {
+                id: id.clone(),
+                name: spec.name.clone(),
+                spec,
+                running,
+                exit_code: None,
+                oom_killed: false,
+                started_at: running.then_some(now),
+                finished_at: None,
+            },
+        );
+        id
+    }
+
+    fn emit(&self, instance: &Option<String>, what: Happening) {
+        if let Some(instance) = instance {
+            // No subscriber is fine: nobody follows the stream in that test.
+            let _ = self.events.send(EngineEvent {
+                instance: instance.clone(),
+                at: now_ms(),
+                what,
+            });
+        }
+    }
+
+    /// Fails when the engine is away or the test asked `op` to fail.
+    fn check(&self, op: Option<Op>) -> Result<()> {
+        let mut world = self.world();
+        if !world.available {
+            return Err(Error::EngineUnavailable(None));
+        }
+        if let Some(op) = op {
+            if world.failures.remove(&op) {
+                return Err(Error::EngineRefused(format!("fake engine: {op:?} failed")));
+            }
+        }
+        Ok(())
+    }
+
+    fn set_running(&self, container: &str, running: bool, what: Happening) -> Result<()> {
+        let event = {
+            let mut world = self.world();
+            let c = find_mut(&mut world, container)
+                .ok_or_else(|| Error::not_found(format!("no container {container}")))?;
+            if c.running == running {
+                return Ok(());
+            }
+            c.running = running;
+            let now = now_ms();
+            if running {
+                c.started_at = Some(now);
+            } else {
+                c.finished_at = Some(now);
+                c.exit_code = Some(0);
+            }
+            label_of(c)
+        };
+        self.emit(&event, what);
+        Ok(())
+    }
+}
+
+fn label_of(c: &FakeContainer) -> Option<String> {
+    c.spec.labels.get(super::LABEL_INSTANCE).cloned()
+}
+
+fn find<'a>(world: &'a World, name_or_id: &str) -> Option<&'a FakeContainer> {
+    world
+        .containers
+        .get(name_or_id)
+        .or_else(|| world.containers.values().find(|c| c.name == name_or_id))
+}
+
+fn find_mut<'a>(world: &'a mut World, name_or_id: &str) -> Option<&'a mut FakeContainer> {
+    let id = find(world, name_or_id)?.id.clone();
+    world.containers.get_mut(&id)
+}
+
+#[async_trait::async_trait]
+impl Engine for FakeEngine {
+    async fn info(&self) -> DockerInfo {
+        let available = self.world().available;
+        DockerInfo {
+            connected: available,
+            version: Some("fake".into()),
+            api_version: Some("1.41".into()),
+            error: (!available).then(|| "fake engine is away".to_string()),
+        }
+    }
+
+    async fn available(&self) -> Result<()> {
+        self.check(None)
+    }
+
+    fn connections(&self) -> watch::Receiver<u64> {
+        self.generation.subscribe()
+    }
+
+    async fn mark_down(&self, _why: String) {
+        self.world().available = false;
+    }
+
+    async fn host_cpus(&self) -> Result<Option<u32>> {
+        self.check(None)?;
+        Ok(Some(2))
+    }
+
+    async fn image_exists(&self, image: &str) -> Result<bool> {
+        self.check(None)?;
+        Ok(self.world().images.contains(image))
+    }
+
+    async fn pull_image(&self, image: &str, _progress: PullReporter<'_>) -> Result<()> {
+        self.check(Some(Op::PullImage))?;
+        self.world().images.insert(image.to_string());
+        Ok(())
+    }
+
+    async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
+        self.check(Some(Op::CreateVolume))?;
+        self.world().volumes.insert(name.to_string(), labels);
+        Ok(())
+    }
+
+    async fn remove_volume(&self, name: &str) -> Result<()> {
+        self.check(Some(Op::RemoveVolume))?;
+        let mut world = self.world();
+        let in_use = world
+            .containers
+            .values()
+            .any(|c| c.spec.volumes.iter().any(|v| v.volume == name));
+        if in_use {
+            return Err(Error::conflict(format!(
+                "volume {name} is in use by a container"
+            )));
+        }
+        world.volumes.remove(name);
+        Ok(())
+    }
+
+    async fn volume_sizes(&self) -> HashMap<String, i64> {
+        HashMap::new()
+    }
+
+    async fn create_container(&self, spec: ContainerSpec) -> Result<String> {
+        self.check(Some(Op::CreateContainer))?;
+        let mut world = self.world();
+        if !world.images.contains(&spec.image) {
+            return Err(Error::not_found(format!("no image {}", spec.image)));
+        }
+        if world.containers.values().any(|c| c.name == spec.name) {
+            return Err(Error::conflict(format!(
+                "the container name {} is already in use",
+                spec.name
+            )));
+        }
+        world.next_id += 1;
+        let id = format!("{:064x}", world.next_id);
+        world.containers.insert(
+            id.clone(),
+            FakeContainer {
+                id: id.clone(),
+                name: spec.name.clone(),
+                spec,
+                running: false,
+                exit_code: None,
+                oom_killed: false,
+                started_at: None,
+                finished_at: None,
+            },
+        );
+        Ok(id)
+    }
+
+    async fn start(&self, container: &str) -> Result<()> {
+        self.check(Some(Op::Start))?;
+        self.set_running(container, true, Happening::Started)
+    }
+
+    async fn stop(&self, container: &str) -> Result<()> {
+        self.check(Some(Op::Stop))?;
+        self.set_running(container, false, Happening::Died { exit_code: Some(0) })
+    }
+
+    async fn restart(&self, container: &str) -> Result<()> {
+        self.check(Some(Op::Restart))?;
+        self.set_running(container, false, Happening::Died { exit_code: Some(0) })?;
+        self.set_running(container, true, Happening::Started)
+    }
+
+    async fn remove_container(&self, id: &str) -> Result<()> {
+        self.check(Some(Op::RemoveContainer))?;
+        let removed = {
+            let mut world = self.world();
+            let found = find(&world, id).map(|c| c.id.clone());
+            found.and_then(|id| world.containers.remove(&id))
+        };
+        if let Some(c) = removed {
+            let label = label_of(&c);
+            if c.running {
+                self.emit(&label, Happening::Killed { signal: "9".into() });
+                self.emit(
+                    &label,
+                    Happening::Died {
+                        exit_code: Some(137),
+                    },
+                );
+            }
+            self.emit(&label, Happening::Destroyed);
+        }
+        Ok(())
+    }
+
+    async fn inspect(&self, container: &str) -> Result<Option<Observed>> {
+        self.check(Some(Op::Inspect))?;
+        let world = self.world();
+        Ok(find(&world, container).map(|c| Observed {
+            id: c.id.clone(),
+            state: if c.running {
+                RunState::Running
+            } else if c.started_at.is_none() {
+                RunState::Created
+            } else {
+                RunState::Exited
+            },
+            running: c.running,
+            exit_code: c.exit_code,
+            oom_killed: c.oom_killed,
+            started_at: c.started_at,
+            finished_at: c.finished_at,
+            labels: c.spec.labels.clone(),
+            address: None,
+        }))
+    }
+
+    async fn labelled_containers(&self, daemon_id: &str) -> Result<Vec<Listed>> {
+        self.check(None)?;
+        let world = self.world();
+        Ok(world
+            .containers
+            .values()
+            .filter(|c| c.spec.labels.get(LABEL_DAEMON).map(String::as_str) == Some(daemon_id))
+            .map(|c| Listed {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                state: if c.running { "running" } else { "exited" }.into(),
+                labels: c.spec.labels.clone(),
+            })
+            .collect())
+    }
+
+    async fn last_lines(&self, container: &str, _tail: usize) -> Result<Vec<String>> {
+        self.check(None)?;
+        if self.container(container).is_none() {
+            return Err(Error::not_found(format!("no container {container}")));
+        }
+        Ok(Vec::new())
+    }
+
+    async fn events(&self, _daemon_id: &str, _since: i64) -> Result<EventStream> {
+        self.check(None)?;
+        let rx = self.events.subscribe();
+        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(event) => return Some((Ok(event), rx)),
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+        Ok(stream.boxed())
+    }
+
+    fn host_port_free(&self, _ip: IpAddr, port: u16, _protocol: Protocol) -> bool {
+        if let Ok(hook) = self.probe_hook.lock() {
+            if let Some(hook) = hook.as_ref() {
+                hook(port);
+            }
+        }
+        !self.world().busy_ports.contains(&port)
+    }
+}

@@ -1,0 +1,127 @@
+//! An instance's environment and what users connect to: the machine's props applied to the
+//! requested env, the first port, and the connect template filled in.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rsrc_shared::api::{MachineSpec, PortMapping, Protocol};
+
+use super::Row;
+use crate::error::{Error, Result};
+
+/// Applies the machine's props to the requested environment: unknown keys and missing required
+/// props are refused, defaults fill the rest. Returns the full environment for Docker and the
+/// one to store (secret values left out).
+#[allow(clippy::type_complexity)]
+pub fn build_env(
+    spec: &MachineSpec,
+    given: &BTreeMap<String, String>,
+) -> Result<(Vec<String>, BTreeMap<String, Option<String>>)> {
+    let known: HashSet<&str> = spec.props.iter().map(|p| p.name.as_str()).collect();
+    let mut unknown: Vec<&str> = given
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !known.contains(k))
+        .collect();
+    if !unknown.is_empty() {
+        unknown.sort();
+        let mut allowed: Vec<&str> = known.into_iter().collect();
+        allowed.sort();
+        return Err(Error::invalid(format!(
+            "unknown env key(s) {}; machine `{}` takes: {}",
+            unknown.join(", "),
+            spec.name,
+            if allowed.is_empty() {
+                "none".to_string()
+            } else {
+                allowed.join(", ")
+            }
+        )));
+    }
+    let mut missing = Vec::new();
+    let mut docker_env = Vec::new();
+    let mut stored = BTreeMap::new();
+    for prop in &spec.props {
+        let value = given.get(&prop.name).cloned().or(prop.default.clone());
+        match value {
+            Some(v) => {
+                if v.contains('\0') {
+                    return Err(Error::invalid(format!(
+                        "env {}: value has a NUL byte",
+                        prop.name
+                    )));
+                }
+                docker_env.push(format!("{}={v}", prop.name));
+                stored.insert(prop.name.clone(), (!prop.secret).then_some(v));
+            }
+            None if prop.required => missing.push(prop.name.as_str()),
+            None => {}
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::invalid(format!(
+            "missing required env: {} (give each with --env KEY=VALUE)",
+            missing.join(", ")
+        )));
+    }
+    Ok((docker_env, stored))
+}
+
+/// The instance's mapping of the machine's first declared port (of `protocol`, if given): what
+/// `{port}` and `--wait` mean by "the first port". The instance's ports are listed by container
+/// port, so the first of them need not be the first the machine declares. Falls back to the
+/// lowest when the machine no longer declares any of the instance's ports.
+pub fn first_port<'a>(
+    spec: &MachineSpec,
+    ports: &'a [PortMapping],
+    protocol: Option<Protocol>,
+) -> Option<&'a PortMapping> {
+    let wanted = |p: &&PortMapping| protocol.is_none_or(|proto| p.protocol == proto);
+    spec.ports
+        .iter()
+        .find_map(|mp| {
+            ports
+                .iter()
+                .filter(wanted)
+                .find(|p| p.container_port == mp.port && p.protocol == mp.protocol)
+        })
+        .or_else(|| ports.iter().find(wanted))
+}
+
+/// Fills a connect template; placeholders were checked when the machine was saved.
+pub fn render_connect(template: &str, host: &str, row: &Row, ports: &[PortMapping]) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let key = &after[..close];
+        let value = match key {
+            "host" => host.to_string(),
+            "port" => first_port(&row.machine_spec, ports, None)
+                .map(|p| p.host_port.to_string())
+                .unwrap_or_default(),
+            "name" => row.name.clone(),
+            "id" => row.id.clone(),
+            _ if key.starts_with("port:") => ports
+                .iter()
+                .find(|p| p.container_port.to_string() == key[5..])
+                .map(|p| p.host_port.to_string())
+                .unwrap_or_default(),
+            _ if key.starts_with("env.") => row
+                .env
+                .get(&key[4..])
+                .cloned()
+                .flatten()
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        out.push_str(&value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,0 +1,141 @@
+//! Removing instances, and rolling back creates that failed: the one place where rsrc removes
+//! containers and volumes.
+//!
+//! Both journal first and delete the row last, so a crash in between leaves the journal for
+//! reconciliation to finish.
+
+use rsrc_shared::api::{Cause, EventKind, InstanceState};
+
+use super::resolve::{load, resolve_async};
+use super::{cause_for, Row};
+use crate::accounts::Caller;
+use crate::error::{Error, RegistryContext, Result};
+use crate::history::{self, Entry};
+use crate::registry::{self, instances as repo, now_ms};
+use crate::State;
+
+/// Removes the instance's container, found by id and by name, only where it carries this
+/// daemon's labels for this instance. By name as well as id: a crash may have left a container
+/// whose id was never recorded. A lost instance's name may since have been taken by a container
+/// rsrc did not make; that one is left alone.
+async fn remove_containers(state: &State, row: &Row) -> Result<()> {
+    let mut refs = vec![row.container_name.clone()];
+    if let Some(id) = &row.container_id {
+        refs.insert(0, id.clone());
+    }
+    for container in refs {
+        match state.engine.inspect(&container).await? {
+            None => {}
+            Some(o) if o.belongs_to(&state.daemon_id, &row.id) => {
+                state.engine.remove_container(&o.id).await?
+            }
+            Some(o) => {
+                tracing::warn!(container, id = %o.id, instance = %row.id,
+                    "not removing a container without this instance's labels");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The names of an instance's volumes.
+async fn volume_names(state: &State, id: &str) -> Result<Vec<String>> {
+    let id = id.to_string();
+    let volumes = state
+        .registry
+        .read(move |conn| registry::volumes::of_instance(conn, &id))
+        .await?;
+    Ok(volumes.into_iter().map(|v| v.name).collect())
+}
+
+async fn remove_volumes(state: &State, names: &[String]) -> Result<()> {
+    for name in names {
+        state.engine.remove_volume(name).await?;
+    }
+    Ok(())
+}
+
+/// `rsrc instance rm`: the caller's instance (or any, for an admin).
+pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bool) -> Result<()> {
+    let row = resolve_async(state, caller, reference).await?;
+    if row.state == InstanceState::Creating {
+        return Err(Error::conflict(format!(
+            "instance `{}` is still being created; try again in a moment",
+            row.name
+        )));
+    }
+    remove_by_id(state, &row.id, volumes, cause_for(&row, caller)).await
+}
+
+/// Removes an instance: journal `removing`, remove the container (and the volumes if asked),
+/// then the row.
+pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: Cause) -> Result<()> {
+    state.engine.available().await?;
+    let _in_flight = state.in_flight.claim(id);
+    let row = {
+        let owned = id.to_string();
+        state
+            .registry
+            .call(move |conn| {
+                repo::mark_removing(conn, &owned, volumes, now_ms())?;
+                repo::by_id(conn, &owned)
+            })
+            .await?
+            .ok_or_else(|| Error::not_found(format!("no instance `{id}`")))?
+    };
+    remove_containers(state, &row).await?;
+    if volumes {
+        remove_volumes(state, &volume_names(state, id).await?).await?;
+    }
+    state
+        .registry
+        .call(move |conn| {
+            let tx = conn.transaction().context("begin remove")?;
+            let was_up = history::last_state(&tx, &row.id)?.is_some_and(|l| l.up);
+            let now = now_ms();
+            let entry = |kind, detail: Option<&str>| Entry {
+                instance_id: row.id.clone(),
+                owner_id: row.owner_id,
+                at: now,
+                kind,
+                up: false,
+                cause: cause.clone(),
+                exit_code: None,
+                detail: detail.map(str::to_string),
+            };
+            if was_up {
+                history::record(&tx, &entry(EventKind::Stopped, Some("removed")))?;
+            }
+            history::record(
+                &tx,
+                &entry(EventKind::Removed, volumes.then_some("with volumes")),
+            )?;
+            if volumes {
+                registry::volumes::delete_of_instance(&tx, &row.id)?;
+            }
+            repo::delete(&tx, &row.id)?;
+            tx.commit().context("commit remove")
+        })
+        .await
+}
+
+/// Undoes a create that did not finish: container, volumes, then the rows (which frees the
+/// ports).
+pub async fn roll_back_create(state: &State, id: &str) -> Result<()> {
+    state.engine.available().await?;
+    let Some(row) = load(state, id).await? else {
+        return Ok(());
+    };
+    remove_containers(state, &row).await?;
+    remove_volumes(state, &volume_names(state, id).await?).await?;
+    let id = id.to_string();
+    state
+        .registry
+        .call(move |conn| {
+            let tx = conn.transaction().context("begin rollback")?;
+            registry::volumes::delete_of_instance(&tx, &id)?;
+            repo::delete(&tx, &id)?;
+            tx.commit().context("commit rollback")
+        })
+        .await
+}

@@ -1,0 +1,107 @@
+//! How the API shows instances. A listing costs a fixed number of queries however many rows it
+//! has: the rows, then the ports and the volumes of all of them.
+
+use rsrc_shared::api::{Instance, InstanceVolume, PortMapping};
+use rusqlite::Connection;
+
+use super::env::render_connect;
+use super::{resolve, viewer, Row, SECRET_MASK};
+use crate::accounts::Caller;
+use crate::error::Result;
+use crate::registry::{self, instances as repo, rfc3339};
+use crate::State;
+
+/// The API's view of one row, given its ports and volumes.
+pub fn to_api(
+    row: &Row,
+    advertise_host: &str,
+    ports: Vec<PortMapping>,
+    volumes: Vec<InstanceVolume>,
+) -> Instance {
+    let env = row
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone().unwrap_or_else(|| SECRET_MASK.into())))
+        .collect();
+    Instance {
+        url: row
+            .machine_spec
+            .connect
+            .as_deref()
+            .map(|t| render_connect(t, advertise_host, row, &ports)),
+        id: row.id.clone(),
+        name: row.name.clone(),
+        machine: row.machine.clone(),
+        owner: row.owner_email.clone(),
+        status: row.state.to_string(),
+        host: advertise_host.to_string(),
+        ports,
+        volumes,
+        env,
+        container: row.container_id.clone(),
+        exit_code: row.exit_code,
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+    }
+}
+
+/// One row with its ports and volumes read.
+pub fn one(conn: &Connection, advertise_host: &str, row: &Row) -> Result<Instance> {
+    let ports = registry::ports::of_instance(conn, &row.id)?;
+    let volumes = registry::volumes::of_instance(conn, &row.id)?;
+    Ok(to_api(row, advertise_host, ports, volumes))
+}
+
+/// The API's view of the instance `id`, read again.
+pub async fn by_id(state: &State, id: &str) -> Result<Instance> {
+    let host = state.config.advertise_host.clone();
+    let id = id.to_string();
+    state
+        .registry
+        .read(move |conn| {
+            let row = repo::by_id(conn, &id)?
+                .ok_or_else(|| crate::error::Error::not_found(format!("no instance `{id}`")))?;
+            one(conn, &host, &row)
+        })
+        .await
+}
+
+pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Instance>> {
+    if all {
+        caller.require_admin()?;
+    }
+    let mut viewer = viewer(caller);
+    viewer.all = all;
+    let host = state.config.advertise_host.clone();
+    state
+        .registry
+        .read(move |conn| {
+            let rows = repo::list_visible(conn, viewer)?;
+            let mut ports = repo::ports_of_visible(conn, viewer)?;
+            let mut volumes = registry::volumes::of_visible_instances(conn, viewer)?;
+            Ok(rows
+                .iter()
+                .map(|row| {
+                    to_api(
+                        row,
+                        &host,
+                        ports.remove(&row.id).unwrap_or_default(),
+                        volumes.remove(&row.id).unwrap_or_default(),
+                    )
+                })
+                .collect())
+        })
+        .await
+}
+
+pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<Instance> {
+    let caller = caller.clone();
+    let host = state.config.advertise_host.clone();
+    state
+        .registry
+        .read(move |conn| {
+            let row = resolve(conn, &caller, &reference)?;
+            one(conn, &host, &row)
+        })
+        .await
+}

@@ -1,0 +1,176 @@
+//! Following the engine: after every (re)connection, reconcile, then record the engine's event
+//! stream until the connection drops or the daemon stops.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use rsrc_shared::api::Cause;
+use tokio_util::sync::CancellationToken;
+
+use super::reconcile;
+use super::state::{mark_lost, observe, Seen};
+use crate::engine::{EngineEvent, Happening};
+use crate::registry::now_ms;
+use crate::State;
+
+pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
+    let mut connections = state.engine.connections();
+    loop {
+        // Wait for a connection (the first one may already be there).
+        if state.engine.available().await.is_err() {
+            tokio::select! {
+                changed = connections.changed() => if changed.is_err() { return },
+                _ = shutdown.cancelled() => return,
+            }
+            continue;
+        }
+        connections.borrow_and_update();
+        let since = now_ms() / 1000 - 1;
+        if let Err(e) = reconcile::reconcile(&state).await {
+            tracing::error!(error = %e.chain(), "reconciliation failed");
+        }
+        tokio::select! {
+            _ = follow(&state, since) => {}
+            _ = shutdown.cancelled() => return,
+        }
+        // The stream ended: the engine went away. Wait for the supervisor to reconnect.
+        tokio::select! {
+            changed = connections.changed() => if changed.is_err() { return },
+            _ = shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// What the events before a `die` say about it.
+#[derive(Default)]
+struct Preludes {
+    oom: HashSet<String>,
+    /// A kill nobody here asked for (e.g. `docker kill`) explains the die that follows it.
+    killed: HashMap<String, String>,
+}
+
+impl Preludes {
+    /// The up/down an event shows, if it shows one; remembers the preludes of a die.
+    fn seen(&mut self, event: &EngineEvent) -> Option<Seen> {
+        let seen = |up, exit_code, oom, killed_by| Seen {
+            up,
+            at: event.at,
+            exit_code,
+            oom,
+            killed_by,
+            observer: Cause::Docker,
+            detail: None,
+        };
+        match &event.what {
+            Happening::Started => {
+                self.killed.remove(&event.instance);
+                Some(seen(true, None, false, None))
+            }
+            Happening::Killed { signal } => {
+                self.killed.insert(event.instance.clone(), signal.clone());
+                None
+            }
+            Happening::Oom => {
+                self.oom.insert(event.instance.clone());
+                None
+            }
+            Happening::Died { exit_code } => Some(seen(
+                false,
+                *exit_code,
+                self.oom.remove(&event.instance),
+                self.killed.remove(&event.instance),
+            )),
+            Happening::Destroyed => None,
+        }
+    }
+}
+
+async fn follow(state: &State, since: i64) {
+    let mut stream = match state.engine.events(&state.daemon_id, since).await {
+        Ok(stream) => stream,
+        Err(e) => {
+            state.engine.mark_down(format!("event stream: {e}")).await;
+            return;
+        }
+    };
+    let mut preludes = Preludes::default();
+    while let Some(item) = stream.next().await {
+        let event = match item {
+            Ok(e) => e,
+            Err(e) => {
+                state
+                    .engine
+                    .mark_down(format!("event stream: {}", e.chain()))
+                    .await;
+                return;
+            }
+        };
+        let instance = event.instance.clone();
+        if event.what == Happening::Destroyed {
+            let at = event.at;
+            let result = state
+                .registry
+                .call(move |conn| mark_lost(conn, &instance, at, Cause::Docker))
+                .await;
+            if let Err(e) = result {
+                tracing::error!(error = %e.chain(), "recording a destroyed container");
+            }
+            continue;
+        }
+        let Some(seen) = preludes.seen(&event) else {
+            continue;
+        };
+        let id = instance.clone();
+        match state
+            .registry
+            .call(move |conn| observe(conn, &id, seen))
+            .await
+        {
+            Ok(Some(kind)) => {
+                tracing::info!(instance = %instance, kind = %kind, "instance changed")
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e.chain(), "recording an engine event"),
+        }
+    }
+    state.engine.mark_down("event stream ended".into()).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(what: Happening) -> EngineEvent {
+        EngineEvent {
+            instance: "i".into(),
+            at: 7,
+            what,
+        }
+    }
+
+    #[test]
+    fn a_die_carries_what_came_before_it() {
+        let mut p = Preludes::default();
+        assert!(p.seen(&event(Happening::Oom)).is_none());
+        let died = p
+            .seen(&event(Happening::Died {
+                exit_code: Some(137),
+            }))
+            .unwrap();
+        assert!(died.oom && !died.up && died.exit_code == Some(137));
+        assert!(p
+            .seen(&event(Happening::Killed { signal: "9".into() }))
+            .is_none());
+        let died = p.seen(&event(Happening::Died { exit_code: None })).unwrap();
+        assert_eq!(died.killed_by.as_deref(), Some("9"));
+        assert!(!died.oom, "the OOM went with the die it explained");
+        // A start forgets a kill that had no die.
+        p.seen(&event(Happening::Killed {
+            signal: "15".into(),
+        }));
+        assert!(p.seen(&event(Happening::Started)).unwrap().up);
+        let died = p.seen(&event(Happening::Died { exit_code: None })).unwrap();
+        assert_eq!(died.killed_by, None);
+    }
+}

@@ -1,0 +1,488 @@
+//! `instances`: one row per instance. The row is written, with its ports and volumes, before
+//! Docker is touched; `state = 'creating'` (or `'removing'`) is the journal that reconciliation
+//! finishes after a crash.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rsrc_shared::api::{Cause, InstanceState, MachineSpec, PortMapping};
+use rusqlite::{named_params, Connection, ToSql};
+
+use super::query;
+use crate::error::{Error, Result};
+
+/// What the owner last asked for. A die while `Running` is wanted is unexpected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Desired {
+    Running,
+    Stopped,
+}
+
+impl Desired {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Desired::Running => "running",
+            Desired::Stopped => "stopped",
+        }
+    }
+
+    fn parse(s: &str) -> Desired {
+        if s == "stopped" {
+            Desired::Stopped
+        } else {
+            Desired::Running
+        }
+    }
+}
+
+/// The transitions still expected from an action somebody asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Up,
+    Down,
+    /// A restart: down, then up.
+    DownThenUp,
+}
+
+impl Expect {
+    fn as_str(self) -> &'static str {
+        match self {
+            Expect::Up => "up",
+            Expect::Down => "down",
+            Expect::DownThenUp => "down-up",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Expect> {
+        match s {
+            "up" => Some(Expect::Up),
+            "down" => Some(Expect::Down),
+            // `down,up`: how rsrcd 0.1 wrote it.
+            "down-up" | "down,up" => Some(Expect::DownThenUp),
+            _ => None,
+        }
+    }
+
+    /// The transition expected next: up (`true`) or down.
+    pub fn next_up(self) -> bool {
+        matches!(self, Expect::Up)
+    }
+
+    /// What is still expected once the next transition came.
+    pub fn after_next(self) -> Option<Expect> {
+        match self {
+            Expect::DownThenUp => Some(Expect::Up),
+            Expect::Up | Expect::Down => None,
+        }
+    }
+}
+
+/// An action in flight that somebody asked for: the Docker events it causes are theirs, not a
+/// crash, until `until` (Unix milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub cause: Cause,
+    pub expect: Expect,
+    pub until: i64,
+}
+
+/// Who is looking: an admin sees every instance, a user their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub all: bool,
+    pub user_id: i64,
+}
+
+/// An instance row, joined with its owner's email and its machine.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub owner_id: i64,
+    pub owner_email: String,
+    pub machine_id: i64,
+    pub machine: String,
+    pub machine_spec: Arc<MachineSpec>,
+    pub container_name: String,
+    pub container_id: Option<String>,
+    pub state: InstanceState,
+    pub desired: Desired,
+    pub pending: Option<Pending>,
+    pub remove_volumes: bool,
+    /// Values of secret props are `None`.
+    pub env: BTreeMap<String, Option<String>>,
+    pub exit_code: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Row {
+    /// What to call the container in Docker: its id once known, else its (derived) name.
+    pub fn container_ref(&self) -> String {
+        self.container_id
+            .clone()
+            .unwrap_or_else(|| self.container_name.clone())
+    }
+}
+
+const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, u.email, i.machine_id, m.name, m.spec,
+        i.container_name, i.container_id, i.state, i.desired_state, i.pending_cause,
+        i.pending_expect, i.pending_until, i.remove_volumes, i.env, i.exit_code, i.created_at,
+        i.updated_at
+     FROM instances i JOIN users u ON u.id = i.owner_id JOIN machines m ON m.id = i.machine_id";
+
+fn conversion(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        idx,
+        rusqlite::types::Type::Text,
+        Box::new(Error::internal(e.to_string())),
+    )
+}
+
+/// Maps a row; `specs` parses each machine's spec once per query, however many rows share it.
+fn row_from_sql(
+    r: &rusqlite::Row<'_>,
+    specs: &mut HashMap<i64, Arc<MachineSpec>>,
+) -> rusqlite::Result<Row> {
+    let machine_id: i64 = r.get(4)?;
+    let machine_spec = match specs.get(&machine_id) {
+        Some(spec) => Arc::clone(spec),
+        None => {
+            let text: String = r.get(6)?;
+            let spec: Arc<MachineSpec> =
+                Arc::new(serde_json::from_str(&text).map_err(|e| conversion(6, e))?);
+            specs.insert(machine_id, Arc::clone(&spec));
+            spec
+        }
+    };
+    let state: String = r.get(9)?;
+    let pending_cause: Option<String> = r.get(11)?;
+    let pending_expect: Option<String> = r.get(12)?;
+    let pending_until: Option<i64> = r.get(13)?;
+    let pending = match (
+        pending_cause,
+        pending_expect.as_deref().and_then(Expect::parse),
+    ) {
+        (Some(cause), Some(expect)) => Some(Pending {
+            cause: cause.parse().map_err(|e: String| conversion(11, e))?,
+            expect,
+            until: pending_until.unwrap_or(0),
+        }),
+        _ => None,
+    };
+    let env: String = r.get(15)?;
+    Ok(Row {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        owner_id: r.get(2)?,
+        owner_email: r.get(3)?,
+        machine_id,
+        machine: r.get(5)?,
+        machine_spec,
+        container_name: r.get(7)?,
+        container_id: r.get(8)?,
+        state: state.parse().map_err(|e: String| conversion(9, e))?,
+        desired: Desired::parse(&r.get::<_, String>(10)?),
+        pending,
+        remove_volumes: r.get(14)?,
+        env: serde_json::from_str(&env).map_err(|e| conversion(15, e))?,
+        exit_code: r.get(16)?,
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+    })
+}
+
+fn rows(conn: &Connection, filter: &str, params: &[(&str, &dyn ToSql)]) -> Result<Vec<Row>> {
+    let mut specs = HashMap::new();
+    query::list(
+        conn,
+        "query instances",
+        &format!("{ROW_SELECT} {filter}"),
+        params,
+        |r| row_from_sql(r, &mut specs),
+    )
+}
+
+pub fn by_id(conn: &Connection, id: &str) -> Result<Option<Row>> {
+    Ok(rows(conn, "WHERE i.id = :id", &[(":id", &id)])?
+        .into_iter()
+        .next())
+}
+
+const VISIBLE: &str = "(:all OR i.owner_id = :owner)";
+
+/// The instance with this exact id, if `viewer` sees it.
+pub fn visible_by_id(conn: &Connection, id: &str, viewer: Viewer) -> Result<Option<Row>> {
+    Ok(rows(
+        conn,
+        &format!("WHERE i.id = :ref AND {VISIBLE}"),
+        &[
+            (":ref", &id),
+            (":all", &viewer.all),
+            (":owner", &viewer.user_id),
+        ],
+    )?
+    .into_iter()
+    .next())
+}
+
+/// The instances named `name` that `viewer` sees, the viewer's own first.
+pub fn visible_by_name(conn: &Connection, name: &str, viewer: Viewer) -> Result<Vec<Row>> {
+    rows(
+        conn,
+        &format!("WHERE i.name = :ref AND {VISIBLE} ORDER BY i.owner_id != :owner"),
+        &[
+            (":ref", &name),
+            (":all", &viewer.all),
+            (":owner", &viewer.user_id),
+        ],
+    )
+}
+
+/// Up to two instances whose id starts with `prefix` that `viewer` sees: enough to tell a
+/// unique prefix from an ambiguous one.
+pub fn visible_by_prefix(conn: &Connection, prefix: &str, viewer: Viewer) -> Result<Vec<Row>> {
+    rows(
+        conn,
+        &format!("WHERE substr(i.id, 1, length(:ref)) = :ref AND {VISIBLE} LIMIT 2"),
+        &[
+            (":ref", &prefix),
+            (":all", &viewer.all),
+            (":owner", &viewer.user_id),
+        ],
+    )
+}
+
+/// Every instance `viewer` sees, by name.
+pub fn list_visible(conn: &Connection, viewer: Viewer) -> Result<Vec<Row>> {
+    rows(
+        conn,
+        &format!("WHERE {VISIBLE} ORDER BY i.name, i.id"),
+        &[(":all", &viewer.all), (":owner", &viewer.user_id)],
+    )
+}
+
+/// Every instance, oldest first, for reconciliation.
+pub fn all(conn: &Connection) -> Result<Vec<Row>> {
+    rows(conn, "ORDER BY i.created_at", &[])
+}
+
+/// Every instance id, for telling orphans apart.
+pub fn all_ids(conn: &Connection) -> Result<Vec<String>> {
+    query::list(conn, "list ids", "SELECT id FROM instances", [], |r| {
+        r.get(0)
+    })
+}
+
+/// The ports of every instance `viewer` sees, by instance id: one query for a whole listing.
+pub fn ports_of_visible(
+    conn: &Connection,
+    viewer: Viewer,
+) -> Result<HashMap<String, Vec<PortMapping>>> {
+    let rows = query::list(
+        conn,
+        "read ports",
+        "SELECT p.instance_id, p.container_port, p.host_port, p.protocol FROM instance_ports p
+         JOIN instances i ON i.id = p.instance_id
+         WHERE (:all OR i.owner_id = :owner)
+         ORDER BY p.instance_id, p.container_port, p.protocol",
+        named_params! {":all": viewer.all, ":owner": viewer.user_id},
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                super::ports::mapping_from_row(r, 1)?,
+            ))
+        },
+    )?;
+    let mut out: HashMap<String, Vec<PortMapping>> = HashMap::new();
+    for (instance, mapping) in rows {
+        out.entry(instance).or_default().push(mapping);
+    }
+    Ok(out)
+}
+
+/// How many instances `owner` has of machine `machine_id`, and in all.
+pub fn counts(conn: &Connection, owner: i64, machine_id: i64) -> Result<(i64, i64)> {
+    Ok(query::optional(
+        conn,
+        "count instances",
+        "SELECT (SELECT COUNT(*) FROM instances WHERE owner_id = :owner AND machine_id = :machine),
+                (SELECT COUNT(*) FROM instances WHERE owner_id = :owner)",
+        named_params! {":owner": owner, ":machine": machine_id},
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?
+    .unwrap_or((0, 0)))
+}
+
+pub fn name_taken(conn: &Connection, owner: i64, name: &str) -> Result<bool> {
+    Ok(query::optional(
+        conn,
+        "check name",
+        "SELECT 1 FROM instances WHERE owner_id = :owner AND name = :name",
+        named_params! {":owner": owner, ":name": name},
+        |_| Ok(()),
+    )?
+    .is_some())
+}
+
+/// The journal entry of a create: state `creating`, wanted running.
+pub struct NewInstance<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub owner_id: i64,
+    pub machine_id: i64,
+    pub container_name: &'a str,
+    /// JSON of the environment without secret values.
+    pub env_json: &'a str,
+    pub now: i64,
+}
+
+pub fn insert(conn: &Connection, i: &NewInstance<'_>) -> Result<()> {
+    query::execute(
+        conn,
+        "record instance",
+        "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+            desired_state, env, created_at, updated_at)
+         VALUES (:id, :name, :owner, :machine, :container, 'creating', 'running', :env, :now, :now)",
+        named_params! {
+            ":id": i.id,
+            ":name": i.name,
+            ":owner": i.owner_id,
+            ":machine": i.machine_id,
+            ":container": i.container_name,
+            ":env": i.env_json,
+            ":now": i.now,
+        },
+    )
+    .map(drop)
+}
+
+pub fn set_container_id(conn: &Connection, id: &str, container_id: &str, now: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "record container",
+        "UPDATE instances SET container_id = :cid, updated_at = :now WHERE id = :id",
+        named_params! {":id": id, ":cid": container_id, ":now": now},
+    )
+    .map(drop)
+}
+
+/// Sets the state (and the exit code that goes with it).
+pub fn set_state(
+    conn: &Connection,
+    id: &str,
+    state: InstanceState,
+    exit_code: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    query::execute(
+        conn,
+        "update instance state",
+        "UPDATE instances SET state = :state, exit_code = :exit, updated_at = :now WHERE id = :id",
+        named_params! {":id": id, ":state": state.as_str(), ":exit": exit_code, ":now": now},
+    )
+    .map(drop)
+}
+
+/// Sets the state and keeps the exit code, e.g. for `lost`.
+pub fn set_state_only(conn: &Connection, id: &str, state: InstanceState, now: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "update instance state",
+        "UPDATE instances SET state = :state, updated_at = :now WHERE id = :id",
+        named_params! {":id": id, ":state": state.as_str(), ":now": now},
+    )
+    .map(drop)
+}
+
+/// Records what is wanted and the action in flight (or none).
+pub fn set_intent(
+    conn: &Connection,
+    id: &str,
+    desired: Desired,
+    pending: Option<&Pending>,
+) -> Result<()> {
+    query::execute(
+        conn,
+        "record desired state",
+        "UPDATE instances SET desired_state = :desired, pending_cause = :cause,
+            pending_expect = :expect, pending_until = :until
+         WHERE id = :id",
+        named_params! {
+            ":id": id,
+            ":desired": desired.as_str(),
+            ":cause": pending.map(|p| p.cause.to_string()),
+            ":expect": pending.map(|p| p.expect.as_str()),
+            ":until": pending.map(|p| p.until),
+        },
+    )
+    .map(drop)
+}
+
+/// Replaces the action in flight (or clears it), keeping what is wanted.
+pub fn set_pending(conn: &Connection, id: &str, pending: Option<&Pending>) -> Result<()> {
+    query::execute(
+        conn,
+        "advance pending action",
+        "UPDATE instances SET pending_cause = :cause, pending_expect = :expect,
+            pending_until = :until
+         WHERE id = :id",
+        named_params! {
+            ":id": id,
+            ":cause": pending.map(|p| p.cause.to_string()),
+            ":expect": pending.map(|p| p.expect.as_str()),
+            ":until": pending.map(|p| p.until),
+        },
+    )
+    .map(drop)
+}
+
+/// The end of a create: state `created`, the container id if seen, the start expected.
+pub fn mark_created(
+    conn: &Connection,
+    id: &str,
+    container_id: Option<&str>,
+    pending: &Pending,
+    now: i64,
+) -> Result<()> {
+    query::execute(
+        conn,
+        "finish create",
+        "UPDATE instances SET state = 'created', container_id = COALESCE(:cid, container_id),
+            pending_cause = :cause, pending_expect = :expect, pending_until = :until,
+            updated_at = :now
+         WHERE id = :id",
+        named_params! {
+            ":id": id,
+            ":cid": container_id,
+            ":cause": pending.cause.to_string(),
+            ":expect": pending.expect.as_str(),
+            ":until": pending.until,
+            ":now": now,
+        },
+    )
+    .map(drop)
+}
+
+/// The journal entry of a remove: state `removing`, with whether the volumes go too.
+pub fn mark_removing(conn: &Connection, id: &str, volumes: bool, now: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "mark removing",
+        "UPDATE instances SET state = 'removing', desired_state = 'stopped',
+            remove_volumes = :volumes, updated_at = :now WHERE id = :id",
+        named_params! {":id": id, ":volumes": volumes, ":now": now},
+    )
+    .map(drop)
+}
+
+/// Deletes the row; its ports go with it (ON DELETE CASCADE).
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    query::execute(
+        conn,
+        "delete instance",
+        "DELETE FROM instances WHERE id = :id",
+        named_params! {":id": id},
+    )
+    .map(drop)
+}

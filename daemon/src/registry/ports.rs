@@ -1,0 +1,84 @@
+//! `instance_ports`: host ports reserved for an instance's whole life. The host port is the
+//! primary key, so two instances can never hold the same one, whatever races.
+
+use std::collections::HashSet;
+
+use rsrc_shared::api::{PortMapping, Protocol};
+use rusqlite::{named_params, Connection};
+
+use super::query;
+use crate::error::Result;
+
+/// The reserved host ports between `low` and `high`.
+pub fn reserved_in(conn: &Connection, low: u16, high: u16) -> Result<HashSet<u16>> {
+    Ok(query::list(
+        conn,
+        "read reserved ports",
+        "SELECT host_port FROM instance_ports WHERE host_port BETWEEN :low AND :high",
+        named_params! {":low": low, ":high": high},
+        |r| r.get::<_, u16>(0),
+    )?
+    .into_iter()
+    .collect())
+}
+
+/// Whether any of `ports` is reserved already.
+pub fn any_reserved(conn: &Connection, ports: &[u16]) -> Result<bool> {
+    for port in ports {
+        let taken = query::optional(
+            conn,
+            "check port",
+            "SELECT 1 FROM instance_ports WHERE host_port = :port",
+            named_params! {":port": port},
+            |_| Ok(()),
+        )?;
+        if taken.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+pub fn reserve(conn: &Connection, instance_id: &str, mapping: &PortMapping) -> Result<()> {
+    query::execute(
+        conn,
+        "reserve port",
+        "INSERT INTO instance_ports (host_port, instance_id, container_port, protocol)
+         VALUES (:host, :instance, :container, :protocol)",
+        named_params! {
+            ":host": mapping.host_port,
+            ":instance": instance_id,
+            ":container": mapping.container_port,
+            ":protocol": mapping.protocol.as_str(),
+        },
+    )
+    .map(drop)
+}
+
+pub(super) fn mapping_from_row(
+    r: &rusqlite::Row<'_>,
+    first: usize,
+) -> rusqlite::Result<PortMapping> {
+    let protocol: String = r.get(first + 2)?;
+    Ok(PortMapping {
+        container_port: r.get(first)?,
+        host_port: r.get(first + 1)?,
+        protocol: if protocol == "udp" {
+            Protocol::Udp
+        } else {
+            Protocol::Tcp
+        },
+    })
+}
+
+/// An instance's ports, by container port.
+pub fn of_instance(conn: &Connection, instance_id: &str) -> Result<Vec<PortMapping>> {
+    query::list(
+        conn,
+        "read ports",
+        "SELECT container_port, host_port, protocol FROM instance_ports
+         WHERE instance_id = :instance ORDER BY container_port, protocol",
+        named_params! {":instance": instance_id},
+        |r| mapping_from_row(r, 0),
+    )
+}

@@ -1,0 +1,141 @@
+//! `volumes`: one named volume per declared path of an instance. A row outlives its instance
+//! unless removed with it; `instance_id` is kept for display.
+
+use std::collections::HashMap;
+
+use rsrc_shared::api::{InstanceVolume, Volume};
+use rusqlite::{named_params, Connection};
+
+use super::instances::Viewer;
+use super::{query, rfc3339};
+use crate::error::Result;
+
+pub struct NewVolume<'a> {
+    pub name: &'a str,
+    pub instance_id: &'a str,
+    pub instance_name: &'a str,
+    pub owner_id: i64,
+    pub path: &'a str,
+    pub created_at: i64,
+}
+
+pub fn insert(conn: &Connection, v: &NewVolume<'_>) -> Result<()> {
+    query::execute(
+        conn,
+        "record volume",
+        "INSERT INTO volumes (name, instance_id, instance_name, owner_id, path, created_at)
+         VALUES (:name, :instance, :instance_name, :owner, :path, :at)",
+        named_params! {
+            ":name": v.name,
+            ":instance": v.instance_id,
+            ":instance_name": v.instance_name,
+            ":owner": v.owner_id,
+            ":path": v.path,
+            ":at": v.created_at,
+        },
+    )
+    .map(drop)
+}
+
+/// An instance's volumes, by path.
+pub fn of_instance(conn: &Connection, instance_id: &str) -> Result<Vec<InstanceVolume>> {
+    query::list(
+        conn,
+        "read volumes",
+        "SELECT name, path FROM volumes WHERE instance_id = :instance ORDER BY path",
+        named_params! {":instance": instance_id},
+        |r| {
+            Ok(InstanceVolume {
+                name: r.get(0)?,
+                path: r.get(1)?,
+            })
+        },
+    )
+}
+
+/// The volumes of every instance `viewer` sees, by instance id: one query for a whole listing.
+pub fn of_visible_instances(
+    conn: &Connection,
+    viewer: Viewer,
+) -> Result<HashMap<String, Vec<InstanceVolume>>> {
+    let rows = query::list(
+        conn,
+        "read volumes",
+        "SELECT v.instance_id, v.name, v.path FROM volumes v
+         JOIN instances i ON i.id = v.instance_id
+         WHERE (:all OR i.owner_id = :owner) ORDER BY v.instance_id, v.path",
+        named_params! {":all": viewer.all, ":owner": viewer.user_id},
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                InstanceVolume {
+                    name: r.get(1)?,
+                    path: r.get(2)?,
+                },
+            ))
+        },
+    )?;
+    let mut out: HashMap<String, Vec<InstanceVolume>> = HashMap::new();
+    for (instance, volume) in rows {
+        out.entry(instance).or_default().push(volume);
+    }
+    Ok(out)
+}
+
+/// The volumes `viewer` may see, with whether their instance still exists.
+pub fn list(conn: &Connection, viewer: Viewer) -> Result<Vec<Volume>> {
+    query::list(
+        conn,
+        "list volumes",
+        "SELECT v.name, v.instance_id, v.instance_name, u.email, v.path, v.created_at,
+                EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)
+         FROM volumes v JOIN users u ON u.id = v.owner_id
+         WHERE (:all OR v.owner_id = :owner) ORDER BY v.instance_name, v.path",
+        named_params! {":all": viewer.all, ":owner": viewer.user_id},
+        |r| {
+            Ok(Volume {
+                name: r.get(0)?,
+                instance_id: r.get(1)?,
+                instance: r.get(2)?,
+                owner: r.get(3)?,
+                path: r.get(4)?,
+                created_at: rfc3339(r.get(5)?),
+                in_use: r.get(6)?,
+                size: None,
+            })
+        },
+    )
+}
+
+/// Whether the volume `name` that `viewer` may see belongs to an existing instance; `None` when
+/// there is no such volume for them.
+pub fn in_use(conn: &Connection, name: &str, viewer: Viewer) -> Result<Option<bool>> {
+    query::optional(
+        conn,
+        "read volume",
+        "SELECT EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)
+         FROM volumes v WHERE v.name = :name AND (:all OR v.owner_id = :owner)",
+        named_params! {":name": name, ":all": viewer.all, ":owner": viewer.user_id},
+        |r| r.get(0),
+    )
+}
+
+pub fn delete(conn: &Connection, name: &str) -> Result<()> {
+    query::execute(
+        conn,
+        "forget volume",
+        "DELETE FROM volumes WHERE name = :name",
+        named_params! {":name": name},
+    )
+    .map(drop)
+}
+
+pub fn delete_of_instance(conn: &Connection, instance_id: &str) -> Result<()> {
+    query::execute(
+        conn,
+        "forget volumes",
+        "DELETE FROM volumes WHERE instance_id = :instance",
+        named_params! {":instance": instance_id},
+    )
+    .map(drop)
+}

@@ -1,0 +1,244 @@
+//! Instance history: what happened to an instance, why, and the state it left it in.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What an entry of the history records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    Created,
+    Started,
+    Stopped,
+    Died,
+    Oom,
+    Killed,
+    Lost,
+    Removed,
+}
+
+/// Who or what caused an entry: rsrc's own actions are `user` (the owner) or `admin`; the rest
+/// were seen happen.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Cause {
+    /// The instance's owner, through rsrc.
+    User,
+    /// An admin acting on another user's instance, through rsrc.
+    Admin,
+    /// Docker's event stream reported it, and nobody here asked for it.
+    Docker,
+    /// rsrcd itself, e.g. while it completed a create.
+    Daemon,
+    /// Found by reconciliation, e.g. after rsrcd or Docker was away.
+    Reconcile,
+    /// The container exited on its own.
+    Crash,
+    /// The kernel's OOM killer.
+    Oom,
+    /// A kill with this signal that nobody here asked for (`docker kill`).
+    Killed { signal: String },
+}
+
+/// The state of an instance, as `instance ls` shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InstanceState {
+    /// Journalled, the container being made.
+    Creating,
+    /// Made, its first state not seen yet.
+    Created,
+    Running,
+    /// Down because its owner or an admin stopped it.
+    Stopped,
+    /// Down although it should run.
+    Exited,
+    /// Its container is gone.
+    Lost,
+    /// Being removed.
+    Removing,
+}
+
+/// Implements `as_str`, `Display`, `FromStr` and string serde for a fieldless enum.
+macro_rules! string_enum {
+    ($ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $text),+
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($ty::$variant),)+
+                    other => Err(format!("unknown {} `{other}`", stringify!($ty))),
+                }
+            }
+        }
+
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+string_enum!(EventKind {
+    Created => "created",
+    Started => "started",
+    Stopped => "stopped",
+    Died => "died",
+    Oom => "oom",
+    Killed => "killed",
+    Lost => "lost",
+    Removed => "removed",
+});
+
+string_enum!(InstanceState {
+    Creating => "creating",
+    Created => "created",
+    Running => "running",
+    Stopped => "stopped",
+    Exited => "exited",
+    Lost => "lost",
+    Removing => "removing",
+});
+
+impl InstanceState {
+    /// Creating and removing: a request (or the repair after a crash) is still at work.
+    pub fn is_transitional(self) -> bool {
+        matches!(self, InstanceState::Creating | InstanceState::Removing)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cause::User => f.write_str("user"),
+            Cause::Admin => f.write_str("admin"),
+            Cause::Docker => f.write_str("docker"),
+            Cause::Daemon => f.write_str("daemon"),
+            Cause::Reconcile => f.write_str("reconcile"),
+            Cause::Crash => f.write_str("crash"),
+            Cause::Oom => f.write_str("oom"),
+            Cause::Killed { signal } => write!(f, "killed (signal {signal})"),
+        }
+    }
+}
+
+impl FromStr for Cause {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "user" => Cause::User,
+            "admin" => Cause::Admin,
+            "docker" => Cause::Docker,
+            "daemon" => Cause::Daemon,
+            "reconcile" => Cause::Reconcile,
+            "crash" => Cause::Crash,
+            "oom" => Cause::Oom,
+            other => {
+                let signal = other
+                    .strip_prefix("killed (signal ")
+                    .and_then(|rest| rest.strip_suffix(')'))
+                    .ok_or_else(|| format!("unknown cause `{other}`"))?;
+                Cause::Killed {
+                    signal: signal.to_string(),
+                }
+            }
+        })
+    }
+}
+
+impl Serialize for Cause {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cause {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// One entry of an instance's history (SPEC §10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// The instance's id.
+    pub instance: String,
+    /// The owner's email.
+    pub owner: String,
+    pub kind: EventKind,
+    pub cause: Cause,
+    /// Whether the instance was up after this entry.
+    pub up: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_states_round_trip_through_their_names() {
+        for k in EventKind::ALL {
+            assert_eq!(k.as_str().parse::<EventKind>(), Ok(*k));
+        }
+        for s in InstanceState::ALL {
+            assert_eq!(s.as_str().parse::<InstanceState>(), Ok(*s));
+        }
+        assert!("bogus".parse::<InstanceState>().is_err());
+    }
+
+    #[test]
+    fn causes_keep_the_signal() {
+        let c = Cause::Killed { signal: "9".into() };
+        assert_eq!(c.to_string(), "killed (signal 9)");
+        assert_eq!("killed (signal 9)".parse::<Cause>(), Ok(c));
+        for plain in [
+            "user",
+            "admin",
+            "docker",
+            "daemon",
+            "reconcile",
+            "crash",
+            "oom",
+        ] {
+            assert_eq!(
+                plain.parse::<Cause>().map(|c| c.to_string()).as_deref(),
+                Ok(plain)
+            );
+        }
+        assert!("killed".parse::<Cause>().is_err());
+        assert_eq!(serde_json::to_string(&Cause::User).unwrap(), "\"user\"");
+    }
+}
