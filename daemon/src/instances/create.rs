@@ -28,9 +28,6 @@ use crate::State;
 /// How long an action somebody asked for claims the engine events that follow it.
 pub const PENDING_WINDOW_MS: i64 = 60_000;
 
-/// How often a create plans its ports again when other creates took them meanwhile.
-const PORT_ATTEMPTS: usize = 5;
-
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buf);
@@ -85,9 +82,10 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
     let _in_flight = state.in_flight.claim(&id);
     let spec = Arc::new(machine.spec);
     let wanted: Vec<(u32, Protocol)> = spec.ports.iter().map(|p| (p.port, p.protocol)).collect();
-    let mut planned = None;
-    for _ in 0..PORT_ATTEMPTS {
-        let candidates = ports::plan(state, &wanted).await?;
+    // Each round that finds its candidates taken means other creates got ports: this ends, at
+    // the latest when the range is full and planning says so.
+    let planned = loop {
+        let plan = ports::plan(state, &wanted).await?;
         let journal = Journal {
             id: id.clone(),
             name: req.name.clone(),
@@ -96,7 +94,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
             spec: Arc::clone(&spec),
             env_json: env_json.clone(),
             per_user_limit: state.config.limits.max_instances_per_user,
-            ports: candidates,
+            ports: plan,
         };
         let docker_env = docker_env.clone();
         let outcome = state
@@ -104,13 +102,9 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
             .call(move |conn| journal.write(conn, docker_env))
             .await?;
         if let Some(p) = outcome {
-            planned = Some(p);
-            break;
+            break p;
         }
-    }
-    let planned = planned.ok_or_else(|| {
-        Error::conflict("the host ports this create found were taken by other creates; try again")
-    })?;
+    };
     if let Err(err) = materialise(state, &planned).await {
         tracing::warn!(instance = %planned.id, error = %err.chain(), "create failed; rolling back");
         if let Err(e) = teardown::roll_back_create(state, &planned.id).await {
@@ -132,7 +126,7 @@ struct Journal {
     spec: Arc<MachineSpec>,
     env_json: String,
     per_user_limit: i64,
-    ports: Vec<PortMapping>,
+    ports: ports::Plan,
 }
 
 impl Journal {
@@ -176,9 +170,9 @@ impl Journal {
                 name
             }
         };
-        if ports::taken_meanwhile(&tx, &self.ports)? {
+        let Some(host_ports) = ports::pick(&tx, &self.ports)? else {
             return Ok(None);
-        }
+        };
         let container_name = format!("rsrc-{name}-{}", self.id);
         let now = now_ms();
         repo::insert(
@@ -193,7 +187,7 @@ impl Journal {
                 now,
             },
         )?;
-        for mapping in &self.ports {
+        for mapping in &host_ports {
             registry::ports::reserve(&tx, &self.id, mapping)?;
         }
         let mut mounts = Vec::new();
@@ -225,7 +219,7 @@ impl Journal {
             owner_id: self.owner_id,
             machine: self.spec,
             docker_env,
-            ports: self.ports,
+            ports: host_ports,
             volumes: mounts,
         }))
     }
