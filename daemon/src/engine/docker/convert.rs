@@ -1,0 +1,157 @@
+//! Conversions between rsrc's engine types and Docker's.
+
+use std::collections::HashMap;
+
+use bollard::models::{
+    ContainerCreateBody, ContainerInspectResponse, ContainerStateStatusEnum, EventMessage,
+    HostConfig, Mount, MountType, PortBinding, RestartPolicy, RestartPolicyNameEnum,
+};
+use rsrc_shared::api::RestartPolicy as Restart;
+
+use super::super::{ContainerSpec, EngineEvent, Happening, Observed, RunState, LABEL_INSTANCE};
+
+/// Docker's RFC 3339 times as Unix milliseconds; its zero time (`0001-01-01...`) is `None`.
+fn parse_time(ts: Option<&str>) -> Option<i64> {
+    let ts = ts.filter(|t| !t.starts_with("0001-"))?;
+    let t = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).ok()?;
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// Docker's create body for a container spec.
+pub fn container_body(spec: ContainerSpec) -> ContainerCreateBody {
+    let mut port_bindings = HashMap::new();
+    let mut exposed = Vec::new();
+    for p in &spec.ports {
+        let key = format!("{}/{}", p.container_port, p.protocol.as_str());
+        exposed.push(key.clone());
+        port_bindings.insert(
+            key,
+            Some(vec![PortBinding {
+                host_ip: Some(spec.bind_address.to_string()),
+                // Pinned: an empty host port would change on every start.
+                host_port: Some(p.host_port.to_string()),
+            }]),
+        );
+    }
+    let mounts = spec
+        .volumes
+        .iter()
+        .map(|v| Mount {
+            target: Some(v.path.clone()),
+            source: Some(v.volume.clone()),
+            typ: Some(MountType::VOLUME),
+            ..Default::default()
+        })
+        .collect();
+    let restart = match spec.restart {
+        Restart::No => RestartPolicyNameEnum::NO,
+        Restart::OnFailure => RestartPolicyNameEnum::ON_FAILURE,
+        Restart::UnlessStopped => RestartPolicyNameEnum::UNLESS_STOPPED,
+    };
+    ContainerCreateBody {
+        image: Some(spec.image.clone()),
+        cmd: spec.command.clone(),
+        env: Some(spec.env),
+        labels: Some(spec.labels),
+        exposed_ports: Some(exposed),
+        host_config: Some(HostConfig {
+            port_bindings: Some(port_bindings),
+            mounts: Some(mounts),
+            // `sh` as PID 1 ignores SIGTERM: every stop would wait for the kill.
+            init: Some(true),
+            restart_policy: Some(RestartPolicy {
+                name: Some(restart),
+                maximum_retry_count: None,
+            }),
+            memory: spec.memory,
+            nano_cpus: spec.nano_cpus,
+            pids_limit: spec.pids,
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// rsrc's view of an inspected container.
+pub fn observed(info: ContainerInspectResponse) -> Observed {
+    let state = info.state.unwrap_or_default();
+    let run_state = match state.status {
+        Some(ContainerStateStatusEnum::RUNNING) => RunState::Running,
+        Some(ContainerStateStatusEnum::RESTARTING) => RunState::Restarting,
+        Some(ContainerStateStatusEnum::PAUSED) => RunState::Paused,
+        Some(ContainerStateStatusEnum::CREATED) => RunState::Created,
+        Some(ContainerStateStatusEnum::DEAD) => RunState::Dead,
+        Some(ContainerStateStatusEnum::REMOVING) => RunState::Removing,
+        _ => RunState::Exited,
+    };
+    let address = info
+        .network_settings
+        .and_then(|s| s.networks)
+        .unwrap_or_default()
+        .into_values()
+        .filter_map(|n| n.ip_address)
+        .find(|ip| !ip.is_empty())
+        .and_then(|ip| ip.parse().ok());
+    Observed {
+        id: info.id.unwrap_or_default(),
+        state: run_state,
+        running: state.running.unwrap_or(false),
+        exit_code: state.exit_code,
+        oom_killed: state.oom_killed.unwrap_or(false),
+        started_at: parse_time(state.started_at.as_deref()),
+        finished_at: parse_time(state.finished_at.as_deref()),
+        labels: info.config.and_then(|c| c.labels).unwrap_or_default(),
+        address,
+    }
+}
+
+/// The instance event in one of Docker's event messages, if it is one rsrc records.
+pub fn to_event(message: EventMessage) -> Option<EngineEvent> {
+    let attrs = message.actor.and_then(|a| a.attributes).unwrap_or_default();
+    let instance = attrs.get(LABEL_INSTANCE)?.clone();
+    let at = message
+        .time_nano
+        .map(|n| n / 1_000_000)
+        .or(message.time.map(|s| s * 1000))
+        .unwrap_or_else(crate::registry::now_ms);
+    let what = match message.action.as_deref()? {
+        "start" => Happening::Started,
+        "kill" => Happening::Killed {
+            signal: attrs.get("signal").cloned().unwrap_or_default(),
+        },
+        "oom" => Happening::Oom,
+        "die" => Happening::Died {
+            exit_code: attrs.get("exitCode").and_then(|c| c.parse().ok()),
+        },
+        "destroy" => Happening::Destroyed,
+        _ => return None,
+    };
+    Some(EngineEvent { instance, at, what })
+}
+
+/// MERGE: replaced by rsrc_shared::image::ImageRef::pull_args.
+pub fn split_tag(image: &str) -> (String, String) {
+    if image.contains('@') {
+        return (image.to_string(), String::new());
+    }
+    let last_slash = image.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match image[last_slash..].rfind(':') {
+        Some(i) => (
+            image[..last_slash + i].to_string(),
+            image[last_slash + i + 1..].to_string(),
+        ),
+        None => (image.to_string(), "latest".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docker_times_parse_and_zero_is_none() {
+        assert_eq!(parse_time(Some("1970-01-01T00:00:01.5Z")), Some(1500));
+        assert_eq!(parse_time(Some("0001-01-01T00:00:00Z")), None);
+        assert_eq!(parse_time(None), None);
+    }
+}
