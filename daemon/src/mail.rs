@@ -55,8 +55,10 @@ impl Outbox {
                 )))
             }
         };
+        let key = Key::try_from(key.as_slice())
+            .map_err(|_| Error::internal(format!("{} is not a 32-byte key", path.display())))?;
         Ok(Outbox {
-            cipher: Arc::new(ChaCha20Poly1305::new(Key::from_slice(&key))),
+            cipher: Arc::new(ChaCha20Poly1305::new(&key)),
             wake: Arc::new(Notify::new()),
         })
     }
@@ -66,7 +68,7 @@ impl Outbox {
         rand::rng().fill_bytes(&mut nonce);
         let sealed = self
             .cipher
-            .encrypt(Nonce::from_slice(&nonce), body.as_bytes())
+            .encrypt(&Nonce::from(nonce), body.as_bytes())
             .map_err(|_| Error::internal("cannot seal mail body"))?;
         let mut out = nonce.to_vec();
         out.extend(sealed);
@@ -78,9 +80,11 @@ impl Outbox {
             return Err(Error::internal("sealed mail body is truncated"));
         }
         let (nonce, data) = sealed.split_at(12);
+        let nonce = Nonce::try_from(nonce)
+            .map_err(|_| Error::internal("sealed mail nonce is truncated"))?;
         let plain = self
             .cipher
-            .decrypt(Nonce::from_slice(nonce), data)
+            .decrypt(&nonce, data)
             .map_err(|_| Error::internal("cannot open mail body: the outbox key changed"))?;
         String::from_utf8(plain).map_err(|_| Error::internal("mail body is not UTF-8"))
     }
