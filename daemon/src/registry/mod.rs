@@ -7,7 +7,13 @@
 //! runs the closure on the blocking pool while holding the connection's mutex. Keep closures
 //! short: hash passwords and talk to Docker outside them.
 
+pub mod logins;
+pub mod machines;
+pub mod otp;
+pub mod outbox;
 pub mod query;
+pub mod sessions;
+pub mod users;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
