@@ -148,17 +148,26 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM machines WHERE id = :id")
         .and_then(|mut stmt| stmt.execute(named_params! {":id": id}))
         .map(drop)
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
+        .map_err(|e| {
+            // Only `instances.machine_id` refers to a machine, so a foreign-key failure here is
+            // an instance row; any other constraint failing is a fault of the registry.
+            if is_foreign_key_violation(&e) {
                 Error::conflict("an instance of this machine was created meanwhile; try again")
+            } else {
+                Error::Registry {
+                    context: "delete machine".into(),
+                    source: e,
+                }
             }
-            source => Error::Registry {
-                context: "delete machine".into(),
-                source,
-            },
         })
+}
+
+fn is_foreign_key_violation(err: &rusqlite::Error) -> bool {
+    matches!(
+        err,
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY
+    )
 }
 
 #[cfg(test)]
@@ -278,6 +287,27 @@ mod tests {
                 conn.execute("DELETE FROM instances", []).context("x")?;
                 delete(conn, id)?;
                 assert!(by_name(conn, "redis")?.is_none());
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// Only an instance's foreign key means "created meanwhile"; any other constraint failing
+    /// is a registry fault, not something the admin can retry away.
+    #[rstest]
+    fn other_constraint_failures_are_internal(seeded: Seeded) {
+        seeded
+            .registry
+            .call_blocking(|conn| {
+                insert(conn, &spec("redis"), NOW)?;
+                let id = by_name(conn, "redis")?.unwrap().id;
+                conn.execute_batch(
+                    "CREATE TEMP TRIGGER machines_keep BEFORE DELETE ON machines
+                     BEGIN SELECT RAISE(ABORT, 'kept'); END;",
+                )
+                .context("x")?;
+                let err = delete(conn, id).unwrap_err();
+                assert!(matches!(err, Error::Registry { .. }), "{err:?}");
                 Ok(())
             })
             .unwrap();
