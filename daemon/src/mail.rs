@@ -15,11 +15,12 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::RngCore;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use tokio::sync::{watch, Notify};
 
 use crate::config::{SmtpConfig, SmtpTls};
-use crate::error::{Error, RegistryContext, Result};
+use crate::error::{Error, Result};
+use crate::registry::outbox::{self as queue, Due};
 use crate::registry::{now_ms, Registry};
 
 const KEY_FILE: &str = "outbox.key";
@@ -55,8 +56,10 @@ impl Outbox {
                 )))
             }
         };
+        let key = Key::try_from(key.as_slice())
+            .map_err(|_| Error::internal(format!("{} is not a 32-byte key", path.display())))?;
         Ok(Outbox {
-            cipher: Arc::new(ChaCha20Poly1305::new(Key::from_slice(&key))),
+            cipher: Arc::new(ChaCha20Poly1305::new(&key)),
             wake: Arc::new(Notify::new()),
         })
     }
@@ -66,7 +69,7 @@ impl Outbox {
         rand::rng().fill_bytes(&mut nonce);
         let sealed = self
             .cipher
-            .encrypt(Nonce::from_slice(&nonce), body.as_bytes())
+            .encrypt(&Nonce::from(nonce), body.as_bytes())
             .map_err(|_| Error::internal("cannot seal mail body"))?;
         let mut out = nonce.to_vec();
         out.extend(sealed);
@@ -78,9 +81,11 @@ impl Outbox {
             return Err(Error::internal("sealed mail body is truncated"));
         }
         let (nonce, data) = sealed.split_at(12);
+        let nonce = Nonce::try_from(nonce)
+            .map_err(|_| Error::internal("sealed mail nonce is truncated"))?;
         let plain = self
             .cipher
-            .decrypt(Nonce::from_slice(nonce), data)
+            .decrypt(&nonce, data)
             .map_err(|_| Error::internal("cannot open mail body: the outbox key changed"))?;
         String::from_utf8(plain).map_err(|_| Error::internal("mail body is not UTF-8"))
     }
@@ -88,14 +93,7 @@ impl Outbox {
     /// Queues a mail inside the caller's transaction. Call [`Outbox::wake`] after committing.
     pub fn enqueue(&self, conn: &Connection, to: &str, subject: &str, body: &str) -> Result<()> {
         let sealed = self.seal(body)?;
-        let now = now_ms();
-        conn.execute(
-            "INSERT INTO mail_outbox (recipient, subject, body_sealed, created_at, next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, ?4)",
-            params![to, subject, sealed, now],
-        )
-        .context("queue mail")?;
-        Ok(())
+        queue::enqueue(conn, to, subject, &sealed, now_ms())
     }
 
     pub fn wake(&self) {
@@ -117,15 +115,6 @@ fn create_key(path: &Path) -> Result<Vec<u8>> {
         .map_err(|e| Error::internal(format!("cannot create {}: {e}", path.display())))?;
     let _ = file.flush();
     Ok(key)
-}
-
-struct Due {
-    id: i64,
-    recipient: String,
-    subject: String,
-    body_sealed: Option<Vec<u8>>,
-    created_at: i64,
-    attempts: i64,
 }
 
 /// Delivers due mails until `shutdown` flips. Without `[smtp]` mails stay queued.
@@ -153,7 +142,12 @@ pub async fn run_sender(
             return;
         }
     };
-    match registry.call(give_up_interrupted).await {
+    // A row claimed but never marked sent was cut off mid-send (a crash, a kill, a shutdown).
+    // The server may have accepted it, so it is given up rather than sent twice.
+    match registry
+        .call(|conn| queue::give_up_interrupted(conn, now_ms()))
+        .await
+    {
         Ok(0) => {}
         Ok(n) => tracing::warn!(
             mails = n,
@@ -194,18 +188,6 @@ fn build_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executo
     Ok(builder.build())
 }
 
-/// A row claimed for sending but never marked sent was cut off mid-send (a crash, a kill, a
-/// shutdown). The server may have accepted it, so it is given up rather than sent twice.
-fn give_up_interrupted(conn: &mut Connection) -> Result<usize> {
-    conn.execute(
-        "UPDATE mail_outbox SET failed_at = ?1, body_sealed = NULL,
-            last_error = 'interrupted while being sent; not retried, so that it is never sent twice'
-         WHERE sending_at IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL",
-        [now_ms()],
-    )
-    .context("give up interrupted mails")
-}
-
 /// Sends what is due; returns how long to wait before the next look.
 async fn deliver_due(
     registry: &Registry,
@@ -215,47 +197,16 @@ async fn deliver_due(
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<Duration> {
     let now = now_ms();
-    let due: Vec<Due> = registry
-        .call(move |conn| {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT id, recipient, subject, body_sealed, created_at, attempts
-                     FROM mail_outbox
-                     WHERE sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL
-                       AND next_attempt_at <= ?1
-                     ORDER BY id LIMIT ?2",
-                )
-                .context("select due mail")?;
-            let rows = stmt
-                .query_map(params![now, BATCH], |r| {
-                    Ok(Due {
-                        id: r.get(0)?,
-                        recipient: r.get(1)?,
-                        subject: r.get(2)?,
-                        body_sealed: r.get(3)?,
-                        created_at: r.get(4)?,
-                        attempts: r.get(5)?,
-                    })
-                })
-                .context("select due mail")?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-                .context("select due mail")
-        })
+    let due = registry
+        .read(move |conn| queue::due(conn, now, BATCH))
         .await?;
 
     for mail in due {
         let id = mail.id;
         let claimed = registry
-            .call(move |conn| {
-                conn.execute(
-                    "UPDATE mail_outbox SET sending_at = ?2
-                     WHERE id = ?1 AND sending_at IS NULL AND sent_at IS NULL AND failed_at IS NULL",
-                    params![id, now_ms()],
-                )
-                .context("claim mail")
-            })
+            .call(move |conn| queue::claim(conn, id, now_ms()))
             .await?;
-        if claimed == 0 {
+        if !claimed {
             continue;
         }
         let outcome = match compose(outbox, from, &mail) {
@@ -273,15 +224,7 @@ async fn deliver_due(
             Ok(_) => {
                 tracing::info!(mail = id, "mail sent");
                 registry
-                    .call(move |conn| {
-                        conn.execute(
-                            "UPDATE mail_outbox SET sent_at = ?2, body_sealed = NULL,
-                                    attempts = attempts + 1, last_error = NULL
-                             WHERE id = ?1",
-                            params![id, now_ms()],
-                        )
-                        .context("mark mail sent")
-                    })
+                    .call(move |conn| queue::mark_sent(conn, id, now_ms()))
                     .await?;
             }
             Err((error, permanent)) => {
@@ -291,41 +234,19 @@ async fn deliver_due(
                 registry
                     .call(move |conn| {
                         let now = now_ms();
-                        conn.execute(
-                            "UPDATE mail_outbox SET attempts = ?2, last_error = ?3,
-                                    next_attempt_at = ?4, sending_at = NULL,
-                                    failed_at = CASE WHEN ?5 THEN ?6 END,
-                                    body_sealed = CASE WHEN ?5 THEN NULL ELSE body_sealed END
-                             WHERE id = ?1",
-                            params![
-                                id,
-                                attempts,
-                                error,
-                                now + delay.as_millis() as i64,
-                                permanent,
-                                now
-                            ],
-                        )
-                        .context("record mail failure")
+                        if permanent {
+                            queue::mark_failed(conn, id, attempts, &error, now)
+                        } else {
+                            let next = now + delay.as_millis() as i64;
+                            queue::retry_later(conn, id, attempts, &error, next)
+                        }
                     })
                     .await?;
             }
         }
     }
 
-    let next: Option<i64> = registry
-        .call(|conn| {
-            conn.query_row(
-                "SELECT MIN(next_attempt_at) FROM mail_outbox
-                 WHERE sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map(Option::flatten)
-            .context("next mail")
-        })
-        .await?;
+    let next = registry.read(queue::next_due_at).await?;
     Ok(match next {
         Some(at) => {
             Duration::from_millis((at - now_ms()).clamp(0, IDLE_POLL.as_millis() as i64) as u64)

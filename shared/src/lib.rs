@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod error;
+pub mod image;
 pub mod paths;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

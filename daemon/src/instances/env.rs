@@ -7,6 +7,7 @@ use rsrc_shared::api::{MachineSpec, PortMapping, Protocol};
 
 use super::Row;
 use crate::error::{Error, Result};
+use crate::machines::connect::{self, Placeholder};
 
 /// Applies the machine's props to the requested environment: unknown keys and missing required
 /// props are refused, defaults fill the rest. Returns the full environment for Docker and the
@@ -89,39 +90,18 @@ pub fn first_port<'a>(
 
 /// Fills a connect template; placeholders were checked when the machine was saved.
 pub fn render_connect(template: &str, host: &str, row: &Row, ports: &[PortMapping]) -> String {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
-            return out;
-        };
-        let key = &after[..close];
-        let value = match key {
-            "host" => host.to_string(),
-            "port" => first_port(&row.machine_spec, ports, None)
-                .map(|p| p.host_port.to_string())
-                .unwrap_or_default(),
-            "name" => row.name.clone(),
-            "id" => row.id.clone(),
-            _ if key.starts_with("port:") => ports
-                .iter()
-                .find(|p| p.container_port.to_string() == key[5..])
-                .map(|p| p.host_port.to_string())
-                .unwrap_or_default(),
-            _ if key.starts_with("env.") => row
-                .env
-                .get(&key[4..])
-                .cloned()
-                .flatten()
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
-        out.push_str(&value);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    out
+    connect::render(template, |placeholder| match placeholder {
+        Placeholder::Host => host.to_string(),
+        Placeholder::Port => first_port(&row.machine_spec, ports, None)
+            .map(|p| p.host_port.to_string())
+            .unwrap_or_default(),
+        Placeholder::PortOf(port) => ports
+            .iter()
+            .find(|p| p.container_port == *port)
+            .map(|p| p.host_port.to_string())
+            .unwrap_or_default(),
+        Placeholder::Name => row.name.clone(),
+        Placeholder::Id => row.id.clone(),
+        Placeholder::Env(prop) => row.env.get(prop).cloned().flatten().unwrap_or_default(),
+    })
 }

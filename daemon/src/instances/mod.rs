@@ -40,7 +40,6 @@ use std::collections::HashSet;
 use rsrc_shared::api::Cause;
 
 use crate::accounts::Caller;
-use crate::registry::instances::Viewer;
 
 pub use create::create;
 pub use lifecycle::{act, logs, wait, Action};
@@ -52,14 +51,6 @@ pub use crate::registry::instances::Row;
 
 /// What the API shows instead of a secret value.
 pub const SECRET_MASK: &str = "********";
-
-/// What `caller` may see.
-pub fn viewer(caller: &Caller) -> Viewer {
-    Viewer {
-        all: caller.is_admin(),
-        user_id: caller.user.id,
-    }
-}
 
 /// Who a caller is to an instance, for the history: its owner or an admin.
 pub fn cause_for(row: &Row, caller: &Caller) -> Cause {

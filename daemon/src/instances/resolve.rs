@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::{viewer, Row};
+use super::Row;
 use crate::accounts::Caller;
 use crate::error::{Error, Result};
 use crate::registry::instances as repo;
@@ -15,7 +15,7 @@ pub fn resolve(conn: &Connection, caller: &Caller, reference: &str) -> Result<Ro
     if reference.is_empty() || reference.len() > 128 {
         return Err(not_found());
     }
-    let viewer = viewer(caller);
+    let viewer = caller.viewer();
     if let Some(row) = repo::visible_by_id(conn, reference, viewer)? {
         return Ok(row);
     }

@@ -5,7 +5,7 @@ use rsrc_shared::api::{Instance, InstanceVolume, PortMapping};
 use rusqlite::Connection;
 
 use super::env::render_connect;
-use super::{resolve, viewer, Row, SECRET_MASK};
+use super::{resolve, Row, SECRET_MASK};
 use crate::accounts::Caller;
 use crate::error::Result;
 use crate::registry::{self, instances as repo, rfc3339};
@@ -70,7 +70,7 @@ pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Insta
     if all {
         caller.require_admin()?;
     }
-    let mut viewer = viewer(caller);
+    let mut viewer = caller.viewer();
     viewer.all = all;
     let host = state.config.advertise_host.clone();
     state

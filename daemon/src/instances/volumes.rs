@@ -6,7 +6,6 @@ use std::collections::HashSet;
 
 use rsrc_shared::api::Volume;
 
-use super::viewer;
 use crate::accounts::Caller;
 use crate::error::{Error, Result};
 use crate::registry::volumes as repo;
@@ -53,7 +52,7 @@ pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Volum
     if all {
         caller.require_admin()?;
     }
-    let mut viewer = viewer(caller);
+    let mut viewer = caller.viewer();
     viewer.all = all;
     let mut volumes = state
         .registry
@@ -69,7 +68,7 @@ pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Volum
 }
 
 pub async fn remove(state: &State, caller: &Caller, name: &str) -> Result<()> {
-    let viewer = viewer(caller);
+    let viewer = caller.viewer();
     let lookup = name.to_string();
     let in_use = state
         .registry

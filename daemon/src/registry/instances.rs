@@ -9,6 +9,7 @@ use rsrc_shared::api::{Cause, InstanceState, MachineSpec, PortMapping};
 use rusqlite::{named_params, Connection, ToSql};
 
 use super::query;
+pub use super::Viewer;
 use crate::error::{Error, Result};
 
 /// What the owner last asked for. A die while `Running` is wanted is unexpected.
@@ -84,13 +85,6 @@ pub struct Pending {
     pub cause: Cause,
     pub expect: Expect,
     pub until: i64,
-}
-
-/// Who is looking: an admin sees every instance, a user their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Viewer {
-    pub all: bool,
-    pub user_id: i64,
 }
 
 /// An instance row, joined with its owner's email and its machine.

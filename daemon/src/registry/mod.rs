@@ -17,8 +17,14 @@
 pub mod fixtures;
 pub mod history;
 pub mod instances;
+pub mod logins;
+pub mod machines;
+pub mod otp;
+pub mod outbox;
 pub mod ports;
 pub mod query;
+pub mod sessions;
+pub mod users;
 pub mod volumes;
 
 use std::path::Path;
@@ -40,6 +46,21 @@ const MIGRATIONS: &[&str] = &[
 
 /// The schema level this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Who is looking: an admin sees every user's instances (and counts them in listings), a user
+/// only their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub all: bool,
+    pub user_id: i64,
+}
+
+impl Viewer {
+    pub const ADMIN: Viewer = Viewer {
+        all: true,
+        user_id: 0,
+    };
+}
 
 /// Read-only connections beside the writer. Reads are short; a few keep 32 clients busy.
 const READERS: usize = 4;

@@ -129,21 +129,6 @@ pub fn to_event(message: EventMessage) -> Option<EngineEvent> {
     Some(EngineEvent { instance, at, what })
 }
 
-/// MERGE: replaced by rsrc_shared::image::ImageRef::pull_args.
-pub fn split_tag(image: &str) -> (String, String) {
-    if image.contains('@') {
-        return (image.to_string(), String::new());
-    }
-    let last_slash = image.rfind('/').map(|i| i + 1).unwrap_or(0);
-    match image[last_slash..].rfind(':') {
-        Some(i) => (
-            image[..last_slash + i].to_string(),
-            image[last_slash + i + 1..].to_string(),
-        ),
-        None => (image.to_string(), "latest".to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ use bollard::query_parameters::{
 use bollard::Docker;
 use futures_util::StreamExt;
 use rsrc_shared::api::{DockerInfo, PullProgress};
+use rsrc_shared::image::ImageRef;
 use tokio::sync::{watch, RwLock};
 use tokio_util::sync::CancellationToken;
 
@@ -215,7 +216,11 @@ impl Engine for DockerEngine {
     async fn pull_image(&self, image: &str, progress: PullReporter<'_>) -> Result<()> {
         let docker = self.docker().await?;
         // A reference without a tag or digest would pull every tag.
-        let (from_image, tag) = convert::split_tag(image);
+        let (from_image, tag) = ImageRef::parse(image)
+            .map_err(|why| {
+                Error::invalid(format!("image `{image}` is not a valid reference: {why}"))
+            })?
+            .pull_args();
         let options = CreateImageOptionsBuilder::default()
             .from_image(&from_image)
             .tag(&tag)

@@ -1,0 +1,383 @@
+//! The checks of a machine spec. Every write validates the whole spec first, so a bad value
+//! leaves nothing behind; error messages name the field.
+
+use std::collections::HashSet;
+
+use rsrc_shared::api::MachineSpec;
+use rsrc_shared::image::ImageRef;
+
+use super::connect::{self, Piece, Placeholder};
+use crate::error::{Error, Result};
+
+/// Docker refuses less memory than this.
+const MIN_MEMORY: i64 = 6 * 1024 * 1024;
+
+/// A slug: lowercase letters, digits and inner dashes, 1–63 characters.
+pub fn validate_slug(field: &str, value: &str) -> Result<()> {
+    let ok = !value.is_empty()
+        && value.len() <= 63
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "{field} `{value}` must be 1-63 lowercase letters, digits and inner dashes"
+        )))
+    }
+}
+
+/// A Docker image reference: `[host[:port]/]path[:tag][@sha256:hex]`.
+pub fn validate_image(image: &str) -> Result<()> {
+    ImageRef::parse(image)
+        .map(drop)
+        .map_err(|why| Error::invalid(format!("image `{image}` is not a valid reference: {why}")))
+}
+
+pub fn validate_prop_name(name: &str) -> Result<()> {
+    let mut bytes = name.bytes();
+    let ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_uppercase() || b == b'_')
+        && bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && name.len() <= 128;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "prop name `{name}` must match [A-Z_][A-Z0-9_]*"
+        )))
+    }
+}
+
+/// An absolute, normalised container path other than `/`.
+pub fn validate_volume_path(path: &str) -> Result<()> {
+    let bad = |why: &str| Err(Error::invalid(format!("volume path `{path}` {why}")));
+    if !path.starts_with('/') {
+        return bad("must be absolute");
+    }
+    if path == "/" {
+        return bad("must not be `/`");
+    }
+    if path.len() > 1024 || path.chars().any(|c| c.is_control() || c == ':' || c == ',') {
+        return bad("has characters Docker cannot mount");
+    }
+    if path.ends_with('/')
+        || path[1..]
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
+        return bad("must be normalised (no `//`, `.`, `..` or trailing `/`)");
+    }
+    Ok(())
+}
+
+/// `256m`, `1g`, `512k`, `1048576` (bytes) → bytes.
+pub fn parse_memory(value: &str) -> Result<i64> {
+    let bad = || {
+        Error::invalid(format!(
+            "memory `{value}` must be a number with an optional unit b, k, m or g (like 256m)"
+        ))
+    };
+    let v = value.trim().to_ascii_lowercase();
+    let (digits, unit) = match v.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => v.split_at(i),
+        None => (v.as_str(), ""),
+    };
+    let n: i64 = digits.parse().map_err(|_| bad())?;
+    let mult: i64 = match unit.trim_end_matches('b') {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        _ => return Err(bad()),
+    };
+    if unit.len() > 2 || (unit.len() == 2 && !unit.ends_with('b')) {
+        return Err(bad());
+    }
+    let bytes = n.checked_mul(mult).ok_or_else(bad)?;
+    if bytes < MIN_MEMORY {
+        return Err(Error::invalid(format!(
+            "memory `{value}` is below Docker's minimum of 6m"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The placeholders a connect template may use: `{port:N}` only for a declared port, and
+/// `{env.PROP}` only for a prop that is not secret, so a template never reveals a secret.
+fn validate_connect(template: &str, spec: &MachineSpec) -> Result<()> {
+    for piece in connect::parse(template)? {
+        let Piece::Placeholder(placeholder) = piece else {
+            continue;
+        };
+        let declared = match &placeholder {
+            Placeholder::PortOf(port) => spec.ports.iter().any(|mp| mp.port == *port),
+            Placeholder::Env(name) => spec.props.iter().any(|p| p.name == *name && !p.secret),
+            Placeholder::Host | Placeholder::Port | Placeholder::Name | Placeholder::Id => true,
+        };
+        if !declared {
+            return Err(connect::unknown_placeholder(&placeholder.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// Checks and normalises a whole spec. Error messages name the field.
+pub fn validate_spec(mut spec: MachineSpec) -> Result<MachineSpec> {
+    validate_slug("name", &spec.name)?;
+    spec.image = spec.image.trim().to_string();
+    validate_image(&spec.image)?;
+    if spec.description.chars().count() > 1000 {
+        return Err(Error::invalid(
+            "description must have at most 1000 characters",
+        ));
+    }
+    if spec.ports.is_empty() {
+        return Err(Error::invalid("ports: a machine needs at least one port"));
+    }
+    let mut seen = HashSet::new();
+    for p in &spec.ports {
+        if !(1..=65535).contains(&p.port) {
+            return Err(Error::invalid(format!(
+                "port {} is outside 1-65535",
+                p.port
+            )));
+        }
+        if !seen.insert((p.port, p.protocol)) {
+            return Err(Error::invalid(format!(
+                "port {}/{} is given twice",
+                p.port,
+                p.protocol.as_str()
+            )));
+        }
+    }
+    let mut names = HashSet::new();
+    for prop in &spec.props {
+        validate_prop_name(&prop.name)?;
+        if !names.insert(prop.name.clone()) {
+            return Err(Error::invalid(format!(
+                "prop `{}` is given twice",
+                prop.name
+            )));
+        }
+        if prop.required && prop.default.is_some() {
+            return Err(Error::invalid(format!(
+                "prop `{}` is required, so it cannot have a default",
+                prop.name
+            )));
+        }
+        if prop.default.as_deref().is_some_and(|d| d.contains('\0')) {
+            return Err(Error::invalid(format!(
+                "prop `{}`: default has a NUL byte",
+                prop.name
+            )));
+        }
+    }
+    let mut paths = HashSet::new();
+    for v in &spec.volumes {
+        validate_volume_path(v)?;
+        if !paths.insert(v.clone()) {
+            return Err(Error::invalid(format!("volume path `{v}` is given twice")));
+        }
+    }
+    if let Some(mem) = &spec.limits.memory {
+        parse_memory(mem)?;
+    }
+    if let Some(cpus) = spec.limits.cpus {
+        if !(cpus.is_finite() && cpus > 0.0 && cpus <= 1024.0) {
+            return Err(Error::invalid("cpus must be a number above 0 (like 0.5)"));
+        }
+    }
+    if let Some(pids) = spec.limits.pids {
+        if pids <= 0 {
+            return Err(Error::invalid("pids must be at least 1"));
+        }
+    }
+    if spec.max_per_user < 1 {
+        return Err(Error::invalid("max_per_user must be at least 1"));
+    }
+    if let Some(cmd) = &spec.command {
+        if cmd.is_empty() {
+            spec.command = None;
+        } else if cmd.iter().any(|a| a.contains('\0')) {
+            return Err(Error::invalid(
+                "command: arguments must not contain NUL bytes",
+            ));
+        }
+    }
+    if let Some(t) = &spec.connect {
+        if t.trim().is_empty() {
+            spec.connect = None;
+        } else {
+            validate_connect(t, &spec)?;
+        }
+    }
+    Ok(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rsrc_shared::api::{Limits, MachinePort, Prop, Protocol, RestartPolicy};
+
+    fn spec() -> MachineSpec {
+        MachineSpec {
+            name: "redis".into(),
+            description: String::new(),
+            image: "redis:7".into(),
+            ports: vec![MachinePort {
+                port: 6379,
+                protocol: Protocol::Tcp,
+            }],
+            props: vec![],
+            command: None,
+            volumes: vec!["/data".into()],
+            limits: Limits::default(),
+            max_per_user: 2,
+            active: true,
+            connect: Some("redis://{host}:{port}".into()),
+            restart: RestartPolicy::UnlessStopped,
+        }
+    }
+
+    #[test]
+    fn image_references() {
+        for good in [
+            "redis",
+            "redis:7",
+            "library/redis:7.2-alpine",
+            "127.0.0.1:5000/rsrc-test-busybox:latest",
+            "localhost/x",
+            "ghcr.io/a/b__c/d-e.f:v1_2",
+            &format!("redis@sha256:{}", "0".repeat(64)),
+        ] {
+            assert!(validate_image(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "Redis",
+            "redis:",
+            "redis:-x",
+            "re dis",
+            "/redis",
+            "redis/",
+            "a//b",
+            "redis@sha256:abc",
+            "a..b",
+            "host:99999/x",
+        ] {
+            assert!(validate_image(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn volume_paths() {
+        assert!(validate_volume_path("/data").is_ok());
+        assert!(validate_volume_path("/var/lib/postgresql/data").is_ok());
+        for bad in ["data", "/", "/data/", "/a//b", "/a/../b", "/a/./b", "/a:b"] {
+            assert!(validate_volume_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn memory_units() {
+        assert_eq!(parse_memory("256m").unwrap(), 256 << 20);
+        assert_eq!(parse_memory("1g").unwrap(), 1 << 30);
+        assert_eq!(parse_memory("1GB").unwrap(), 1 << 30);
+        assert_eq!(parse_memory("10485760").unwrap(), 10 << 20);
+        for bad in ["", "m", "12x", "1mm", "-5m", "1k", "99999999999999999g"] {
+            assert!(parse_memory(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn specs_are_checked_field_by_field() {
+        assert!(validate_spec(spec()).is_ok());
+        type Mutation = Box<dyn Fn(&mut MachineSpec)>;
+        let cases: Vec<(Mutation, &str)> = vec![
+            (Box::new(|s| s.name = "Bad_Name".into()), "name"),
+            (Box::new(|s| s.ports[0].port = 0), "port"),
+            (Box::new(|s| s.ports[0].port = 70000), "port"),
+            (Box::new(|s| s.ports.push(s.ports[0].clone())), "twice"),
+            (Box::new(|s| s.ports.clear()), "ports"),
+            (
+                Box::new(|s| {
+                    s.props.push(Prop {
+                        name: "lower".into(),
+                        required: false,
+                        default: None,
+                        secret: false,
+                    })
+                }),
+                "prop name",
+            ),
+            (Box::new(|s| s.volumes.push("/".into())), "volume path"),
+            (
+                Box::new(|s| s.limits.memory = Some("lots".into())),
+                "memory",
+            ),
+            (Box::new(|s| s.limits.cpus = Some(0.0)), "cpus"),
+            (Box::new(|s| s.limits.pids = Some(0)), "pids"),
+            (Box::new(|s| s.max_per_user = 0), "max_per_user"),
+            (
+                Box::new(|s| s.connect = Some("x://{nope}".into())),
+                "placeholder",
+            ),
+        ];
+        for (mutate, field) in cases {
+            let mut s = spec();
+            mutate(&mut s);
+            let err = validate_spec(s).unwrap_err().to_string();
+            assert!(err.contains(field), "expected `{field}` in: {err}");
+        }
+    }
+
+    #[test]
+    fn connect_templates_may_not_reveal_secrets() {
+        let mut s = spec();
+        s.props.push(Prop {
+            name: "PASSWORD".into(),
+            required: true,
+            default: None,
+            secret: true,
+        });
+        s.connect = Some("redis://:{env.PASSWORD}@{host}:{port}".into());
+        assert!(validate_spec(s).is_err());
+    }
+
+    #[test]
+    fn connect_templates_use_declared_ports_and_props_only() {
+        let mut s = spec();
+        s.props.push(Prop {
+            name: "USER".into(),
+            required: false,
+            default: Some("default".into()),
+            secret: false,
+        });
+        let check = |template: &str| {
+            let mut s = s.clone();
+            s.connect = Some(template.into());
+            validate_spec(s)
+                .map(|s| s.connect)
+                .map_err(|e| e.to_string())
+        };
+        let ok = "redis://{env.USER}@{host}:{port:6379}/{name}/{id}";
+        assert_eq!(check(ok), Ok(Some(ok.to_string())));
+        assert_eq!(check("  "), Ok(None), "a blank template is none");
+        for (bad, why) in [
+            (
+                "x://{host}:{port:6380}",
+                "unknown placeholder `{port:6380}`",
+            ),
+            ("x://{env.NOPE}", "unknown placeholder `{env.NOPE}`"),
+            ("x://{host", "unclosed"),
+        ] {
+            let err = check(bad).unwrap_err();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+}

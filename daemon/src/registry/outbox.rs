@@ -1,0 +1,227 @@
+//! The `mail_outbox` table. A row is pending until it is claimed (`sending_at`), then sent or
+//! failed; bodies are stored sealed and wiped once a row is done. A claimed row is never handed
+//! out again, so a mail cut off mid-send is not sent twice.
+
+use rusqlite::{named_params, Connection};
+
+use super::query;
+use crate::error::Result;
+
+/// Pending, unclaimed rows: the partial index `mail_outbox_pending` covers exactly these.
+const PENDING: &str = "sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL";
+
+/// A mail that is due to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body_sealed: Option<Vec<u8>>,
+    pub created_at: i64,
+    pub attempts: i64,
+}
+
+/// Queues a mail, due at once.
+pub fn enqueue(
+    conn: &Connection,
+    recipient: &str,
+    subject: &str,
+    body_sealed: &[u8],
+    now: i64,
+) -> Result<()> {
+    query::execute(
+        conn,
+        "queue mail",
+        "INSERT INTO mail_outbox (recipient, subject, body_sealed, created_at, next_attempt_at)
+         VALUES (:to, :subject, :body, :now, :now)",
+        named_params! {":to": recipient, ":subject": subject, ":body": body_sealed, ":now": now},
+    )
+    .map(drop)
+}
+
+/// Gives up rows that were claimed but never marked sent: they were cut off mid-send, and the
+/// server may have accepted them. Returns how many.
+pub fn give_up_interrupted(conn: &Connection, now: i64) -> Result<usize> {
+    query::execute(
+        conn,
+        "give up interrupted mails",
+        "UPDATE mail_outbox SET failed_at = :now, body_sealed = NULL,
+            last_error = 'interrupted while being sent; not retried, so that it is never sent twice'
+         WHERE sending_at IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL",
+        named_params! {":now": now},
+    )
+}
+
+/// Up to `limit` pending rows due at `now`, oldest first.
+pub fn due(conn: &Connection, now: i64, limit: i64) -> Result<Vec<Due>> {
+    query::list(
+        conn,
+        "select due mail",
+        &format!(
+            "SELECT id, recipient, subject, body_sealed, created_at, attempts FROM mail_outbox
+             WHERE {PENDING} AND next_attempt_at <= :now ORDER BY id LIMIT :limit"
+        ),
+        named_params! {":now": now, ":limit": limit},
+        |r| {
+            Ok(Due {
+                id: r.get(0)?,
+                recipient: r.get(1)?,
+                subject: r.get(2)?,
+                body_sealed: r.get(3)?,
+                created_at: r.get(4)?,
+                attempts: r.get(5)?,
+            })
+        },
+    )
+}
+
+/// Claims a pending row for sending; false if it is no longer pending.
+pub fn claim(conn: &Connection, id: i64, now: i64) -> Result<bool> {
+    query::execute(
+        conn,
+        "claim mail",
+        &format!("UPDATE mail_outbox SET sending_at = :now WHERE id = :id AND {PENDING}"),
+        named_params! {":id": id, ":now": now},
+    )
+    .map(|changed| changed > 0)
+}
+
+pub fn mark_sent(conn: &Connection, id: i64, now: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "mark mail sent",
+        "UPDATE mail_outbox SET sent_at = :now, body_sealed = NULL,
+                attempts = attempts + 1, last_error = NULL
+         WHERE id = :id",
+        named_params! {":id": id, ":now": now},
+    )
+    .map(drop)
+}
+
+/// Releases a claimed row after a failed try, due again at `next_attempt_at`.
+pub fn retry_later(
+    conn: &Connection,
+    id: i64,
+    attempts: i64,
+    error: &str,
+    next_attempt_at: i64,
+) -> Result<()> {
+    query::execute(
+        conn,
+        "record mail failure",
+        "UPDATE mail_outbox SET attempts = :attempts, last_error = :error,
+                next_attempt_at = :next, sending_at = NULL
+         WHERE id = :id",
+        named_params! {":id": id, ":attempts": attempts, ":error": error, ":next": next_attempt_at},
+    )
+    .map(drop)
+}
+
+/// Gives a row up for good after a permanent failure, wiping its body.
+pub fn mark_failed(conn: &Connection, id: i64, attempts: i64, error: &str, now: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "record mail failure",
+        "UPDATE mail_outbox SET attempts = :attempts, last_error = :error, sending_at = NULL,
+                failed_at = :now, body_sealed = NULL
+         WHERE id = :id",
+        named_params! {":id": id, ":attempts": attempts, ":error": error, ":now": now},
+    )
+    .map(drop)
+}
+
+/// When the next pending row is due, if any.
+pub fn next_due_at(conn: &Connection) -> Result<Option<i64>> {
+    query::optional(
+        conn,
+        "next mail",
+        &format!("SELECT MIN(next_attempt_at) FROM mail_outbox WHERE {PENDING}"),
+        [],
+        |r| r.get::<_, Option<i64>>(0),
+    )
+    .map(Option::flatten)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Registry;
+
+    fn queued(registry: &Registry, recipients: &[&str], now: i64) {
+        registry
+            .call_blocking(|conn| {
+                for to in recipients {
+                    enqueue(conn, to, "hello", b"sealed", now)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn due_rows_come_oldest_first_up_to_the_limit() {
+        let registry = Registry::open_in_memory().unwrap();
+        assert_eq!(registry.call_blocking(|c| next_due_at(c)).unwrap(), None);
+        queued(&registry, &["a@x.org", "b@x.org", "c@x.org"], 100);
+        registry
+            .call_blocking(|conn| {
+                assert!(due(conn, 99, 10)?.is_empty(), "not due yet");
+                let rows = due(conn, 100, 2)?;
+                let to: Vec<&str> = rows.iter().map(|d| d.recipient.as_str()).collect();
+                assert_eq!(to, ["a@x.org", "b@x.org"]);
+                assert_eq!(rows[0].body_sealed.as_deref(), Some(&b"sealed"[..]));
+                assert_eq!((rows[0].created_at, rows[0].attempts), (100, 0));
+                assert_eq!(next_due_at(conn)?, Some(100));
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_row_is_claimed_once_and_retried_or_finished() {
+        let registry = Registry::open_in_memory().unwrap();
+        queued(&registry, &["a@x.org", "b@x.org"], 100);
+        registry
+            .call_blocking(|conn| {
+                let rows = due(conn, 100, 10)?;
+                let (a, b) = (rows[0].id, rows[1].id);
+                assert!(claim(conn, a, 101)?);
+                assert!(!claim(conn, a, 102)?, "claimed once");
+                assert_eq!(due(conn, 200, 10)?.len(), 1, "a claimed row is not due");
+                retry_later(conn, a, 1, "busy", 500)?;
+                assert!(due(conn, 499, 10)?.iter().all(|d| d.id != a));
+                let again = due(conn, 500, 10)?;
+                assert_eq!(
+                    again.iter().find(|d| d.id == a).map(|d| d.attempts),
+                    Some(1)
+                );
+                assert!(claim(conn, a, 500)?);
+                mark_sent(conn, a, 501)?;
+                assert!(claim(conn, b, 501)?);
+                mark_failed(conn, b, 1, "no such user", 502)?;
+                assert!(!claim(conn, b, 503)?, "a failed row stays failed");
+                assert!(due(conn, i64::MAX, 10)?.is_empty());
+                assert_eq!(next_due_at(conn)?, None);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn interrupted_sends_are_given_up_not_resent() {
+        let registry = Registry::open_in_memory().unwrap();
+        queued(&registry, &["a@x.org", "b@x.org"], 100);
+        registry
+            .call_blocking(|conn| {
+                let a = due(conn, 100, 10)?[0].id;
+                assert!(claim(conn, a, 101)?);
+                assert_eq!(give_up_interrupted(conn, 200)?, 1);
+                assert_eq!(give_up_interrupted(conn, 201)?, 0);
+                let left: Vec<i64> = due(conn, 300, 10)?.iter().map(|d| d.id).collect();
+                assert!(!left.contains(&a));
+                assert_eq!(left.len(), 1);
+                Ok(())
+            })
+            .unwrap();
+    }
+}
