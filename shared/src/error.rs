@@ -14,8 +14,9 @@ pub mod exit {
     pub const UNREACHABLE: u8 = 69;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     /// Malformed JSON, unknown fields, values that fail validation.
     InvalidRequest,
@@ -88,25 +89,7 @@ impl ErrorCode {
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidRequest => "invalid_request",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::UnknownEndpoint => "unknown_endpoint",
-            ErrorCode::MethodNotAllowed => "method_not_allowed",
-            ErrorCode::Unauthenticated => "unauthenticated",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::AlreadyExists => "already_exists",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::QuotaExceeded => "quota_exceeded",
-            ErrorCode::Unavailable => "unavailable",
-            ErrorCode::EngineUnavailable => "engine_unavailable",
-            ErrorCode::EngineFailed => "engine_failed",
-            ErrorCode::Timeout => "timeout",
-            ErrorCode::Internal => "internal",
-            ErrorCode::Unknown => "unknown",
-        }
+        self.into()
     }
 }
 
@@ -178,9 +161,22 @@ mod tests {
     fn as_str_matches_serde() {
         for code in [
             ErrorCode::InvalidRequest,
-            ErrorCode::RateLimited,
-            ErrorCode::EngineUnavailable,
             ErrorCode::PayloadTooLarge,
+            ErrorCode::UnknownEndpoint,
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::Unauthenticated,
+            ErrorCode::Forbidden,
+            ErrorCode::RateLimited,
+            ErrorCode::NotFound,
+            ErrorCode::AlreadyExists,
+            ErrorCode::Conflict,
+            ErrorCode::QuotaExceeded,
+            ErrorCode::Unavailable,
+            ErrorCode::EngineUnavailable,
+            ErrorCode::EngineFailed,
+            ErrorCode::Timeout,
+            ErrorCode::Internal,
+            ErrorCode::Unknown,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
