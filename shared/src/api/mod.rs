@@ -1,4 +1,5 @@
-//! The `/v1` API: request and response bodies, one file per resource.
+//! The `/v1` API: request and response bodies, one file per resource, and in [`paths`] a
+//! builder for every path below.
 //!
 //! Routes (all JSON; a bearer token in `Authorization` unless noted):
 //!
@@ -38,6 +39,7 @@
 pub mod accounts;
 pub mod instances;
 pub mod machines;
+pub mod paths;
 pub mod version;
 
 pub use accounts::*;
