@@ -292,6 +292,11 @@ mod tests {
         assert_eq!(parse_env("EMPTY=").unwrap().1, "");
         assert!(parse_env("NOVALUE").is_err());
         assert!(parse_env("9X=1").is_err());
+        // The daemon's rule, so a key it would refuse never leaves the CLI.
+        assert!(parse_env("lower=1").is_err());
+        assert!(parse_env("Mixed_Case=1").is_err());
+        assert!(parse_env(&format!("{}=1", "K".repeat(129))).is_err());
+        assert_eq!(parse_env("_UNDER_1=x").unwrap().0, "_UNDER_1");
     }
 
     #[test]

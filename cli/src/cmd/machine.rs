@@ -224,11 +224,9 @@ pub fn parse_port(s: &str) -> Result<MachinePort, String> {
         Some((n, p)) => (n, p),
         None => (s, "tcp"),
     };
-    let protocol = match proto.to_ascii_lowercase().as_str() {
-        "tcp" => Protocol::Tcp,
-        "udp" => Protocol::Udp,
-        other => return Err(format!("unknown protocol `{other}` (use tcp or udp)")),
-    };
+    let proto = proto.to_ascii_lowercase();
+    let protocol = Protocol::parse(&proto)
+        .ok_or_else(|| format!("unknown protocol `{proto}` (use tcp or udp)"))?;
     let port: u32 = num
         .parse()
         .map_err(|_| format!("`{num}` is not a port number"))?;
@@ -238,18 +236,10 @@ pub fn parse_port(s: &str) -> Result<MachinePort, String> {
     Ok(MachinePort { port, protocol })
 }
 
-/// An environment variable name: a letter or `_`, then letters, digits or `_`.
+/// An environment variable name, by the rule the daemon applies too (`rsrc_shared::env`).
 pub fn parse_key(s: &str) -> Result<String, String> {
-    let mut chars = s.chars();
-    let ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ok {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "`{s}` is not a valid variable name (letters, digits and _, not starting with a digit)"
-        ))
-    }
+    rsrc_shared::env::check_key(s)?;
+    Ok(s.to_string())
 }
 
 /// `KEY` or `KEY=DEFAULT` (the default may be empty or contain `=`).
@@ -625,6 +615,9 @@ mod tests {
         assert!(parse_prop("1BAD").is_err());
         assert!(parse_prop("BAD-KEY=x").is_err());
         assert!(parse_prop("=x").is_err());
+        let lower = parse_prop("lower=x").unwrap_err();
+        assert!(lower.contains("prop name `lower`"), "{lower}");
+        assert!(parse_key("db_name").is_err());
     }
 
     #[test]
