@@ -1,5 +1,8 @@
 //! The error contract: every daemon error is `{"error": {"code": ..., "message": ...}}`, and each
 //! code has exactly one HTTP status and one CLI exit code (SPEC §9).
+//!
+//! There is no hint on the wire: what to do about an error depends on how the caller got there
+//! (a token from `RSRC_TOKEN` or a stored login, which command), which only the client knows.
 
 use serde::{Deserialize, Serialize};
 
@@ -107,9 +110,6 @@ pub struct ErrorDetail {
     /// The chain of causes below `message`, outermost first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<String>,
-    /// A suggestion for the user, where one helps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
     /// Extra lines that explain the failure, e.g. an instance's last log lines after a failed wait.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<String>,
@@ -122,7 +122,6 @@ impl ErrorBody {
                 code,
                 message: message.into(),
                 causes: Vec::new(),
-                hint: None,
                 details: Vec::new(),
             },
         }
@@ -132,6 +131,15 @@ impl ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hints_from_older_daemons_are_ignored() {
+        let body: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"unauthenticated","message":"x","hint":"log in"}}"#,
+        )
+        .unwrap();
+        assert_eq!(body, ErrorBody::new(ErrorCode::Unauthenticated, "x"));
+    }
 
     #[test]
     fn codes_round_trip_and_unknown_codes_degrade() {

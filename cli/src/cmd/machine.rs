@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use rsrc_shared::api::{
-    encode_segment, ApplyResult, Limits, Machine, MachineFile, MachinePort, MachineSpec,
-    MachineUpdate, Prop, Protocol, RestartPolicy,
+    ApplyResult, Limits, MachineFile, MachinePort, MachineSpec, MachineUpdate, Prop, Protocol,
+    RestartPolicy,
 };
 
+use crate::client::ClientError;
 use crate::error::{CliError, CliResult};
 use crate::output::{print_out, Format};
 use crate::ui::{self, PullDisplay};
@@ -393,10 +394,6 @@ pub fn build_update(args: &UpdateArgs, current: Option<&Limits>) -> CliResult<Ma
     })
 }
 
-pub fn machine_path(name: &str) -> String {
-    format!("/v1/machines/{}", encode_segment(name))
-}
-
 /// Reads and checks a `machine apply` file: TOML, unknown keys refused, names unique.
 pub fn read_machine_file(path: &Path) -> CliResult<MachineFile> {
     let shown = path.display().to_string();
@@ -466,23 +463,23 @@ pub async fn run(ctx: &mut Ctx, cmd: MachineCmd) -> CliResult {
         MachineCmd::Create(args) => {
             let spec = build_spec(&args)?;
             // Check everything first, so a typo is not found after a long pull.
-            let _: Machine = ctx.client.post("/v1/machines?dry_run=true", &spec).await?;
+            ctx.client.machines().create(&spec, true).await?;
             pull_image(ctx, &spec.image).await?;
-            let machine: Machine = ctx.client.post("/v1/machines", &spec).await?;
+            let machine = ctx.client.machines().create(&spec, false).await?;
             ctx.out.one(&machine);
         }
         MachineCmd::Apply { file } => apply(ctx, &file).await?,
         MachineCmd::Ls => {
-            let mut machines: Vec<Machine> = ctx.client.get("/v1/machines").await?;
+            let mut machines = ctx.client.machines().list().await?;
             ctx.out.list(&mut machines);
         }
         MachineCmd::Show { name } => {
-            let machine: Machine = ctx.client.get(&machine_path(&name)).await?;
+            let machine = ctx.client.machines().show(&name).await?;
             ctx.out.one(&machine);
         }
         MachineCmd::Update(args) => {
             let current = if has_limit_flags(&args.common) {
-                let m: Machine = ctx.client.get(&machine_path(&args.name)).await?;
+                let m = ctx.client.machines().show(&args.name).await?;
                 Some(m.limits)
             } else {
                 None
@@ -495,17 +492,13 @@ pub async fn run(ctx: &mut Ctx, cmd: MachineCmd) -> CliResult {
             if let Some(image) = &update.image {
                 pull_image(ctx, image).await?;
             }
-            let machine: Machine = ctx.client.patch(&machine_path(&args.name), &update).await?;
+            let machine = ctx.client.machines().update(&args.name, &update).await?;
             ctx.out.one(&machine);
         }
         MachineCmd::Rm { names, force } => {
             let mut removed = Vec::new();
             for name in names {
-                let mut path = machine_path(&name);
-                if force {
-                    path.push_str("?force=true");
-                }
-                ctx.client.delete(&path).await?;
+                ctx.client.machines().remove(&name, force).await?;
                 if !ctx.out.is_json() {
                     print_out(&format!("{name}\n"));
                 }
@@ -526,13 +519,13 @@ async fn apply(ctx: &mut Ctx, file: &Path) -> CliResult {
     }
     // Check every machine before changing any, so a bad one leaves the others as they were.
     for spec in &machines {
-        let checked: Result<ApplyResult, _> = ctx
-            .client
-            .put(&format!("{}?dry_run=true", machine_path(&spec.name)), spec)
-            .await;
-        if let Err(e) = checked {
+        if let Err(e) = ctx.client.machines().apply(spec, true).await {
             let mut err = CliError::from(e);
-            if let CliError::Client(crate::client::ClientError::Api { body, .. }) = &mut err {
+            if let CliError::Client {
+                error: ClientError::Api { body, .. },
+                ..
+            } = &mut err
+            {
                 body.error.message = format!(
                     "machine `{}`: {}; nothing in {} was applied",
                     spec.name,
@@ -546,7 +539,7 @@ async fn apply(ctx: &mut Ctx, file: &Path) -> CliResult {
     let mut results: Vec<ApplyResult> = Vec::new();
     for spec in machines {
         pull_image(ctx, &spec.image).await?;
-        let result: ApplyResult = ctx.client.put(&machine_path(&spec.name), &spec).await?;
+        let result = ctx.client.machines().apply(&spec, false).await?;
         match (ctx.quiet, ctx.out.format) {
             (true, _) => print_out(&format!("{}\n", result.machine.name)),
             (false, Format::Table) => {
