@@ -1,6 +1,7 @@
 //! Errors of the CLI and how they are printed: `error: <message>`, one `  caused by: <cause>` per
-//! level, the daemon's detail lines, then `hint: <hint>`; `--debug` adds the `{:?}` form. The
-//! exit code comes from `ErrorCode::exit_code()` (SPEC §9) and is never guessed from text.
+//! level, the daemon's detail lines, then `hint: <hint>` (worded in `hints`); `--debug` adds the
+//! `{:?}` form. The exit code comes from `ErrorCode::exit_code()` (SPEC §9) and is never guessed
+//! from text.
 
 use std::io::Write;
 
@@ -8,12 +9,16 @@ use rsrc_shared::error::exit;
 use rsrc_shared::ErrorCode;
 
 use crate::client::ClientError;
+use crate::hints;
 use crate::session::SessionError;
 
 #[derive(Debug)]
 pub enum CliError {
-    /// Anything the daemon (or the way to it) said.
-    Client(ClientError),
+    /// Anything the daemon (or the way to it) said, with the command's hint for it.
+    Client {
+        error: ClientError,
+        hint: Option<String>,
+    },
     /// The local login state could not be read or written.
     Session(SessionError),
     /// A failure found locally: bad input (exit 2), not logged in (exit 4), ...
@@ -61,8 +66,8 @@ impl ItemFailures {
 }
 
 impl From<ClientError> for CliError {
-    fn from(e: ClientError) -> Self {
-        CliError::Client(e)
+    fn from(error: ClientError) -> Self {
+        CliError::Client { error, hint: None }
     }
 }
 
@@ -97,17 +102,19 @@ impl CliError {
             exit: exit::NOT_ALLOWED,
             message: "not logged in".into(),
             causes: Vec::new(),
-            hint: Some(login_hint()),
+            hint: Some(hints::login()),
         }
     }
 
-    /// Adds a hint to a local error, or to a daemon error that has none.
+    /// Sets the hint of a local error, or the command's hint for a daemon error (which
+    /// `hints::for_api` weighs against the error's own).
     pub fn with_hint(mut self, new: impl Into<String>) -> Self {
         match &mut self {
             CliError::Local { hint, .. } => *hint = Some(new.into()),
-            CliError::Client(ClientError::Api { body, .. }) if body.error.hint.is_none() => {
-                body.error.hint = Some(new.into())
-            }
+            CliError::Client {
+                error: ClientError::Api { .. },
+                hint,
+            } if hint.is_none() => *hint = Some(new.into()),
             _ => {}
         }
         self
@@ -123,16 +130,18 @@ impl CliError {
     /// The API error code, when the daemon sent one.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            CliError::Client(e) => e.code(),
+            CliError::Client { error, .. } => error.code(),
             _ => None,
         }
     }
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Client(ClientError::DaemonUnreachable { .. }) => exit::UNREACHABLE,
-            CliError::Client(ClientError::Api { body, .. }) => body.error.code.exit_code(),
-            CliError::Client(ClientError::Protocol(_)) => exit::FAILURE,
+            CliError::Client { error, .. } => match error {
+                ClientError::DaemonUnreachable { .. } => exit::UNREACHABLE,
+                ClientError::Api { body, .. } => body.error.code.exit_code(),
+                ClientError::Protocol(_) => exit::FAILURE,
+            },
             CliError::Session(_) => exit::FAILURE,
             CliError::Local { exit, .. } => *exit,
             CliError::Reported(code) => *code,
@@ -144,12 +153,18 @@ impl CliError {
         let mut lines = Vec::new();
         let hint;
         match self {
-            CliError::Client(ClientError::DaemonUnreachable { socket, source }) => {
+            CliError::Client {
+                error: ClientError::DaemonUnreachable { socket, source },
+                ..
+            } => {
                 lines.push(format!("error: cannot reach rsrcd at {}", socket.display()));
                 lines.push(format!("  caused by: {source}"));
-                hint = Some(unreachable_hint(socket, source.as_ref()));
+                hint = Some(hints::unreachable(socket, source.as_ref()));
             }
-            CliError::Client(ClientError::Api { body, .. }) => {
+            CliError::Client {
+                error: ClientError::Api { body, sent, .. },
+                hint: command_hint,
+            } => {
                 let e = &body.error;
                 lines.push(format!("error: {}", e.message));
                 for c in &e.causes {
@@ -158,13 +173,15 @@ impl CliError {
                 for d in &e.details {
                     lines.push(format!("  | {d}"));
                 }
-                hint = e.hint.clone().or_else(|| default_hint(e.code));
+                hint = hints::for_api(e.code, *sent, command_hint.as_deref());
             }
-            CliError::Client(ClientError::Protocol(message)) => {
+            CliError::Client {
+                error: ClientError::Protocol(message),
+                ..
+            } => {
                 lines.push("error: unexpected reply from rsrcd".into());
                 lines.push(format!("  caused by: {message}"));
-                hint =
-                    Some("the daemon may speak another API version: compare `rsrc version`".into());
+                hint = Some(hints::protocol());
             }
             CliError::Session(e) => {
                 lines.push(format!("error: {e}"));
@@ -212,62 +229,26 @@ impl CliError {
     }
 }
 
-pub fn login_hint() -> String {
-    "log in with `rsrc login --email EMAIL` (or set RSRC_TOKEN)".into()
-}
-
-fn default_hint(code: ErrorCode) -> Option<String> {
-    match code {
-        ErrorCode::Unauthenticated if std::env::var_os(rsrc_shared::paths::TOKEN_ENV).is_some() => {
-            Some("RSRC_TOKEN is set, and the daemon does not accept its token: unset it, or log in and take a new one with `rsrc auth token`".into())
-        }
-        ErrorCode::Unauthenticated => Some(login_hint()),
-        ErrorCode::EngineUnavailable => {
-            Some("rsrcd cannot reach Docker: ask the operator to check the Docker engine".into())
-        }
-        ErrorCode::Unavailable => Some("rsrcd is starting or stopping: try again shortly".into()),
-        ErrorCode::UnknownEndpoint | ErrorCode::MethodNotAllowed => {
-            Some("this rsrc and rsrcd may be different versions: compare `rsrc version`".into())
-        }
-        _ => None,
-    }
-}
-
-fn unreachable_hint(
-    socket: &std::path::Path,
-    source: &(dyn std::error::Error + Send + Sync + 'static),
-) -> String {
-    use std::os::unix::fs::FileTypeExt;
-    let kind = source
-        .downcast_ref::<std::io::Error>()
-        .map(std::io::Error::kind);
-    let base = "is rsrcd running? Use --socket PATH or RSRC_SOCKET to point at its socket";
-    if let Ok(meta) = std::fs::metadata(socket) {
-        if !meta.file_type().is_socket() {
-            return format!("{} is not a socket; {base}", socket.display());
-        }
-    }
-    match kind {
-        Some(std::io::ErrorKind::PermissionDenied) => {
-            format!("you may not use this socket: ask to be added to the `rsrc` group; or {base}")
-        }
-        Some(std::io::ErrorKind::ConnectionRefused) => {
-            format!("the socket exists but nothing answers: rsrcd may have stopped; {base}")
-        }
-        _ => base.to_string(),
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::client::Credential;
     use rsrc_shared::ErrorBody;
     use std::path::PathBuf;
 
+    fn api(code: ErrorCode, message: &str, sent: Credential) -> CliError {
+        let body = ErrorBody::new(code, message);
+        CliError::from(ClientError::Api {
+            status: code.http_status(),
+            body,
+            sent,
+        })
+    }
+
     #[test]
     fn unreachable_names_the_socket_and_exits_69() {
-        let e = CliError::Client(ClientError::DaemonUnreachable {
+        let e = CliError::from(ClientError::DaemonUnreachable {
             socket: PathBuf::from("/x/rsrcd.sock"),
             source: Box::new(std::io::Error::from(std::io::ErrorKind::NotFound)),
         });
@@ -282,8 +263,12 @@ mod tests {
         let mut body = ErrorBody::new(ErrorCode::Timeout, "instance web is not ready");
         body.error.causes = vec!["port 8080 refused connections".into()];
         body.error.details = vec!["log line 1".into(), "log line 2".into()];
-        body.error.hint = Some("look at the logs".into());
-        let e = CliError::Client(ClientError::Api { status: 504, body });
+        let e = CliError::from(ClientError::Api {
+            status: 504,
+            body,
+            sent: Credential::StoredToken,
+        })
+        .with_hint("look at the logs");
         assert_eq!(e.exit_code(), 1);
         assert_eq!(
             e.report(),
@@ -299,15 +284,43 @@ mod tests {
 
     #[test]
     fn unauthenticated_gets_a_login_hint_and_exit_4() {
-        let body = ErrorBody::new(ErrorCode::Unauthenticated, "not logged in");
-        let e = CliError::Client(ClientError::Api { status: 401, body });
+        let e = api(
+            ErrorCode::Unauthenticated,
+            "not logged in",
+            Credential::None,
+        );
         assert_eq!(e.exit_code(), 4);
-        assert!(e.report().last().unwrap().contains("rsrc login"));
+        assert_eq!(
+            e.report().last().unwrap(),
+            "hint: log in with `rsrc login --email EMAIL`"
+        );
+    }
+
+    #[test]
+    fn a_refused_rsrc_token_is_named_even_when_the_command_has_a_hint() {
+        let e = api(
+            ErrorCode::Unauthenticated,
+            "your session has expired or was revoked",
+            Credential::EnvToken,
+        )
+        .with_hint("the instance was created");
+        assert_eq!(
+            e.report().last().unwrap(),
+            "hint: the token in RSRC_TOKEN was refused; unset it or set a valid one"
+        );
+    }
+
+    #[test]
+    fn the_commands_hint_wins_over_a_generic_one() {
+        let e = api(ErrorCode::Unavailable, "shutting down", Credential::None);
+        assert!(e.report().last().unwrap().contains("try again shortly"));
+        let e = e.with_hint("the instance was created");
+        assert_eq!(e.report().last().unwrap(), "hint: the instance was created");
     }
 
     #[test]
     fn protocol_errors_exit_1() {
-        let e = CliError::Client(ClientError::Protocol("not json".into()));
+        let e = CliError::from(ClientError::Protocol("not json".into()));
         assert_eq!(e.exit_code(), 1);
     }
 }

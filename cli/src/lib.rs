@@ -13,6 +13,7 @@ pub mod client;
 pub mod cmd;
 pub mod docs;
 pub mod error;
+pub mod hints;
 pub mod output;
 pub mod session;
 pub mod ui;
@@ -225,7 +226,7 @@ impl Ctx {
     /// unauthenticated and the daemon answers 401 (exit 4) where a login is needed.
     fn load_token(&mut self) -> CliResult {
         let token = self.sessions.active_token()?;
-        self.client.set_token(token.map(|t| t.token));
+        self.client.set_token(token);
         Ok(())
     }
 }
@@ -262,7 +263,7 @@ async fn execute(cli: Cli) -> CliResult {
     let global = cli.global;
     let socket = global.socket();
     let mut ctx = Ctx {
-        client: Client::new(socket.clone(), None, global.debug),
+        client: Client::new(socket.clone(), global.debug),
         out: Output::new(global.format(), global.quiet),
         sessions: Sessions::new(&socket, global.debug),
         quiet: global.quiet,

@@ -103,25 +103,9 @@ impl Error {
         }
     }
 
-    fn hint(&self) -> Option<String> {
-        match self {
-            Error::Unauthenticated(_) => Some("log in with `rsrc login --email EMAIL`".into()),
-            Error::LoginFailed => Some(
-                "check the email and the password; after 5 failures in 15 minutes, logins for \
-                 that email pause for 15 minutes"
-                    .into(),
-            ),
-            Error::EngineUnavailable(_) => {
-                Some("is dockerd running? `rsrc version` shows the engine's state".into())
-            }
-            _ => None,
-        }
-    }
-
     /// The body sent to the client. Internal details (SQL, file paths) stay in the log.
     pub fn to_body(&self) -> ErrorBody {
         let mut body = ErrorBody::new(self.code(), self.to_string());
-        body.error.hint = self.hint();
         match self {
             Error::Timeout { details, .. } => body.error.details = details.clone(),
             Error::Registry { .. } | Error::Internal(_) => {

@@ -1,5 +1,8 @@
 //! The error contract: every daemon error is `{"error": {"code": ..., "message": ...}}`, and each
 //! code has exactly one HTTP status and one CLI exit code (SPEC §9).
+//!
+//! There is no hint on the wire: what to do about an error depends on how the caller got there
+//! (a token from `RSRC_TOKEN` or a stored login, which command), which only the client knows.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,8 +17,9 @@ pub mod exit {
     pub const UNREACHABLE: u8 = 69;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     /// Malformed JSON, unknown fields, values that fail validation.
     InvalidRequest,
@@ -88,25 +92,7 @@ impl ErrorCode {
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidRequest => "invalid_request",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::UnknownEndpoint => "unknown_endpoint",
-            ErrorCode::MethodNotAllowed => "method_not_allowed",
-            ErrorCode::Unauthenticated => "unauthenticated",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::AlreadyExists => "already_exists",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::QuotaExceeded => "quota_exceeded",
-            ErrorCode::Unavailable => "unavailable",
-            ErrorCode::EngineUnavailable => "engine_unavailable",
-            ErrorCode::EngineFailed => "engine_failed",
-            ErrorCode::Timeout => "timeout",
-            ErrorCode::Internal => "internal",
-            ErrorCode::Unknown => "unknown",
-        }
+        self.into()
     }
 }
 
@@ -124,9 +110,6 @@ pub struct ErrorDetail {
     /// The chain of causes below `message`, outermost first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<String>,
-    /// A suggestion for the user, where one helps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
     /// Extra lines that explain the failure, e.g. an instance's last log lines after a failed wait.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<String>,
@@ -139,7 +122,6 @@ impl ErrorBody {
                 code,
                 message: message.into(),
                 causes: Vec::new(),
-                hint: None,
                 details: Vec::new(),
             },
         }
@@ -149,6 +131,15 @@ impl ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hints_from_older_daemons_are_ignored() {
+        let body: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"unauthenticated","message":"x","hint":"log in"}}"#,
+        )
+        .unwrap();
+        assert_eq!(body, ErrorBody::new(ErrorCode::Unauthenticated, "x"));
+    }
 
     #[test]
     fn codes_round_trip_and_unknown_codes_degrade() {
@@ -178,9 +169,22 @@ mod tests {
     fn as_str_matches_serde() {
         for code in [
             ErrorCode::InvalidRequest,
-            ErrorCode::RateLimited,
-            ErrorCode::EngineUnavailable,
             ErrorCode::PayloadTooLarge,
+            ErrorCode::UnknownEndpoint,
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::Unauthenticated,
+            ErrorCode::Forbidden,
+            ErrorCode::RateLimited,
+            ErrorCode::NotFound,
+            ErrorCode::AlreadyExists,
+            ErrorCode::Conflict,
+            ErrorCode::QuotaExceeded,
+            ErrorCode::Unavailable,
+            ErrorCode::EngineUnavailable,
+            ErrorCode::EngineFailed,
+            ErrorCode::Timeout,
+            ErrorCode::Internal,
+            ErrorCode::Unknown,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -5,6 +5,7 @@
 //! bollard here, so that the contract can be read in one sitting.
 
 pub mod api;
+pub mod env;
 pub mod error;
 pub mod image;
 pub mod paths;

@@ -1,13 +1,10 @@
 //! Accounts: signup, login, logout, whoami, profile, password, otp, auth.
 
 use clap::{Args, Subcommand, ValueEnum};
-use rsrc_shared::api::{
-    encode_segment, Login, LoginResponse, OtpSent, OtpVerify, PasswordChange, ProfileDelete,
-    ProfileUpdate, Signup, User,
-};
+use rsrc_shared::api::{Login, OtpVerify, PasswordChange, ProfileDelete, ProfileUpdate, Signup};
 use rsrc_shared::ErrorCode;
 
-use crate::client::ClientError;
+use crate::client::{Client, ClientError};
 use crate::error::{CliError, CliResult};
 use crate::session::{TokenLocation, TokenSource};
 use crate::ui;
@@ -126,16 +123,14 @@ pub enum AuthCmd {
 
 pub async fn signup(ctx: &mut Ctx, args: SignupArgs) -> CliResult {
     let password = ui::new_password(args.password_stdin, "Password")?;
-    let user: User = ctx
+    let user = ctx
         .client
-        .post(
-            "/v1/signup",
-            &Signup {
-                email: args.email.clone(),
-                name: args.name,
-                password,
-            },
-        )
+        .accounts()
+        .signup(&Signup {
+            email: args.email.clone(),
+            name: args.name,
+            password,
+        })
         .await?;
     ctx.out.custom(
         &user,
@@ -157,24 +152,19 @@ pub async fn login(ctx: &mut Ctx, args: LoginArgs) -> CliResult {
     let password = ui::password(args.password_stdin, "Password")?;
     // The session we replace, if any: revoke its token once the new login worked.
     let previous = ctx.sessions.active_token().ok().flatten();
-    let response: LoginResponse = ctx
+    let response = ctx
         .client
-        .post(
-            "/v1/login",
-            &Login {
-                email: args.email,
-                password,
-            },
-        )
+        .accounts()
+        .login(&Login {
+            email: args.email,
+            password,
+        })
         .await?;
     if let Some(prev) = previous.filter(|p| p.source != TokenSource::Env) {
         if prev.token != response.token {
-            let old = crate::client::Client::new(
-                ctx.client.socket().to_path_buf(),
-                Some(prev.token),
-                ctx.debug,
-            );
-            let _ = old.post_no_content("/v1/logout").await;
+            let mut old = Client::new(ctx.client.socket().to_path_buf(), ctx.debug);
+            old.set_token(Some(prev));
+            let _ = old.accounts().logout().await;
         }
     }
     let location = ctx.sessions.save(
@@ -214,14 +204,15 @@ pub async fn logout(ctx: &mut Ctx) -> CliResult {
         ui::note(ctx.quiet, "not logged in");
         return Ok(());
     };
-    ctx.client.set_token(Some(active.token));
-    match ctx.client.post_no_content("/v1/logout").await {
+    let (source, email) = (active.source, active.email.clone());
+    ctx.client.set_token(Some(active));
+    match ctx.client.accounts().logout().await {
         Ok(()) => {}
         // The daemon no longer knows the token (expired, revoked): forget it all the same.
         Err(ClientError::Api { body, .. }) if body.error.code == ErrorCode::Unauthenticated => {}
         Err(e) => return Err(e.into()),
     }
-    if active.source == TokenSource::Env {
+    if source == TokenSource::Env {
         ui::note(
             ctx.quiet,
             "revoked the token from RSRC_TOKEN; unset the variable too",
@@ -229,7 +220,7 @@ pub async fn logout(ctx: &mut Ctx) -> CliResult {
     } else {
         ctx.sessions.forget()?;
     }
-    let who = active.email.unwrap_or_else(|| "the session".into());
+    let who = email.unwrap_or_else(|| "the session".into());
     ctx.out.custom(
         &serde_json::json!({ "logged_out": who }),
         &format!("logged out {who}\n"),
@@ -239,7 +230,7 @@ pub async fn logout(ctx: &mut Ctx) -> CliResult {
 }
 
 pub async fn whoami(ctx: &mut Ctx) -> CliResult {
-    let user: User = ctx.client.get("/v1/whoami").await?;
+    let user = ctx.client.accounts().whoami().await?;
     ctx.out.one(&user);
     Ok(())
 }
@@ -247,7 +238,7 @@ pub async fn whoami(ctx: &mut Ctx) -> CliResult {
 pub async fn profile(ctx: &mut Ctx, cmd: ProfileCmd) -> CliResult {
     match cmd {
         ProfileCmd::Show => {
-            let user: User = ctx.client.get("/v1/profile").await?;
+            let user = ctx.client.accounts().profile().await?;
             ctx.out.one(&user);
         }
         ProfileCmd::Update(args) => {
@@ -255,11 +246,11 @@ pub async fn profile(ctx: &mut Ctx, cmd: ProfileCmd) -> CliResult {
                 name: args.name,
                 notify_email: args.notify_email.map(|v| v == OnOff::On),
             };
-            let user: User = ctx.client.patch("/v1/profile", &update).await?;
+            let user = ctx.client.accounts().update_profile(&update).await?;
             ctx.out.one(&user);
         }
         ProfileCmd::Delete(args) => {
-            let user: User = ctx.client.get("/v1/profile").await?;
+            let user = ctx.client.accounts().profile().await?;
             if !args.yes {
                 let question = format!(
                     "Delete the account {} and everything it owns on this daemon?",
@@ -271,7 +262,8 @@ pub async fn profile(ctx: &mut Ctx, cmd: ProfileCmd) -> CliResult {
             }
             let password = ui::password(args.password_stdin, "Password")?;
             ctx.client
-                .delete_with("/v1/profile", &ProfileDelete { password })
+                .accounts()
+                .delete_profile(&ProfileDelete { password })
                 .await?;
             ctx.sessions.forget()?;
             ctx.out.custom(
@@ -289,13 +281,11 @@ pub async fn password(ctx: &mut Ctx, cmd: PasswordCmd) -> CliResult {
         PasswordCmd::Change { password_stdin } => {
             let (current_password, new_password) = ui::password_change(password_stdin)?;
             ctx.client
-                .post_unit(
-                    "/v1/password",
-                    &PasswordChange {
-                        current_password,
-                        new_password,
-                    },
-                )
+                .accounts()
+                .change_password(&PasswordChange {
+                    current_password,
+                    new_password,
+                })
                 .await?;
             ctx.out.custom(
                 &serde_json::json!({ "password_changed": true }),
@@ -310,7 +300,7 @@ pub async fn password(ctx: &mut Ctx, cmd: PasswordCmd) -> CliResult {
 pub async fn otp(ctx: &mut Ctx, cmd: OtpCmd) -> CliResult {
     match cmd {
         OtpCmd::Send => {
-            let sent: OtpSent = ctx.client.post_empty("/v1/otp/send").await?;
+            let sent = ctx.client.accounts().otp_send().await?;
             let minutes = sent.expires_in_seconds.div_ceil(60);
             ctx.out.custom(
                 &sent,
@@ -327,9 +317,10 @@ pub async fn otp(ctx: &mut Ctx, cmd: OtpCmd) -> CliResult {
             if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(CliError::usage(format!("`{code}` is not a 6-digit code")));
             }
-            let user: User = ctx
+            let user = ctx
                 .client
-                .post("/v1/otp/verify", &OtpVerify { code })
+                .accounts()
+                .otp_verify(&OtpVerify { code })
                 .await?;
             ctx.out.custom(
                 &user,
@@ -358,9 +349,4 @@ pub fn auth(ctx: &mut Ctx, cmd: AuthCmd) -> CliResult {
         }
     }
     Ok(())
-}
-
-/// `/v1/admin/users/{email}`: emails carry `@` and `+`, so they are percent-encoded.
-pub fn user_path(email: &str) -> String {
-    format!("/v1/admin/users/{}", encode_segment(email))
 }

@@ -1,9 +1,8 @@
 //! Admin commands: users and orphaned containers.
 
 use clap::Subcommand;
-use rsrc_shared::api::{Orphan, User, UserAction};
+use rsrc_shared::api::UserAction;
 
-use crate::cmd::account::user_path;
 use crate::error::CliResult;
 use crate::Ctx;
 
@@ -61,7 +60,7 @@ pub async fn run(ctx: &mut Ctx, cmd: AdminCmd) -> CliResult {
         AdminCmd::Users { cmd } => {
             let (action, email) = match cmd {
                 UsersCmd::Ls => {
-                    let mut users: Vec<User> = ctx.client.get("/v1/admin/users").await?;
+                    let mut users = ctx.client.admin().users().await?;
                     ctx.out.list(&mut users);
                     return Ok(());
                 }
@@ -70,12 +69,11 @@ pub async fn run(ctx: &mut Ctx, cmd: AdminCmd) -> CliResult {
                 UsersCmd::Disable { email } => (UserAction::Disable, email),
                 UsersCmd::Enable { email } => (UserAction::Enable, email),
             };
-            let path = format!("{}/{}", user_path(&email), action.as_str());
-            let user: User = ctx.client.post_empty(&path).await?;
+            let user = ctx.client.admin().user_action(&email, action).await?;
             ctx.out.one(&user);
         }
         AdminCmd::Orphans => {
-            let mut orphans: Vec<Orphan> = ctx.client.get("/v1/admin/orphans").await?;
+            let mut orphans = ctx.client.admin().orphans().await?;
             ctx.out.list(&mut orphans);
         }
     }

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
-use rsrc_shared::api::{encode_segment, Instance, InstanceCreate};
+use rsrc_shared::api::{Instance, InstanceCreate};
 
+use crate::client::{ClientError, InstanceAction};
 use crate::error::{CliError, CliResult, ItemFailures};
 use crate::output::{key_values, port_mapping, print_out};
 use crate::ui;
@@ -126,10 +127,6 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
     Ok(secs)
 }
 
-pub fn instance_path(reference: &str) -> String {
-    format!("/v1/instances/{}", encode_segment(reference))
-}
-
 fn env_map(pairs: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
     let mut env = BTreeMap::new();
     for (k, v) in pairs {
@@ -165,13 +162,13 @@ pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
         InstanceCmd::Create(args) => create(ctx, args).await,
         InstanceCmd::Ls(args) => ls(ctx, args).await,
         InstanceCmd::Show { reference } => {
-            let instance: Instance = ctx.client.get(&instance_path(&reference)).await?;
+            let instance = ctx.client.instances().show(&reference).await?;
             ctx.out.one(&instance);
             Ok(())
         }
-        InstanceCmd::Stop(r) => action(ctx, "stop", r.references).await,
-        InstanceCmd::Start(r) => action(ctx, "start", r.references).await,
-        InstanceCmd::Restart(r) => action(ctx, "restart", r.references).await,
+        InstanceCmd::Stop(r) => action(ctx, InstanceAction::Stop, r.references).await,
+        InstanceCmd::Start(r) => action(ctx, InstanceAction::Start, r.references).await,
+        InstanceCmd::Restart(r) => action(ctx, InstanceAction::Restart, r.references).await,
         InstanceCmd::Rm {
             references,
             volumes,
@@ -180,12 +177,7 @@ pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
 }
 
 pub async fn ls(ctx: &mut Ctx, args: LsArgs) -> CliResult {
-    let path = if args.all {
-        "/v1/instances?all=true"
-    } else {
-        "/v1/instances"
-    };
-    let mut instances: Vec<Instance> = ctx.client.get(path).await?;
+    let mut instances = ctx.client.instances().list(args.all).await?;
     ctx.out.list(&mut instances);
     Ok(())
 }
@@ -196,18 +188,17 @@ async fn create(ctx: &mut Ctx, args: CreateArgs) -> CliResult {
         name: args.name,
         env: env_map(&args.env)?,
     };
-    let mut instance: Instance = ctx.client.post("/v1/instances", &body).await?;
+    let mut instance = ctx.client.instances().create(&body).await?;
     if args.wait {
         let spinner = ui::spinner(
             ctx.quiet,
             format!("waiting for {} to accept connections", instance.name),
         );
-        let path = format!(
-            "{}/wait?timeout={}",
-            instance_path(&instance.id),
-            args.timeout
-        );
-        let result: Result<Instance, _> = ctx.client.post_empty(&path).await;
+        let result = ctx
+            .client
+            .instances()
+            .wait(&instance.id, args.timeout)
+            .await;
         if let Some(bar) = spinner {
             bar.finish_and_clear();
         }
@@ -228,12 +219,11 @@ async fn create(ctx: &mut Ctx, args: CreateArgs) -> CliResult {
 }
 
 /// start/stop/restart each instance; errors are reported as they happen and the others go on.
-async fn action(ctx: &mut Ctx, action: &str, references: Vec<String>) -> CliResult {
+async fn action(ctx: &mut Ctx, action: InstanceAction, references: Vec<String>) -> CliResult {
     let mut done: Vec<Instance> = Vec::new();
     let mut failures = ItemFailures::default();
     for reference in references {
-        let path = format!("{}/{action}", instance_path(&reference));
-        match ctx.client.post_empty::<Instance>(&path).await {
+        match ctx.client.instances().action(&reference, action).await {
             Ok(i) => done.push(i),
             Err(e) => failures.record(e, ctx.debug)?,
         }
@@ -250,13 +240,9 @@ async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool) -> CliResult 
     for reference in references {
         // Resolve first, so that we delete exactly what we name in the output.
         let result = async {
-            let instance: Instance = ctx.client.get(&instance_path(&reference)).await?;
-            let mut path = instance_path(&instance.id);
-            if volumes {
-                path.push_str("?volumes=true");
-            }
-            ctx.client.delete(&path).await?;
-            Ok::<Instance, crate::client::ClientError>(instance)
+            let instance = ctx.client.instances().show(&reference).await?;
+            ctx.client.instances().remove(&instance.id, volumes).await?;
+            Ok::<Instance, ClientError>(instance)
         }
         .await;
         match result {
@@ -292,6 +278,11 @@ mod tests {
         assert_eq!(parse_env("EMPTY=").unwrap().1, "");
         assert!(parse_env("NOVALUE").is_err());
         assert!(parse_env("9X=1").is_err());
+        // The daemon's rule, so a key it would refuse never leaves the CLI.
+        assert!(parse_env("lower=1").is_err());
+        assert!(parse_env("Mixed_Case=1").is_err());
+        assert!(parse_env(&format!("{}=1", "K".repeat(129))).is_err());
+        assert_eq!(parse_env("_UNDER_1=x").unwrap().0, "_UNDER_1");
     }
 
     #[test]
@@ -340,11 +331,5 @@ mod tests {
         let err = Cli::try_parse_from(["rsrc", "instance", "create", "pg", "--timeout", "5s"])
             .unwrap_err();
         assert_eq!(err.exit_code(), 2);
-    }
-
-    #[test]
-    fn refs_are_percent_encoded() {
-        assert_eq!(instance_path("my db"), "/v1/instances/my%20db");
-        assert_eq!(instance_path("../x"), "/v1/instances/..%2Fx");
     }
 }

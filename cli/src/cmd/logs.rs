@@ -2,7 +2,6 @@
 
 use clap::Args;
 
-use crate::cmd::instance::instance_path;
 use crate::error::CliResult;
 use crate::output::print_out;
 use crate::Ctx;
@@ -19,8 +18,11 @@ pub struct LogsArgs {
 }
 
 pub async fn run(ctx: &mut Ctx, args: LogsArgs) -> CliResult {
-    let path = format!("{}/logs?tail={}", instance_path(&args.reference), args.tail);
-    let text = ctx.client.get_text(&path).await?;
+    let text = ctx
+        .client
+        .instances()
+        .logs(&args.reference, args.tail)
+        .await?;
     if ctx.out.is_json() {
         let lines: Vec<&str> = text.lines().collect();
         print_out(&crate::output::json(&lines));

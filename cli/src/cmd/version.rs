@@ -18,7 +18,7 @@ struct Versions {
 }
 
 pub async fn run(ctx: &mut Ctx) -> CliResult {
-    let result = ctx.client.get::<VersionInfo>("/v1/version").await;
+    let result = ctx.client.version().await;
     let info = match result {
         Ok(info) => Some(info),
         Err(e) => {

@@ -1,7 +1,6 @@
 //! Volumes left by instances: `rm` keeps them unless `--volumes`.
 
 use clap::Subcommand;
-use rsrc_shared::api::{encode_segment, Volume};
 
 use crate::error::{CliResult, ItemFailures};
 use crate::output::print_out;
@@ -25,7 +24,7 @@ pub enum VolumeCmd {
 pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
     match cmd {
         VolumeCmd::Ls => {
-            let mut volumes: Vec<Volume> = ctx.client.get("/v1/volumes").await?;
+            let mut volumes = ctx.client.volumes().list().await?;
             ctx.out.list(&mut volumes);
         }
         VolumeCmd::Rm { names } => {
@@ -33,11 +32,7 @@ pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
             let mut removed = Vec::new();
             let mut failures = ItemFailures::default();
             for name in names {
-                match ctx
-                    .client
-                    .delete(&format!("/v1/volumes/{}", encode_segment(&name)))
-                    .await
-                {
+                match ctx.client.volumes().remove(&name).await {
                     Ok(()) => {
                         if !ctx.out.is_json() {
                             print_out(&format!("{name}\n"));

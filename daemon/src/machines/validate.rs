@@ -38,19 +38,7 @@ pub fn validate_image(image: &str) -> Result<()> {
 }
 
 pub fn validate_prop_name(name: &str) -> Result<()> {
-    let mut bytes = name.bytes();
-    let ok = bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_uppercase() || b == b'_')
-        && bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && name.len() <= 128;
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid(format!(
-            "prop name `{name}` must match [A-Z_][A-Z0-9_]*"
-        )))
-    }
+    rsrc_shared::env::check_key(name).map_err(Error::Invalid)
 }
 
 /// An absolute, normalised container path other than `/`.

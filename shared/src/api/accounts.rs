@@ -1,7 +1,18 @@
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Role {
     User,
     Admin,
@@ -9,10 +20,12 @@ pub enum Role {
 
 impl Role {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::User => "user",
-            Role::Admin => "admin",
-        }
+        self.into()
+    }
+
+    /// `user` or `admin`, as serde spells them.
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
     }
 }
 
@@ -91,8 +104,19 @@ pub struct OtpVerify {
 }
 
 /// The admin actions on a user, as the last path segment of `/v1/admin/users/{email}/{action}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum UserAction {
     Promote,
     Demote,
@@ -102,22 +126,10 @@ pub enum UserAction {
 
 impl UserAction {
     pub fn as_str(self) -> &'static str {
-        match self {
-            UserAction::Promote => "promote",
-            UserAction::Demote => "demote",
-            UserAction::Disable => "disable",
-            UserAction::Enable => "enable",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            UserAction::Promote,
-            UserAction::Demote,
-            UserAction::Disable,
-            UserAction::Enable,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
+        s.parse().ok()
     }
 }

@@ -1,7 +1,21 @@
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Protocol {
     Tcp,
     Udp,
@@ -9,10 +23,12 @@ pub enum Protocol {
 
 impl Protocol {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "tcp",
-            Protocol::Udp => "udp",
-        }
+        self.into()
+    }
+
+    /// `tcp` or `udp`, as serde spells them.
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
     }
 }
 
@@ -55,8 +71,20 @@ pub struct Limits {
     pub pids: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum RestartPolicy {
     No,
     OnFailure,
@@ -66,21 +94,12 @@ pub enum RestartPolicy {
 
 impl RestartPolicy {
     pub fn as_str(self) -> &'static str {
-        match self {
-            RestartPolicy::No => "no",
-            RestartPolicy::OnFailure => "on-failure",
-            RestartPolicy::UnlessStopped => "unless-stopped",
-        }
+        self.into()
     }
 
+    /// `no`, `on-failure` or `unless-stopped`, as serde spells them.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            RestartPolicy::No,
-            RestartPolicy::OnFailure,
-            RestartPolicy::UnlessStopped,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
+        s.parse().ok()
     }
 }
 

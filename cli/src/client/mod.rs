@@ -5,6 +5,11 @@
 //! carrying an [`ErrorBody`] is [`ClientError::Api`] (exit code from the error code), anything
 //! else the daemon says that we cannot read is [`ClientError::Protocol`] (exit 1).
 //!
+//! Commands call the typed handles ([`Client::instances`], [`Client::machines`], ...), which
+//! build their paths with `rsrc_shared::api::paths`; the verbs below them stay in this crate.
+//! Every error from the daemon records which [`Credential`] the request carried, so that the CLI
+//! can word its hint for the credential that was refused (see `hints`).
+//!
 //! This module prints nothing except `--debug` request lines on stderr.
 
 use std::error::Error as StdError;
@@ -17,15 +22,25 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::client::legacy::Client as HyperClient;
 use hyperlocal::{UnixClientExt, UnixConnector};
-use rsrc_shared::api::PullProgress;
+use rsrc_shared::api::{paths, ImagePull, VersionInfo};
 use rsrc_shared::{ErrorBody, ErrorCode, ErrorDetail};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::session::{ActiveToken, TokenSource};
+
+mod accounts;
+mod instances;
+mod machines;
+mod stream;
+
+pub use accounts::{Accounts, Admin};
+pub use instances::{InstanceAction, Instances, Volumes};
+pub use machines::Machines;
+pub use stream::PullStream;
+
 /// The largest reply body we read into memory (the pull stream is read line by line instead).
 const MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
-/// The longest NDJSON line we accept from a stream.
-const MAX_LINE_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -38,7 +53,12 @@ pub enum ClientError {
     },
     /// The daemon answered with an error.
     #[error("{}", body.error.message)]
-    Api { status: u16, body: ErrorBody },
+    Api {
+        status: u16,
+        body: ErrorBody,
+        /// What the request proved its caller with.
+        sent: Credential,
+    },
     /// The daemon's reply is not what the API promises (not JSON, cut short, ...).
     #[error("unexpected reply from rsrcd: {0}")]
     Protocol(String),
@@ -53,27 +73,53 @@ impl ClientError {
         }
     }
 
-    fn from_detail(error: ErrorDetail) -> Self {
+    fn from_detail(error: ErrorDetail, sent: Credential) -> Self {
         ClientError::Api {
             status: error.code.http_status(),
             body: ErrorBody { error },
+            sent,
         }
     }
+
+    /// Marks a daemon error as the answer to a request that carried `credential`.
+    fn sent(mut self, credential: Credential) -> Self {
+        if let ClientError::Api { sent, .. } = &mut self {
+            *sent = credential;
+        }
+        self
+    }
+}
+
+/// What a request proved its caller with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Credential {
+    /// Nothing: the request went out without a token.
+    #[default]
+    None,
+    /// The token of the login stored for this socket.
+    StoredToken,
+    /// The token from `RSRC_TOKEN`.
+    EnvToken,
+    /// An email and a password: a login.
+    Password,
 }
 
 /// A client bound to one daemon socket and, optionally, one session token.
 pub struct Client {
     socket: PathBuf,
     token: Option<String>,
+    credential: Credential,
     debug: bool,
     http: HyperClient<UnixConnector, Full<Bytes>>,
 }
 
 impl Client {
-    pub fn new(socket: impl Into<PathBuf>, token: Option<String>, debug: bool) -> Self {
+    /// A client without a token; see [`Client::set_token`].
+    pub fn new(socket: impl Into<PathBuf>, debug: bool) -> Self {
         Client {
             socket: socket.into(),
-            token,
+            token: None,
+            credential: Credential::None,
             debug,
             http: HyperClient::unix(),
         }
@@ -83,26 +129,55 @@ impl Client {
         &self.socket
     }
 
-    pub fn token(&self) -> Option<&str> {
-        self.token.as_deref()
+    /// The token sent with every request from now on (`None`: none).
+    pub fn set_token(&mut self, token: Option<ActiveToken>) {
+        self.credential = match &token {
+            None => Credential::None,
+            Some(t) if t.source == TokenSource::Env => Credential::EnvToken,
+            Some(_) => Credential::StoredToken,
+        };
+        self.token = token.map(|t| t.token);
     }
 
-    pub fn set_token(&mut self, token: Option<String>) {
-        self.token = token;
+    pub fn instances(&self) -> Instances<'_> {
+        Instances::new(self)
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+    pub fn volumes(&self) -> Volumes<'_> {
+        Volumes::new(self)
+    }
+
+    pub fn machines(&self) -> Machines<'_> {
+        Machines::new(self)
+    }
+
+    /// Signup, login and the caller's own account.
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts::new(self)
+    }
+
+    /// Other users and the host, for admins.
+    pub fn admin(&self) -> Admin<'_> {
+        Admin::new(self)
+    }
+
+    /// `GET /v1/version`; needs no login.
+    pub async fn version(&self) -> Result<VersionInfo, ClientError> {
+        self.get(&paths::version()).await
+    }
+
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         let body = self.call(Method::GET, path, None).await?;
         decode(&body)
     }
 
     /// A GET whose answer is text (`text/plain`), such as logs.
-    pub async fn get_text(&self, path: &str) -> Result<String, ClientError> {
+    pub(crate) async fn get_text(&self, path: &str) -> Result<String, ClientError> {
         let body = self.call(Method::GET, path, None).await?;
         Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
-    pub async fn post<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
@@ -112,24 +187,31 @@ impl Client {
     }
 
     /// A POST without a request body.
-    pub async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+    pub(crate) async fn post_empty<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<T, ClientError> {
         let reply = self.call(Method::POST, path, None).await?;
         decode(&reply)
     }
 
     /// A POST without a request body whose answer carries none either (204).
-    pub async fn post_no_content(&self, path: &str) -> Result<(), ClientError> {
+    pub(crate) async fn post_no_content(&self, path: &str) -> Result<(), ClientError> {
         self.call(Method::POST, path, None).await.map(drop)
     }
 
     /// A POST with a body whose answer carries none (204).
-    pub async fn post_unit<B: Serialize>(&self, path: &str, body: &B) -> Result<(), ClientError> {
+    pub(crate) async fn post_unit<B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<(), ClientError> {
         self.call(Method::POST, path, Some(encode(body)?))
             .await
             .map(drop)
     }
 
-    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn patch<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
@@ -138,7 +220,7 @@ impl Client {
         decode(&reply)
     }
 
-    pub async fn put<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn put<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
@@ -148,36 +230,36 @@ impl Client {
     }
 
     /// A DELETE; the answer is 204 without a body.
-    pub async fn delete(&self, path: &str) -> Result<(), ClientError> {
+    pub(crate) async fn delete(&self, path: &str) -> Result<(), ClientError> {
         self.call(Method::DELETE, path, None).await.map(drop)
     }
 
     /// A DELETE that carries a JSON body (deleting one's account sends the password).
-    pub async fn delete_with<B: Serialize>(&self, path: &str, body: &B) -> Result<(), ClientError> {
+    pub(crate) async fn delete_with<B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<(), ClientError> {
         self.call(Method::DELETE, path, Some(encode(body)?))
             .await
             .map(drop)
     }
 
-    /// `POST /v1/images/pull`: the answer is an NDJSON stream of [`PullProgress`] lines, read
-    /// as they arrive.
+    /// `POST /v1/images/pull`: the answer is an NDJSON stream of
+    /// [`PullProgress`](rsrc_shared::api::PullProgress) lines, read as they arrive.
     pub async fn pull(&self, image: &str) -> Result<PullStream, ClientError> {
-        let body = encode(&rsrc_shared::api::ImagePull {
+        let body = encode(&ImagePull {
             image: image.to_string(),
         })?;
         let response = self
-            .send(Method::POST, "/v1/images/pull", Some(body))
+            .send(Method::POST, &paths::images_pull(), Some(body))
             .await?;
         let status = response.status();
         if !status.is_success() {
             let bytes = read_body(response.into_body()).await?;
-            return Err(error_from_reply(status, &bytes));
+            return Err(error_from_reply(status, &bytes).sent(self.credential));
         }
-        Ok(PullStream {
-            body: response.into_body(),
-            buffer: Vec::new(),
-            finished: false,
-        })
+        Ok(PullStream::new(response.into_body(), self.credential))
     }
 
     async fn send(
@@ -251,88 +333,8 @@ impl Client {
         if status.is_success() {
             Ok(bytes)
         } else {
-            Err(error_from_reply(status, &bytes))
+            Err(error_from_reply(status, &bytes).sent(self.credential))
         }
-    }
-}
-
-/// The NDJSON stream of an image pull.
-pub struct PullStream {
-    body: Incoming,
-    buffer: Vec<u8>,
-    finished: bool,
-}
-
-impl PullStream {
-    /// The next progress line; `None` after the line with `done` set. A line with `error` set
-    /// ends the stream as that error; a stream that ends without `done` is a protocol error.
-    pub async fn next(&mut self) -> Option<Result<PullProgress, ClientError>> {
-        if self.finished {
-            return None;
-        }
-        loop {
-            if let Some(pos) = self.buffer.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.buffer.drain(..=pos).collect();
-                let text = String::from_utf8_lossy(&line);
-                let text = text.trim();
-                if text.is_empty() {
-                    continue;
-                }
-                return Some(self.parse_line(text));
-            }
-            if self.buffer.len() > MAX_LINE_BYTES {
-                self.finished = true;
-                return Some(Err(ClientError::Protocol(
-                    "a line of the pull stream is too long".into(),
-                )));
-            }
-            match self.body.frame().await {
-                Some(Ok(frame)) => {
-                    if let Ok(data) = frame.into_data() {
-                        self.buffer.extend_from_slice(&data);
-                    }
-                }
-                Some(Err(e)) => {
-                    self.finished = true;
-                    return Some(Err(ClientError::Protocol(format!(
-                        "the pull stream broke off: {}",
-                        chain_text(&e)
-                    ))));
-                }
-                None => {
-                    self.finished = true;
-                    let rest = String::from_utf8_lossy(&self.buffer).trim().to_string();
-                    self.buffer.clear();
-                    if !rest.is_empty() {
-                        let result = self.parse_line(&rest);
-                        if matches!(&result, Ok(p) if p.done) {
-                            return Some(result);
-                        }
-                        if result.is_err() {
-                            return Some(result);
-                        }
-                    }
-                    return Some(Err(ClientError::Protocol(
-                        "the pull stream ended before the pull was done".into(),
-                    )));
-                }
-            }
-        }
-    }
-
-    fn parse_line(&mut self, text: &str) -> Result<PullProgress, ClientError> {
-        let progress: PullProgress = serde_json::from_str(text).map_err(|e| {
-            self.finished = true;
-            ClientError::Protocol(format!("a line of the pull stream is not valid JSON: {e}"))
-        })?;
-        if let Some(error) = progress.error {
-            self.finished = true;
-            return Err(ClientError::from_detail(error));
-        }
-        if progress.done {
-            self.finished = true;
-        }
-        Ok(progress)
     }
 }
 
@@ -369,6 +371,7 @@ pub(crate) fn error_from_reply(status: StatusCode, bytes: &[u8]) -> ClientError 
         Ok(body) => ClientError::Api {
             status: status.as_u16(),
             body,
+            sent: Credential::None,
         },
         Err(_) => {
             let text = String::from_utf8_lossy(bytes);
@@ -421,7 +424,7 @@ mod tests {
     fn error_replies_are_classified() {
         let body = br#"{"error":{"code":"not_found","message":"no such instance"}}"#;
         match error_from_reply(StatusCode::NOT_FOUND, body) {
-            ClientError::Api { status, body } => {
+            ClientError::Api { status, body, .. } => {
                 assert_eq!(status, 404);
                 assert_eq!(body.error.code, ErrorCode::NotFound);
             }

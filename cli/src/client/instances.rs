@@ -1,0 +1,97 @@
+//! Instances and the volumes they leave.
+
+use rsrc_shared::api::{paths, Instance, InstanceCreate, Volume};
+
+use super::{Client, ClientError};
+
+/// What `POST /v1/instances/{ref}/{action}` does to an instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceAction {
+    Start,
+    Stop,
+    Restart,
+}
+
+impl InstanceAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstanceAction::Start => "start",
+            InstanceAction::Stop => "stop",
+            InstanceAction::Restart => "restart",
+        }
+    }
+}
+
+pub struct Instances<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Instances<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Instances { client }
+    }
+
+    /// The caller's instances; everyone's when `all` (admins only).
+    pub async fn list(&self, all: bool) -> Result<Vec<Instance>, ClientError> {
+        self.client.get(&paths::instances(all)).await
+    }
+
+    pub async fn create(&self, req: &InstanceCreate) -> Result<Instance, ClientError> {
+        self.client.post(&paths::instances(false), req).await
+    }
+
+    /// `reference`: an id, a unique prefix of one, or a name.
+    pub async fn show(&self, reference: &str) -> Result<Instance, ClientError> {
+        self.client.get(&paths::instance(reference)).await
+    }
+
+    pub async fn action(
+        &self,
+        reference: &str,
+        action: InstanceAction,
+    ) -> Result<Instance, ClientError> {
+        self.client
+            .post_empty(&paths::instance_action(reference, action.as_str()))
+            .await
+    }
+
+    /// Removes the instance, and its volumes too when `volumes`.
+    pub async fn remove(&self, reference: &str, volumes: bool) -> Result<(), ClientError> {
+        self.client
+            .delete(&paths::instance_remove(reference, volumes))
+            .await
+    }
+
+    /// The last `tail` lines of its output, as text.
+    pub async fn logs(&self, reference: &str, tail: u64) -> Result<String, ClientError> {
+        self.client
+            .get_text(&paths::instance_logs(reference, tail))
+            .await
+    }
+
+    /// Waits until its first port accepts connections, at most `timeout_secs`.
+    pub async fn wait(&self, reference: &str, timeout_secs: u64) -> Result<Instance, ClientError> {
+        self.client
+            .post_empty(&paths::instance_wait(reference, timeout_secs))
+            .await
+    }
+}
+
+pub struct Volumes<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Volumes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Volumes { client }
+    }
+
+    /// The volumes of the caller's instances, also of removed ones.
+    pub async fn list(&self) -> Result<Vec<Volume>, ClientError> {
+        self.client.get(&paths::volumes(false)).await
+    }
+
+    pub async fn remove(&self, name: &str) -> Result<(), ClientError> {
+        self.client.delete(&paths::volume(name)).await
+    }
+}

@@ -1,0 +1,236 @@
+//! How each API type shows as a table row (`ls`) and as `key: value` lines (`show`).
+
+use rsrc_shared::api::{Instance, Machine, Orphan, Role, User, Volume};
+
+use super::{
+    argv_text, join, machine_port, opt, port_mapping, prop_text, rating_text, short_id, size_text,
+    yes_no, Detail, Row,
+};
+
+impl Row for User {
+    fn header() -> &'static [&'static str] {
+        &["EMAIL", "NAME", "ROLE", "VERIFIED", "DISABLED", "CREATED"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.email.clone(),
+            self.name.clone(),
+            self.role.as_str().into(),
+            yes_no(self.verified),
+            yes_no(self.disabled),
+            self.created_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+    fn sort_key(&self) -> String {
+        self.email.to_lowercase()
+    }
+}
+
+impl Detail for User {
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("email", self.email.clone()),
+            ("name", self.name.clone()),
+            ("role", self.role.as_str().into()),
+            ("verified", yes_no(self.verified)),
+            ("disabled", yes_no(self.disabled)),
+            (
+                "notify email",
+                if self.notify_email { "on" } else { "off" }.into(),
+            ),
+            ("id", self.id.to_string()),
+            ("created", self.created_at.clone()),
+            ("updated", self.updated_at.clone()),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
+impl Row for Machine {
+    fn header() -> &'static [&'static str] {
+        &[
+            "NAME",
+            "IMAGE",
+            "PORTS",
+            "ACTIVE",
+            "INSTANCES",
+            "LIKES",
+            "DISLIKES",
+            "RATING",
+            "DESCRIPTION",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.image.clone(),
+            join(&self.ports, machine_port, ","),
+            yes_no(self.active),
+            self.instances.to_string(),
+            self.likes.to_string(),
+            self.dislikes.to_string(),
+            rating_text(self.rating),
+            self.description.lines().next().unwrap_or("").to_string(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Detail for Machine {
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let limits = {
+            let mut parts = Vec::new();
+            if let Some(m) = &self.limits.memory {
+                parts.push(format!("memory={m}"));
+            }
+            if let Some(c) = self.limits.cpus {
+                parts.push(format!("cpus={c}"));
+            }
+            if let Some(p) = self.limits.pids {
+                parts.push(format!("pids={p}"));
+            }
+            parts.join(" ")
+        };
+        vec![
+            ("name", self.name.clone()),
+            ("description", self.description.clone()),
+            ("image", self.image.clone()),
+            ("ports", join(&self.ports, machine_port, ", ")),
+            ("props", join(&self.props, prop_text, "\n")),
+            (
+                "command",
+                self.command.as_deref().map(argv_text).unwrap_or_default(),
+            ),
+            ("volumes", self.volumes.join("\n")),
+            ("limits", limits),
+            ("max per user", self.max_per_user.to_string()),
+            ("restart", self.restart.as_str().into()),
+            ("connect", self.connect.clone().unwrap_or_default()),
+            ("active", yes_no(self.active)),
+            ("instances", self.instances.to_string()),
+            ("likes", self.likes.to_string()),
+            ("dislikes", self.dislikes.to_string()),
+            ("rating", rating_text(self.rating)),
+            ("created", self.created_at.clone()),
+            ("updated", self.updated_at.clone()),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Row for Instance {
+    fn header() -> &'static [&'static str] {
+        &[
+            "ID", "NAME", "MACHINE", "OWNER", "STATUS", "HOST", "PORTS", "CREATED",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.machine.clone(),
+            self.owner.clone(),
+            self.status.clone(),
+            self.host.clone(),
+            join(&self.ports, port_mapping, ","),
+            self.created_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn sort_key(&self) -> String {
+        format!("{}\0{}\0{}", self.owner, self.name, self.id)
+    }
+}
+
+impl Detail for Instance {
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("id", self.id.clone()),
+            ("name", self.name.clone()),
+            ("machine", self.machine.clone()),
+            ("owner", self.owner.clone()),
+            ("status", self.status.clone()),
+            ("host", self.host.clone()),
+            ("ports", join(&self.ports, port_mapping, "\n")),
+            ("url", self.url.clone().unwrap_or_default()),
+            (
+                "volumes",
+                join(&self.volumes, |v| format!("{} -> {}", v.name, v.path), "\n"),
+            ),
+            (
+                "env",
+                self.env
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            ("container", self.container.clone().unwrap_or_default()),
+            ("exit code", opt(&self.exit_code)),
+            ("created", self.created_at.clone()),
+            ("updated", self.updated_at.clone()),
+        ]
+    }
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+}
+
+impl Row for Volume {
+    fn header() -> &'static [&'static str] {
+        &[
+            "NAME", "INSTANCE", "OWNER", "PATH", "IN USE", "SIZE", "CREATED",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.instance.clone(),
+            self.owner.clone(),
+            self.path.clone(),
+            yes_no(self.in_use),
+            size_text(self.size),
+            self.created_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Row for Orphan {
+    fn header() -> &'static [&'static str] {
+        &["CONTAINER", "NAME", "INSTANCE", "OWNER", "STATE"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            short_id(&self.container_id),
+            self.container_name.clone(),
+            opt(&self.instance_label),
+            opt(&self.owner_label),
+            self.state.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.container_id.clone()
+    }
+    fn sort_key(&self) -> String {
+        self.container_name.clone()
+    }
+}
+
+/// `admin` shows in the role column; used by `whoami` too.
+pub fn role_text(role: Role) -> &'static str {
+    role.as_str()
+}
