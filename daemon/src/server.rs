@@ -97,10 +97,8 @@ pub async fn bind(config: &Config) -> Result<UnixListener, BindError> {
         std::fs::remove_file(path).map_err(io_err(path))?;
     }
     let listener = UnixListener::bind(path).map_err(io_err(path))?;
-    let mode = config
-        .socket_mode()
-        .map_err(|e| io_err(path)(std::io::Error::other(e.to_string())))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io_err(path))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(config.socket_mode))
+        .map_err(io_err(path))?;
     if let Some(group) = &config.socket_group {
         let gid = nix::unistd::Group::from_name(group)
             .ok()

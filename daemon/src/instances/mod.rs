@@ -539,14 +539,8 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         .clone()
         .unwrap_or_else(|| format!("{}-{}", machine.spec.name, &random_hex(2)));
     let planned = {
-        let range = state
-            .config
-            .port_range()
-            .map_err(|e| Error::internal(e.to_string()))?;
-        let bind = state
-            .config
-            .bind_ip()
-            .map_err(|e| Error::internal(e.to_string()))?;
+        let range = (state.config.port_range.low, state.config.port_range.high);
+        let bind = state.config.bind_address;
         let per_user_limit = state.config.limits.max_instances_per_user;
         let owner_id = caller.user.id;
         let spec = machine.spec.clone();
@@ -694,7 +688,7 @@ async fn materialise(state: &State, p: &Planned, cause: &str) -> Result<()> {
             .iter()
             .map(|(c, proto, h)| (*c, proto.as_str(), u32::from(*h)))
             .collect(),
-        bind_address: state.config.bind_address.clone(),
+        bind_address: state.config.bind_address.to_string(),
         volumes: p.volumes.clone(),
         memory: limits
             .memory
@@ -1114,8 +1108,8 @@ pub async fn wait(
 }
 
 fn probe_host(state: &State) -> IpAddr {
-    match state.config.bind_ip() {
-        Ok(ip) if !ip.is_unspecified() => ip,
+    match state.config.bind_address {
+        ip if !ip.is_unspecified() => ip,
         _ => IpAddr::from([127, 0, 0, 1]),
     }
 }
