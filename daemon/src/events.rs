@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use futures_util::StreamExt;
 use rusqlite::{params, Connection, OptionalExtension};
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use crate::engine::containers::{self, LABEL_INSTANCE};
 use crate::error::{RegistryContext, Result};
@@ -182,14 +182,14 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
 
 /// Follows Docker: after every (re)connection, reconciles, then records the event stream until
 /// the connection drops or the daemon stops.
-pub async fn run(state: Arc<State>, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
     let mut connections = state.engine.connections();
     loop {
         // Wait for a connection (the first one may already be there).
         if state.engine.docker().await.is_err() {
             tokio::select! {
                 changed = connections.changed() => if changed.is_err() { return },
-                _ = shutdown.changed() => return,
+                _ = shutdown.cancelled() => return,
             }
             continue;
         }
@@ -200,12 +200,12 @@ pub async fn run(state: Arc<State>, mut shutdown: watch::Receiver<bool>) {
         }
         tokio::select! {
             _ = follow(&state, since) => {}
-            _ = shutdown.changed() => return,
+            _ = shutdown.cancelled() => return,
         }
         // The stream ended: Docker went away. Wait for the supervisor to notice and reconnect.
         tokio::select! {
             changed = connections.changed() => if changed.is_err() { return },
-            _ = shutdown.changed() => return,
+            _ = shutdown.cancelled() => return,
         }
     }
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use bollard::Docker;
 use rsrc_shared::api::DockerInfo;
 use tokio::sync::{watch, RwLock};
+use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
 
@@ -109,7 +110,7 @@ impl Engine {
     }
 
     /// Keeps the connection up until `shutdown` flips: connects, pings, reconnects.
-    pub async fn supervise(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn supervise(self, shutdown: CancellationToken) {
         let mut warned = false;
         loop {
             let connected = self.inner.docker.read().await.clone();
@@ -139,7 +140,7 @@ impl Engine {
             };
             tokio::select! {
                 _ = tokio::time::sleep(pause) => {}
-                _ = shutdown.changed() => return,
+                _ = shutdown.cancelled() => return,
             }
         }
     }
