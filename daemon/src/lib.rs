@@ -193,3 +193,42 @@ impl std::fmt::Display for StartError {
 }
 
 impl std::error::Error for StartError {}
+
+#[cfg(test)]
+mod tests {
+    /// The `[Unit]` settings of a systemd unit file: (key, value), comments left out.
+    fn unit_settings(text: &str) -> Vec<(&str, &str)> {
+        let mut in_unit = false;
+        let mut out = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_unit = line == "[Unit]";
+            } else if in_unit && !line.starts_with(['#', ';']) {
+                if let Some((k, v)) = line.split_once('=') {
+                    out.push((k.trim(), v.trim()));
+                }
+            }
+        }
+        out
+    }
+
+    /// rsrcd keeps serving accounts and the registry while Docker is down, so Docker stopping
+    /// must not stop it: ordered after Docker and wanting it, never requiring or bound to it.
+    #[test]
+    fn the_service_does_not_stop_with_docker() {
+        let settings = unit_settings(include_str!("../../contrib/systemd/rsrcd.service"));
+        let mentions = |key: &str| {
+            settings
+                .iter()
+                .any(|(k, v)| *k == key && v.split_whitespace().any(|u| u == "docker.service"))
+        };
+        for key in ["Requires", "Requisite", "BindsTo", "PartOf"] {
+            assert!(
+                !mentions(key),
+                "{key}=docker.service stops rsrcd with Docker"
+            );
+        }
+        assert!(mentions("After"), "rsrcd should start after Docker");
+        assert!(mentions("Wants"), "rsrcd should pull Docker in");
+    }
+}
