@@ -6,25 +6,59 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// The daemon's settings, checked and typed at load: no request can fail on configuration.
+#[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
     pub socket: PathBuf,
-    /// Octal, e.g. "0660".
-    pub socket_mode: String,
+    /// Written in octal, e.g. "0660".
+    pub socket_mode: u32,
     /// The group allowed to connect; `None` leaves the socket's group alone.
     pub socket_group: Option<String>,
     /// The host name users are told to connect to.
     pub advertise_host: String,
-    pub bind_address: String,
-    /// "LOW-HIGH".
-    pub port_range: String,
+    /// Where published container ports bind on the host.
+    pub bind_address: IpAddr,
+    pub port_range: PortRange,
     /// e.g. `unix:///var/run/docker.sock`; unset uses DOCKER_HOST or the platform default.
     pub docker_host: Option<String>,
     pub session_ttl_days: u32,
     pub smtp: Option<SmtpConfig>,
     pub limits: LimitsConfig,
+}
+
+/// Host ports handed to instances, `low..=high`; written "LOW-HIGH".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub low: u16,
+    pub high: u16,
+}
+
+impl PortRange {
+    fn parse(s: &str) -> Option<PortRange> {
+        let (low, high) = s.split_once('-')?;
+        let low: u16 = low.trim().parse().ok()?;
+        let high: u16 = high.trim().parse().ok()?;
+        (low != 0 && low <= high).then_some(PortRange { low, high })
+    }
+}
+
+/// The config file as written: text where `Config` has typed values. Its `Default` holds the
+/// documented defaults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct FileConfig {
+    data_dir: PathBuf,
+    socket: PathBuf,
+    socket_mode: String,
+    socket_group: Option<String>,
+    advertise_host: String,
+    bind_address: String,
+    port_range: String,
+    docker_host: Option<String>,
+    session_ttl_days: u32,
+    smtp: Option<SmtpConfig>,
+    limits: LimitsConfig,
 }
 
 #[derive(Clone, Deserialize)]
@@ -81,13 +115,13 @@ impl Default for LimitsConfig {
     }
 }
 
-impl Default for Config {
+impl Default for FileConfig {
     fn default() -> Self {
         let socket_group = nix::unistd::Group::from_name("rsrc")
             .ok()
             .flatten()
             .map(|_| "rsrc".to_string());
-        Config {
+        FileConfig {
             data_dir: rsrc_shared::paths::daemon_default_data_dir(),
             socket: rsrc_shared::paths::daemon_default_socket(),
             socket_mode: "0660".into(),
@@ -141,38 +175,68 @@ impl Config {
             Some(p) => (p.clone(), true),
             None => (rsrc_shared::paths::daemon_default_config(), false),
         };
-        let mut config = match std::fs::read_to_string(&path) {
-            Ok(text) => Config::from_toml(&text).map_err(|message| ConfigError::Parse {
+        let mut file = match std::fs::read_to_string(&path) {
+            Ok(text) => FileConfig::from_toml(&text).map_err(|message| ConfigError::Parse {
                 path: path.clone(),
                 message,
             })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Config::default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                FileConfig::default()
+            }
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
         if let Some(dir) = env_path(rsrc_shared::paths::DATA_DIR_ENV) {
-            config.data_dir = dir;
+            file.data_dir = dir;
         }
         if let Some(socket) = env_path(rsrc_shared::paths::SOCKET_ENV) {
-            config.socket = socket;
+            file.socket = socket;
         }
         if let Some(dir) = &overrides.data_dir {
-            config.data_dir = dir.clone();
+            file.data_dir = dir.clone();
         }
         if let Some(socket) = &overrides.socket {
-            config.socket = socket.clone();
+            file.socket = socket.clone();
         }
-        config.validate()?;
-        Ok(config)
+        file.check()
     }
 
+    /// A configuration from TOML text alone (no environment, no flags), checked like a file.
     pub fn from_toml(text: &str) -> Result<Config, String> {
+        FileConfig::from_toml(text)?
+            .check()
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("rsrc.db")
+    }
+
+    pub fn session_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.session_ttl_days) * 86_400)
+    }
+}
+
+impl FileConfig {
+    fn from_toml(text: &str) -> Result<FileConfig, String> {
         toml::from_str(text).map_err(|e| describe_toml_error(text, &e))
     }
 
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        self.socket_mode()?;
-        self.port_range()?;
-        self.bind_ip()?;
+    /// Checks every value and types it; the first bad one is the error, naming its key.
+    fn check(self) -> Result<Config, ConfigError> {
+        let socket_mode = u32::from_str_radix(self.socket_mode.trim_start_matches("0o"), 8)
+            .ok()
+            .filter(|m| *m <= 0o777)
+            .ok_or_else(|| value_err("socket_mode", "must be an octal mode like \"0660\""))?;
+        let port_range = PortRange::parse(&self.port_range).ok_or_else(|| {
+            value_err(
+                "port_range",
+                "must be \"LOW-HIGH\" with 1 <= LOW <= HIGH <= 65535",
+            )
+        })?;
+        let bind_address = self
+            .bind_address
+            .parse()
+            .map_err(|_| value_err("bind_address", "must be an IP address like 0.0.0.0"))?;
         if self.data_dir.as_os_str().is_empty() {
             return Err(value_err("data_dir", "must not be empty"));
         }
@@ -208,45 +272,19 @@ impl Config {
                 ));
             }
         }
-        Ok(())
-    }
-
-    pub fn socket_mode(&self) -> Result<u32, ConfigError> {
-        let digits = self.socket_mode.trim_start_matches("0o");
-        u32::from_str_radix(digits, 8)
-            .ok()
-            .filter(|m| *m <= 0o777)
-            .ok_or_else(|| value_err("socket_mode", "must be an octal mode like \"0660\""))
-    }
-
-    pub fn port_range(&self) -> Result<(u16, u16), ConfigError> {
-        let bad = || {
-            value_err(
-                "port_range",
-                "must be \"LOW-HIGH\" with 1 <= LOW <= HIGH <= 65535",
-            )
-        };
-        let (low, high) = self.port_range.split_once('-').ok_or_else(bad)?;
-        let low: u16 = low.trim().parse().map_err(|_| bad())?;
-        let high: u16 = high.trim().parse().map_err(|_| bad())?;
-        if low == 0 || low > high {
-            return Err(bad());
-        }
-        Ok((low, high))
-    }
-
-    pub fn bind_ip(&self) -> Result<IpAddr, ConfigError> {
-        self.bind_address
-            .parse()
-            .map_err(|_| value_err("bind_address", "must be an IP address like 0.0.0.0"))
-    }
-
-    pub fn db_path(&self) -> PathBuf {
-        self.data_dir.join("rsrc.db")
-    }
-
-    pub fn session_ttl(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(u64::from(self.session_ttl_days) * 86_400)
+        Ok(Config {
+            data_dir: self.data_dir,
+            socket: self.socket,
+            socket_mode,
+            socket_group: self.socket_group,
+            advertise_host: self.advertise_host,
+            bind_address,
+            port_range,
+            docker_host: self.docker_host,
+            session_ttl_days: self.session_ttl_days,
+            smtp: self.smtp,
+            limits: self.limits,
+        })
     }
 }
 
@@ -309,51 +347,95 @@ pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::from_toml(text)
+    }
+
     #[test]
     fn defaults_are_documented_values() {
-        let c = Config::from_toml("").unwrap();
-        assert_eq!(c.socket_mode().unwrap(), 0o660);
-        assert_eq!(c.port_range().unwrap(), (20000, 29999));
-        assert_eq!(c.bind_address, "0.0.0.0");
+        let c = parse("").unwrap();
+        assert_eq!(c.socket_mode, 0o660);
+        assert_eq!(
+            c.port_range,
+            PortRange {
+                low: 20000,
+                high: 29999
+            }
+        );
+        assert_eq!(c.bind_address, IpAddr::from([0, 0, 0, 0]));
         assert_eq!(c.limits.max_instances_per_user, 10);
         assert_eq!(c.session_ttl_days, 30);
+        assert_eq!(c.session_ttl(), std::time::Duration::from_secs(30 * 86_400));
+    }
+
+    #[test]
+    fn values_are_typed_at_load() {
+        let c =
+            parse("socket_mode = \"0o600\"\nport_range = \" 80 - 80 \"\nbind_address = \"::1\"")
+                .unwrap();
+        assert_eq!(c.socket_mode, 0o600);
+        assert_eq!(c.port_range, PortRange { low: 80, high: 80 });
+        assert_eq!(c.bind_address, "::1".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn the_example_file_is_the_defaults() {
+        let text = include_str!("../../contrib/rsrcd.toml.example");
+        let c = parse(text).unwrap();
+        let d = parse("").unwrap();
+        assert_eq!(
+            (c.socket_mode, c.port_range, c.bind_address),
+            (d.socket_mode, d.port_range, d.bind_address)
+        );
     }
 
     #[test]
     fn unknown_keys_are_named() {
-        let err = Config::from_toml("sockett = \"/x\"").unwrap_err();
+        let err = parse("sockett = \"/x\"").unwrap_err();
         assert!(err.contains("sockett"), "{err}");
-        let err = Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\nbogus=1").unwrap_err();
+        let err = parse("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\nbogus=1").unwrap_err();
         assert!(err.contains("bogus"), "{err}");
-        let err = Config::from_toml("[limits]\nmax=1").unwrap_err();
+        let err = parse("[limits]\nmax=1").unwrap_err();
         assert!(err.contains("max"), "{err}");
     }
 
     #[test]
     fn bad_values_are_named() {
-        for (toml, key) in [
-            ("port_range = \"3000\"", "port_range"),
-            ("port_range = \"3000-2000\"", "port_range"),
-            ("socket_mode = \"999\"", "socket_mode"),
-            ("bind_address = \"nowhere\"", "bind_address"),
+        for (toml, message) in [
+            (
+                "port_range = \"3000\"",
+                "config key `port_range`: must be \"LOW-HIGH\" with 1 <= LOW <= HIGH <= 65535",
+            ),
+            ("port_range = \"3000-2000\"", "config key `port_range`"),
+            ("port_range = \"0-10\"", "config key `port_range`"),
+            (
+                "socket_mode = \"999\"",
+                "config key `socket_mode`: must be an octal mode like \"0660\"",
+            ),
+            ("socket_mode = \"01000\"", "config key `socket_mode`"),
+            (
+                "bind_address = \"nowhere\"",
+                "config key `bind_address`: must be an IP address like 0.0.0.0",
+            ),
             (
                 "[limits]\nmax_instances_per_user = 0",
-                "max_instances_per_user",
+                "config key `limits.max_instances_per_user`",
             ),
-            ("[smtp]\nhost = \"h\"\nfrom = \"not a mail\"", "smtp.from"),
+            (
+                "[smtp]\nhost = \"h\"\nfrom = \"not a mail\"",
+                "config key `smtp.from`",
+            ),
+            ("session_ttl_days = 0", "config key `session_ttl_days`"),
         ] {
-            let c = Config::from_toml(toml).unwrap();
-            let err = c.validate().unwrap_err().to_string();
-            assert!(err.contains(key), "{toml}: {err}");
+            let err = parse(toml).unwrap_err();
+            assert!(err.starts_with(message), "{toml}: {err}");
         }
-        let err =
-            Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\ntls=\"maybe\"").unwrap_err();
+        let err = parse("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\ntls=\"maybe\"").unwrap_err();
         assert!(err.contains("maybe") || err.contains("tls"), "{err}");
         // A value of the wrong type names its key, also in a table.
-        let err = Config::from_toml("port_range = 20000").unwrap_err();
+        let err = parse("port_range = 20000").unwrap_err();
         assert!(err.contains("port_range"), "{err}");
-        let err =
-            Config::from_toml("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\npassword=12345678").unwrap_err();
+        let err = parse("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\npassword=12345678").unwrap_err();
         assert!(err.contains("smtp.password"), "{err}");
     }
 }

@@ -1,9 +1,10 @@
 //! rsrcd: the daemon that alone holds the Docker socket, keeps every record in one SQLite file
 //! and serves the `/v1` API on a Unix socket.
 //!
-//! Module map: `config` (settings), `server` (socket + HTTP), `api` (routes and thin handlers),
-//! `registry` (SQLite and migrations), `accounts`, `mail`, `machines`, `instances` (with their
-//! reconciliation), `events` (history and Docker's event stream) and `engine` (Docker).
+//! Module map: `config` (settings), `server` (listener + HTTP), `api` (the route table with
+//! access levels, and thin handlers), `registry` (SQLite and migrations), `accounts`, `mail`,
+//! `machines`, `instances` (with their reconciliation), `events` (history and Docker's event
+//! stream) and `engine` (Docker).
 
 pub mod accounts;
 pub mod api;
@@ -18,10 +19,9 @@ pub mod mail;
 pub mod registry;
 pub mod server;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::engine::docker::DockerEngine;
@@ -39,7 +39,9 @@ pub struct State {
     pub daemon_id: String,
     /// Creates and removes running right now, which reconciliation must not touch.
     pub in_flight: instances::InFlight,
-    shutting_down: AtomicBool,
+    /// Cancelled once at SIGTERM or SIGINT: it ends the accept loop, the background tasks and
+    /// the open streams, and from then on requests are refused.
+    pub shutdown: CancellationToken,
 }
 
 impl State {
@@ -57,12 +59,12 @@ impl State {
             outbox,
             daemon_id,
             in_flight: instances::InFlight::default(),
-            shutting_down: AtomicBool::new(false),
+            shutdown: CancellationToken::new(),
         }
     }
 
     pub fn is_shutting_down(&self) -> bool {
-        self.shutting_down.load(Ordering::Relaxed)
+        self.shutdown.is_cancelled()
     }
 }
 
@@ -84,14 +86,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let registry = open_registry(&config)?;
     let outbox = Outbox::open(&config.data_dir).map_err(|e| StartError(e.chain()))?;
-    let listener = server::bind(&config)
+    let listener = server::Listener::bind(&config)
         .await
         .map_err(|e| StartError(error_chain(&e)))?;
     // One daemon per data dir (two would both send the outbox), whatever their sockets.
     let _data_dir_lock = match lock_data_dir(&config.data_dir) {
         Ok(lock) => lock,
         Err(e) => {
-            let _ = std::fs::remove_file(&config.socket);
+            listener.close();
             return Err(e);
         }
     };
@@ -100,7 +102,6 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 
     let engine = DockerEngine::new(config.docker_host.clone());
     let smtp = config.smtp.clone();
-    let socket_path = config.socket.clone();
     let daemon_id = registry.daemon_id().map_err(|e| StartError(e.chain()))?;
     let state = Arc::new(State::new(
         config,
@@ -109,9 +110,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         outbox.clone(),
         daemon_id,
     ));
-    let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    // MERGE: one CancellationToken for everything.
-    let cancel = tokio_util::sync::CancellationToken::new();
+    let shutdown = state.shutdown.clone();
 
     tokio::spawn(async {
         if let Err(e) = accounts::warm_up().await {
@@ -119,24 +118,26 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         }
     });
     let tasks = vec![
-        tokio::spawn(engine.clone().supervise(cancel.clone())),
+        tokio::spawn(engine.clone().supervise(shutdown.clone())),
         tokio::spawn(mail::run_sender(
             registry.clone(),
             outbox,
             smtp,
-            shutdown_rx.clone(),
+            shutdown.clone(),
         )),
-        tokio::spawn(instances::watch::run(Arc::clone(&state), cancel.clone())),
+        tokio::spawn(instances::watch::run(Arc::clone(&state), shutdown.clone())),
     ];
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 
-    let server = tokio::spawn(server::serve(listener, Arc::clone(&state), shutdown_rx));
+    let server = tokio::spawn(server::serve(
+        listener,
+        Arc::clone(&state),
+        shutdown.clone(),
+    ));
     wait_for_signal().await;
     tracing::info!("shutting down: no new connections, finishing requests in flight");
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
-    state.shutting_down.store(true, Ordering::Relaxed);
-    let _ = shutdown_tx.send(true);
-    cancel.cancel();
+    shutdown.cancel();
     let _ = server.await;
     for task in tasks {
         let _ = task.await;
@@ -144,7 +145,6 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     if let Err(e) = registry.close() {
         tracing::warn!(error = %e.chain(), "closing the registry");
     }
-    let _ = std::fs::remove_file(&socket_path);
     tracing::info!("stopped");
     Ok(())
 }
@@ -194,3 +194,42 @@ impl std::fmt::Display for StartError {
 }
 
 impl std::error::Error for StartError {}
+
+#[cfg(test)]
+mod tests {
+    /// The `[Unit]` settings of a systemd unit file: (key, value), comments left out.
+    fn unit_settings(text: &str) -> Vec<(&str, &str)> {
+        let mut in_unit = false;
+        let mut out = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_unit = line == "[Unit]";
+            } else if in_unit && !line.starts_with(['#', ';']) {
+                if let Some((k, v)) = line.split_once('=') {
+                    out.push((k.trim(), v.trim()));
+                }
+            }
+        }
+        out
+    }
+
+    /// rsrcd keeps serving accounts and the registry while Docker is down, so Docker stopping
+    /// must not stop it: ordered after Docker and wanting it, never requiring or bound to it.
+    #[test]
+    fn the_service_does_not_stop_with_docker() {
+        let settings = unit_settings(include_str!("../../contrib/systemd/rsrcd.service"));
+        let mentions = |key: &str| {
+            settings
+                .iter()
+                .any(|(k, v)| *k == key && v.split_whitespace().any(|u| u == "docker.service"))
+        };
+        for key in ["Requires", "Requisite", "BindsTo", "PartOf"] {
+            assert!(
+                !mentions(key),
+                "{key}=docker.service stops rsrcd with Docker"
+            );
+        }
+        assert!(mentions("After"), "rsrcd should start after Docker");
+        assert!(mentions("Wants"), "rsrcd should pull Docker in");
+    }
+}

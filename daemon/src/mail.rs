@@ -16,7 +16,8 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::RngCore;
 use rusqlite::Connection;
-use tokio::sync::{watch, Notify};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::{SmtpConfig, SmtpTls};
 use crate::error::{Error, Result};
@@ -122,7 +123,7 @@ pub async fn run_sender(
     registry: Registry,
     outbox: Outbox,
     smtp: Option<SmtpConfig>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: CancellationToken,
 ) {
     let Some(smtp) = smtp else {
         tracing::warn!("no [smtp] table in the config: mails are queued but not sent");
@@ -156,7 +157,7 @@ pub async fn run_sender(
         Err(e) => tracing::error!(error = %e.chain(), "outbox"),
     }
     loop {
-        let pause = match deliver_due(&registry, &outbox, &transport, &from, &mut shutdown).await {
+        let pause = match deliver_due(&registry, &outbox, &transport, &from, &shutdown).await {
             Ok(pause) => pause,
             Err(e) => {
                 tracing::error!(error = %e.chain(), "outbox");
@@ -166,7 +167,7 @@ pub async fn run_sender(
         tokio::select! {
             _ = outbox.wake.notified() => {}
             _ = tokio::time::sleep(pause) => {}
-            _ = shutdown.changed() => return,
+            _ = shutdown.cancelled() => return,
         }
     }
 }
@@ -194,7 +195,7 @@ async fn deliver_due(
     outbox: &Outbox,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &lettre::message::Mailbox,
-    shutdown: &mut watch::Receiver<bool>,
+    shutdown: &CancellationToken,
 ) -> Result<Duration> {
     let now = now_ms();
     let due = registry
@@ -216,7 +217,7 @@ async fn deliver_due(
                     (e.to_string(), permanent)
                 }),
                 // Cut off mid-send: the claim stays, and the next start gives the mail up.
-                _ = shutdown.changed() => return Ok(IDLE_POLL),
+                _ = shutdown.cancelled() => return Ok(IDLE_POLL),
             },
             Err(e) => Err((e.to_string(), true)),
         };

@@ -1,5 +1,6 @@
-//! The Unix socket server: binds the socket (replacing a stale one, refusing a live one), serves
-//! HTTP/1.1 with hyper, and shuts down gracefully. It knows nothing of routes or the registry.
+//! The Unix socket server: the listener (a socket rsrcd binds, replacing a stale one and refusing
+//! a live one), HTTP/1.1 with hyper, and a graceful shutdown. It knows nothing of routes or the
+//! registry.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use crate::accounts::Peer;
 use crate::config::Config;
@@ -79,28 +80,75 @@ fn prepare_socket_dir(dir: &Path) -> Result<(), BindError> {
     Ok(())
 }
 
-/// Binds the API socket. A socket file nobody answers on is stale and replaced.
-pub async fn bind(config: &Config) -> Result<UnixListener, BindError> {
-    let path = config.socket.as_path();
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        prepare_socket_dir(parent)?;
-    }
-    if let Ok(meta) = std::fs::symlink_metadata(path) {
-        if UnixStream::connect(path).await.is_ok() {
-            return Err(BindError::InUse(path.to_path_buf()));
+/// Where connections come from.
+pub enum Listener {
+    /// A socket rsrcd bound itself, at `path`; the file is rsrcd's to remove.
+    Bound {
+        listener: UnixListener,
+        path: PathBuf,
+    },
+    // A socket handed over by systemd (LISTEN_FDS, see contrib/systemd/rsrcd.socket) would be
+    // an `Inherited` variant here: already bound, its mode and group set by systemd, and its
+    // file left alone at exit.
+}
+
+impl Listener {
+    /// Binds the API socket. A socket file nobody answers on is stale and replaced.
+    pub async fn bind(config: &Config) -> Result<Listener, BindError> {
+        let path = config.socket.as_path();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            prepare_socket_dir(parent)?;
         }
-        // Only a socket nobody answers on is stale; never delete anything else at that path.
-        if !std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) {
-            return Err(BindError::NotASocket(path.to_path_buf()));
+        if let Ok(meta) = std::fs::symlink_metadata(path) {
+            if UnixStream::connect(path).await.is_ok() {
+                return Err(BindError::InUse(path.to_path_buf()));
+            }
+            // Only a socket nobody answers on is stale; never delete anything else at that path.
+            if !std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) {
+                return Err(BindError::NotASocket(path.to_path_buf()));
+            }
+            tracing::info!(socket = %path.display(), "replacing a stale socket file");
+            std::fs::remove_file(path).map_err(io_err(path))?;
         }
-        tracing::info!(socket = %path.display(), "replacing a stale socket file");
-        std::fs::remove_file(path).map_err(io_err(path))?;
+        let listener = UnixListener::bind(path).map_err(io_err(path))?;
+        let bound = Listener::Bound {
+            listener,
+            path: path.to_path_buf(),
+        };
+        // From here on the file is ours: a failure removes it again.
+        if let Err(e) = set_access(path, config) {
+            bound.close();
+            return Err(e);
+        }
+        Ok(bound)
     }
-    let listener = UnixListener::bind(path).map_err(io_err(path))?;
-    let mode = config
-        .socket_mode()
-        .map_err(|e| io_err(path)(std::io::Error::other(e.to_string())))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io_err(path))?;
+
+    async fn accept(&self) -> std::io::Result<UnixStream> {
+        match self {
+            Listener::Bound { listener, .. } => listener.accept().await.map(|(stream, _)| stream),
+        }
+    }
+
+    /// Stops listening and removes the socket file rsrcd made.
+    pub fn close(self) {
+        match self {
+            Listener::Bound { listener, path } => {
+                drop(listener);
+                match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        tracing::warn!(socket = %path.display(), error = %e, "removing the socket");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// The socket's mode and group, from `socket_mode` and `socket_group`.
+fn set_access(path: &Path, config: &Config) -> Result<(), BindError> {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(config.socket_mode))
+        .map_err(io_err(path))?;
     if let Some(group) = &config.socket_group {
         let gid = nix::unistd::Group::from_name(group)
             .ok()
@@ -110,23 +158,25 @@ pub async fn bind(config: &Config) -> Result<UnixListener, BindError> {
         nix::unistd::chown(path, None, Some(gid))
             .map_err(|e| io_err(path)(std::io::Error::from(e)))?;
     }
-    Ok(listener)
+    Ok(())
 }
 
-/// Serves until `shutdown` flips, then stops accepting and drains in-flight requests.
-pub async fn serve(listener: UnixListener, state: Arc<State>, mut shutdown: watch::Receiver<bool>) {
+/// Serves until `shutdown` is cancelled, then stops listening (removing the socket file) and
+/// drains the connections in flight.
+pub async fn serve(listener: Listener, state: Arc<State>, shutdown: CancellationToken) {
     let graceful = GracefulShutdown::new();
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(stream) => stream,
                 Err(e) => {
                     tracing::warn!(error = %e, "accept failed");
+                    // Out of descriptors, say: give the connections in flight time to end.
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
             },
-            _ = shutdown.changed() => break,
+            _ = shutdown.cancelled() => break,
         };
         let peer = stream
             .peer_cred()
@@ -151,11 +201,12 @@ pub async fn serve(listener: UnixListener, state: Arc<State>, mut shutdown: watc
             }
         });
     }
-    drop(listener);
+    listener.close();
     tokio::select! {
         _ = graceful.shutdown() => tracing::info!("all connections closed"),
         _ = tokio::time::sleep(DRAIN_TIMEOUT) => {
-            tracing::warn!("gave up waiting for connections after {DRAIN_TIMEOUT:?}");
+            tracing::warn!("gave up waiting for connections after {}",
+                humantime::format_duration(DRAIN_TIMEOUT));
         }
     }
 }

@@ -351,7 +351,12 @@ fn body_errors_do_not_repeat_the_values_they_refuse() {
 
 #[test]
 fn wrong_typed_strings_are_not_repeated_either() {
-    let d = TestDaemon::start(Options::default());
+    let sink_dir = tempfile::tempdir().expect("tempdir");
+    let sink = common::SmtpSink::start(sink_dir.path(), 0);
+    let d = TestDaemon::start(Options {
+        smtp_port: Some(sink.port),
+        ..Options::default()
+    });
     let s = d.socket.as_path();
     let secret = "my-secret-password-1";
     // The whole body a string where an object belongs.
@@ -365,9 +370,8 @@ fn wrong_typed_strings_are_not_repeated_either() {
     );
 
     // A secret env value sent as a string instead of a map.
-    let c = d.client("typed@example.com");
-    c.signup("user-password-1").expect("signup");
-    c.login("user-password-1").expect("login");
+    // Verified: an unverified user's create is refused before its body is read.
+    let c = d.verified_user(&sink, "typed@example.com");
     let body = format!(r#"{{"machine":"web","env":"PASSWORD={secret}"}}"#);
     let (status, text) = raw_request(
         s,

@@ -5,6 +5,7 @@ use rsrc_shared::api::{self, UserAction, VersionInfo};
 
 use super::response::{self, Body};
 use super::Ctx;
+use crate::accounts::Caller;
 use crate::error::{Error, Result};
 
 pub async fn version(ctx: Ctx) -> Result<Response<Body>> {
@@ -27,61 +28,54 @@ pub async fn login(ctx: Ctx) -> Result<Response<Body>> {
     Ok(response::ok(&answer))
 }
 
-pub async fn logout(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn logout(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     crate::accounts::logout(&ctx.state, &caller).await?;
     Ok(response::no_content())
 }
 
-pub async fn whoami(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn whoami(_: Ctx, caller: Caller) -> Result<Response<Body>> {
     Ok(response::ok(&caller.user))
 }
 
-pub async fn update_profile(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn update_profile(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let req: api::ProfileUpdate = ctx.json()?;
     let user = crate::accounts::update_profile(&ctx.state, &caller, req).await?;
     Ok(response::ok(&user))
 }
 
-pub async fn delete_profile(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn delete_profile(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let req: api::ProfileDelete = ctx.json()?;
     crate::accounts::delete_profile(&ctx.state, &caller, req).await?;
     Ok(response::no_content())
 }
 
-pub async fn change_password(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn change_password(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let req: api::PasswordChange = ctx.json()?;
     crate::accounts::change_password(&ctx.state, &caller, req).await?;
     Ok(response::no_content())
 }
 
-pub async fn send_otp(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn send_otp(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let sent = crate::accounts::send_otp(&ctx.state, &caller).await?;
     Ok(response::json(hyper::StatusCode::ACCEPTED, &sent))
 }
 
-pub async fn verify_otp(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn verify_otp(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let req: api::OtpVerify = ctx.json()?;
     let user = crate::accounts::verify_otp(&ctx.state, &caller, req).await?;
     Ok(response::ok(&user))
 }
 
-pub async fn list_users(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn list_users(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let users = crate::accounts::list_users(&ctx.state, &caller).await?;
     Ok(response::ok(&users))
 }
 
-pub async fn admin_action(ctx: Ctx, email: String, action: &str) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn admin_action(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+    let action = ctx.param("action")?;
     let action = UserAction::parse(action)
         .ok_or_else(|| Error::UnknownEndpoint(format!("/v1/admin/users/{{email}}/{action}")))?;
+    let email = ctx.param("email")?.to_string();
     let user = crate::accounts::admin_action(&ctx.state, &caller, email, action).await?;
     Ok(response::ok(&user))
 }

@@ -3,22 +3,37 @@
 use bytes::Bytes;
 use hyper::Response;
 use rsrc_shared::api::{ImagePull, MachineSpec, MachineUpdate, PullProgress};
+use serde::Deserialize;
 
+use super::query::flag;
 use super::response::{self, Body};
 use super::{detached, Ctx};
-use crate::error::Result;
+use crate::accounts::Caller;
+use crate::error::{Error, Result};
 
-pub async fn list(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+/// `?dry_run`: check and preview, change nothing.
+#[derive(Deserialize)]
+struct DryRunQuery {
+    #[serde(default, deserialize_with = "flag::dry_run")]
+    dry_run: bool,
+}
+
+/// `?force`: remove the machine's instances too.
+#[derive(Deserialize)]
+struct RemoveQuery {
+    #[serde(default, deserialize_with = "flag::force")]
+    force: bool,
+}
+
+pub async fn list(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     Ok(response::ok(
         &crate::machines::list(&ctx.state, &caller).await?,
     ))
 }
 
-pub async fn create(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn create(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let spec: MachineSpec = ctx.json()?;
-    let dry_run = ctx.flag("dry_run")?;
+    let DryRunQuery { dry_run } = ctx.query()?;
     let machine = crate::machines::create(&ctx.state, &caller, spec, dry_run).await?;
     Ok(if dry_run {
         response::ok(&machine)
@@ -27,44 +42,41 @@ pub async fn create(ctx: Ctx) -> Result<Response<Body>> {
     })
 }
 
-pub async fn show(ctx: Ctx, name: &str) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn show(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+    let name = ctx.param("name")?.to_string();
     Ok(response::ok(
-        &crate::machines::show(&ctx.state, &caller, name.to_string()).await?,
+        &crate::machines::show(&ctx.state, &caller, name).await?,
     ))
 }
 
-pub async fn update(ctx: Ctx, name: &str) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn update(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let change: MachineUpdate = ctx.json()?;
-    let machine = crate::machines::update(&ctx.state, &caller, name.to_string(), change).await?;
+    let name = ctx.param("name")?.to_string();
+    let machine = crate::machines::update(&ctx.state, &caller, name, change).await?;
     Ok(response::ok(&machine))
 }
 
-pub async fn apply(ctx: Ctx, name: &str) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
+pub async fn apply(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let spec: MachineSpec = ctx.json()?;
-    let dry_run = ctx.flag("dry_run")?;
-    let result =
-        crate::machines::apply(&ctx.state, &caller, name.to_string(), spec, dry_run).await?;
+    let DryRunQuery { dry_run } = ctx.query()?;
+    let name = ctx.param("name")?.to_string();
+    let result = crate::machines::apply(&ctx.state, &caller, name, spec, dry_run).await?;
     Ok(response::ok(&result))
 }
 
-pub async fn remove(ctx: Ctx, name: &str) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
-    let force = ctx.flag("force")?;
-    let (state, name) = (ctx.state.clone(), name.to_string());
+pub async fn remove(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+    let RemoveQuery { force } = ctx.query()?;
+    let (state, name) = (ctx.state.clone(), ctx.param("name")?.to_string());
     detached(async move { crate::machines::remove(&state, &caller, name, force).await }).await?;
     Ok(response::no_content())
 }
 
-/// Streams the pull as NDJSON `PullProgress` lines; the last one has `done` or `error`.
-pub async fn pull(ctx: Ctx) -> Result<Response<Body>> {
-    let caller = ctx.caller().await?;
-    caller.require_admin()?;
+/// Streams the pull as NDJSON `PullProgress` lines; the last one has `done` or `error`. At
+/// shutdown the pull is given up and the last line says so.
+pub async fn pull(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let req: ImagePull = ctx.json()?;
     crate::machines::validate_image(&req.image)?;
-    let (tx, resp) = response::stream("application/x-ndjson");
+    let (tx, resp) = ctx.stream("application/x-ndjson")?;
     let state = ctx.state.clone();
     tokio::spawn(async move {
         let line = |p: &PullProgress| {
@@ -73,11 +85,14 @@ pub async fn pull(ctx: Ctx) -> Result<Response<Body>> {
             Bytes::from(v)
         };
         let progress_tx = tx.clone();
-        let outcome = crate::machines::pull(&state, &caller, &req.image, |p| {
+        let pull = crate::machines::pull(&state, &caller, &req.image, |p| {
             // A slow or vanished reader must not stall the pull.
-            let _ = progress_tx.try_send(line(&p));
-        })
-        .await;
+            progress_tx.try_send(line(&p));
+        });
+        let outcome = tokio::select! {
+            outcome = pull => outcome,
+            _ = tx.shutdown().cancelled() => Err(Error::ShuttingDown),
+        };
         let last = match outcome {
             Ok(pulled) => PullProgress {
                 status: Some(if pulled {
@@ -94,7 +109,7 @@ pub async fn pull(ctx: Ctx) -> Result<Response<Body>> {
                 ..Default::default()
             },
         };
-        let _ = tx.send(line(&last)).await;
+        tx.send(line(&last)).await;
     });
     Ok(resp)
 }

@@ -1,10 +1,14 @@
-//! The HTTP layer: one routing table from (method, path) to a handler. Handlers decode the
-//! request, call the domain module, and encode the answer; they hold no SQL and no Docker calls.
+//! The HTTP layer: one route table from (method, path) to an access level and a handler.
+//! Authentication follows from the access level, before the handler runs. Handlers decode the
+//! request (typed query, JSON body), call the domain module, and encode the answer; they hold no
+//! SQL and no Docker calls.
 
 mod accounts;
 mod instances;
 mod machines;
+pub mod query;
 pub mod response;
+pub mod router;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,23 +16,61 @@ use std::time::Instant;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper::{Method, Request, Response};
-use rsrc_shared::api::{decode_segment, MAX_BODY_BYTES};
+use hyper::{Request, Response};
+use rsrc_shared::api::MAX_BODY_BYTES;
 use serde::de::DeserializeOwned;
 
 use crate::accounts::{Caller, Peer};
 use crate::error::{Error, Result};
 use crate::State;
-use response::Body;
+use response::{Body, StreamTx};
+use router::{route, Access, Handler, Params, Route};
 
-/// What a handler gets: the parsed request, its body, and who is on the other end.
+/// Every endpoint, one line each. `Admin` and `Verified` are checked here and again in the
+/// domain functions; `User` routes such as `GET /v1/instances?all=true` leave the admin-only
+/// variants to the domain.
+pub const ROUTES: &[Route] = &[
+    route!(GET    "/v1"                              => Public,   accounts::version),
+    route!(GET    "/v1/version"                      => Public,   accounts::version),
+    route!(POST   "/v1/signup"                       => Public,   accounts::signup),
+    route!(POST   "/v1/login"                        => Public,   accounts::login),
+    route!(POST   "/v1/logout"                       => User,     accounts::logout),
+    route!(GET    "/v1/whoami"                       => User,     accounts::whoami),
+    route!(GET    "/v1/profile"                      => User,     accounts::whoami),
+    route!(PATCH  "/v1/profile"                      => User,     accounts::update_profile),
+    route!(DELETE "/v1/profile"                      => User,     accounts::delete_profile),
+    route!(POST   "/v1/password"                     => User,     accounts::change_password),
+    route!(POST   "/v1/otp/send"                     => User,     accounts::send_otp),
+    route!(POST   "/v1/otp/verify"                   => User,     accounts::verify_otp),
+    route!(GET    "/v1/admin/users"                  => Admin,    accounts::list_users),
+    route!(POST   "/v1/admin/users/{email}/{action}" => Admin,    accounts::admin_action),
+    route!(GET    "/v1/admin/orphans"                => Admin,    instances::orphans),
+    route!(GET    "/v1/machines"                     => User,     machines::list),
+    route!(POST   "/v1/machines"                     => Admin,    machines::create),
+    route!(GET    "/v1/machines/{name}"              => User,     machines::show),
+    route!(PATCH  "/v1/machines/{name}"              => Admin,    machines::update),
+    route!(PUT    "/v1/machines/{name}"              => Admin,    machines::apply),
+    route!(DELETE "/v1/machines/{name}"              => Admin,    machines::remove),
+    route!(POST   "/v1/images/pull"                  => Admin,    streams, machines::pull),
+    route!(GET    "/v1/instances"                    => User,     instances::list),
+    route!(POST   "/v1/instances"                    => Verified, instances::create),
+    route!(GET    "/v1/instances/{ref}"              => User,     instances::show),
+    route!(DELETE "/v1/instances/{ref}"              => User,     instances::remove),
+    route!(GET    "/v1/instances/{ref}/logs"         => User,     instances::logs),
+    route!(POST   "/v1/instances/{ref}/{action}"     => User,     instances::action),
+    route!(GET    "/v1/volumes"                      => User,     instances::list_volumes),
+    route!(DELETE "/v1/volumes/{name}"               => User,     instances::remove_volume),
+];
+
+/// What a handler gets besides its caller: the decoded request and who is on the other end.
 pub struct Ctx {
     pub state: Arc<State>,
-    pub method: Method,
-    pub query: Vec<(String, String)>,
-    pub token: Option<String>,
-    pub body: Bytes,
     pub peer: Peer,
+    params: Params,
+    /// Checked and without repeated keys (`query::normalize`).
+    query: String,
+    body: Bytes,
+    streams: bool,
 }
 
 impl Ctx {
@@ -43,27 +85,26 @@ impl Ctx {
             .map_err(|e| Error::invalid(format!("bad request body: {}", describe_json_error(&e))))
     }
 
-    pub async fn caller(&self) -> Result<Caller> {
-        crate::accounts::authenticate(&self.state, self.token.clone()).await
+    /// Decodes the query string into the handler's struct; unknown keys are ignored.
+    pub fn query<T: DeserializeOwned>(&self) -> Result<T> {
+        query::decode(&self.query)
     }
 
-    pub fn query(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+    /// A path parameter of the route, e.g. `ref` in `/v1/instances/{ref}`.
+    pub fn param(&self, name: &str) -> Result<&str> {
+        self.params
+            .get(name)
+            .ok_or_else(|| Error::internal(format!("the route has no parameter `{name}`")))
     }
 
-    /// A boolean query flag: `?force`, `?force=true`, `?force=1`.
-    pub fn flag(&self, key: &str) -> Result<bool> {
-        match self.query(key) {
-            None => Ok(false),
-            Some("" | "true" | "1") => Ok(true),
-            Some("false" | "0") => Ok(false),
-            Some(other) => Err(Error::invalid(format!(
-                "query parameter `{key}` must be true or false, not `{other}`"
-            ))),
+    /// A streamed response; only a route declared `streams` may open one, so that the table
+    /// says which requests hold their connection open. The stream's producer learns of shutdown
+    /// through the sender.
+    pub fn stream(&self, content_type: &str) -> Result<(StreamTx, Response<Body>)> {
+        if !self.streams {
+            return Err(Error::internal("this route is not declared as streaming"));
         }
+        Ok(response::stream(content_type, self.state.shutdown.clone()))
     }
 }
 
@@ -126,8 +167,10 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
             }
         })?
         .to_bytes();
-    let path = parts.uri.path().to_string();
-    let segments = split_path(&path)?;
+    let path = parts.uri.path();
+    let segments = router::split_path(path)?;
+    let query = query::normalize(parts.uri.query().unwrap_or(""))?;
+    let (route, params) = router::find(ROUTES, &parts.method, path, &segments)?;
     let token = parts
         .headers
         .get(hyper::header::AUTHORIZATION)
@@ -135,141 +178,38 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    let query = parse_query(parts.uri.query().unwrap_or(""))?;
     let ctx = Ctx {
         state,
-        method: parts.method,
-        query,
-        token,
-        body,
         peer,
+        params,
+        query,
+        body,
+        streams: route.streams,
     };
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    route(ctx, &path, &segs).await
-}
-
-/// `/v1/a/b` → `["a", "b"]`, percent-decoded. Anything outside `/v1` is unknown.
-fn split_path(path: &str) -> Result<Vec<String>> {
-    let rest = path
-        .strip_prefix("/v1")
-        .filter(|r| r.is_empty() || r.starts_with('/'))
-        .ok_or_else(|| Error::UnknownEndpoint(path.to_string()))?;
-    let rest = rest.strip_prefix('/').unwrap_or(rest);
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    if rest.is_empty() {
-        return Ok(Vec::new());
-    }
-    // An empty segment (`/v1/instances//stop`) is never a name: `rsrc instance stop ""` must
-    // not become `rsrc instance ls`.
-    rest.split('/')
-        .map(|s| match s {
-            "" => Err(Error::UnknownEndpoint(path.to_string())),
-            s => decode_segment(s).ok_or_else(|| Error::invalid(format!("bad path segment `{s}`"))),
-        })
-        .collect()
-}
-
-fn parse_query(query: &str) -> Result<Vec<(String, String)>> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| {
-                decode_segment(&s.replace('+', " "))
-                    .ok_or_else(|| Error::invalid(format!("bad query parameter `{pair}`")))
-            };
-            Ok((decode(k)?, decode(v)?))
-        })
-        .collect()
-}
-
-async fn route(ctx: Ctx, path: &str, segs: &[&str]) -> Result<Response<Body>> {
-    use Method as M;
-    let method = ctx.method.clone();
-    let allowed: &[Method] = match segs {
-        [] | ["version"] => &[M::GET],
-        ["signup"]
-        | ["login"]
-        | ["logout"]
-        | ["password"]
-        | ["otp", "send"]
-        | ["otp", "verify"] => &[M::POST],
-        ["whoami"] => &[M::GET],
-        ["profile"] => &[M::GET, M::PATCH, M::DELETE],
-        ["admin", "users"] | ["admin", "orphans"] => &[M::GET],
-        ["admin", "users", _, _] => &[M::POST],
-        ["machines"] => &[M::GET, M::POST],
-        ["machines", _] => &[M::GET, M::PATCH, M::PUT, M::DELETE],
-        ["images", "pull"] => &[M::POST],
-        ["instances"] => &[M::GET, M::POST],
-        ["instances", _] => &[M::GET, M::DELETE],
-        ["instances", _, "logs"] => &[M::GET],
-        ["instances", _, _] => &[M::POST],
-        ["volumes"] => &[M::GET],
-        ["volumes", _] => &[M::DELETE],
-        _ => return Err(Error::UnknownEndpoint(path.to_string())),
-    };
-    if !allowed.contains(&method) {
-        return Err(Error::MethodNotAllowed {
-            method: method.to_string(),
-            path: path.to_string(),
-        });
-    }
-    match (method, segs) {
-        (_, [] | ["version"]) => accounts::version(ctx).await,
-        (_, ["signup"]) => accounts::signup(ctx).await,
-        (_, ["login"]) => accounts::login(ctx).await,
-        (_, ["logout"]) => accounts::logout(ctx).await,
-        (_, ["whoami"]) => accounts::whoami(ctx).await,
-        (M::GET, ["profile"]) => accounts::whoami(ctx).await,
-        (M::PATCH, ["profile"]) => accounts::update_profile(ctx).await,
-        (_, ["profile"]) => accounts::delete_profile(ctx).await,
-        (_, ["password"]) => accounts::change_password(ctx).await,
-        (_, ["otp", "send"]) => accounts::send_otp(ctx).await,
-        (_, ["otp", "verify"]) => accounts::verify_otp(ctx).await,
-        (_, ["admin", "users"]) => accounts::list_users(ctx).await,
-        (_, ["admin", "users", email, action]) => {
-            accounts::admin_action(ctx, email.to_string(), action).await
+    match route.handler {
+        Handler::Public(handler) => handler(ctx).await,
+        Handler::Caller(handler) => {
+            let caller = authorize(&ctx.state, token, route.access).await?;
+            handler(ctx, caller).await
         }
-        (_, ["admin", "orphans"]) => instances::orphans(ctx).await,
-        (M::GET, ["machines"]) => machines::list(ctx).await,
-        (_, ["machines"]) => machines::create(ctx).await,
-        (M::GET, ["machines", name]) => machines::show(ctx, name).await,
-        (M::PATCH, ["machines", name]) => machines::update(ctx, name).await,
-        (M::PUT, ["machines", name]) => machines::apply(ctx, name).await,
-        (_, ["machines", name]) => machines::remove(ctx, name).await,
-        (_, ["images", "pull"]) => machines::pull(ctx).await,
-        (M::GET, ["instances"]) => instances::list(ctx).await,
-        (_, ["instances"]) => instances::create(ctx).await,
-        (M::GET, ["instances", id]) => instances::show(ctx, id).await,
-        (_, ["instances", id]) => instances::remove(ctx, id).await,
-        (_, ["instances", id, "logs"]) => instances::logs(ctx, id).await,
-        (_, ["instances", id, action]) => instances::action(ctx, id, action).await,
-        (_, ["volumes"]) => instances::list_volumes(ctx).await,
-        (_, ["volumes", name]) => instances::remove_volume(ctx, name).await,
-        _ => Err(Error::UnknownEndpoint(path.to_string())),
     }
+}
+
+/// The caller a route's access level demands. The messages are the domain's own
+/// (`require_verified`, `require_admin`), which still check for themselves.
+async fn authorize(state: &State, token: Option<String>, access: Access) -> Result<Caller> {
+    let caller = crate::accounts::authenticate(state, token).await?;
+    match access {
+        Access::Public | Access::User => {}
+        Access::Verified => caller.require_verified()?,
+        Access::Admin => caller.require_admin()?,
+    }
+    Ok(caller)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_split_under_v1_only() {
-        assert_eq!(split_path("/v1").unwrap(), Vec::<String>::new());
-        assert_eq!(
-            split_path("/v1/admin/users/a%2Bb%40c.de/promote").unwrap(),
-            vec!["admin", "users", "a+b@c.de", "promote"]
-        );
-        assert!(split_path("/v2/version").is_err());
-        assert!(split_path("/v1x").is_err());
-        assert!(split_path("/v1/%zz").is_err());
-        assert_eq!(split_path("/v1/instances/").unwrap(), vec!["instances"]);
-        assert!(split_path("/v1/instances//stop").is_err());
-        assert!(split_path("/v1//instances").is_err());
-    }
 
     #[test]
     fn body_errors_do_not_repeat_values() {
@@ -285,12 +225,5 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         let e = serde_json::from_str::<rsrc_shared::api::Login>(r#"{"x":1}"#).unwrap_err();
         assert!(describe_json_error(&e).contains("unknown field `x`"));
-    }
-
-    #[test]
-    fn queries_parse() {
-        let q = parse_query("all=true&tail=5&x").unwrap();
-        assert_eq!(q[0], ("all".into(), "true".into()));
-        assert_eq!(q[2], ("x".into(), "".into()));
     }
 }

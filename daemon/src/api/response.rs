@@ -9,6 +9,7 @@ use hyper::body::Frame;
 use hyper::{Response, StatusCode};
 use serde::Serialize;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::Error;
 
@@ -67,9 +68,8 @@ pub fn error(err: &Error) -> Response<Body> {
     json(status, &body)
 }
 
-/// A streamed body fed by the returned sender; the stream ends when the sender is dropped. The
-/// sender's `closed()` resolves when the client goes away, which lets producers stop early.
-pub fn stream(content_type: &str) -> (mpsc::Sender<Bytes>, Response<Body>) {
+/// A streamed body fed by the returned sender; the stream ends when the sender is dropped.
+pub fn stream(content_type: &str, shutdown: CancellationToken) -> (StreamTx, Response<Body>) {
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     let frames = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
@@ -77,5 +77,33 @@ pub fn stream(content_type: &str) -> (mpsc::Sender<Bytes>, Response<Body>) {
             .map(|chunk| (Ok::<_, Infallible>(Frame::data(chunk)), rx))
     });
     let body = StreamBody::new(frames).boxed();
-    (tx, with_status(StatusCode::OK, content_type, body))
+    (
+        StreamTx { tx, shutdown },
+        with_status(StatusCode::OK, content_type, body),
+    )
+}
+
+/// The producing end of a stream. It carries the daemon's shutdown token, so that no producer
+/// keeps a connection open past shutdown: when `shutdown()` fires it sends its last chunk and
+/// drops the sender.
+#[derive(Clone)]
+pub struct StreamTx {
+    tx: mpsc::Sender<Bytes>,
+    shutdown: CancellationToken,
+}
+
+impl StreamTx {
+    /// Queues a chunk unless the reader is behind or gone; never waits.
+    pub fn try_send(&self, chunk: Bytes) {
+        let _ = self.tx.try_send(chunk);
+    }
+
+    /// Sends a chunk, waiting for room; a reader that went away is no error.
+    pub async fn send(&self, chunk: Bytes) {
+        let _ = self.tx.send(chunk).await;
+    }
+
+    pub fn shutdown(&self) -> &CancellationToken {
+        &self.shutdown
+    }
 }

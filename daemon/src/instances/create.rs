@@ -257,11 +257,7 @@ async fn materialise(state: &State, p: &Planned) -> Result<()> {
                 })
             })
             .collect(),
-        // MERGE: typed config values.
-        bind_address: state
-            .config
-            .bind_ip()
-            .map_err(|e| Error::internal(e.to_string()))?,
+        bind_address: state.config.bind_address,
         volumes: p.volumes.clone(),
         memory: limits
             .memory

@@ -186,9 +186,8 @@ pub async fn wait(
 }
 
 fn probe_host(state: &State) -> IpAddr {
-    // MERGE: typed config values.
-    match state.config.bind_ip() {
-        Ok(ip) if !ip.is_unspecified() => ip,
+    match state.config.bind_address {
+        ip if !ip.is_unspecified() => ip,
         _ => IpAddr::from([127, 0, 0, 1]),
     }
 }

@@ -30,15 +30,8 @@ pub struct Plan {
 /// Finds candidates for each wanted container port: ports of the range not reserved in the
 /// registry that nothing on the host holds.
 pub async fn plan(state: &State, wanted: &[(u32, Protocol)]) -> Result<Plan> {
-    // MERGE: typed config values.
-    let (low, high) = state
-        .config
-        .port_range()
-        .map_err(|e| Error::internal(e.to_string()))?;
-    let bind = state
-        .config
-        .bind_ip()
-        .map_err(|e| Error::internal(e.to_string()))?;
+    let (low, high) = (state.config.port_range.low, state.config.port_range.high);
+    let bind = state.config.bind_address;
     let reserved = state
         .registry
         .read(move |conn| repo::reserved_in(conn, low, high))
