@@ -44,8 +44,12 @@ fn run_daemon(config: Config) -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none(),
         )
         .init();
+    // The registry runs on threads of its own, and password hashes take at most one thread per
+    // core: the blocking pool only probes host ports. Each extra thread can keep a malloc arena
+    // of its own, which is where memory went before.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(8)
         .build()
     {
         Ok(r) => r,

@@ -1,9 +1,9 @@
 //! The engine: what rsrc needs from a container runtime, in rsrc's own types.
 //!
 //! [`Engine`] is the one interface between the domain and Docker, after Incus's instance drivers:
-//! images, volumes, containers, logs, the event stream and a host-port probe. [`docker`] holds the
-//! implementation on bollard (Docker, or Podman's Docker-compatible socket) and is the only module
-//! that names bollard. `fake` (feature `test-util`) keeps containers in memory, so that instance
+//! images, volumes, containers, logs, the event stream and a host-port probe. [`docker`]
+//! implements it on Docker's API (Docker, or Podman's Docker-compatible socket) and is the only
+//! module that knows Docker's client types. `fake` (feature `test-util`) keeps containers in memory, so that instance
 //! logic (reconciliation, rollback, the state machine) is tested without Docker. A Swarm backend
 //! will be another implementation.
 //!
