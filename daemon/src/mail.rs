@@ -166,7 +166,7 @@ pub async fn run_sender(
         };
         // A send cut off by the shutdown has already consumed the change, so `changed()` below
         // would not fire again and the daemon would wait out the pause; the value still says so.
-        if *shutdown.borrow() {
+        if shutdown.is_cancelled() {
             return;
         }
         tokio::select! {
