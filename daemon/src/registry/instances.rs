@@ -119,7 +119,9 @@ impl Row {
     }
 }
 
-const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, u.email, i.machine_id, m.name, m.spec,
+/// The machine's spec is read once per machine and query, not per row: a listing sorts its rows,
+/// and a spec in every row made that sort copy it for each.
+const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, u.email, i.machine_id, m.name,
         i.container_name, i.container_id, i.state, i.desired_state, i.pending_cause,
         i.pending_expect, i.pending_until, i.remove_volumes, i.env, i.exit_code, i.created_at,
         i.updated_at
@@ -135,6 +137,7 @@ fn conversion(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
 
 /// Maps a row; `specs` parses each machine's spec once per query, however many rows share it.
 fn row_from_sql(
+    conn: &Connection,
     r: &rusqlite::Row<'_>,
     specs: &mut HashMap<i64, Arc<MachineSpec>>,
 ) -> rusqlite::Result<Row> {
@@ -142,29 +145,31 @@ fn row_from_sql(
     let machine_spec = match specs.get(&machine_id) {
         Some(spec) => Arc::clone(spec),
         None => {
-            let text: String = r.get(6)?;
+            let text: String = conn
+                .prepare_cached("SELECT spec FROM machines WHERE id = :id")?
+                .query_row(named_params! {":id": machine_id}, |r| r.get(0))?;
             let spec: Arc<MachineSpec> =
-                Arc::new(serde_json::from_str(&text).map_err(|e| conversion(6, e))?);
+                Arc::new(serde_json::from_str(&text).map_err(|e| conversion(4, e))?);
             specs.insert(machine_id, Arc::clone(&spec));
             spec
         }
     };
-    let state: String = r.get(9)?;
-    let pending_cause: Option<String> = r.get(11)?;
-    let pending_expect: Option<String> = r.get(12)?;
-    let pending_until: Option<i64> = r.get(13)?;
+    let state: String = r.get(8)?;
+    let pending_cause: Option<String> = r.get(10)?;
+    let pending_expect: Option<String> = r.get(11)?;
+    let pending_until: Option<i64> = r.get(12)?;
     let pending = match (
         pending_cause,
         pending_expect.as_deref().and_then(Expect::parse),
     ) {
         (Some(cause), Some(expect)) => Some(Pending {
-            cause: cause.parse().map_err(|e: String| conversion(11, e))?,
+            cause: cause.parse().map_err(|e: String| conversion(10, e))?,
             expect,
             until: pending_until.unwrap_or(0),
         }),
         _ => None,
     };
-    let env: String = r.get(15)?;
+    let env: String = r.get(14)?;
     Ok(Row {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -173,16 +178,16 @@ fn row_from_sql(
         machine_id,
         machine: r.get(5)?,
         machine_spec,
-        container_name: r.get(7)?,
-        container_id: r.get(8)?,
-        state: state.parse().map_err(|e: String| conversion(9, e))?,
-        desired: Desired::parse(&r.get::<_, String>(10)?),
+        container_name: r.get(6)?,
+        container_id: r.get(7)?,
+        state: state.parse().map_err(|e: String| conversion(8, e))?,
+        desired: Desired::parse(&r.get::<_, String>(9)?),
         pending,
-        remove_volumes: r.get(14)?,
-        env: serde_json::from_str(&env).map_err(|e| conversion(15, e))?,
-        exit_code: r.get(16)?,
-        created_at: r.get(17)?,
-        updated_at: r.get(18)?,
+        remove_volumes: r.get(13)?,
+        env: serde_json::from_str(&env).map_err(|e| conversion(14, e))?,
+        exit_code: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
     })
 }
 
@@ -193,7 +198,7 @@ fn rows(conn: &Connection, filter: &str, params: &[(&str, &dyn ToSql)]) -> Resul
         "query instances",
         &format!("{ROW_SELECT} {filter}"),
         params,
-        |r| row_from_sql(r, &mut specs),
+        |r| row_from_sql(conn, r, &mut specs),
     )
 }
 
@@ -203,57 +208,67 @@ pub fn by_id(conn: &Connection, id: &str) -> Result<Option<Row>> {
         .next())
 }
 
-const VISIBLE: &str = "(:all OR i.owner_id = :owner)";
+/// The rows `viewer` may see that also match `filter` (which may use `:ref`). An admin's query
+/// has no owner condition and a user's has one on the owner alone, so that each can use its
+/// index (an `:all OR owner` condition is planned before its value is known, as a scan).
+fn visible(
+    conn: &Connection,
+    viewer: Viewer,
+    filter: &str,
+    reference: Option<&str>,
+    tail: &str,
+) -> Result<Vec<Row>> {
+    let mut params: Vec<(&str, &dyn ToSql)> = Vec::new();
+    if let Some(reference) = &reference {
+        params.push((":ref", reference));
+    }
+    let condition = if viewer.all {
+        filter.to_string()
+    } else {
+        params.push((":owner", &viewer.user_id));
+        if filter.is_empty() {
+            "i.owner_id = :owner".to_string()
+        } else {
+            format!("{filter} AND i.owner_id = :owner")
+        }
+    };
+    let filter = if condition.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {condition}")
+    };
+    rows(conn, &format!("{filter} {tail}"), &params)
+}
 
 /// The instance with this exact id, if `viewer` sees it.
 pub fn visible_by_id(conn: &Connection, id: &str, viewer: Viewer) -> Result<Option<Row>> {
-    Ok(rows(
-        conn,
-        &format!("WHERE i.id = :ref AND {VISIBLE}"),
-        &[
-            (":ref", &id),
-            (":all", &viewer.all),
-            (":owner", &viewer.user_id),
-        ],
-    )?
-    .into_iter()
-    .next())
+    Ok(visible(conn, viewer, "i.id = :ref", Some(id), "")?
+        .into_iter()
+        .next())
 }
 
 /// The instances named `name` that `viewer` sees, the viewer's own first.
 pub fn visible_by_name(conn: &Connection, name: &str, viewer: Viewer) -> Result<Vec<Row>> {
-    rows(
-        conn,
-        &format!("WHERE i.name = :ref AND {VISIBLE} ORDER BY i.owner_id != :owner"),
-        &[
-            (":ref", &name),
-            (":all", &viewer.all),
-            (":owner", &viewer.user_id),
-        ],
-    )
+    let mut rows = visible(conn, viewer, "i.name = :ref", Some(name), "")?;
+    rows.sort_by_key(|r| r.owner_id != viewer.user_id);
+    Ok(rows)
 }
 
 /// Up to two instances whose id starts with `prefix` that `viewer` sees: enough to tell a
-/// unique prefix from an ambiguous one.
+/// unique prefix from an ambiguous one. A range on the id, so the primary key serves it.
 pub fn visible_by_prefix(conn: &Connection, prefix: &str, viewer: Viewer) -> Result<Vec<Row>> {
-    rows(
+    visible(
         conn,
-        &format!("WHERE substr(i.id, 1, length(:ref)) = :ref AND {VISIBLE} LIMIT 2"),
-        &[
-            (":ref", &prefix),
-            (":all", &viewer.all),
-            (":owner", &viewer.user_id),
-        ],
+        viewer,
+        "i.id >= :ref AND i.id < :ref || char(1114111)",
+        Some(prefix),
+        "LIMIT 2",
     )
 }
 
 /// Every instance `viewer` sees, by name.
 pub fn list_visible(conn: &Connection, viewer: Viewer) -> Result<Vec<Row>> {
-    rows(
-        conn,
-        &format!("WHERE {VISIBLE} ORDER BY i.name, i.id"),
-        &[(":all", &viewer.all), (":owner", &viewer.user_id)],
-    )
+    visible(conn, viewer, "", None, "ORDER BY i.name, i.id")
 }
 
 /// Every instance, oldest first, for reconciliation.
@@ -273,24 +288,38 @@ pub fn ports_of_visible(
     conn: &Connection,
     viewer: Viewer,
 ) -> Result<HashMap<String, Vec<PortMapping>>> {
-    let rows = query::list(
-        conn,
-        "read ports",
-        "SELECT p.instance_id, p.container_port, p.host_port, p.protocol FROM instance_ports p
-         JOIN instances i ON i.id = p.instance_id
-         WHERE (:all OR i.owner_id = :owner)
-         ORDER BY p.instance_id, p.container_port, p.protocol",
-        named_params! {":all": viewer.all, ":owner": viewer.user_id},
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                super::ports::mapping_from_row(r, 1)?,
-            ))
-        },
-    )?;
+    let map = |r: &rusqlite::Row<'_>| {
+        Ok((
+            r.get::<_, String>(0)?,
+            super::ports::mapping_from_row(r, 1)?,
+        ))
+    };
+    let rows = if viewer.all {
+        query::list(
+            conn,
+            "read ports",
+            "SELECT instance_id, container_port, host_port, protocol FROM instance_ports",
+            [],
+            map,
+        )?
+    } else {
+        query::list(
+            conn,
+            "read ports",
+            "SELECT p.instance_id, p.container_port, p.host_port, p.protocol
+             FROM instances i JOIN instance_ports p ON p.instance_id = i.id
+             WHERE i.owner_id = :owner",
+            named_params! {":owner": viewer.user_id},
+            map,
+        )?
+    };
     let mut out: HashMap<String, Vec<PortMapping>> = HashMap::new();
     for (instance, mapping) in rows {
         out.entry(instance).or_default().push(mapping);
+    }
+    // As `ports::of_instance` lists them; sorted here, a few per instance, not by SQLite.
+    for ports in out.values_mut() {
+        ports.sort_by_key(|p| (p.container_port, p.protocol.as_str()));
     }
     Ok(out)
 }

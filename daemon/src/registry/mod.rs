@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_accounts.sql"),
     include_str!("migrations/0002_machines_instances.sql"),
     include_str!("migrations/0003_volume_index.sql"),
+    include_str!("migrations/0004_listing_indexes.sql"),
 ];
 
 /// The schema level this build writes.
@@ -218,10 +219,20 @@ impl Registry {
         out
     }
 
-    /// Whether no write runs right now, for tests that check what runs outside the writer.
+    /// Whether the writer is free, or becomes free within a moment (a job that has answered
+    /// may still be letting go of it), for tests that check what runs outside the writer.
     #[cfg(test)]
     pub fn writer_is_idle(&self) -> bool {
-        self.writer_conn.try_lock().is_ok()
+        let deadline = std::time::Instant::now() + Duration::from_millis(200);
+        loop {
+            if self.writer_conn.try_lock().is_ok() {
+                return true;
+            }
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            std::thread::yield_now();
+        }
     }
 
     /// The id of the newest history entry, updated after every write that added one.

@@ -58,26 +58,39 @@ pub fn of_visible_instances(
     conn: &Connection,
     viewer: Viewer,
 ) -> Result<HashMap<String, Vec<InstanceVolume>>> {
-    let rows = query::list(
-        conn,
-        "read volumes",
-        "SELECT v.instance_id, v.name, v.path FROM volumes v
-         JOIN instances i ON i.id = v.instance_id
-         WHERE (:all OR i.owner_id = :owner) ORDER BY v.instance_id, v.path",
-        named_params! {":all": viewer.all, ":owner": viewer.user_id},
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                InstanceVolume {
-                    name: r.get(1)?,
-                    path: r.get(2)?,
-                },
-            ))
-        },
-    )?;
+    let map = |r: &rusqlite::Row<'_>| {
+        Ok((
+            r.get::<_, String>(0)?,
+            InstanceVolume {
+                name: r.get(1)?,
+                path: r.get(2)?,
+            },
+        ))
+    };
+    // A volume row outlives its instance; those of removed instances are never looked up.
+    let rows = if viewer.all {
+        query::list(
+            conn,
+            "read volumes",
+            "SELECT instance_id, name, path FROM volumes",
+            [],
+            map,
+        )?
+    } else {
+        query::list(
+            conn,
+            "read volumes",
+            "SELECT instance_id, name, path FROM volumes WHERE owner_id = :owner",
+            named_params! {":owner": viewer.user_id},
+            map,
+        )?
+    };
     let mut out: HashMap<String, Vec<InstanceVolume>> = HashMap::new();
     for (instance, volume) in rows {
         out.entry(instance).or_default().push(volume);
+    }
+    for volumes in out.values_mut() {
+        volumes.sort_by(|a, b| a.path.cmp(&b.path));
     }
     Ok(out)
 }
