@@ -25,6 +25,7 @@ pub struct Config {
     pub session_ttl_days: u32,
     pub smtp: Option<SmtpConfig>,
     pub limits: LimitsConfig,
+    pub connections: ConnectionsConfig,
 }
 
 /// Host ports handed to instances, `low..=high`; written "LOW-HIGH".
@@ -59,6 +60,7 @@ struct FileConfig {
     session_ttl_days: u32,
     smtp: Option<SmtpConfig>,
     limits: LimitsConfig,
+    connections: ConnectionsConfig,
 }
 
 #[derive(Clone, Deserialize)]
@@ -115,6 +117,72 @@ impl Default for LimitsConfig {
     }
 }
 
+/// Connections to the API socket: caps and deadlines, so that no client can make the daemon
+/// unreachable by holding connections open.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConnectionsConfig {
+    /// Connections held at once, all peers together (a small reserve beyond it stays open to
+    /// users holding few connections, root and the daemon's own uid).
+    pub max_total: usize,
+    /// Connections held at once from one peer uid.
+    pub max_per_uid: usize,
+    /// A connection that sends no request head for this long is closed: before its first
+    /// request, while a head is arriving, and between requests on a kept-alive connection.
+    pub idle_timeout_secs: u64,
+    /// A request's body must arrive in full within this long after its head.
+    pub body_timeout_secs: u64,
+}
+
+/// The longest body deadline allowed: bodies are at most 1 MiB of JSON.
+const MAX_BODY_TIMEOUT_SECS: u64 = 30;
+
+impl Default for ConnectionsConfig {
+    fn default() -> Self {
+        ConnectionsConfig {
+            max_total: 1024,
+            max_per_uid: 128,
+            idle_timeout_secs: 10,
+            body_timeout_secs: MAX_BODY_TIMEOUT_SECS,
+        }
+    }
+}
+
+impl ConnectionsConfig {
+    pub fn idle_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.idle_timeout_secs)
+    }
+
+    pub fn body_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.body_timeout_secs)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.max_total == 0 {
+            return Err(value_err("connections.max_total", "must be at least 1"));
+        }
+        if self.max_per_uid == 0 || self.max_per_uid > self.max_total {
+            return Err(value_err(
+                "connections.max_per_uid",
+                "must be at least 1 and at most connections.max_total",
+            ));
+        }
+        if !(1..=3600).contains(&self.idle_timeout_secs) {
+            return Err(value_err(
+                "connections.idle_timeout_secs",
+                "must be between 1 and 3600",
+            ));
+        }
+        if !(1..=MAX_BODY_TIMEOUT_SECS).contains(&self.body_timeout_secs) {
+            return Err(value_err(
+                "connections.body_timeout_secs",
+                "must be between 1 and 30",
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for FileConfig {
     fn default() -> Self {
         let socket_group = nix::unistd::Group::from_name("rsrc")
@@ -133,6 +201,7 @@ impl Default for FileConfig {
             session_ttl_days: 30,
             smtp: None,
             limits: LimitsConfig::default(),
+            connections: ConnectionsConfig::default(),
         }
     }
 }
@@ -255,6 +324,7 @@ impl FileConfig {
                 "must be at least 1",
             ));
         }
+        self.connections.check()?;
         if let Some(smtp) = &self.smtp {
             if smtp.host.trim().is_empty() {
                 return Err(value_err("smtp.host", "must not be empty"));
@@ -284,6 +354,7 @@ impl FileConfig {
             session_ttl_days: self.session_ttl_days,
             smtp: self.smtp,
             limits: self.limits,
+            connections: self.connections,
         })
     }
 }
@@ -366,6 +437,12 @@ mod tests {
         assert_eq!(c.limits.max_instances_per_user, 10);
         assert_eq!(c.session_ttl_days, 30);
         assert_eq!(c.session_ttl(), std::time::Duration::from_secs(30 * 86_400));
+        assert_eq!(
+            (c.connections.max_total, c.connections.max_per_uid),
+            (1024, 128)
+        );
+        assert_eq!(c.connections.idle_timeout().as_secs(), 10);
+        assert_eq!(c.connections.body_timeout().as_secs(), 30);
     }
 
     #[test]
@@ -426,6 +503,22 @@ mod tests {
                 "config key `smtp.from`",
             ),
             ("session_ttl_days = 0", "config key `session_ttl_days`"),
+            (
+                "[connections]\nmax_total = 0",
+                "config key `connections.max_total`",
+            ),
+            (
+                "[connections]\nmax_total = 10\nmax_per_uid = 11",
+                "config key `connections.max_per_uid`",
+            ),
+            (
+                "[connections]\nidle_timeout_secs = 0",
+                "config key `connections.idle_timeout_secs`",
+            ),
+            (
+                "[connections]\nbody_timeout_secs = 31",
+                "config key `connections.body_timeout_secs`: must be between 1 and 30",
+            ),
         ] {
             let err = parse(toml).unwrap_err();
             assert!(err.starts_with(message), "{toml}: {err}");

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Incoming};
 use hyper::{Request, Response};
 use rsrc_shared::api::MAX_BODY_BYTES;
 use serde::de::DeserializeOwned;
@@ -138,6 +138,31 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
+/// The whole request body, at most `MAX_BODY_BYTES`, within `deadline`. A declared length over
+/// the cap is refused before anything is read, and a body that does not arrive in time (a
+/// client that declares one and never sends it) does not hold its connection for ever.
+async fn read_body(body: Incoming, deadline: std::time::Duration) -> Result<Bytes> {
+    if body.size_hint().lower() > MAX_BODY_BYTES as u64 {
+        return Err(Error::PayloadTooLarge(MAX_BODY_BYTES));
+    }
+    let collected = tokio::time::timeout(deadline, Limited::new(body, MAX_BODY_BYTES).collect())
+        .await
+        .map_err(|_| {
+            Error::invalid(format!(
+                "the request body did not arrive within {}",
+                humantime::format_duration(deadline)
+            ))
+        })?;
+    let body = collected.map_err(|e| {
+        if e.is::<http_body_util::LengthLimitError>() {
+            Error::PayloadTooLarge(MAX_BODY_BYTES)
+        } else {
+            Error::invalid(format!("cannot read request body: {e}"))
+        }
+    })?;
+    Ok(body.to_bytes())
+}
+
 pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Response<Body> {
     let started = Instant::now();
     let method = req.method().clone();
@@ -156,17 +181,7 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         return Err(Error::ShuttingDown);
     }
     let (parts, body) = req.into_parts();
-    let body = Limited::new(body, MAX_BODY_BYTES)
-        .collect()
-        .await
-        .map_err(|e| {
-            if e.is::<http_body_util::LengthLimitError>() {
-                Error::PayloadTooLarge(MAX_BODY_BYTES)
-            } else {
-                Error::invalid(format!("cannot read request body: {e}"))
-            }
-        })?
-        .to_bytes();
+    let body = read_body(body, state.config.connections.body_timeout()).await?;
     let path = parts.uri.path();
     let segments = router::split_path(path)?;
     let query = query::normalize(parts.uri.query().unwrap_or(""))?;

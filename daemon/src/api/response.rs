@@ -107,3 +107,25 @@ impl StreamTx {
         &self.shutdown
     }
 }
+
+/// A whole HTTP/1.1 error answer as bytes, for the places that write to the socket themselves
+/// (a connection over the caps, hyper's parse errors): the same JSON body as every other error,
+/// and the connection closes after it.
+pub fn raw_error(status: u16, code: rsrc_shared::ErrorCode, message: &str) -> Vec<u8> {
+    let body =
+        serde_json::to_vec(&rsrc_shared::ErrorBody::new(code, message)).unwrap_or_else(|_| {
+            format!(r#"{{"error":{{"code":"{}","message":""}}}}"#, code.as_str()).into_bytes()
+        });
+    let reason = StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&body);
+    out
+}

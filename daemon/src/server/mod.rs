@@ -1,25 +1,41 @@
 //! The Unix socket server: the listener (a socket rsrcd binds, replacing a stale one and refusing
-//! a live one), HTTP/1.1 with hyper, and a graceful shutdown. It knows nothing of routes or the
-//! registry.
+//! a live one), HTTP/1.1 with hyper, caps on connections (`limits`), back-off on failed accepts
+//! (`backoff`), JSON bodies for hyper's own parse errors (`parse_errors`), and a graceful
+//! shutdown. It knows nothing of routes or the registry.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::Peer;
 use crate::config::Config;
 use crate::State;
+use backoff::AcceptBackoff;
+use limits::{raise_fd_limit, Admission, Caps, Refusal};
+use parse_errors::JsonParseErrors;
 
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+mod backoff;
+pub mod limits;
+mod parse_errors;
+
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest request head (request line and headers) read; a longer one is answered 431.
+/// hyper's default (about 400 KiB) times the connection cap is a lot of memory for heads that
+/// are a few hundred bytes.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Refused connections read away what their client sent for at most this long...
+const REFUSE_LINGER: Duration = Duration::from_millis(500);
+/// ...and at most this many at a time.
+const MAX_REFUSING: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {
@@ -164,16 +180,47 @@ fn set_access(path: &Path, config: &Config) -> Result<(), BindError> {
 /// Serves until `shutdown` is cancelled, then stops listening (removing the socket file) and
 /// drains the connections in flight.
 pub async fn serve(listener: Listener, state: Arc<State>, shutdown: CancellationToken) {
+    let settings = &state.config.connections;
+    let caps = Caps::fit(settings, raise_fd_limit());
+    if caps.max_total < settings.max_total {
+        tracing::warn!(
+            configured = settings.max_total,
+            max_total = caps.max_total,
+            "the descriptor limit is too low for connections.max_total; lowered it"
+        );
+    }
+    let own_uid = nix::unistd::geteuid().as_raw();
+    let admission = Admission::new(caps, own_uid);
+    let refusing = Arc::new(Semaphore::new(MAX_REFUSING));
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        // Also the idle time allowed between requests on a kept-alive connection: hyper starts
+        // this timer whenever it waits for a request head, the first or the next.
+        .header_read_timeout(settings.idle_timeout())
+        // The second bounds a head that arrives in one read; the first, one still arriving.
+        .max_header_size(MAX_HEAD_BYTES)
+        .max_buf_size(MAX_HEAD_BYTES);
     let graceful = GracefulShutdown::new();
+    let mut backoff = AcceptBackoff::default();
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok(stream) => stream,
+                Ok(stream) => {
+                    if let Some(line) = backoff.succeeded(Instant::now()) {
+                        tracing::warn!("{line}");
+                    }
+                    stream
+                }
                 Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
+                    let retry = backoff.failed(Instant::now(), &e);
+                    if let Some(line) = retry.log {
+                        tracing::warn!("{line}");
+                    }
                     // Out of descriptors, say: give the connections in flight time to end.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
+                    tokio::select! {
+                        _ = tokio::time::sleep(retry.wait) => continue,
+                        _ = shutdown.cancelled() => break,
+                    }
                 }
             },
             _ = shutdown.cancelled() => break,
@@ -185,20 +232,26 @@ pub async fn serve(listener: Listener, state: Arc<State>, shutdown: Cancellation
                 pid: c.pid(),
             })
             .unwrap_or_default();
+        let slot = match admission.admit(peer.uid) {
+            Ok(slot) => slot,
+            Err(refusal) => {
+                tracing::debug!(peer_uid = ?peer.uid, "refused a connection: {}", refusal.message());
+                refuse(stream, &refusal, &refusing);
+                continue;
+            }
+        };
         let state = Arc::clone(&state);
         let service = service_fn(move |req| {
             let state = Arc::clone(&state);
             async move { Ok::<_, std::convert::Infallible>(crate::api::handle(state, req, peer).await) }
         });
-        let conn = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(TokioIo::new(stream), service);
+        let conn = http.serve_connection(TokioIo::new(JsonParseErrors::new(stream)), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
+            drop(slot);
         });
     }
     listener.close();
@@ -207,6 +260,49 @@ pub async fn serve(listener: Listener, state: Arc<State>, shutdown: Cancellation
         _ = tokio::time::sleep(DRAIN_TIMEOUT) => {
             tracing::warn!("gave up waiting for connections after {}",
                 humantime::format_duration(DRAIN_TIMEOUT));
+        }
+    }
+}
+
+/// Answers a connection over the caps with a 503 and closes it, without keeping it: the answer
+/// is written at once (a fresh socket has room for it), and what the client sent is read away
+/// for a moment so that the close does not reset the connection before the client reads the
+/// answer. At most `MAX_REFUSING` refused connections linger like that; the rest are closed at
+/// once.
+fn refuse(stream: UnixStream, refusal: &Refusal, refusing: &Arc<Semaphore>) {
+    let answer = crate::api::response::raw_error(
+        503,
+        rsrc_shared::ErrorCode::Unavailable,
+        &refusal.message(),
+    );
+    let _ = stream.try_write(&answer);
+    let Ok(permit) = Arc::clone(refusing).try_acquire_owned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(REFUSE_LINGER, drain_head(&stream)).await;
+        drop(permit);
+    });
+}
+
+/// Reads until the end of a request head, EOF or a few KiB.
+async fn drain_head(stream: &UnixStream) {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while seen.len() < 16 * 1024 {
+        if stream.readable().await.is_err() {
+            return;
+        }
+        match stream.try_read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => {
+                seen.extend_from_slice(&buf[..n]);
+                if seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    return;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => return,
         }
     }
 }
