@@ -80,17 +80,25 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
         return Ok(None);
     }
     let now = now_ms();
+    let repeat = last.is_some_and(|l| l.up == seen.up);
+    let claimed = !repeat && claims(row.pending.as_ref(), seen.up, now);
+    // A down somebody asked for shows as stopped, also before the owner's wish is recorded.
+    let desired = if claimed && !seen.up {
+        Desired::Stopped
+    } else {
+        row.desired
+    };
     repo::set_state(
         conn,
         instance_id,
-        status_after(seen.up, row.desired),
+        status_after(seen.up, desired),
         if seen.up { None } else { seen.exit_code },
         now,
     )?;
-    if last.is_some_and(|l| l.up == seen.up) {
+    if repeat {
         return Ok(None);
     }
-    let asked = if claims(row.pending.as_ref(), seen.up, now) {
+    let asked = if claimed {
         let pending = row.pending.as_ref();
         let rest = pending.and_then(|p| {
             p.expect.after_next().map(|expect| Pending {

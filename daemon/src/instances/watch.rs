@@ -11,11 +11,20 @@ use tokio_util::sync::CancellationToken;
 use super::reconcile;
 use super::state::{mark_lost, observe, Seen};
 use crate::engine::{EngineEvent, Happening};
-use crate::registry::now_ms;
+use crate::registry::{self, now_ms};
 use crate::State;
 
 pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
     let mut connections = state.engine.connections();
+    // Where the engine's record is read from after a gap: at start, the newest history entry
+    // (rsrcd was not running since); after an outage, the last event the stream delivered.
+    let mut resume_from = match state.registry.read(registry::history::latest_at).await {
+        Ok(at) => at.map(|ms| ms / 1000),
+        Err(e) => {
+            tracing::error!(error = %e.chain(), "reading the newest history entry");
+            None
+        }
+    };
     loop {
         // Wait for a connection (the first one may already be there).
         if state.engine.available().await.is_err() {
@@ -26,18 +35,50 @@ pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
             continue;
         }
         connections.borrow_and_update();
-        let since = now_ms() / 1000 - 1;
+        let now = now_ms() / 1000;
+        if let Some(since) = resume_from {
+            // What happened in the gap, with the engine's exit codes and times, before
+            // reconciliation looks at the containers' state now (which has no exit code left for
+            // a container that died and was restarted meanwhile).
+            replay(&state, since, now).await;
+        }
         if let Err(e) = reconcile::reconcile(&state).await {
             tracing::error!(error = %e.chain(), "reconciliation failed");
         }
-        tokio::select! {
-            _ = follow(&state, since) => {}
+        let last_seen = tokio::select! {
+            seen = follow(&state, now - 1) => seen,
             _ = shutdown.cancelled() => return,
-        }
+        };
+        resume_from = Some(last_seen.map_or(now - 1, |ms| ms / 1000));
         // The stream ended: the engine went away. Wait for the supervisor to reconnect.
         tokio::select! {
             changed = connections.changed() => if changed.is_err() { return },
             _ = shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// Records what the engine's event record holds between `since` and `until` (Unix seconds).
+pub async fn replay(state: &State, since: i64, until: i64) {
+    let mut stream = match state
+        .engine
+        .events(&state.daemon_id, since, Some(until))
+        .await
+    {
+        Ok(stream) => stream,
+        Err(e) => {
+            tracing::warn!(error = %e.chain(), "cannot read the engine's events of the gap");
+            return;
+        }
+    };
+    let mut preludes = Preludes::default();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(event) => apply(state, &mut preludes, event).await,
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "the engine's events of the gap broke off");
+                return;
+            }
         }
     }
 }
@@ -86,55 +127,63 @@ impl Preludes {
     }
 }
 
-async fn follow(state: &State, since: i64) {
-    let mut stream = match state.engine.events(&state.daemon_id, since).await {
+/// Records the live stream until it ends; returns the time of the last event it delivered.
+async fn follow(state: &State, since: i64) -> Option<i64> {
+    let mut stream = match state.engine.events(&state.daemon_id, since, None).await {
         Ok(stream) => stream,
         Err(e) => {
             state.engine.mark_down(format!("event stream: {e}")).await;
-            return;
+            return None;
         }
     };
     let mut preludes = Preludes::default();
+    let mut last_seen = None;
     while let Some(item) = stream.next().await {
-        let event = match item {
-            Ok(e) => e,
+        match item {
+            Ok(event) => {
+                last_seen = Some(event.at);
+                apply(state, &mut preludes, event).await;
+            }
             Err(e) => {
                 state
                     .engine
                     .mark_down(format!("event stream: {}", e.chain()))
                     .await;
-                return;
+                return last_seen;
             }
-        };
-        let instance = event.instance.clone();
-        if event.what == Happening::Destroyed {
-            let at = event.at;
-            let result = state
-                .registry
-                .call(move |conn| mark_lost(conn, &instance, at, Cause::Docker))
-                .await;
-            if let Err(e) = result {
-                tracing::error!(error = %e.chain(), "recording a destroyed container");
-            }
-            continue;
-        }
-        let Some(seen) = preludes.seen(&event) else {
-            continue;
-        };
-        let id = instance.clone();
-        match state
-            .registry
-            .call(move |conn| observe(conn, &id, seen))
-            .await
-        {
-            Ok(Some(kind)) => {
-                tracing::info!(instance = %instance, kind = %kind, "instance changed")
-            }
-            Ok(None) => {}
-            Err(e) => tracing::error!(error = %e.chain(), "recording an engine event"),
         }
     }
     state.engine.mark_down("event stream ended".into()).await;
+    last_seen
+}
+
+/// Records one engine event.
+async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
+    let instance = event.instance.clone();
+    if event.what == Happening::Destroyed {
+        let at = event.at;
+        let result = state
+            .registry
+            .call(move |conn| mark_lost(conn, &instance, at, Cause::Docker))
+            .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e.chain(), "recording a destroyed container");
+        }
+        return;
+    }
+    let Some(seen) = preludes.seen(&event) else {
+        return;
+    };
+    let id = instance.clone();
+    match state
+        .registry
+        .call(move |conn| observe(conn, &id, seen))
+        .await
+    {
+        Ok(Some(kind)) => tracing::info!(instance = %instance, kind = %kind, "instance changed"),
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e.chain(), "recording an engine event"),
+    }
 }
 
 #[cfg(test)]

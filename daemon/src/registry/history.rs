@@ -86,6 +86,18 @@ pub fn latest_id(conn: &Connection) -> Result<i64> {
     .unwrap_or(0))
 }
 
+/// The time of the newest entry (Unix milliseconds), if any.
+pub fn latest_at(conn: &Connection) -> Result<Option<i64>> {
+    Ok(query::optional(
+        conn,
+        "read newest event time",
+        "SELECT MAX(at) FROM instance_events",
+        [],
+        |r| r.get::<_, Option<i64>>(0),
+    )?
+    .flatten())
+}
+
 /// Entries after `after_id`, oldest first, at most `limit`: how a subscriber of the bus catches
 /// up, however far behind it is.
 pub fn after(conn: &Connection, after_id: i64, limit: i64) -> Result<Vec<StoredEvent>> {
