@@ -164,6 +164,11 @@ pub async fn run_sender(
                 IDLE_POLL
             }
         };
+        // A send cut off by the shutdown has already consumed the change, so `changed()` below
+        // would not fire again and the daemon would wait out the pause; the value still says so.
+        if *shutdown.borrow() {
+            return;
+        }
         tokio::select! {
             _ = outbox.wake.notified() => {}
             _ = tokio::time::sleep(pause) => {}

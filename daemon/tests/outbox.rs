@@ -431,3 +431,41 @@ fn a_mail_cut_off_mid_send_is_given_up_and_others_still_go_out() {
     fine_user.run(&["otp", "verify", &code]).expect_code(0);
     assert_eq!(cut_user.json(&["whoami"])["verified"], false);
 }
+
+/// A shutdown while a mail is being handed to the server cuts the send off (the claim stays, and
+/// the next start gives the mail up) and the daemon stops at once, not after the sender's pause.
+#[test]
+fn a_shutdown_mid_send_stops_the_daemon_promptly() {
+    // Connections to it complete in the kernel's backlog, but no greeting ever comes: a send
+    // hangs until the transport's timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let mut d = TestDaemon::start(Options {
+        smtp_port: Some(port),
+        ..Options::default()
+    });
+    let email = "stalled@example.com";
+    let c = user(&d, email);
+    c.run(&["otp", "send"]).expect_code(0);
+    poll("the mail to be claimed for sending", DEADLINE, || {
+        let claimed: i64 = d
+            .db()
+            .query_row(
+                "SELECT COUNT(*) FROM mail_outbox WHERE recipient = ?1 AND sending_at IS NOT NULL",
+                [email],
+                |r| r.get(0),
+            )
+            .expect("count claimed");
+        (claimed > 0).then_some(())
+    });
+    let start = std::time::Instant::now();
+    assert!(d.stop().success());
+    let took = start.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(10),
+        "stopping took {took:?}"
+    );
+    let row = &outbox(&d, email)[0];
+    assert!(row.sent_at.is_none() && row.failed_at.is_none(), "{row:?}");
+    drop(silent);
+}
