@@ -164,9 +164,8 @@ pub async fn run_sender(
                 IDLE_POLL
             }
         };
-        // A send cut off by the shutdown has already consumed the change, so `changed()` below
-        // would not fire again and the daemon would wait out the pause; the value still says so.
-        if *shutdown.borrow() {
+        // A send cut off by the shutdown ends here, before another batch or pause starts.
+        if shutdown.is_cancelled() {
             return;
         }
         tokio::select! {
