@@ -3,16 +3,20 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use rsrc_shared::api::Cause;
 use tokio_util::sync::CancellationToken;
 
 use super::reconcile;
-use super::state::{mark_lost, observe, Seen};
+use super::state::{mark_lost, observe, record_engine_outage, Seen};
 use crate::engine::{EngineEvent, Happening};
 use crate::registry::{self, now_ms};
 use crate::State;
+
+/// How long the engine may take to answer at start before it counts as unavailable.
+const STARTUP_GRACE: Duration = Duration::from_secs(10);
 
 pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
     let mut connections = state.engine.connections();
@@ -25,9 +29,26 @@ pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
             None
         }
     };
+    // Whether this run recorded the engine as gone, so that its return is recorded too.
+    let mut outage_recorded = false;
+    let mut connected_once = false;
     loop {
         // Wait for a connection (the first one may already be there).
         if state.engine.available().await.is_err() {
+            if !outage_recorded {
+                if !connected_once {
+                    // At start the first connection takes a moment; only an engine that does
+                    // not answer within it is an outage.
+                    let first = tokio::select! {
+                        first = tokio::time::timeout(STARTUP_GRACE, connections.changed()) => first,
+                        _ = shutdown.cancelled() => return,
+                    };
+                    if first.is_ok() {
+                        continue;
+                    }
+                }
+                outage_recorded = record_outage(&state, false).await;
+            }
             tokio::select! {
                 changed = connections.changed() => if changed.is_err() { return },
                 _ = shutdown.cancelled() => return,
@@ -35,6 +56,7 @@ pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
             continue;
         }
         connections.borrow_and_update();
+        connected_once = true;
         let now = now_ms() / 1000;
         if let Some(since) = resume_from {
             // What happened in the gap, with the engine's exit codes and times, before
@@ -45,6 +67,10 @@ pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
         if let Err(e) = reconcile::reconcile(&state).await {
             tracing::error!(error = %e.chain(), "reconciliation failed");
         }
+        if outage_recorded {
+            // After the gap's events and reconciliation: those are dated inside the outage.
+            outage_recorded = !record_outage(&state, true).await;
+        }
         let last_seen = tokio::select! {
             seen = follow(&state, now - 1) => seen,
             _ = shutdown.cancelled() => return,
@@ -54,6 +80,22 @@ pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
         tokio::select! {
             changed = connections.changed() => if changed.is_err() { return },
             _ = shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// Records the engine going away or coming back in every instance's history; whether it did.
+async fn record_outage(state: &State, engine_up: bool) -> bool {
+    let now = now_ms();
+    match state
+        .registry
+        .call(move |conn| record_engine_outage(conn, engine_up, now))
+        .await
+    {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::error!(error = %e.chain(), "recording the engine's outage");
+            false
         }
     }
 }

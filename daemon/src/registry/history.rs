@@ -57,12 +57,14 @@ pub fn append(conn: &Connection, e: &NewEvent) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-/// The newest recorded state of an instance; `None` before its first entry.
+/// The newest recorded state of an instance; `None` before its first entry. The engine's
+/// outages are intervals around the instance's states, not states: they are left out.
 pub fn last_state(conn: &Connection, instance_id: &str) -> Result<Option<LastState>> {
     query::optional(
         conn,
         "read last event",
-        "SELECT up, at FROM instance_events WHERE instance_id = :instance
+        "SELECT up, at FROM instance_events
+         WHERE instance_id = :instance AND kind NOT IN ('engine_down', 'engine_up')
          ORDER BY at DESC, id DESC LIMIT 1",
         named_params! {":instance": instance_id},
         |r| {

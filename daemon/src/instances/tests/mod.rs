@@ -587,3 +587,39 @@ async fn exit_codes_the_stream_missed_come_from_the_engines_record() {
     assert_eq!(died, [Some(137)], "{history:?}");
     assert_eq!(h.row(&made.id).await.unwrap().state, InstanceState::Running);
 }
+
+#[tokio::test]
+async fn an_engine_outage_is_an_interval_in_the_history_and_states_show_as_last_known() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let at = crate::registry::now_ms();
+    h.state
+        .registry
+        .call(move |conn| super::state::record_engine_outage(conn, false, at))
+        .await
+        .unwrap();
+    h.engine.set_available(false);
+    let listed = super::list(&h.state, &h.alice, false).await.unwrap();
+    assert!(listed[0].last_known, "{listed:?}");
+    assert_eq!(listed[0].status, "running");
+    // It crashed during the outage; found when the engine is back.
+    h.engine.set_available(true);
+    h.engine.exit(made.container.as_deref().unwrap(), 2, false);
+    reconcile::reconcile(&h.state).await.unwrap();
+    let at = crate::registry::now_ms();
+    h.state
+        .registry
+        .call(move |conn| super::state::record_engine_outage(conn, true, at))
+        .await
+        .unwrap();
+    assert!(!super::list(&h.state, &h.alice, false).await.unwrap()[0].last_known);
+    let kinds = h.kinds(&made.id).await;
+    assert_eq!(
+        kinds[2..],
+        [
+            (EventKind::EngineDown, Cause::Engine),
+            (EventKind::Died, Cause::Crash),
+            (EventKind::EngineUp, Cause::Engine),
+        ]
+    );
+}
