@@ -113,7 +113,8 @@ pub async fn replay(state: &State, since: i64, until: i64) {
             return;
         }
     };
-    let mut preludes = Preludes::default();
+    // Found while catching up on the gap, with the engine's times and exit codes.
+    let mut preludes = Preludes::new(Cause::Reconcile);
     while let Some(item) = stream.next().await {
         match item {
             Ok(event) => apply(state, &mut preludes, event).await,
@@ -125,15 +126,24 @@ pub async fn replay(state: &State, since: i64, until: i64) {
     }
 }
 
-/// What the events before a `die` say about it.
-#[derive(Default)]
+/// What the events before a `die` say about it, and who reports what the events show.
 struct Preludes {
+    /// `docker` for the live stream; `reconcile` for a gap's events read afterwards.
+    observer: Cause,
     oom: HashSet<String>,
     /// A kill nobody here asked for (e.g. `docker kill`) explains the die that follows it.
     killed: HashMap<String, String>,
 }
 
 impl Preludes {
+    fn new(observer: Cause) -> Preludes {
+        Preludes {
+            observer,
+            oom: HashSet::new(),
+            killed: HashMap::new(),
+        }
+    }
+
     /// The up/down an event shows, if it shows one; remembers the preludes of a die.
     fn seen(&mut self, event: &EngineEvent) -> Option<Seen> {
         let seen = |up, exit_code, oom, killed_by| Seen {
@@ -142,7 +152,7 @@ impl Preludes {
             exit_code,
             oom,
             killed_by,
-            observer: Cause::Docker,
+            observer: self.observer.clone(),
             detail: None,
         };
         match &event.what {
@@ -178,7 +188,7 @@ async fn follow(state: &State, since: i64) -> Option<i64> {
             return None;
         }
     };
-    let mut preludes = Preludes::default();
+    let mut preludes = Preludes::new(Cause::Docker);
     let mut last_seen = None;
     while let Some(item) = stream.next().await {
         match item {
@@ -204,9 +214,10 @@ async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
     let instance = event.instance.clone();
     if event.what == Happening::Destroyed {
         let at = event.at;
+        let observer = preludes.observer.clone();
         let result = state
             .registry
-            .call(move |conn| mark_lost(conn, &instance, at, Cause::Docker))
+            .call(move |conn| mark_lost(conn, &instance, at, observer))
             .await;
         if let Err(e) = result {
             tracing::error!(error = %e.chain(), "recording a destroyed container");
@@ -242,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_die_carries_what_came_before_it() {
-        let mut p = Preludes::default();
+        let mut p = Preludes::new(Cause::Docker);
         assert!(p.seen(&event(Happening::Oom)).is_none());
         let died = p
             .seen(&event(Happening::Died {
