@@ -3107,7 +3107,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__volume__subcmd__ls)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-a -o -q -h --all --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

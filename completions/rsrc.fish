@@ -680,6 +680,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_su
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s a -l all -d 'List the volumes of all users, with their owners (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -687,6 +688,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcom
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s a -l all -d 'List the volumes of all users, with their owners (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -723,6 +725,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_s
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s a -l all -d 'List the volumes of all users, with their owners (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -730,6 +733,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s a -l all -d 'List the volumes of all users, with their owners (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'

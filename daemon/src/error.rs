@@ -111,6 +111,18 @@ impl Error {
             Error::Registry { .. } | Error::Internal(_) => {
                 body.error.message = "internal error; see the daemon's log".into();
             }
+            Error::Engine { .. } | Error::EngineRefused(_) | Error::EngineUnavailable(_) => {
+                // The engine's words may name the host's internals (`/var/lib/docker/overlay2/
+                // ...`): users get the reason, the daemon's log keeps the detail.
+                body.error.message = redact_host_paths(&body.error.message);
+                let mut source = std::error::Error::source(self);
+                while let Some(cause) = source {
+                    body.error
+                        .causes
+                        .push(redact_host_paths(&cause.to_string()));
+                    source = cause.source();
+                }
+            }
             _ => {
                 let mut source = std::error::Error::source(self);
                 while let Some(cause) = source {
@@ -126,6 +138,36 @@ impl Error {
     pub fn chain(&self) -> String {
         chain(self)
     }
+}
+
+/// Replaces absolute paths of two or more components (`/var/lib/docker/overlay2/x/merged`) with
+/// `<host path>`. Container paths a user gave (`/data`) have one and stay.
+pub fn redact_host_paths(text: &str) -> String {
+    let is_path_char = |c: char| c.is_ascii_alphanumeric() || "._-/+@:".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('/') {
+        let before = &rest[..start];
+        let boundary = before
+            .chars()
+            .last()
+            .or_else(|| out.chars().last())
+            .is_none_or(|c| c.is_whitespace() || "'\"(=,[".contains(c));
+        let len = rest[start..]
+            .find(|c: char| !is_path_char(c))
+            .unwrap_or(rest.len() - start);
+        let candidate = rest[start..start + len].trim_end_matches([':', '.', ',']);
+        out.push_str(before);
+        if boundary && candidate.matches('/').count() >= 2 && candidate.len() > 2 {
+            out.push_str("<host path>");
+            rest = &rest[start + candidate.len()..];
+        } else {
+            out.push('/');
+            rest = &rest[start + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// An error and its causes in one line, for the log and start-up failures.
@@ -179,4 +221,39 @@ pub fn is_unique_violation(err: &rusqlite::Error) -> bool {
             if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                 || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_do_not_show_host_paths() {
+        let docker = "error while creating mount source path '/var/lib/docker/overlay2/ab12/merged/data': mkdir /var/lib/docker/x: file exists";
+        let err = Error::Engine {
+            context: "cannot start container rsrc-web-1".into(),
+            source: EngineCause(Box::new(std::io::Error::other(docker))),
+        };
+        let body = err.to_body();
+        let text = format!("{} {:?}", body.error.message, body.error.causes);
+        assert!(!text.contains("/var/lib"), "{text}");
+        assert!(
+            text.contains("error while creating mount source path"),
+            "{text}"
+        );
+        assert!(text.contains("file exists"), "{text}");
+        assert_eq!(
+            redact_host_paths("volume /data is in use"),
+            "volume /data is in use"
+        );
+        assert_eq!(redact_host_paths("in $PATH: unknown"), "in $PATH: unknown");
+        assert_eq!(
+            redact_host_paths("see /run/docker.sock."),
+            "see <host path>."
+        );
+        assert_eq!(
+            redact_host_paths("a/b/c and http://x/y"),
+            "a/b/c and http://x/y"
+        );
+    }
 }

@@ -126,6 +126,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             shutdown.clone(),
         )),
         tokio::spawn(instances::watch::run(Arc::clone(&state), shutdown.clone())),
+        tokio::spawn(instances::repair::run(Arc::clone(&state), shutdown.clone())),
     ];
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 

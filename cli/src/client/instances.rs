@@ -87,8 +87,9 @@ impl<'a> Volumes<'a> {
     }
 
     /// The volumes of the caller's instances, also of removed ones.
-    pub async fn list(&self) -> Result<Vec<Volume>, ClientError> {
-        self.client.get(&paths::volumes(false)).await
+    /// `all`: every user's (admins only).
+    pub async fn list(&self, all: bool) -> Result<Vec<Volume>, ClientError> {
+        self.client.get(&paths::volumes(all)).await
     }
 
     pub async fn remove(&self, name: &str) -> Result<(), ClientError> {

@@ -10,7 +10,11 @@ use crate::Ctx;
 pub enum VolumeCmd {
     /// List the volumes of your instances, also those of removed instances.
     #[command(visible_alias = "list")]
-    Ls,
+    Ls {
+        /// List the volumes of all users, with their owners (admins only).
+        #[arg(short = 'a', long)]
+        all: bool,
+    },
     /// Remove volumes for good; volumes of existing instances are refused.
     #[command(visible_alias = "remove")]
     Rm {
@@ -23,8 +27,8 @@ pub enum VolumeCmd {
 
 pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
     match cmd {
-        VolumeCmd::Ls => {
-            let mut volumes = ctx.client.volumes().list().await?;
+        VolumeCmd::Ls { all } => {
+            let mut volumes = ctx.client.volumes().list(all).await?;
             ctx.out.list(&mut volumes);
         }
         VolumeCmd::Rm { names } => {

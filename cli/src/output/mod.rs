@@ -327,6 +327,7 @@ mod tests {
             exit_code: None,
             created_at: "2025-01-01T00:00:00Z".into(),
             updated_at: "2025-01-01T00:00:00Z".into(),
+            last_known: false,
         }
     }
 

@@ -127,6 +127,15 @@ impl Detail for Machine {
     }
 }
 
+/// The status, marked when it is only the last one rsrcd saw (Docker is unreachable).
+fn status(i: &Instance) -> String {
+    if i.last_known {
+        format!("{} (last known; Docker unreachable)", i.status)
+    } else {
+        i.status.clone()
+    }
+}
+
 impl Row for Instance {
     fn header() -> &'static [&'static str] {
         &[
@@ -139,7 +148,7 @@ impl Row for Instance {
             self.name.clone(),
             self.machine.clone(),
             self.owner.clone(),
-            self.status.clone(),
+            status(self),
             self.host.clone(),
             join(&self.ports, port_mapping, ","),
             self.created_at.clone(),
@@ -160,7 +169,7 @@ impl Detail for Instance {
             ("name", self.name.clone()),
             ("machine", self.machine.clone()),
             ("owner", self.owner.clone()),
-            ("status", self.status.clone()),
+            ("status", status(self)),
             ("host", self.host.clone()),
             ("ports", join(&self.ports, port_mapping, "\n")),
             ("url", self.url.clone().unwrap_or_default()),

@@ -55,14 +55,20 @@ struct World {
     failures: HashSet<Op>,
     busy_ports: HashSet<u16>,
     next_id: u64,
+    /// Every event so far, for replays with `since`.
+    record: Vec<EngineEvent>,
 }
 
 /// Called on every host-port probe.
 pub type ProbeHook = Box<dyn Fn(u16) + Send + Sync>;
 
+/// Called when an operation fails as a test asked.
+pub type FailHook = Box<dyn Fn() + Send + Sync>;
+
 pub struct FakeEngine {
     world: Mutex<World>,
     probe_hook: Mutex<Option<ProbeHook>>,
+    fail_hooks: Mutex<HashMap<Op, FailHook>>,
     events: broadcast::Sender<EngineEvent>,
     generation: watch::Sender<u64>,
 }
@@ -84,6 +90,7 @@ impl FakeEngine {
                 ..World::default()
             }),
             probe_hook: Mutex::new(None),
+            fail_hooks: Mutex::new(HashMap::new()),
             events,
             generation,
         }
@@ -118,6 +125,13 @@ impl FakeEngine {
     /// The next call of `op` fails.
     pub fn fail_next(&self, op: Op) {
         self.world().failures.insert(op);
+    }
+
+    /// Runs `hook` right after `op` fails as asked, e.g. to take the engine away at that moment.
+    pub fn on_fail(&self, op: Op, hook: FailHook) {
+        if let Ok(mut hooks) = self.fail_hooks.lock() {
+            hooks.insert(op, hook);
+        }
     }
 
     /// Marks a host port as held by something else on the host.
@@ -174,6 +188,9 @@ impl FakeEngine {
             };
             c.running = true;
             c.started_at = Some(now_ms());
+            // As Docker does: a started container's state shows no exit code any more.
+            c.exit_code = Some(0);
+            c.oom_killed = false;
             label_of(c)
         };
         self.emit(&event, Happening::Started);
@@ -211,27 +228,35 @@ impl FakeEngine {
 
     fn emit(&self, instance: &Option<String>, what: Happening) {
         if let Some(instance) = instance {
-            // No subscriber is fine: nobody follows the stream in that test.
-            let _ = self.events.send(EngineEvent {
+            let event = EngineEvent {
                 instance: instance.clone(),
                 at: now_ms(),
                 what,
-            });
+            };
+            self.world().record.push(event.clone());
+            // No subscriber is fine: nobody follows the stream in that test.
+            let _ = self.events.send(event);
         }
     }
 
     /// Fails when the engine is away or the test asked `op` to fail.
     fn check(&self, op: Option<Op>) -> Result<()> {
-        let mut world = self.world();
-        if !world.available {
-            return Err(Error::EngineUnavailable(None));
-        }
-        if let Some(op) = op {
-            if world.failures.remove(&op) {
-                return Err(Error::EngineRefused(format!("fake engine: {op:?} failed")));
+        let failed = {
+            let mut world = self.world();
+            if !world.available {
+                return Err(Error::EngineUnavailable(None));
+            }
+            op.filter(|op| world.failures.remove(op))
+        };
+        let Some(op) = failed else {
+            return Ok(());
+        };
+        if let Ok(hooks) = self.fail_hooks.lock() {
+            if let Some(hook) = hooks.get(&op) {
+                hook();
             }
         }
-        Ok(())
+        Err(Error::EngineRefused(format!("fake engine: {op:?} failed")))
     }
 
     fn set_running(&self, container: &str, running: bool, what: Happening) -> Result<()> {
@@ -454,10 +479,30 @@ impl Engine for FakeEngine {
         Ok(Vec::new())
     }
 
-    async fn events(&self, _daemon_id: &str, _since: i64) -> Result<EventStream> {
+    async fn events(
+        &self,
+        _daemon_id: &str,
+        since: i64,
+        until: Option<i64>,
+    ) -> Result<EventStream> {
         self.check(None)?;
+        let in_range =
+            |e: &EngineEvent| e.at / 1000 >= since && until.is_none_or(|u| e.at / 1000 <= u);
+        // Subscribed before the record is read, so nothing falls between the two.
         let rx = self.events.subscribe();
-        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        let past: Vec<Result<EngineEvent>> = self
+            .world()
+            .record
+            .iter()
+            .filter(|e| in_range(e))
+            .cloned()
+            .map(Ok)
+            .collect();
+        let past = futures_util::stream::iter(past);
+        if until.is_some() {
+            return Ok(past.boxed());
+        }
+        let live = futures_util::stream::unfold(rx, |mut rx| async move {
             loop {
                 match rx.recv().await {
                     Ok(event) => return Some((Ok(event), rx)),
@@ -466,7 +511,7 @@ impl Engine for FakeEngine {
                 }
             }
         });
-        Ok(stream.boxed())
+        Ok(past.chain(live).boxed())
     }
 
     fn host_port_free(&self, _ip: IpAddr, port: u16, _protocol: Protocol) -> bool {

@@ -198,8 +198,9 @@ pub trait Engine: Send + Sync {
     async fn labelled_containers(&self, daemon_id: &str) -> Result<Vec<Listed>>;
     /// The last `tail` lines of a container's output.
     async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>>;
-    /// Events of this daemon's containers from `since` (Unix seconds) on.
-    async fn events(&self, daemon_id: &str, since: i64) -> Result<EventStream>;
+    /// Events of this daemon's containers from `since` (Unix seconds) on: the engine's record
+    /// first, then live. With `until`, only the record up to then, and the stream ends.
+    async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream>;
 
     /// Whether nothing on the host holds `port` right now, for the port allocator.
     fn host_port_free(&self, ip: IpAddr, port: u16, protocol: Protocol) -> bool {

@@ -107,9 +107,19 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
     };
     if let Err(err) = materialise(state, &planned).await {
         tracing::warn!(instance = %planned.id, error = %err.chain(), "create failed; rolling back");
+        // The caller is told it failed, so it must never run later: if the rollback cannot
+        // finish now, the mark tells the repair pass to roll back rather than complete.
+        let id = planned.id.clone();
+        if let Err(e) = state
+            .registry
+            .call(move |conn| repo::mark_create_failed(conn, &id))
+            .await
+        {
+            tracing::error!(instance = %planned.id, error = %e.chain(), "marking a failed create");
+        }
         if let Err(e) = teardown::roll_back_create(state, &planned.id).await {
             tracing::error!(instance = %planned.id, error = %e.chain(),
-                "rollback failed; the next start of rsrcd finishes it");
+                "rollback failed; the repair pass finishes it");
         }
         return Err(err);
     }

@@ -69,29 +69,27 @@ pub async fn act(
         InstanceState::Lost => return Err(lost(&row)),
         _ => {}
     }
+    // Nothing is recorded for an action the engine cannot take.
+    state.engine.available().await?;
     let (desired, expect) = action.intent();
     let pending = Pending {
         cause: cause_for(&row, caller),
         expect,
         until: now_ms() + PENDING_WINDOW_MS,
     };
-    {
-        let id = row.id.clone();
-        state
-            .registry
-            .call(move |conn| repo::set_intent(conn, &id, desired, Some(&pending)))
-            .await?;
-    }
-    state.engine.available().await?;
+    // Only the action in flight is recorded before the engine acts, so that the events it causes
+    // are the asker's. What the owner wants changes once the engine did it: a request that fails
+    // changes nothing.
+    set_pending(state, &row.id, Some(pending)).await?;
     let container = row.container_ref();
     let outcome = match action {
         Action::Start => state.engine.start(&container).await,
         Action::Stop => state.engine.stop(&container).await,
         Action::Restart => state.engine.restart(&container).await,
     };
-    match outcome {
-        Ok(()) => {}
-        Err(Error::NotFound(_)) => {
+    if let Err(e) = outcome {
+        set_pending(state, &row.id, None).await?;
+        if matches!(e, Error::NotFound(_)) {
             let id = row.id.clone();
             state
                 .registry
@@ -99,11 +97,28 @@ pub async fn act(
                 .await?;
             return Err(lost(&row));
         }
-        Err(e) => return Err(e),
+        return Err(e);
+    }
+    {
+        let id = row.id.clone();
+        state
+            .registry
+            .call(move |conn| repo::set_desired(conn, &id, desired))
+            .await?;
     }
     reconcile::refresh(state, &row.id, Cause::Daemon).await?;
-    let row = resolve_async(state, caller, &row.id).await?;
+    // Every transition of the action is recorded now. What it still expects (a stop of a
+    // stopped instance causes none) must not claim a later change that nobody here asked for.
+    set_pending(state, &row.id, None).await?;
     view::by_id(state, &row.id).await
+}
+
+async fn set_pending(state: &State, id: &str, pending: Option<Pending>) -> Result<()> {
+    let id = id.to_string();
+    state
+        .registry
+        .call(move |conn| repo::set_pending(conn, &id, pending.as_ref()))
+        .await
 }
 
 /// Waits until the instance's first TCP port accepts a connection. On timeout the error carries

@@ -102,14 +102,7 @@ pub async fn reconcile(state: &State) -> Result<()> {
         let Some(row) = load(state, &row.id).await? else {
             continue;
         };
-        let outcome = match row.state {
-            InstanceState::Creating => finish_or_roll_back(state, &row).await,
-            InstanceState::Removing => {
-                teardown::remove_by_id(state, &row.id, row.remove_volumes, Cause::Reconcile).await
-            }
-            _ => refresh(state, &row.id, Cause::Reconcile).await,
-        };
-        if let Err(e) = outcome {
+        if let Err(e) = settle(state, &row).await {
             tracing::error!(instance = %row.id, error = %e.chain(), "cannot reconcile instance");
             if matches!(e, Error::EngineUnavailable(_)) {
                 return Err(e);
@@ -127,9 +120,25 @@ pub async fn reconcile(state: &State) -> Result<()> {
     Ok(())
 }
 
+/// Brings one instance in line with the engine: finishes what a crash or a failure left in
+/// `creating` or `removing`, else records the container's state.
+pub async fn settle(state: &State, row: &Row) -> Result<()> {
+    match row.state {
+        InstanceState::Creating => finish_or_roll_back(state, row).await,
+        InstanceState::Removing => {
+            teardown::remove_by_id(state, &row.id, row.remove_volumes, Cause::Reconcile).await
+        }
+        _ => refresh(state, &row.id, Cause::Reconcile).await,
+    }
+}
+
 /// A create that a crash interrupted: completed when its container exists with this instance's
 /// labels, else rolled back.
 async fn finish_or_roll_back(state: &State, row: &Row) -> Result<()> {
+    if row.create_failed {
+        tracing::info!(instance = %row.id, "rolling back a create that answered an error");
+        return teardown::roll_back_create(state, &row.id).await;
+    }
     let observed = state
         .engine
         .inspect(&row.container_name)

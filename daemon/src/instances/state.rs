@@ -80,17 +80,25 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
         return Ok(None);
     }
     let now = now_ms();
+    let repeat = last.is_some_and(|l| l.up == seen.up);
+    let claimed = !repeat && claims(row.pending.as_ref(), seen.up, now);
+    // A down somebody asked for shows as stopped, also before the owner's wish is recorded.
+    let desired = if claimed && !seen.up {
+        Desired::Stopped
+    } else {
+        row.desired
+    };
     repo::set_state(
         conn,
         instance_id,
-        status_after(seen.up, row.desired),
+        status_after(seen.up, desired),
         if seen.up { None } else { seen.exit_code },
         now,
     )?;
-    if last.is_some_and(|l| l.up == seen.up) {
+    if repeat {
         return Ok(None);
     }
-    let asked = if claims(row.pending.as_ref(), seen.up, now) {
+    let asked = if claimed {
         let pending = row.pending.as_ref();
         let rest = pending.and_then(|p| {
             p.expect.after_next().map(|expect| Pending {
@@ -119,6 +127,42 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
         },
     )?;
     Ok(Some(kind))
+}
+
+/// Records that the engine went away (`up = false`) or came back, for every instance it covers:
+/// the outage is an interval of unknown state in each one's history. Each entry keeps the
+/// instance's last known up/down, so it reads as no transition of its own.
+pub fn record_engine_outage(conn: &Connection, engine_up: bool, at: i64) -> Result<usize> {
+    let mut recorded = 0;
+    for row in repo::all(conn)? {
+        if row.state == InstanceState::Lost || row.state.is_transitional() {
+            continue;
+        }
+        let up = history::last_state(conn, &row.id)?.is_some_and(|l| l.up);
+        history::record(
+            conn,
+            &Entry {
+                instance_id: row.id.clone(),
+                owner_id: row.owner_id,
+                at,
+                kind: if engine_up {
+                    EventKind::EngineUp
+                } else {
+                    EventKind::EngineDown
+                },
+                up,
+                cause: Cause::Engine,
+                exit_code: None,
+                detail: Some(if engine_up {
+                    "Docker engine available again".into()
+                } else {
+                    "Docker engine unavailable".into()
+                }),
+            },
+        )?;
+        recorded += 1;
+    }
+    Ok(recorded)
 }
 
 /// Marks an instance whose container is gone; kept and shown until removed.

@@ -59,10 +59,20 @@ async fn remove_volumes(state: &State, names: &[String]) -> Result<()> {
 pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bool) -> Result<()> {
     let row = resolve_async(state, caller, reference).await?;
     if row.state == InstanceState::Creating {
-        return Err(Error::conflict(format!(
-            "instance `{}` is still being created; try again in a moment",
-            row.name
-        )));
+        if state.in_flight.contains(&row.id) {
+            return Err(Error::conflict(format!(
+                "instance `{}` is still being created; try again in a moment",
+                row.name
+            )));
+        }
+        // Nobody is creating it any more (a failed rollback, a crash): removing it is finishing
+        // the rollback, which takes its volumes too, as they never held data.
+        let id = row.id.clone();
+        state
+            .registry
+            .call(move |conn| repo::mark_create_failed(conn, &id))
+            .await?;
+        return roll_back_create(state, &row.id).await;
     }
     remove_by_id(state, &row.id, volumes, cause_for(&row, caller)).await
 }

@@ -42,6 +42,17 @@ pub fn to_api(
         exit_code: row.exit_code,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
+        last_known: false,
+    }
+}
+
+/// While the engine is away, what the registry says is only the last state rsrcd saw.
+async fn mark_last_known<'a>(state: &State, instances: impl Iterator<Item = &'a mut Instance>) {
+    if state.engine.available().await.is_ok() {
+        return;
+    }
+    for i in instances {
+        i.last_known = !matches!(i.status.as_str(), "creating" | "removing");
     }
 }
 
@@ -67,6 +78,12 @@ pub async fn by_id(state: &State, id: &str) -> Result<Instance> {
 }
 
 pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Instance>> {
+    let mut instances = list_rows(state, caller, all).await?;
+    mark_last_known(state, instances.iter_mut()).await;
+    Ok(instances)
+}
+
+async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Instance>> {
     if all {
         caller.require_admin()?;
     }
@@ -97,11 +114,13 @@ pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Insta
 pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<Instance> {
     let caller = caller.clone();
     let host = state.config.advertise_host.clone();
-    state
+    let mut instance = state
         .registry
         .read(move |conn| {
             let row = resolve(conn, &caller, &reference)?;
             one(conn, &host, &row)
         })
-        .await
+        .await?;
+    mark_last_known(state, std::iter::once(&mut instance)).await;
+    Ok(instance)
 }

@@ -57,12 +57,14 @@ pub fn append(conn: &Connection, e: &NewEvent) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-/// The newest recorded state of an instance; `None` before its first entry.
+/// The newest recorded state of an instance; `None` before its first entry. The engine's
+/// outages are intervals around the instance's states, not states: they are left out.
 pub fn last_state(conn: &Connection, instance_id: &str) -> Result<Option<LastState>> {
     query::optional(
         conn,
         "read last event",
-        "SELECT up, at FROM instance_events WHERE instance_id = :instance
+        "SELECT up, at FROM instance_events
+         WHERE instance_id = :instance AND kind NOT IN ('engine_down', 'engine_up')
          ORDER BY at DESC, id DESC LIMIT 1",
         named_params! {":instance": instance_id},
         |r| {
@@ -84,6 +86,18 @@ pub fn latest_id(conn: &Connection) -> Result<i64> {
         |r| r.get(0),
     )?
     .unwrap_or(0))
+}
+
+/// The time of the newest entry (Unix milliseconds), if any.
+pub fn latest_at(conn: &Connection) -> Result<Option<i64>> {
+    Ok(query::optional(
+        conn,
+        "read newest event time",
+        "SELECT MAX(at) FROM instance_events",
+        [],
+        |r| r.get::<_, Option<i64>>(0),
+    )?
+    .flatten())
 }
 
 /// Entries after `after_id`, oldest first, at most `limit`: how a subscriber of the bus catches

@@ -103,6 +103,8 @@ pub struct Row {
     pub desired: Desired,
     pub pending: Option<Pending>,
     pub remove_volumes: bool,
+    /// The create answered an error: roll it back, never complete it.
+    pub create_failed: bool,
     /// Values of secret props are `None`.
     pub env: BTreeMap<String, Option<String>>,
     pub exit_code: Option<i64>,
@@ -124,7 +126,7 @@ impl Row {
 const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, u.email, i.machine_id, m.name,
         i.container_name, i.container_id, i.state, i.desired_state, i.pending_cause,
         i.pending_expect, i.pending_until, i.remove_volumes, i.env, i.exit_code, i.created_at,
-        i.updated_at
+        i.updated_at, i.create_failed
      FROM instances i JOIN users u ON u.id = i.owner_id JOIN machines m ON m.id = i.machine_id";
 
 fn conversion(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
@@ -188,6 +190,7 @@ fn row_from_sql(
         exit_code: r.get(15)?,
         created_at: r.get(16)?,
         updated_at: r.get(17)?,
+        create_failed: r.get(18)?,
     })
 }
 
@@ -418,26 +421,13 @@ pub fn set_state_only(conn: &Connection, id: &str, state: InstanceState, now: i6
     .map(drop)
 }
 
-/// Records what is wanted and the action in flight (or none).
-pub fn set_intent(
-    conn: &Connection,
-    id: &str,
-    desired: Desired,
-    pending: Option<&Pending>,
-) -> Result<()> {
+/// Records what the owner wants.
+pub fn set_desired(conn: &Connection, id: &str, desired: Desired) -> Result<()> {
     query::execute(
         conn,
         "record desired state",
-        "UPDATE instances SET desired_state = :desired, pending_cause = :cause,
-            pending_expect = :expect, pending_until = :until
-         WHERE id = :id",
-        named_params! {
-            ":id": id,
-            ":desired": desired.as_str(),
-            ":cause": pending.map(|p| p.cause.to_string()),
-            ":expect": pending.map(|p| p.expect.as_str()),
-            ":until": pending.map(|p| p.until),
-        },
+        "UPDATE instances SET desired_state = :desired WHERE id = :id",
+        named_params! {":id": id, ":desired": desired.as_str()},
     )
     .map(drop)
 }
@@ -485,6 +475,26 @@ pub fn mark_created(
         },
     )
     .map(drop)
+}
+
+/// Marks a create that answered an error, before its rollback is tried.
+pub fn mark_create_failed(conn: &Connection, id: &str) -> Result<()> {
+    query::execute(
+        conn,
+        "mark failed create",
+        "UPDATE instances SET create_failed = 1 WHERE id = :id AND state = 'creating'",
+        named_params! {":id": id},
+    )
+    .map(drop)
+}
+
+/// Rows in `creating` or `removing`, oldest first: what the repair pass looks at.
+pub fn transitional(conn: &Connection) -> Result<Vec<Row>> {
+    rows(
+        conn,
+        "WHERE i.state IN ('creating', 'removing') ORDER BY i.created_at",
+        &[],
+    )
 }
 
 /// The journal entry of a remove: state `removing`, with whether the volumes go too.

@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_machines_instances.sql"),
     include_str!("migrations/0003_volume_index.sql"),
     include_str!("migrations/0004_listing_indexes.sql"),
+    include_str!("migrations/0005_failed_creates.sql"),
 ];
 
 /// The schema level this build writes.
@@ -132,6 +133,7 @@ impl Registry {
     /// Opens (creating if needed) and migrates the registry. A database written by a newer rsrcd
     /// is refused before anything is changed.
     pub fn open(path: &Path) -> Result<Registry> {
+        create_private(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -141,6 +143,7 @@ impl Registry {
         refuse_newer(&conn)?;
         configure(&conn)?;
         migrate(&mut conn)?;
+        repair_modes(path)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open_with_flags(
@@ -282,6 +285,49 @@ fn publish_history(conn: &Connection, history: &watch::Sender<i64>) {
         }
         Err(e) => tracing::error!(error = %e.chain(), "reading the newest history id"),
     }
+}
+
+/// Creates the registry file 0600 when it does not exist yet, whoever runs (the daemon sets a
+/// private umask; `rsrcd admin create` on a fresh data dir runs with the caller's). SQLite gives
+/// its `-wal` and `-shm` files the database file's mode.
+fn create_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::internal(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Closes the registry's files to others: they hold hashes and sealed mail. A registry made
+/// 0644 by an older rsrcd is repaired here; files of another owner are left alone.
+fn repair_modes(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        files.push(name.into());
+    }
+    for file in files {
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        if meta.mode() & 0o077 != 0 && Some(meta.uid()) == rsrc_shared::paths::effective_uid() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(
+                |e| Error::internal(format!("cannot make {} private: {e}", file.display())),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn refuse_newer(conn: &Connection) -> Result<()> {

@@ -16,6 +16,10 @@ pub enum EventKind {
     Killed,
     Lost,
     Removed,
+    /// The engine became unreachable: the instance's state is unknown from here on.
+    EngineDown,
+    /// The engine is reachable again (after what happened meanwhile was recorded).
+    EngineUp,
 }
 
 /// Who or what caused an entry: rsrc's own actions are `user` (the owner) or `admin`; the rest
@@ -36,6 +40,8 @@ pub enum Cause {
     Crash,
     /// The kernel's OOM killer.
     Oom,
+    /// The container engine (Docker) was unreachable.
+    Engine,
     /// A kill with this signal that nobody here asked for (`docker kill`).
     Killed { signal: String },
 }
@@ -112,6 +118,8 @@ string_enum!(EventKind {
     Killed => "killed",
     Lost => "lost",
     Removed => "removed",
+    EngineDown => "engine_down",
+    EngineUp => "engine_up",
 });
 
 string_enum!(InstanceState {
@@ -141,6 +149,7 @@ impl fmt::Display for Cause {
             Cause::Reconcile => f.write_str("reconcile"),
             Cause::Crash => f.write_str("crash"),
             Cause::Oom => f.write_str("oom"),
+            Cause::Engine => f.write_str("engine"),
             Cause::Killed { signal } => write!(f, "killed (signal {signal})"),
         }
     }
@@ -158,6 +167,7 @@ impl FromStr for Cause {
             "reconcile" => Cause::Reconcile,
             "crash" => Cause::Crash,
             "oom" => Cause::Oom,
+            "engine" => Cause::Engine,
             other => {
                 let signal = other
                     .strip_prefix("killed (signal ")

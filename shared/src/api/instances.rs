@@ -49,6 +49,9 @@ pub struct Instance {
     pub exit_code: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
+    /// Set while the engine is unreachable: `status` is the last state rsrcd saw, not news.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub last_known: bool,
 }
 
 /// A volume that belongs to one of the caller's instances (or did).

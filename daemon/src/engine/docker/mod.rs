@@ -469,16 +469,19 @@ impl Engine for DockerEngine {
             .collect())
     }
 
-    async fn events(&self, daemon_id: &str, since: i64) -> Result<EventStream> {
+    async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream> {
         let docker = self.docker().await?;
         let filters = HashMap::from([
             ("type", vec!["container".to_string()]),
             ("label", vec![format!("{LABEL_DAEMON}={daemon_id}")]),
         ]);
-        let options = EventsOptionsBuilder::default()
+        let mut options = EventsOptionsBuilder::default()
             .filters(&filters)
-            .since(&since.to_string())
-            .build();
+            .since(&since.to_string());
+        if let Some(until) = until {
+            options = options.until(&until.to_string());
+        }
+        let options = options.build();
         let stream = docker.events(Some(options)).filter_map(|item| async move {
             match item {
                 Ok(message) => convert::to_event(message).map(Ok),

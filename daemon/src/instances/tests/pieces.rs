@@ -67,6 +67,7 @@ fn row_for(spec: MachineSpec) -> Row {
         desired: repo::Desired::Running,
         pending: None,
         remove_volumes: false,
+        create_failed: false,
         env: BTreeMap::from([("DB".into(), Some("app".into())), ("PW".into(), None)]),
         exit_code: None,
         created_at: 0,
