@@ -157,7 +157,7 @@ echo
 echo "rsrcd stress: $SLOW slow connections ($slow_result), 300 failed logins, 100 log readers" \
     "($log_failures failed), $KILLS kill -9 rounds ($restart_failures restarts failed)"
 echo "idle RSS: $(mib "$idle") MiB; RSS 10 s after each phase: $(IFS=';'; echo "${after[*]}" | sed 's/;/; /g')"
-for p in slow logins logs kill settle; do echo "  rsrc version during $p: $(probe_summary "$p")"; done
+for p in setup slow logins logs kill settle; do echo "  rsrc version during $p: $(probe_summary "$p")"; done
 echo
 echo "| target | measured | result |"
 echo "|--------|----------|--------|"
