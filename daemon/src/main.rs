@@ -5,6 +5,17 @@ use clap::Parser;
 use rsrcd::cli::{AdminCommand, Args, Command};
 use rsrcd::config::{Config, Overrides};
 
+// glibc's malloc keeps what it frees: each thread's arena, and argon2's 19 MiB blocks once its
+// mmap threshold has grown past them. jemalloc's background thread returns freed pages to the
+// system within seconds (bench/memory.sh measures the three; README, "Performance").
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+#[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let overrides = Overrides {

@@ -100,8 +100,8 @@ pub async fn remove(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
 
 pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let q: LogsQuery = ctx.query()?;
-    let text = crate::instances::logs(&ctx.state, &caller, ctx.param("ref")?, q.tail).await?;
-    Ok(response::text(text))
+    let chunks = crate::instances::logs(&ctx.state, &caller, ctx.param("ref")?, q.tail).await?;
+    ctx.text_stream(chunks)
 }
 
 pub async fn action(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {

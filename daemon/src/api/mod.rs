@@ -56,7 +56,7 @@ pub const ROUTES: &[Route] = &[
     route!(POST   "/v1/instances"                    => Verified, instances::create),
     route!(GET    "/v1/instances/{ref}"              => User,     instances::show),
     route!(DELETE "/v1/instances/{ref}"              => User,     instances::remove),
-    route!(GET    "/v1/instances/{ref}/logs"         => User,     instances::logs),
+    route!(GET    "/v1/instances/{ref}/logs"         => User,     streams, instances::logs),
     route!(POST   "/v1/instances/{ref}/{action}"     => User,     instances::action),
     route!(GET    "/v1/volumes"                      => User,     instances::list_volumes),
     route!(DELETE "/v1/volumes/{name}"               => User,     instances::remove_volume),
@@ -105,6 +105,18 @@ impl Ctx {
             return Err(Error::internal("this route is not declared as streaming"));
         }
         Ok(response::stream(content_type, self.state.shutdown.clone()))
+    }
+
+    /// A streamed text response that forwards `chunks` (see [`response::text_stream`]); only for
+    /// a route declared `streams`.
+    pub fn text_stream(
+        &self,
+        chunks: impl futures_util::Stream<Item = Result<Bytes>> + Send + 'static,
+    ) -> Result<Response<Body>> {
+        if !self.streams {
+            return Err(Error::internal("this route is not declared as streaming"));
+        }
+        Ok(response::text_stream(chunks, self.state.shutdown.clone()))
     }
 }
 

@@ -3,6 +3,7 @@
 use std::convert::Infallible;
 
 use bytes::Bytes;
+use futures_util::Stream;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::Frame;
@@ -81,6 +82,49 @@ pub fn stream(content_type: &str, shutdown: CancellationToken) -> (StreamTx, Res
         StreamTx { tx, shutdown },
         with_status(StatusCode::OK, content_type, body),
     )
+}
+
+/// A text body that forwards `chunks` as they come, with nothing queued: it ends after the last
+/// one, at the first error (logged: the status is already sent), at `shutdown`, or when the
+/// reader goes away (hyper drops the body, and with it `chunks`).
+pub fn text_stream(
+    chunks: impl Stream<Item = crate::error::Result<Bytes>> + Send + 'static,
+    shutdown: CancellationToken,
+) -> Response<Body> {
+    use futures_util::StreamExt as _;
+    let frames = chunks
+        .take_until(shutdown.cancelled_owned())
+        .scan((), |(), item| {
+            std::future::ready(match item {
+                Ok(chunk) => Some(Ok::<_, Infallible>(Frame::data(chunk))),
+                Err(e) => {
+                    tracing::warn!(error = %e.chain(), "a streamed response broke off");
+                    None
+                }
+            })
+        });
+    let frames = Polled(std::sync::Mutex::new(frames.boxed()));
+    let body = BodyExt::boxed(StreamBody::new(frames));
+    with_status(StatusCode::OK, "text/plain; charset=utf-8", body)
+}
+
+/// A `Send` stream made `Sync`, as `Body` must be: it is only ever polled through `&mut`, so the
+/// mutex is never locked (`get_mut`), only there to say so to the compiler.
+struct Polled<T>(std::sync::Mutex<futures_util::stream::BoxStream<'static, T>>);
+
+impl<T> Stream for Polled<T> {
+    type Item = T;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<T>> {
+        let inner = self.get_mut().0.get_mut();
+        inner
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_mut()
+            .poll_next(cx)
+    }
 }
 
 /// The producing end of a stream. It carries the daemon's shutdown token, so that no producer

@@ -14,8 +14,8 @@ use rsrc_shared::api::{DockerInfo, Protocol};
 use tokio::sync::{broadcast, watch};
 
 use super::{
-    ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, Observed, PullReporter,
-    RunState, LABEL_DAEMON,
+    ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, LogStream, Observed,
+    PullReporter, RunState, LABEL_DAEMON,
 };
 use crate::error::{Error, Result};
 use crate::registry::now_ms;
@@ -477,6 +477,14 @@ impl Engine for FakeEngine {
             return Err(Error::not_found(format!("no container {container}")));
         }
         Ok(Vec::new())
+    }
+
+    async fn log_stream(&self, container: &str, _tail: Option<usize>) -> Result<LogStream> {
+        self.check(None)?;
+        if self.container(container).is_none() {
+            return Err(Error::not_found(format!("no container {container}")));
+        }
+        Ok(futures_util::stream::empty().boxed())
     }
 
     async fn events(

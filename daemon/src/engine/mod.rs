@@ -17,6 +17,7 @@ pub mod fake;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
+use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use rsrc_shared::api::{DockerInfo, Protocol, PullProgress, RestartPolicy};
 use tokio::sync::watch;
@@ -154,6 +155,10 @@ pub struct EngineEvent {
 /// The engine's event stream. It ends (or yields an error) when the connection drops.
 pub type EventStream = BoxStream<'static, Result<EngineEvent>>;
 
+/// A container's output, stdout and stderr merged, in chunks as the engine sends them. It ends
+/// after the last chunk; an error ends it early.
+pub type LogStream = BoxStream<'static, Result<Bytes>>;
+
 /// Progress of a pull, one message at a time.
 pub type PullReporter<'a> = &'a mut (dyn FnMut(PullProgress) + Send);
 
@@ -198,6 +203,10 @@ pub trait Engine: Send + Sync {
     async fn labelled_containers(&self, daemon_id: &str) -> Result<Vec<Listed>>;
     /// The last `tail` lines of a container's output.
     async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>>;
+    /// The last `tail` lines of a container's output (all of it with `None`), streamed: nothing
+    /// is held beyond the chunk in flight. A log that cannot be opened (e.g. no such container)
+    /// is this call's error, before any chunk.
+    async fn log_stream(&self, container: &str, tail: Option<usize>) -> Result<LogStream>;
     /// Events of this daemon's containers from `since` (Unix seconds) on: the engine's record
     /// first, then live. With `until`, only the record up to then, and the stream ends.
     async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream>;

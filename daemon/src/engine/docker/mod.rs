@@ -7,6 +7,7 @@
 //! and back.
 
 mod convert;
+mod logs;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use tokio::sync::{watch, RwLock};
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    ContainerSpec, Engine, EventStream, Listed, Observed, PullReporter, LABEL_DAEMON,
+    ContainerSpec, Engine, EventStream, Listed, LogStream, Observed, PullReporter, LABEL_DAEMON,
     LOG_BYTES_MAX, STOP_TIMEOUT_SECS,
 };
 use crate::error::{EngineCause, Error, Result};
@@ -467,6 +468,10 @@ impl Engine for DockerEngine {
             .lines()
             .map(str::to_string)
             .collect())
+    }
+
+    async fn log_stream(&self, container: &str, tail: Option<usize>) -> Result<LogStream> {
+        logs::stream(&self.docker().await?, container, tail).await
     }
 
     async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream> {
