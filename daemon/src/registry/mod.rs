@@ -17,6 +17,7 @@
 pub mod fixtures;
 pub mod history;
 pub mod instances;
+pub mod login_codes;
 pub mod logins;
 pub mod machines;
 pub mod otp;
@@ -24,6 +25,7 @@ pub mod outbox;
 pub mod ports;
 pub mod query;
 pub mod sessions;
+pub mod signups;
 pub mod users;
 pub mod volumes;
 
@@ -42,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_accounts.sql"),
     include_str!("migrations/0002_machines_instances.sql"),
     include_str!("migrations/0003_volume_index.sql"),
+    include_str!("migrations/0004_throttles.sql"),
 ];
 
 /// The schema level this build writes.
