@@ -7,6 +7,12 @@
 # RSRCD=path to compare another build.
 #
 #   bench/logins.sh [ROUNDS] [PARALLEL] [IDLE]        (default 6 50 15: 300 failed logins)
+#
+# 2-core Debian 12 box, release builds, 2026-12-01, other helpers' builds running:
+#   before (argon2 on tokio's blocking pool): VmRSS 30 -> 469 MiB, 469 MiB after 15 s idle,
+#       threads 9 -> 12, 300 logins in 9.4-10.7 s;
+#   after (dedicated pool of 2 argon2 threads): VmRSS 29 -> 165 MiB (peak 184), 165 MiB after
+#       15 s idle, threads stay 10, 300 logins in 5.7 s.
 set -euo pipefail
 
 ROUNDS="${1:-6}"
