@@ -2025,7 +2025,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__login)
-            opts="-o -q -h --email --password-stdin --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --email --password-stdin --code --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

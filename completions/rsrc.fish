@@ -66,6 +66,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l socket -d 'The daemo
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input instead of prompting'
+complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l code -d 'Log in without the password: mail a 6-digit code to the address, then read it (a prompt on a terminal, else the first line of standard input). Works while wrong passwords throttle password logins; the code is valid 10 minutes, for your user only'
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l debug -d 'Print requests and the full form of errors on stderr'

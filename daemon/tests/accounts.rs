@@ -1,6 +1,6 @@
 //! Accounts end to end (issue 2, SPEC §3): sign-up, login, email verification through a real
-//! SMTP sink, sessions and their revocation, login and OTP lockouts, what the registry keeps,
-//! and the admin's user management. Every test runs the real `rsrcd` and `rsrc`.
+//! SMTP sink, sessions and their revocation, login throttling and OTP lockouts (more in
+//! tests/throttle.rs), what the registry keeps, and the admin's user management. Every test runs the real `rsrcd` and `rsrc`.
 
 mod common;
 
@@ -98,8 +98,10 @@ fn signup_login_verify_by_mail_then_whoami_shows_verified() {
         .expect_code(0)
         .json();
     assert_eq!(signed["email"], email);
-    assert_eq!(signed["verified"], false);
-    assert_eq!(signed["role"], "user");
+    assert!(
+        signed.get("id").is_none(),
+        "sign-up tells nothing of the account: {signed}"
+    );
 
     c.login(PASSWORD).expect("login");
     let me = whoami(&c);
@@ -200,14 +202,14 @@ fn concurrent_wrong_codes_get_five_tries_in_all() {
 }
 
 #[test]
-fn duplicate_malformed_and_weak_signups_are_refused() {
+fn duplicate_signups_change_nothing_and_malformed_or_weak_ones_are_refused() {
     let d = daemon();
     let c = d.client("dup@example.com");
     c.signup(PASSWORD).expect("first signup");
 
+    // A duplicate is answered like a fresh sign-up (tests/throttle.rs), and changes nothing.
     for email in ["dup@example.com", "DUP@Example.COM"] {
-        let r = d
-            .client(email)
+        d.client(email)
             .run_stdin(
                 &[
                     "signup",
@@ -217,10 +219,9 @@ fn duplicate_malformed_and_weak_signups_are_refused() {
                     "Dup",
                     "--password-stdin",
                 ],
-                &format!("{PASSWORD}\n"),
+                "Another-password-9\n",
             )
-            .expect_code(5);
-        assert!(r.stderr.contains("already exists"), "{r:?}");
+            .expect_code(0);
     }
     for email in [
         "not-an-email",
@@ -280,7 +281,7 @@ fn duplicate_malformed_and_weak_signups_are_refused() {
 // ---- login -------------------------------------------------------------------------------------
 
 #[test]
-fn unknown_email_and_wrong_password_look_the_same_and_lock_after_five() {
+fn unknown_email_and_wrong_password_look_the_same_and_slow_down_after_three() {
     let d = daemon();
     let c = d.client("known@example.com");
     c.signup(PASSWORD).expect("signup");
@@ -295,56 +296,29 @@ fn unknown_email_and_wrong_password_look_the_same_and_lock_after_five() {
     assert_eq!(unknown.stderr, wrong.stderr, "the two failures differ");
     assert!(!unknown.stderr.contains("nobody"), "{unknown:?}");
 
-    // The email is compared case-insensitively, also by the lockout: 4 more failures (5 in all),
-    // with varying case, then the right password is refused too.
-    for email in [
-        "KNOWN@example.com",
-        "known@EXAMPLE.com",
-        "Known@Example.Com",
-        "known@example.com",
-    ] {
+    // The email is compared case-insensitively, also by the throttle: 2 more failures (3 in
+    // all), with varying case, then even the right password has to wait.
+    for email in ["KNOWN@example.com", "known@EXAMPLE.com"] {
         let r = d
             .client(email)
             .login("Wrong-password-1")
             .expect_err("wrong password");
         assert_eq!(r.code, 4);
     }
-    let r = c.login(PASSWORD).expect_err("locked");
+    // (Push the last failure into the future, so the test does not race the 1 s delay.)
+    d.db()
+        .execute("UPDATE login_failures SET at = at + 60000", [])
+        .expect("move the failures");
+    let r = c.login(PASSWORD).expect_err("throttled");
     assert_eq!(r.code, 4, "{r:?}");
     assert!(r.stderr.contains("too many"), "{r:?}");
+    assert!(r.stderr.contains("try again in"), "{r:?}");
     assert!(c.token_opt().is_none(), "no session after a refused login");
 
-    // Another account is not affected by that lockout.
+    // Another account is not affected by that throttle.
     let other = d.client("other@example.com");
     other.signup(PASSWORD).expect("signup");
     other.login(PASSWORD).expect("other login");
-}
-
-#[test]
-fn concurrent_wrong_logins_count_against_the_lockout() {
-    let d = daemon();
-    let c = d.client("target@example.com");
-    c.signup(PASSWORD).expect("signup");
-
-    let tries: Vec<_> = (0..12)
-        .map(|n| {
-            let socket = d.socket.clone();
-            let body =
-                format!("{{\"email\":\"target@example.com\",\"password\":\"wrong-password-{n}\"}}");
-            std::thread::spawn(move || post_json(&socket, "/v1/login", None, &body))
-        })
-        .collect();
-    let answers: Vec<(u16, serde_json::Value)> =
-        tries.into_iter().map(|t| t.join().expect("try")).collect();
-    let checked = answers.iter().filter(|(s, _)| *s == 401).count();
-    let refused = answers.iter().filter(|(s, _)| *s == 429).count();
-    assert!(
-        checked <= 5,
-        "{checked} of 12 concurrent wrong passwords were checked: {answers:?}"
-    );
-    assert_eq!(checked + refused, 12, "{answers:?}");
-    let r = c.login(PASSWORD).expect_err("locked");
-    assert_eq!(r.code, 4, "{r:?}");
 }
 
 // ---- sessions ----------------------------------------------------------------------------------

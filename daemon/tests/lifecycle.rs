@@ -171,7 +171,7 @@ fn sigterm_finishes_a_request_in_flight_and_refuses_new_connections() {
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
     let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.contains("HTTP/1.1 201"), "{answer:?}");
+    assert!(answer.contains("HTTP/1.1 202"), "{answer:?}");
     assert_eq!(d.stop().code(), Some(0));
     let users: i64 = d
         .db()

@@ -1,8 +1,9 @@
 //! Accounts: signup and login, the caller's own account, and the admin's view of the others.
 
 use rsrc_shared::api::{
-    paths, Login, LoginResponse, Orphan, OtpSent, OtpVerify, PasswordChange, ProfileDelete,
-    ProfileUpdate, Signup, User, UserAction,
+    paths, CodeLogin, Login, LoginCodeRequest, LoginCodeSent, LoginResponse, Orphan, OtpSent,
+    OtpVerify, PasswordChange, ProfileDelete, ProfileUpdate, Signup, SignupAccepted, User,
+    UserAction,
 };
 
 use super::{Client, ClientError, Credential};
@@ -16,12 +17,27 @@ impl<'a> Accounts<'a> {
         Accounts { client }
     }
 
-    pub async fn signup(&self, req: &Signup) -> Result<User, ClientError> {
+    /// The answer is the same whether or not the address already had an account.
+    pub async fn signup(&self, req: &Signup) -> Result<SignupAccepted, ClientError> {
         self.client.post(&paths::signup(), req).await
     }
 
     /// A refusal here is of the email and password, not of a token.
     pub async fn login(&self, req: &Login) -> Result<LoginResponse, ClientError> {
+        self.client
+            .post(&paths::login(), req)
+            .await
+            .map_err(|e| e.sent(Credential::Password))
+    }
+
+    /// Asks for a login code by mail; the answer is the same whether or not the address has an
+    /// account.
+    pub async fn login_code(&self, req: &LoginCodeRequest) -> Result<LoginCodeSent, ClientError> {
+        self.client.post(&paths::login_code(), req).await
+    }
+
+    /// A refusal here is of the email and code, not of a token.
+    pub async fn login_with_code(&self, req: &CodeLogin) -> Result<LoginResponse, ClientError> {
         self.client
             .post(&paths::login(), req)
             .await

@@ -1,7 +1,10 @@
 //! Accounts: signup, login, logout, whoami, profile, password, otp, auth.
 
 use clap::{Args, Subcommand, ValueEnum};
-use rsrc_shared::api::{Login, OtpVerify, PasswordChange, ProfileDelete, ProfileUpdate, Signup};
+use rsrc_shared::api::{
+    CodeLogin, Login, LoginCodeRequest, LoginResponse, OtpVerify, PasswordChange, ProfileDelete,
+    ProfileUpdate, Signup,
+};
 use rsrc_shared::ErrorCode;
 
 use crate::client::{Client, ClientError};
@@ -29,7 +32,8 @@ pub struct SignupArgs {
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   rsrc login --email ada@example.com
-  printf '%s\\n' \"$PW\" | rsrc login --email ada@example.com --password-stdin")]
+  printf '%s\\n' \"$PW\" | rsrc login --email ada@example.com --password-stdin
+  rsrc login --email ada@example.com --code")]
 pub struct LoginArgs {
     /// The account's email address.
     #[arg(long, value_name = "EMAIL")]
@@ -37,6 +41,11 @@ pub struct LoginArgs {
     /// Read the password from the first line of standard input instead of prompting.
     #[arg(long)]
     pub password_stdin: bool,
+    /// Log in without the password: mail a 6-digit code to the address, then read it (a prompt
+    /// on a terminal, else the first line of standard input). Works while wrong passwords
+    /// throttle password logins; the code is valid 10 minutes, for your user only.
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub code: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,7 +132,7 @@ pub enum AuthCmd {
 
 pub async fn signup(ctx: &mut Ctx, args: SignupArgs) -> CliResult {
     let password = ui::new_password(args.password_stdin, "Password")?;
-    let user = ctx
+    let accepted = ctx
         .client
         .accounts()
         .signup(&Signup {
@@ -132,34 +141,71 @@ pub async fn signup(ctx: &mut Ctx, args: SignupArgs) -> CliResult {
             password,
         })
         .await?;
+    // The daemon answers alike whether or not the address was free (it mails the owner of an
+    // existing account): so does this.
     ctx.out.custom(
-        &user,
-        &format!("signed up as {}\n", user.email),
-        std::slice::from_ref(&user.email),
+        &accepted,
+        &format!("sign-up for {} received\n", accepted.email),
+        std::slice::from_ref(&accepted.email),
     );
     ui::note(
         ctx.quiet,
         &format!(
             "next: `rsrc login --email {}`, then verify your address with `rsrc otp send` and \
              `rsrc otp verify CODE`",
-            user.email
+            accepted.email
         ),
     );
     Ok(())
 }
 
-pub async fn login(ctx: &mut Ctx, args: LoginArgs) -> CliResult {
-    let password = ui::password(args.password_stdin, "Password")?;
-    // The session we replace, if any: revoke its token once the new login worked.
-    let previous = ctx.sessions.active_token().ok().flatten();
-    let response = ctx
+/// Mails a login code, then reads it: a prompt on a terminal, else the first line of stdin.
+async fn login_by_code(ctx: &mut Ctx, email: String) -> CliResult<LoginResponse> {
+    let sent = ctx
         .client
         .accounts()
-        .login(&Login {
-            email: args.email,
-            password,
+        .login_code(&LoginCodeRequest {
+            email: email.clone(),
         })
         .await?;
+    let minutes = sent.expires_in_seconds.div_ceil(60);
+    ui::note(
+        ctx.quiet,
+        &format!(
+            "if {} has an account, a login code is on its way there (valid {minutes} minutes)",
+            sent.email
+        ),
+    );
+    if ui::stdin_is_tty() {
+        eprint!("Code from the mail: ");
+    }
+    let code = ui::stdin_lines(1)?.pop().unwrap_or_default();
+    let code = code.trim().to_string();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(CliError::usage("a login code has 6 digits"));
+    }
+    Ok(ctx
+        .client
+        .accounts()
+        .login_with_code(&CodeLogin { email, code })
+        .await?)
+}
+
+pub async fn login(ctx: &mut Ctx, args: LoginArgs) -> CliResult {
+    // The session we replace, if any: revoke its token once the new login worked.
+    let previous = ctx.sessions.active_token().ok().flatten();
+    let response = if args.code {
+        login_by_code(ctx, args.email).await?
+    } else {
+        let password = ui::password(args.password_stdin, "Password")?;
+        ctx.client
+            .accounts()
+            .login(&Login {
+                email: args.email,
+                password,
+            })
+            .await?
+    };
     if let Some(prev) = previous.filter(|p| p.source != TokenSource::Env) {
         if prev.token != response.token {
             let mut old = Client::new(ctx.client.socket().to_path_buf(), ctx.debug);

@@ -1,12 +1,13 @@
 //! Secrets at rest: passwords and OTP codes as argon2id hashes, session tokens as SHA-256.
 
-use std::sync::OnceLock;
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 
@@ -27,24 +28,70 @@ fn verify_secret(secret: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Argon2 is slow and takes ~19 MiB per hash on purpose. Hashes run on the blocking pool, at
-/// most one per core at a time, so a flood of logins queues instead of exhausting memory.
-fn argon_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        tokio::sync::Semaphore::new(cores)
-    })
+/// Argon2 is slow and takes ~19 MiB per hash on purpose. Hashes run on a pool of their own: a
+/// few threads (one per core, at most [`MAX_HASHERS`]) fed by one queue, so a flood of logins
+/// queues instead of running many hashes at once, and the threads (and the malloc arenas that
+/// keep their memory) stay the same few instead of coming and going with tokio's blocking pool.
+const MAX_HASHERS: usize = 4;
+
+type HashJob = Box<dyn FnOnce() + Send>;
+
+struct HashPool {
+    jobs: mpsc::Sender<HashJob>,
+}
+
+impl HashPool {
+    fn start() -> std::result::Result<HashPool, String> {
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, MAX_HASHERS);
+        let (jobs, queue) = mpsc::channel::<HashJob>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || loop {
+                    // Take one job, then let go of the queue so the next thread can wait on it.
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    // A panicking job loses its answer (the caller sees an error), not the thread.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                })
+                .map_err(|e| format!("cannot start a hashing thread: {e}"))?;
+        }
+        Ok(HashPool { jobs })
+    }
+}
+
+fn hash_pool() -> Result<&'static HashPool> {
+    static POOL: OnceLock<std::result::Result<HashPool, String>> = OnceLock::new();
+    POOL.get_or_init(HashPool::start)
+        .as_ref()
+        .map_err(|e| Error::internal(e.clone()))
 }
 
 async fn with_argon<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _permit = argon_permits()
-        .acquire()
-        .await
-        .map_err(|_| Error::internal("hash limiter closed"))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| Error::internal(format!("hash task: {e}")))
+    let (tx, rx) = oneshot::channel();
+    hash_pool()?
+        .jobs
+        .send(Box::new(move || {
+            let _ = tx.send(work());
+        }))
+        .map_err(|_| Error::internal("the hashing pool has stopped"))?;
+    rx.await
+        .map_err(|_| Error::internal("a hash task panicked"))
+}
+
+/// How many hashing threads run (for the tests).
+#[cfg(test)]
+fn hashers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, MAX_HASHERS)
 }
 
 pub async fn hash_blocking(secret: String) -> Result<String> {
@@ -92,6 +139,34 @@ mod tests {
         assert!(verify_secret("correct horse", &h));
         assert!(!verify_secret("wrong horse", &h));
         assert!(!verify_secret("x", "not a hash"));
+    }
+
+    #[tokio::test]
+    async fn hashes_run_on_the_pool_at_most_a_few_at_a_time() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static RUNNING: AtomicUsize = AtomicUsize::new(0);
+        static PEAK: AtomicUsize = AtomicUsize::new(0);
+        let jobs: Vec<_> = (0..12)
+            .map(|_| {
+                tokio::spawn(with_argon(|| {
+                    let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+                    PEAK.fetch_max(now, Ordering::SeqCst);
+                    let name = std::thread::current().name().map(str::to_string);
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    RUNNING.fetch_sub(1, Ordering::SeqCst);
+                    name
+                }))
+            })
+            .collect();
+        for job in jobs {
+            let name = job.await.unwrap().unwrap();
+            assert!(name.is_some_and(|n| n.starts_with("argon2-")));
+        }
+        assert!(PEAK.load(Ordering::SeqCst) <= hashers());
+        assert!(hashers() <= MAX_HASHERS);
+        // A panicking job is an error for its caller, and the pool keeps working.
+        assert!(with_argon(|| panic!("boom")).await.is_err());
+        assert!(verify_blocking("x".into(), dummy_hash()).await.is_ok());
     }
 
     #[test]

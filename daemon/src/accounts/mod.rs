@@ -1,31 +1,30 @@
 //! Accounts (SPEC §3): sign-up, login sessions, email verification, passwords and the admin's
-//! user management. Passwords and OTP codes are kept only as argon2id hashes, session tokens only
-//! as SHA-256 hashes (see [`hashing`]); the rows live in `registry::{users, sessions, otp,
-//! logins}`.
+//! user management. Passwords and codes (OTP, login) are kept only as argon2id hashes, session
+//! tokens only as SHA-256 hashes (see [`hashing`]); the rows live in `registry::{users, sessions,
+//! otp, logins, login_codes, signups}`. No throttle can be turned against an account's owner:
+//! they count per caller uid (see [`login`], [`signup`]).
 
 mod admin;
 mod hashing;
+mod login;
 mod otp;
 mod profile;
+mod signup;
 mod validate;
 
-use std::time::Duration;
+use rsrc_shared::api::{Role, User};
 
-use rsrc_shared::api::{self, Role, User};
-
-use crate::error::{Error, RegistryContext, Result};
-use crate::registry::{logins, now_ms, rfc3339, sessions, users};
+use crate::error::{Error, Result};
+use crate::registry::{now_ms, sessions, users};
 use crate::State;
-use hashing::{dummy_hash, hash_blocking, new_token, verify_blocking};
 
 pub use admin::{admin_action, create_admin, list_users};
 pub use hashing::{token_hash, warm_up};
+pub use login::{login, login_with_code, request_login_code};
 pub use otp::{send_otp, verify_otp};
 pub use profile::{change_password, delete_profile, update_profile};
+pub use signup::signup;
 pub use validate::{validate_email, MIN_PASSWORD_LEN};
-
-const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
-const LOGIN_MAX_FAILURES: i64 = 5;
 
 /// Who is calling: the session's user and the session itself.
 #[derive(Debug, Clone)]
@@ -73,89 +72,9 @@ pub struct Peer {
     pub pid: Option<i32>,
 }
 
-pub async fn signup(state: &State, req: api::Signup) -> Result<User> {
-    let email = validate_email(&req.email)?;
-    let name = validate::validate_name(&req.name)?;
-    validate::validate_password(&req.password)?;
-    let hash = hash_blocking(req.password).await?;
-    state
-        .registry
-        .call(move |conn| {
-            let user = users::NewUser {
-                email: &email,
-                name: &name,
-                password_hash: &hash,
-                role: Role::User,
-                verified: false,
-            };
-            users::insert(conn, &user, now_ms())
-        })
-        .await
-}
-
-pub async fn login(state: &State, req: api::Login, peer: Peer) -> Result<api::LoginResponse> {
-    let email = req.email.trim().to_string();
-    let window = LOGIN_WINDOW.as_millis() as i64;
-    let window_start = now_ms() - window;
-    // Count the recent failures and record this try as one, in one immediate transaction,
-    // before the (slow) password check: concurrent tries each take their own place in the
-    // window, so together they never get more than five. A successful login clears them.
-    let found = state
-        .registry
-        .call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("begin")?;
-            if logins::failures_since(&tx, &email, window_start)? >= LOGIN_MAX_FAILURES {
-                return Err(Error::RateLimited(
-                    "too many failed logins for this email; try again in 15 minutes".into(),
-                ));
-            }
-            let now = now_ms();
-            logins::record(&tx, &email, now)?;
-            logins::prune(&tx, now - window)?;
-            let found = users::credentials(&tx, &email)?;
-            tx.commit().context("commit")?;
-            Ok(found)
-        })
-        .await?;
-    let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), hash),
-        None => (None, dummy_hash()),
-    };
-    let password_ok = verify_blocking(req.password, hash).await?;
-    let Some(user) = user.filter(|_| password_ok) else {
-        return Err(Error::LoginFailed);
-    };
-    if user.disabled {
-        return Err(Error::forbidden("this account is disabled"));
-    }
-    let token = new_token();
-    let hash = token_hash(&token);
-    let expires_at = now_ms() + state.config.session_ttl().as_millis() as i64;
-    let user_id = user.id;
-    let user_email = user.email.clone();
-    state
-        .registry
-        .call(move |conn| {
-            let session = sessions::NewSession {
-                token_hash: &hash,
-                user_id,
-                created_at: now_ms(),
-                expires_at,
-                peer_uid: peer.uid,
-                peer_pid: peer.pid,
-            };
-            sessions::create(conn, &session)?;
-            logins::clear(conn, &user_email)
-        })
-        .await?;
-    tracing::info!(user = user.id, peer_uid = ?peer.uid, peer_pid = ?peer.pid, "login");
-    Ok(api::LoginResponse {
-        token,
-        expires_at: rfc3339(expires_at),
-        user,
-    })
+/// The key the throttles count a caller by: its uid, or -1 when the socket could not tell.
+fn uid_key(peer: Peer) -> i64 {
+    peer.uid.map_or(-1, i64::from)
 }
 
 /// Resolves a bearer token to its caller.

@@ -16,16 +16,31 @@ pub async fn version(ctx: Ctx) -> Result<Response<Body>> {
     }))
 }
 
+/// Always 202 with the same body, whether or not the address had an account.
 pub async fn signup(ctx: Ctx) -> Result<Response<Body>> {
     let req: api::Signup = ctx.json()?;
-    let user = crate::accounts::signup(&ctx.state, req).await?;
-    Ok(response::created(&user))
+    let accepted = crate::accounts::signup(&ctx.state, req, ctx.peer).await?;
+    Ok(response::json(hyper::StatusCode::ACCEPTED, &accepted))
 }
 
+/// `{email, password}`, or `{email, code}` with a code from `POST /v1/login/code`.
 pub async fn login(ctx: Ctx) -> Result<Response<Body>> {
-    let req: api::Login = ctx.json()?;
-    let answer = crate::accounts::login(&ctx.state, req, ctx.peer).await?;
+    let body: serde_json::Value = ctx.json()?;
+    let answer = if body.get("code").is_some() {
+        let req: api::CodeLogin = ctx.json()?;
+        crate::accounts::login_with_code(&ctx.state, req, ctx.peer).await?
+    } else {
+        let req: api::Login = ctx.json()?;
+        crate::accounts::login(&ctx.state, req, ctx.peer).await?
+    };
     Ok(response::ok(&answer))
+}
+
+/// Always 202 with the same body, whether or not the address has an account.
+pub async fn login_code(ctx: Ctx) -> Result<Response<Body>> {
+    let req: api::LoginCodeRequest = ctx.json()?;
+    let sent = crate::accounts::request_login_code(&ctx.state, req, ctx.peer).await?;
+    Ok(response::json(hyper::StatusCode::ACCEPTED, &sent))
 }
 
 pub async fn logout(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {

@@ -34,6 +34,7 @@ pub const ROUTES: &[Route] = &[
     route!(GET    "/v1/version"                      => Public,   accounts::version),
     route!(POST   "/v1/signup"                       => Public,   accounts::signup),
     route!(POST   "/v1/login"                        => Public,   accounts::login),
+    route!(POST   "/v1/login/code"                   => Public,   accounts::login_code),
     route!(POST   "/v1/logout"                       => User,     accounts::logout),
     route!(GET    "/v1/whoami"                       => User,     accounts::whoami),
     route!(GET    "/v1/profile"                      => User,     accounts::whoami),

@@ -1,29 +1,43 @@
-//! The `login_failures` table: one row per failed (or not yet successful) login try, per email
-//! whether an account has it or not, for the lockout window.
+//! The `login_failures` table: one row per failed (or not yet successful) password try, per
+//! (email, caller uid), whether an account has the email or not, for the login throttle. The
+//! key holds the uid so that one uid's wrong guesses never slow down another (the owner's).
 
 use rusqlite::{named_params, Connection};
 
 use super::query;
 use crate::error::Result;
 
-/// Tries recorded for `email` after `since`.
-pub fn failures_since(conn: &Connection, email: &str, since: i64) -> Result<i64> {
+/// The tries of one (email, uid) in the window: how many, and when the last one was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    pub count: i64,
+    pub last_at: Option<i64>,
+}
+
+/// Tries recorded for (`email`, `uid`) after `since`.
+pub fn failures_since(conn: &Connection, email: &str, uid: i64, since: i64) -> Result<Failures> {
     query::optional(
         conn,
         "count login failures",
-        "SELECT COUNT(*) FROM login_failures WHERE email = :email AND at > :since",
-        named_params! {":email": email, ":since": since},
-        |r| r.get(0),
+        "SELECT COUNT(*), MAX(at) FROM login_failures
+         WHERE email = :email AND peer_uid = :uid AND at > :since",
+        named_params! {":email": email, ":uid": uid, ":since": since},
+        |r| {
+            Ok(Failures {
+                count: r.get(0)?,
+                last_at: r.get(1)?,
+            })
+        },
     )
-    .map(|n| n.unwrap_or(0))
+    .map(Option::unwrap_or_default)
 }
 
-pub fn record(conn: &Connection, email: &str, at: i64) -> Result<()> {
+pub fn record(conn: &Connection, email: &str, uid: i64, at: i64) -> Result<()> {
     query::execute(
         conn,
         "record login try",
-        "INSERT INTO login_failures (email, at) VALUES (:email, :at)",
-        named_params! {":email": email, ":at": at},
+        "INSERT INTO login_failures (email, peer_uid, at) VALUES (:email, :uid, :at)",
+        named_params! {":email": email, ":uid": uid, ":at": at},
     )
     .map(drop)
 }
@@ -39,13 +53,14 @@ pub fn prune(conn: &Connection, until: i64) -> Result<()> {
     .map(drop)
 }
 
-/// Forgets every try for `email`, after a successful login.
-pub fn clear(conn: &Connection, email: &str) -> Result<()> {
+/// Forgets the tries of (`email`, `uid`) after a successful login from that uid; the tries of
+/// other uids stay (an attacker's count must not reset when the owner logs in).
+pub fn clear(conn: &Connection, email: &str, uid: i64) -> Result<()> {
     query::execute(
         conn,
         "clear login failures",
-        "DELETE FROM login_failures WHERE email = :email",
-        named_params! {":email": email},
+        "DELETE FROM login_failures WHERE email = :email AND peer_uid = :uid",
+        named_params! {":email": email, ":uid": uid},
     )
     .map(drop)
 }
@@ -56,22 +71,44 @@ mod tests {
     use crate::registry::Registry;
 
     #[test]
-    fn failures_count_per_email_in_the_window() {
+    fn failures_count_per_email_and_uid_in_the_window() {
         let registry = Registry::open_in_memory().unwrap();
         registry
             .call_blocking(|conn| {
                 for at in [10, 20, 30] {
-                    record(conn, "a@example.com", at)?;
+                    record(conn, "a@example.com", 1000, at)?;
                 }
-                record(conn, "b@example.com", 30)?;
-                assert_eq!(failures_since(conn, "a@example.com", 0)?, 3);
-                assert_eq!(failures_since(conn, "A@Example.com", 15)?, 2, "any case");
-                assert_eq!(failures_since(conn, "nobody@example.com", 0)?, 0);
+                record(conn, "a@example.com", 1001, 40)?;
+                record(conn, "b@example.com", 1000, 30)?;
+                let three = Failures {
+                    count: 3,
+                    last_at: Some(30),
+                };
+                assert_eq!(failures_since(conn, "a@example.com", 1000, 0)?, three);
+                assert_eq!(
+                    failures_since(conn, "A@Example.com", 1000, 15)?.count,
+                    2,
+                    "any case"
+                );
+                assert_eq!(
+                    failures_since(conn, "a@example.com", 1001, 0)?.count,
+                    1,
+                    "per uid"
+                );
+                assert_eq!(
+                    failures_since(conn, "nobody@example.com", 1000, 0)?,
+                    Failures::default()
+                );
                 prune(conn, 20)?;
-                assert_eq!(failures_since(conn, "a@example.com", 0)?, 1);
-                clear(conn, "a@example.com")?;
-                assert_eq!(failures_since(conn, "a@example.com", 0)?, 0);
-                assert_eq!(failures_since(conn, "b@example.com", 0)?, 1);
+                assert_eq!(failures_since(conn, "a@example.com", 1000, 0)?.count, 1);
+                clear(conn, "a@example.com", 1000)?;
+                assert_eq!(failures_since(conn, "a@example.com", 1000, 0)?.count, 0);
+                assert_eq!(
+                    failures_since(conn, "a@example.com", 1001, 0)?.count,
+                    1,
+                    "another uid's tries stay"
+                );
+                assert_eq!(failures_since(conn, "b@example.com", 1000, 0)?.count, 1);
                 Ok(())
             })
             .unwrap();

@@ -17,6 +17,7 @@
 pub mod fixtures;
 pub mod history;
 pub mod instances;
+pub mod login_codes;
 pub mod logins;
 pub mod machines;
 pub mod otp;
@@ -24,6 +25,7 @@ pub mod outbox;
 pub mod ports;
 pub mod query;
 pub mod sessions;
+pub mod signups;
 pub mod users;
 pub mod volumes;
 
@@ -44,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_volume_index.sql"),
     include_str!("migrations/0004_listing_indexes.sql"),
     include_str!("migrations/0005_failed_creates.sql"),
+    include_str!("migrations/0006_throttles.sql"),
 ];
 
 /// The schema level this build writes.

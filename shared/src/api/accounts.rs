@@ -59,6 +59,38 @@ pub struct Login {
     pub password: String,
 }
 
+/// The answer to a sign-up: the same whether or not the address already had an account, so that
+/// sign-up cannot tell who has one (the owner of an existing account gets a mail instead).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignupAccepted {
+    pub email: String,
+    pub message: String,
+}
+
+/// `POST /v1/login` with a code from `POST /v1/login/code` instead of a password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeLogin {
+    pub email: String,
+    pub code: String,
+}
+
+/// Asks for a login code by mail (`POST /v1/login/code`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginCodeRequest {
+    pub email: String,
+}
+
+/// The answer to a login code request: the same whether or not the address has an account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginCodeSent {
+    pub email: String,
+    /// How long a code stays valid.
+    pub expires_in_seconds: u64,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginResponse {
     pub token: String,

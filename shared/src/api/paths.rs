@@ -45,6 +45,10 @@ pub fn login() -> String {
     v1("login")
 }
 
+pub fn login_code() -> String {
+    v1("login/code")
+}
+
 pub fn logout() -> String {
     v1("logout")
 }
