@@ -46,6 +46,10 @@ fn classify(seen: &Seen, desired: Desired, asked: Option<&Cause>) -> (EventKind,
         (false, Some(who)) => (EventKind::Stopped, who.clone()),
         (false, None) if desired == Desired::Stopped => (EventKind::Stopped, seen.observer.clone()),
         (false, None) if seen.oom => (EventKind::Oom, Cause::Oom),
+        // SIGTERM is how `docker stop` ends a container: a stop from outside, not a crash.
+        (false, None) if seen.killed_by.as_deref().is_some_and(is_sigterm) => {
+            (EventKind::Stopped, seen.observer.clone())
+        }
         (false, None) => match &seen.killed_by {
             Some(signal) => (
                 EventKind::Killed,
@@ -56,6 +60,11 @@ fn classify(seen: &Seen, desired: Desired, asked: Option<&Cause>) -> (EventKind,
             None => (EventKind::Died, Cause::Crash),
         },
     }
+}
+
+/// Docker names the signal of a kill by number (20.10) or by name (newer engines).
+fn is_sigterm(signal: &str) -> bool {
+    matches!(signal, "15" | "SIGTERM" | "TERM")
 }
 
 /// Whether this transition is the next one the pending action expects (while it is valid).
@@ -227,6 +236,15 @@ mod tests {
         assert_eq!(
             classify(&killed, running, None),
             (EventKind::Killed, Cause::Killed { signal: "9".into() })
+        );
+        // `docker stop` by hand: a stop from outside, by whoever saw it.
+        let stopped_outside = Seen {
+            killed_by: Some("15".into()),
+            ..seen(false)
+        };
+        assert_eq!(
+            classify(&stopped_outside, running, None),
+            (EventKind::Stopped, Cause::Docker)
         );
         // Down while the owner wants it stopped is a stop, whoever saw it.
         assert_eq!(
