@@ -1,0 +1,225 @@
+//! Faults on the in-memory engine: creates that fail or are cut off, stuck instances and the
+//! repair pass, failed actions, stops from outside, gaps in the engine's stream, outages.
+
+use std::sync::Arc;
+
+use rsrc_shared::api::{Cause, EventKind, InstanceState};
+
+use super::harness;
+use crate::engine::fake::Op;
+use crate::error::Error;
+use crate::instances::{lifecycle, reconcile, repair, Action};
+use crate::registry::instances as repo;
+
+#[tokio::test]
+async fn a_create_that_answered_an_error_is_rolled_back_never_completed() {
+    let h = harness();
+    h.engine.fail_next(Op::Start);
+    h.engine.fail_next(Op::RemoveContainer);
+    assert!(h.create("one").await.is_err());
+    let rows = h.state.registry.read(repo::all).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, InstanceState::Creating);
+    assert!(rows[0].create_failed);
+    // Its container exists with its labels, yet the caller was told the create failed: it goes.
+    reconcile::reconcile(&h.state).await.unwrap();
+    assert!(h.state.registry.read(repo::all).await.unwrap().is_empty());
+    assert!(h.engine.containers().is_empty());
+    assert_eq!(h.ports_reserved().await, 0);
+}
+
+#[tokio::test]
+async fn a_create_cut_off_by_the_engine_going_away_is_rolled_back_when_it_returns() {
+    let h = harness();
+    h.engine.fail_next(Op::Start);
+    // The engine goes away between the failed start and the rollback.
+    h.engine.on_fail(Op::Start, {
+        let engine = Arc::downgrade(&h.engine);
+        Box::new(move || {
+            if let Some(e) = engine.upgrade() {
+                e.set_available(false);
+            }
+        })
+    });
+    assert!(h.create("one").await.is_err());
+    assert_eq!(h.state.registry.read(repo::all).await.unwrap().len(), 1);
+    h.engine.set_available(true);
+    let mut backoff = repair::Backoff::default();
+    assert_eq!(
+        repair::repair_once(&h.state, &mut backoff).await.unwrap(),
+        1
+    );
+    assert!(h.state.registry.read(repo::all).await.unwrap().is_empty());
+    assert!(h.engine.containers().is_empty(), "it never runs");
+}
+
+#[tokio::test]
+async fn a_stuck_create_can_be_removed_by_its_owner() {
+    let h = harness();
+    h.engine.fail_next(Op::Start);
+    h.engine.fail_next(Op::RemoveContainer);
+    assert!(h.create("one").await.is_err());
+    crate::instances::remove(&h.state, &h.alice, "one", false)
+        .await
+        .unwrap();
+    assert!(h.state.registry.read(repo::all).await.unwrap().is_empty());
+    assert!(h.engine.containers().is_empty());
+    assert!(h.engine.volumes().is_empty());
+}
+
+#[tokio::test]
+async fn the_repair_pass_backs_off_and_finishes_an_interrupted_remove() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let id = made.id.clone();
+    h.state
+        .registry
+        .call(move |conn| repo::mark_removing(conn, &id, false, 0))
+        .await
+        .unwrap();
+    let mut backoff = repair::Backoff::default();
+    h.engine.fail_next(Op::RemoveContainer);
+    assert_eq!(
+        repair::repair_once(&h.state, &mut backoff).await.unwrap(),
+        0
+    );
+    // Backed off: the next pass right away leaves it alone.
+    assert_eq!(
+        repair::repair_once(&h.state, &mut backoff).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        h.row(&made.id).await.unwrap().state,
+        InstanceState::Removing
+    );
+    let mut fresh = repair::Backoff::default();
+    assert_eq!(repair::repair_once(&h.state, &mut fresh).await.unwrap(), 1);
+    assert!(h.row(&made.id).await.is_none());
+}
+
+#[tokio::test]
+async fn a_failed_action_changes_nothing() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let before = h.history().await.len();
+    h.engine.set_available(false);
+    assert!(matches!(
+        lifecycle::act(&h.state, &h.alice, "one", Action::Stop).await,
+        Err(Error::EngineUnavailable(_))
+    ));
+    h.engine.set_available(true);
+    h.engine.fail_next(Op::Restart);
+    assert!(lifecycle::act(&h.state, &h.alice, "one", Action::Restart)
+        .await
+        .is_err());
+    h.engine.fail_next(Op::Stop);
+    assert!(lifecycle::act(&h.state, &h.alice, "one", Action::Stop)
+        .await
+        .is_err());
+    let row = h.row(&made.id).await.unwrap();
+    assert_eq!(row.desired, repo::Desired::Running);
+    assert_eq!(row.pending, None);
+    assert_eq!(row.state, InstanceState::Running);
+    assert_eq!(h.history().await.len(), before);
+    // A crash now is a crash, not a stop somebody asked for.
+    h.engine.exit(made.container.as_deref().unwrap(), 1, false);
+    reconcile::refresh(&h.state, &made.id, Cause::Docker)
+        .await
+        .unwrap();
+    assert_eq!(
+        h.kinds(&made.id).await.last(),
+        Some(&(EventKind::Died, Cause::Crash))
+    );
+}
+
+#[tokio::test]
+async fn a_stop_outside_rsrc_is_never_the_users() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let container = made.container.clone().unwrap();
+    lifecycle::act(&h.state, &h.alice, "one", Action::Stop)
+        .await
+        .unwrap();
+    // A stop of a stopped instance causes no transition; it must leave nothing expecting one.
+    lifecycle::act(&h.state, &h.alice, "one", Action::Stop)
+        .await
+        .unwrap();
+    lifecycle::act(&h.state, &h.alice, "one", Action::Start)
+        .await
+        .unwrap();
+    lifecycle::act(&h.state, &h.alice, "one", Action::Start)
+        .await
+        .unwrap();
+    // `docker stop` by hand.
+    h.engine.exit(&container, 143, false);
+    reconcile::refresh(&h.state, &made.id, Cause::Docker)
+        .await
+        .unwrap();
+    let last = h.kinds(&made.id).await.last().cloned().unwrap();
+    assert_ne!(last.1, Cause::User, "{last:?}");
+    assert_eq!(h.row(&made.id).await.unwrap().pending, None);
+}
+
+#[tokio::test]
+async fn exit_codes_the_stream_missed_come_from_the_engines_record() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let container = made.container.clone().unwrap();
+    let since = crate::registry::now_ms() / 1000 - 1;
+    // While the stream is cut: killed (137) and restarted by its policy.
+    h.engine.exit(&container, 137, false);
+    h.engine.start_behind_the_back(&container);
+    crate::instances::watch::replay(&h.state, since, crate::registry::now_ms() / 1000 + 1).await;
+    reconcile::reconcile(&h.state).await.unwrap();
+    let history = h.history().await;
+    let died: Vec<_> = history
+        .iter()
+        .filter(|e| e.event.kind == EventKind::Died)
+        .map(|e| e.event.exit_code)
+        .collect();
+    assert_eq!(died, [Some(137)], "{history:?}");
+    assert_eq!(h.row(&made.id).await.unwrap().state, InstanceState::Running);
+}
+
+#[tokio::test]
+async fn an_engine_outage_is_an_interval_in_the_history_and_states_show_as_last_known() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let at = crate::registry::now_ms();
+    h.state
+        .registry
+        .call(move |conn| crate::instances::state::record_engine_outage(conn, false, at))
+        .await
+        .unwrap();
+    h.engine.set_available(false);
+    let listed = crate::instances::list(&h.state, &h.alice, false)
+        .await
+        .unwrap();
+    assert!(listed[0].last_known, "{listed:?}");
+    assert_eq!(listed[0].status, "running");
+    // It crashed during the outage; found when the engine is back.
+    h.engine.set_available(true);
+    h.engine.exit(made.container.as_deref().unwrap(), 2, false);
+    reconcile::reconcile(&h.state).await.unwrap();
+    let at = crate::registry::now_ms();
+    h.state
+        .registry
+        .call(move |conn| crate::instances::state::record_engine_outage(conn, true, at))
+        .await
+        .unwrap();
+    assert!(
+        !crate::instances::list(&h.state, &h.alice, false)
+            .await
+            .unwrap()[0]
+            .last_known
+    );
+    let kinds = h.kinds(&made.id).await;
+    assert_eq!(
+        kinds[2..],
+        [
+            (EventKind::EngineDown, Cause::Engine),
+            (EventKind::Died, Cause::Crash),
+            (EventKind::EngineUp, Cause::Engine),
+        ]
+    );
+}
