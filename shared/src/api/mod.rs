@@ -39,6 +39,7 @@
 pub mod accounts;
 pub mod events;
 pub mod instances;
+pub mod logs;
 pub mod machines;
 pub mod paths;
 pub mod version;
