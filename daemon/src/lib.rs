@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod history;
 pub mod instances;
+pub mod logs;
 pub mod machines;
 pub mod mail;
 pub mod registry;

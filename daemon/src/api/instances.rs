@@ -16,8 +16,6 @@ use crate::instances::Action;
 
 const MAX_WAIT: Duration = Duration::from_secs(3600);
 const DEFAULT_WAIT: Duration = Duration::from_secs(60);
-const MAX_TAIL: usize = 10_000;
-const DEFAULT_TAIL: usize = 100;
 
 /// `?all`: everyone's, for admins.
 #[derive(Deserialize)]
@@ -32,10 +30,17 @@ struct RemoveQuery {
     volumes: bool,
 }
 
+/// `?follow&tail=N|all&since=UNIX&until=UNIX`; the whole log by default, as `docker logs`.
 #[derive(Deserialize)]
 struct LogsQuery {
-    #[serde(default = "default_tail", deserialize_with = "tail")]
-    tail: usize,
+    #[serde(default, deserialize_with = "flag::follow")]
+    follow: bool,
+    #[serde(default, deserialize_with = "tail")]
+    tail: Option<usize>,
+    #[serde(default, deserialize_with = "since")]
+    since: Option<i128>,
+    #[serde(default, deserialize_with = "until")]
+    until: Option<i128>,
 }
 
 /// `?timeout=SECS` of a wait; more than an hour waits an hour.
@@ -45,16 +50,31 @@ struct WaitQuery {
     timeout: Duration,
 }
 
-fn default_tail() -> usize {
-    DEFAULT_TAIL
+fn tail<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<usize>, D::Error> {
+    let text = String::deserialize(d)?;
+    if text == "all" {
+        return Ok(None);
+    }
+    text.parse::<usize>()
+        .map(Some)
+        .map_err(|_| D::Error::custom("tail must be a whole number or `all`"))
 }
 
-fn tail<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<usize, D::Error> {
-    String::deserialize(d)?
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n <= MAX_TAIL)
-        .ok_or_else(|| D::Error::custom(format!("tail must be a whole number up to {MAX_TAIL}")))
+fn unix_time<'de, D: Deserializer<'de>>(
+    d: D,
+    name: &str,
+) -> std::result::Result<Option<i128>, D::Error> {
+    rsrc_shared::api::logs::parse_unix(&String::deserialize(d)?)
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("{name} must be Unix seconds (SECS[.FRACTION])")))
+}
+
+fn since<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<i128>, D::Error> {
+    unix_time(d, "since")
+}
+
+fn until<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<i128>, D::Error> {
+    unix_time(d, "until")
 }
 
 fn default_wait() -> Duration {
@@ -98,10 +118,32 @@ pub async fn remove(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     Ok(response::no_content())
 }
 
+/// The log as frames of `rsrc_shared::api::logs`, streamed (see `crate::logs`).
 pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+    if !ctx.streams {
+        return Err(Error::internal("this route is not declared as streaming"));
+    }
     let q: LogsQuery = ctx.query()?;
-    let chunks = crate::instances::logs(&ctx.state, &caller, ctx.param("ref")?, q.tail).await?;
-    ctx.text_stream(chunks)
+    let query = crate::logs::Query {
+        follow: q.follow,
+        tail: q.tail,
+        since: q.since,
+        until: q.until,
+    };
+    let body = crate::logs::open(
+        &ctx.state,
+        &caller,
+        ctx.param("ref")?,
+        query,
+        ctx.hangup.clone(),
+    )
+    .await?;
+    let mut resp = Response::new(http_body_util::BodyExt::boxed(body));
+    resp.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(rsrc_shared::api::logs::CONTENT_TYPE),
+    );
+    Ok(resp)
 }
 
 pub async fn action(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
@@ -150,12 +192,23 @@ mod tests {
 
     #[test]
     fn numbers_in_queries_keep_their_limits_and_messages() {
-        assert_eq!(decode::<LogsQuery>("").unwrap().tail, 100);
-        assert_eq!(decode::<LogsQuery>("tail=0").unwrap().tail, 0);
-        assert_eq!(decode::<LogsQuery>("tail=10000").unwrap().tail, 10_000);
-        for bad in ["tail=10001", "tail=-1", "tail=x", "tail"] {
+        assert_eq!(decode::<LogsQuery>("").unwrap().tail, None);
+        assert_eq!(decode::<LogsQuery>("tail=0").unwrap().tail, Some(0));
+        assert_eq!(decode::<LogsQuery>("tail=all").unwrap().tail, None);
+        assert_eq!(
+            decode::<LogsQuery>("tail=200000").unwrap().tail,
+            Some(200_000)
+        );
+        for bad in ["tail=-1", "tail=x", "tail"] {
             let err = decode::<LogsQuery>(bad).err().unwrap();
-            assert_eq!(err.to_string(), "tail must be a whole number up to 10000");
+            assert_eq!(err.to_string(), "tail must be a whole number or `all`");
+        }
+        let q = decode::<LogsQuery>("follow&since=12.5&until=13").unwrap();
+        assert!(q.follow);
+        assert_eq!((q.since, q.until), (Some(12_500_000_000), Some(13_000_000_000)));
+        for bad in ["since=1m", "since=-1", "since="] {
+            let err = decode::<LogsQuery>(bad).err().unwrap();
+            assert!(err.to_string().starts_with("since must be Unix seconds"), "{err}");
         }
         assert_eq!(decode::<WaitQuery>("").unwrap().timeout, DEFAULT_WAIT);
         assert_eq!(

@@ -72,6 +72,8 @@ pub struct Ctx {
     query: String,
     body: Bytes,
     streams: bool,
+    /// Closes this request's connection (see `server::Hangup`).
+    hangup: Option<tokio_util::sync::CancellationToken>,
 }
 
 impl Ctx {
@@ -194,6 +196,10 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         return Err(Error::ShuttingDown);
     }
     let (parts, body) = req.into_parts();
+    let hangup = parts
+        .extensions
+        .get::<crate::server::Hangup>()
+        .map(|h| h.0.clone());
     let body = read_body(body, state.config.connections.body_timeout()).await?;
     let path = parts.uri.path();
     let segments = router::split_path(path)?;
@@ -213,6 +219,7 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         query,
         body,
         streams: route.streams,
+        hangup,
     };
     match route.handler {
         Handler::Public(handler) => handler(ctx).await,

@@ -14,7 +14,7 @@ use rsrc_shared::api::{DockerInfo, Protocol};
 use tokio::sync::{broadcast, watch};
 
 use super::{
-    ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, LogStream, Observed,
+    ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, LogRange, LogStream, Observed,
     PullReporter, RunState, LABEL_DAEMON,
 };
 use crate::error::{Error, Result};
@@ -479,7 +479,7 @@ impl Engine for FakeEngine {
         Ok(Vec::new())
     }
 
-    async fn log_stream(&self, container: &str, _tail: Option<usize>) -> Result<LogStream> {
+    async fn log_stream(&self, container: &str, _range: LogRange) -> Result<LogStream> {
         self.check(None)?;
         if self.container(container).is_none() {
             return Err(Error::not_found(format!("no container {container}")));

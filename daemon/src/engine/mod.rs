@@ -155,9 +155,28 @@ pub struct EngineEvent {
 /// The engine's event stream. It ends (or yields an error) when the connection drops.
 pub type EventStream = BoxStream<'static, Result<EngineEvent>>;
 
-/// A container's output, stdout and stderr merged, in chunks as the engine sends them. It ends
-/// after the last chunk; an error ends it early.
-pub type LogStream = BoxStream<'static, Result<Bytes>>;
+/// What part of a container's log to read. Times are Unix seconds, 0 for none: the engine's
+/// API has no finer grain, callers filter to the nanosecond on the timestamps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogRange {
+    pub follow: bool,
+    /// The last lines only; `None`: all.
+    pub tail: Option<usize>,
+    pub since: i64,
+    pub until: i64,
+}
+
+/// One message of a container's output, as the engine sent it: a line (or a piece of a long
+/// one) after its RFC 3339 timestamp and a space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogChunk {
+    pub stderr: bool,
+    pub bytes: Bytes,
+}
+
+/// A container's output in messages as the engine sends them. It ends after the last one (with
+/// `follow`, when the container stops); an error ends it early.
+pub type LogStream = BoxStream<'static, Result<LogChunk>>;
 
 /// Progress of a pull, one message at a time.
 pub type PullReporter<'a> = &'a mut (dyn FnMut(PullProgress) + Send);
@@ -203,10 +222,9 @@ pub trait Engine: Send + Sync {
     async fn labelled_containers(&self, daemon_id: &str) -> Result<Vec<Listed>>;
     /// The last `tail` lines of a container's output.
     async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>>;
-    /// The last `tail` lines of a container's output (all of it with `None`), streamed: nothing
-    /// is held beyond the chunk in flight. A log that cannot be opened (e.g. no such container)
-    /// is this call's error, before any chunk.
-    async fn log_stream(&self, container: &str, tail: Option<usize>) -> Result<LogStream>;
+    /// A container's output in `range`, timestamped, streamed: nothing is held beyond the
+    /// message in flight.
+    async fn log_stream(&self, container: &str, range: LogRange) -> Result<LogStream>;
     /// Events of this daemon's containers from `since` (Unix seconds) on: the engine's record
     /// first, then live. With `until`, only the record up to then, and the stream ends.
     async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream>;

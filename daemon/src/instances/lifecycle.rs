@@ -1,10 +1,8 @@
-//! Start, stop and restart; waiting for an instance to accept connections; its logs.
+//! Start, stop and restart; waiting for an instance to accept connections.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use bytes::Bytes;
-use futures_util::StreamExt;
 use rsrc_shared::api::{Cause, Instance, InstanceState, Protocol};
 
 use super::create::PENDING_WINDOW_MS;
@@ -12,7 +10,7 @@ use super::env::first_port;
 use super::resolve::resolve_async;
 use super::{cause_for, reconcile, state, view, Row};
 use crate::accounts::Caller;
-use crate::engine::{LogStream, RunState};
+use crate::engine::RunState;
 use crate::error::{Error, Result};
 use crate::registry::instances::{self as repo, Desired, Expect, Pending};
 use crate::registry::now_ms;
@@ -206,132 +204,5 @@ fn probe_host(state: &State) -> IpAddr {
     match state.config.bind_address {
         ip if !ip.is_unspecified() => ip,
         _ => IpAddr::from([127, 0, 0, 1]),
-    }
-}
-
-/// The last `tail` lines of an instance's output, streamed. Lines end in `\n`, as they did
-/// when the daemon read the whole log and split it: a `\r\n` (a TTY's) becomes `\n`, and an
-/// unfinished last line gets its `\n`.
-pub async fn logs(
-    state: &State,
-    caller: &Caller,
-    reference: &str,
-    tail: usize,
-) -> Result<LogStream> {
-    let row = resolve_async(state, caller, reference).await?;
-    state.engine.available().await?;
-    let chunks = state
-        .engine
-        .log_stream(&row.container_ref(), Some(tail))
-        .await?;
-    Ok(as_lines(chunks))
-}
-
-/// Where [`as_lines`] is between chunks.
-#[derive(Default)]
-struct LineEnds {
-    /// The last chunk ended in `\r`: whether it is a line end depends on the next byte.
-    held_cr: bool,
-    /// What was sent so far does not end in `\n`.
-    open_line: bool,
-}
-
-impl LineEnds {
-    fn feed(&mut self, chunk: Bytes) -> Bytes {
-        if !self.held_cr && !chunk.contains(&b'\r') {
-            if let Some(&last) = chunk.last() {
-                self.open_line = last != b'\n';
-            }
-            return chunk;
-        }
-        let mut out = Vec::with_capacity(chunk.len() + 1);
-        for &b in chunk.iter() {
-            if std::mem::take(&mut self.held_cr) && b != b'\n' {
-                out.push(b'\r');
-            }
-            if b == b'\r' {
-                self.held_cr = true;
-            } else {
-                out.push(b);
-            }
-        }
-        if let Some(&last) = out.last() {
-            self.open_line = last != b'\n';
-        }
-        Bytes::from(out)
-    }
-
-    fn finish(&mut self) -> Bytes {
-        match (std::mem::take(&mut self.held_cr), self.open_line) {
-            (true, _) => Bytes::from_static(b"\r\n"),
-            (false, true) => Bytes::from_static(b"\n"),
-            (false, false) => Bytes::new(),
-        }
-    }
-}
-
-fn as_lines(chunks: LogStream) -> LogStream {
-    let start = (chunks, LineEnds::default(), false);
-    futures_util::stream::unfold(start, |(mut chunks, mut ends, done)| async move {
-        if done {
-            return None;
-        }
-        match chunks.next().await {
-            Some(Ok(chunk)) => Some((Ok(ends.feed(chunk)), (chunks, ends, false))),
-            Some(Err(e)) => Some((Err(e), (chunks, ends, true))),
-            None => Some((Ok(ends.finish()), (chunks, ends, true))),
-        }
-    })
-    // An empty chunk would read as the end of a chunked body.
-    .filter(|item| std::future::ready(!matches!(item, Ok(c) if c.is_empty())))
-    .boxed()
-}
-
-#[cfg(test)]
-mod tests {
-    use futures_util::StreamExt;
-
-    use super::*;
-
-    async fn shaped(chunks: &[&'static [u8]]) -> Vec<u8> {
-        let input: Vec<Result<Bytes>> = chunks.iter().map(|c| Ok(Bytes::from_static(c))).collect();
-        let out: Vec<Result<Bytes>> = as_lines(futures_util::stream::iter(input).boxed())
-            .collect()
-            .await;
-        out.into_iter().flat_map(|c| c.unwrap().to_vec()).collect()
-    }
-
-    /// What the daemon answered when it read the whole log and split it into lines.
-    fn joined_lines(whole: &[u8]) -> Vec<u8> {
-        let text = String::from_utf8_lossy(whole);
-        let mut out = text.lines().collect::<Vec<_>>().join("\n");
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.into_bytes()
-    }
-
-    #[tokio::test]
-    async fn streamed_lines_read_as_the_joined_lines_did() {
-        let cases: &[&[&[u8]]] = &[
-            &[],
-            &[b""],
-            &[b"one\ntwo\n"],
-            &[b"one\ntwo"],
-            &[b"one\r\ntwo\r\n"],
-            &[b"one\r", b"\ntwo\r", b"\n"],
-            &[b"a\rb\n", b"\r"],
-            &[b"a\r", b"b"],
-            &[b"\n\n", b"x"],
-            &[b"tail\r"],
-        ];
-        for chunks in cases {
-            let whole: Vec<u8> = chunks.concat();
-            assert_eq!(
-                String::from_utf8_lossy(&shaped(chunks).await),
-                String::from_utf8_lossy(&joined_lines(&whole)),
-                "{chunks:?}"
-            );
-        }
     }
 }

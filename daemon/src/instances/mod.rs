@@ -12,7 +12,7 @@
 //! | file        | what                                                             |
 //! |-------------|------------------------------------------------------------------|
 //! | `create`    | the journalled create, and finishing it                          |
-//! | `lifecycle` | start, stop, restart, wait, logs                                 |
+//! | `lifecycle` | start, stop, restart, wait (logs are `crate::logs`)              |
 //! | `teardown`  | remove and roll back: the one place containers and volumes go    |
 //! | `state`     | the state machine: what an observed up/down means, with its cause |
 //! | `watch`     | following the engine's event stream                              |
@@ -44,7 +44,7 @@ use rsrc_shared::api::Cause;
 use crate::accounts::Caller;
 
 pub use create::create;
-pub use lifecycle::{act, logs, wait, Action};
+pub use lifecycle::{act, wait, Action};
 pub use resolve::resolve;
 pub use teardown::{remove, remove_by_id};
 pub use view::{list, show};

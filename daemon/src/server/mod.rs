@@ -37,6 +37,11 @@ const REFUSE_LINGER: Duration = Duration::from_millis(500);
 /// ...and at most this many at a time.
 const MAX_REFUSING: usize = 64;
 
+/// In every request's extensions: cancelling it closes that request's connection at once. For
+/// a stream whose reader stopped reading, hyper's write would otherwise wait for ever.
+#[derive(Clone)]
+pub struct Hangup(pub CancellationToken);
+
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {
     #[error("another rsrcd is already serving {0}")]
@@ -241,15 +246,21 @@ pub async fn serve(listener: Listener, state: Arc<State>, shutdown: Cancellation
             }
         };
         let state = Arc::clone(&state);
-        let service = service_fn(move |req| {
+        let hangup = CancellationToken::new();
+        let hangup_conn = hangup.clone();
+        let service = service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
             let state = Arc::clone(&state);
+            req.extensions_mut().insert(Hangup(hangup.clone()));
             async move { Ok::<_, std::convert::Infallible>(crate::api::handle(state, req, peer).await) }
         });
         let conn = http.serve_connection(TokioIo::new(JsonParseErrors::new(stream)), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            tokio::select! {
+                ended = conn => if let Err(e) = ended {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                },
+                _ = hangup_conn.cancelled() => tracing::debug!("closed a connection its reader stopped reading"),
             }
             drop(slot);
         });

@@ -1,5 +1,5 @@
-//! A container's output as a stream: chunks go on as Docker sends them, so that a reader of a
-//! large log costs the daemon one chunk, not the log.
+//! A container's output as a stream of timestamped messages: they go on as Docker sends them,
+//! so that a reader of a large log costs the daemon one message, not the log.
 
 use bollard::container::LogOutput;
 use bollard::query_parameters::LogsOptionsBuilder;
@@ -7,35 +7,42 @@ use bollard::Docker;
 use futures_util::StreamExt;
 
 use super::engine_err;
-use crate::engine::LogStream;
-use crate::error::Result;
+use crate::engine::{LogChunk, LogRange, LogStream};
 
-pub(super) async fn stream(
-    docker: &Docker,
-    container: &str,
-    tail: Option<usize>,
-) -> Result<LogStream> {
-    let tail = tail.map_or_else(|| "all".to_string(), |n| n.to_string());
+pub(super) fn stream(docker: &Docker, container: &str, range: LogRange) -> LogStream {
+    let tail = range
+        .tail
+        .map_or_else(|| "all".to_string(), |n| n.to_string());
+    // Docker's API takes 32-bit seconds; past 2038 the filter falls to the caller's own.
+    let secs = |t: i64| i32::try_from(t).unwrap_or(0);
     let options = LogsOptionsBuilder::default()
         .stdout(true)
         .stderr(true)
+        .timestamps(true)
+        .follow(range.follow)
         .tail(&tail)
+        .since(secs(range.since))
+        .until(secs(range.until))
         .build();
     let context = format!("cannot read logs of {container}");
-    let mut chunks = docker.logs(container, Some(options));
-    // Docker answers a missing container or a refused request before the first chunk: waiting
-    // for it lets the caller still answer with the error's status instead of a cut-off body.
-    let first = match chunks.next().await {
-        None => return Ok(futures_util::stream::empty().boxed()),
-        Some(item) => item.map_err(engine_err(context.clone()))?,
-    };
-    let rest = chunks.map(move |item| {
-        item.map(LogOutput::into_bytes)
-            .map_err(engine_err(context.clone()))
-    });
-    Ok(
-        futures_util::stream::once(async move { Ok(first.into_bytes()) })
-            .chain(rest)
-            .boxed(),
-    )
+    docker
+        .logs(container, Some(options))
+        .filter_map(move |item| {
+            let chunk = match item {
+                Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
+                    Some(Ok(LogChunk {
+                        stderr: false,
+                        bytes: message,
+                    }))
+                }
+                Ok(LogOutput::StdErr { message }) => Some(Ok(LogChunk {
+                    stderr: true,
+                    bytes: message,
+                })),
+                Ok(LogOutput::StdIn { .. }) => None,
+                Err(e) => Some(Err(engine_err(context.clone())(e))),
+            };
+            std::future::ready(chunk)
+        })
+        .boxed()
 }

@@ -27,7 +27,7 @@ use tokio::sync::{watch, RwLock};
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    ContainerSpec, Engine, EventStream, Listed, LogStream, Observed, PullReporter, LABEL_DAEMON,
+    ContainerSpec, Engine, EventStream, Listed, LogRange, LogStream, Observed, PullReporter, LABEL_DAEMON,
     LOG_BYTES_MAX, STOP_TIMEOUT_SECS,
 };
 use crate::error::{EngineCause, Error, Result};
@@ -470,8 +470,8 @@ impl Engine for DockerEngine {
             .collect())
     }
 
-    async fn log_stream(&self, container: &str, tail: Option<usize>) -> Result<LogStream> {
-        logs::stream(&self.docker().await?, container, tail).await
+    async fn log_stream(&self, container: &str, range: LogRange) -> Result<LogStream> {
+        Ok(logs::stream(&self.docker().await?, container, range))
     }
 
     async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream> {
