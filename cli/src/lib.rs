@@ -200,7 +200,7 @@ pub enum Command {
     },
     /// List your instances (short for `instance ls`).
     Ps(LsArgs),
-    /// Show the last lines an instance wrote to stdout and stderr.
+    /// Show an instance's output (stdout and stderr), and follow it with -f.
     Logs(LogsArgs),
     /// Volumes kept from your instances.
     #[command(visible_alias = "volumes")]

@@ -2,7 +2,7 @@
 
 use rsrc_shared::api::{paths, Instance, InstanceCreate, Volume};
 
-use super::{Client, ClientError};
+use super::{Client, ClientError, LogReader};
 
 /// What `POST /v1/instances/{ref}/{action}` does to an instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,11 +62,17 @@ impl<'a> Instances<'a> {
             .await
     }
 
-    /// The last `tail` lines of its output, as text.
-    pub async fn logs(&self, reference: &str, tail: u64) -> Result<String, ClientError> {
-        self.client
-            .get_text(&paths::instance_logs(reference, tail))
-            .await
+    /// Its output, as a stream of frames (see [`LogReader`]). Times are Unix nanoseconds.
+    pub async fn logs(
+        &self,
+        reference: &str,
+        follow: bool,
+        tail: Option<u64>,
+        since: Option<i128>,
+        until: Option<i128>,
+    ) -> Result<LogReader, ClientError> {
+        let path = paths::instance_logs(reference, follow, tail, since, until);
+        self.client.open_stream(&path).await.map(LogReader::new)
     }
 
     /// Waits until its first port accepts connections, at most `timeout_secs`.

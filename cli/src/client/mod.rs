@@ -37,7 +37,7 @@ mod stream;
 pub use accounts::{Accounts, Admin};
 pub use instances::{InstanceAction, Instances, Volumes};
 pub use machines::Machines;
-pub use stream::PullStream;
+pub use stream::{LogReader, PullStream};
 
 /// The largest reply body we read into memory (the pull stream is read line by line instead).
 const MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
@@ -171,12 +171,6 @@ impl Client {
         decode(&body)
     }
 
-    /// A GET whose answer is text (`text/plain`), such as logs.
-    pub(crate) async fn get_text(&self, path: &str) -> Result<String, ClientError> {
-        let body = self.call(Method::GET, path, None).await?;
-        Ok(String::from_utf8_lossy(&body).into_owned())
-    }
-
     pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -260,6 +254,17 @@ impl Client {
             return Err(error_from_reply(status, &bytes).sent(self.credential));
         }
         Ok(PullStream::new(response.into_body(), self.credential))
+    }
+
+    /// A GET whose answer is read as it arrives; non-2xx becomes an error.
+    pub(crate) async fn open_stream(&self, path: &str) -> Result<Incoming, ClientError> {
+        let response = self.send(Method::GET, path, None).await?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = read_body(response.into_body()).await?;
+            return Err(error_from_reply(status, &bytes).sent(self.credential));
+        }
+        Ok(response.into_body())
     }
 
     async fn send(

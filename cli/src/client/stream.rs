@@ -1,7 +1,9 @@
-//! The NDJSON stream of `POST /v1/images/pull`, read line by line as it arrives.
+//! Streamed answers, read as they arrive: the NDJSON stream of `POST /v1/images/pull`, and the
+//! log frames of `GET /v1/instances/{ref}/logs`.
 
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
+use rsrc_shared::api::logs::{Decoder, Frame};
 use rsrc_shared::api::PullProgress;
 
 use super::{chain_text, ClientError, Credential};
@@ -96,5 +98,55 @@ impl PullStream {
             self.finished = true;
         }
         Ok(progress)
+    }
+}
+
+/// The frames of a log stream (`rsrc_shared::api::logs`), as they arrive.
+pub struct LogReader {
+    body: Incoming,
+    decoder: Decoder,
+}
+
+impl LogReader {
+    pub(super) fn new(body: Incoming) -> Self {
+        LogReader {
+            body,
+            decoder: Decoder::new(),
+        }
+    }
+
+    /// Reads the next piece of the body and hands each whole frame in it to `on_frame`.
+    /// `Ok(false)`: the body ended. An error is a body that broke off or is not made of frames.
+    pub async fn read(&mut self, mut on_frame: impl FnMut(Frame<'_>)) -> Result<bool, ClientError> {
+        loop {
+            match self.body.frame().await {
+                Some(Ok(frame)) => {
+                    let Ok(data) = frame.into_data() else {
+                        continue;
+                    };
+                    self.decoder.push(&data);
+                    while let Some(frame) = self
+                        .decoder
+                        .next_frame()
+                        .map_err(|e| ClientError::Protocol(e.to_string()))?
+                    {
+                        on_frame(frame);
+                    }
+                    return Ok(true);
+                }
+                Some(Err(e)) => {
+                    return Err(ClientError::Protocol(format!(
+                        "the log stream broke off: {}",
+                        chain_text(&e)
+                    )))
+                }
+                None if self.decoder.pending() > 0 => {
+                    return Err(ClientError::Protocol(
+                        "the log stream ended in the middle of a frame".into(),
+                    ))
+                }
+                None => return Ok(false),
+            }
+        }
     }
 }

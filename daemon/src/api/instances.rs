@@ -205,10 +205,16 @@ mod tests {
         }
         let q = decode::<LogsQuery>("follow&since=12.5&until=13").unwrap();
         assert!(q.follow);
-        assert_eq!((q.since, q.until), (Some(12_500_000_000), Some(13_000_000_000)));
+        assert_eq!(
+            (q.since, q.until),
+            (Some(12_500_000_000), Some(13_000_000_000))
+        );
         for bad in ["since=1m", "since=-1", "since="] {
             let err = decode::<LogsQuery>(bad).err().unwrap();
-            assert!(err.to_string().starts_with("since must be Unix seconds"), "{err}");
+            assert!(
+                err.to_string().starts_with("since must be Unix seconds"),
+                "{err}"
+            );
         }
         assert_eq!(decode::<WaitQuery>("").unwrap().timeout, DEFAULT_WAIT);
         assert_eq!(

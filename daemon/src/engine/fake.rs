@@ -14,8 +14,8 @@ use rsrc_shared::api::{DockerInfo, Protocol};
 use tokio::sync::{broadcast, watch};
 
 use super::{
-    ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, LogRange, LogStream, Observed,
-    PullReporter, RunState, LABEL_DAEMON,
+    ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, LogRange, LogStream,
+    Observed, PullReporter, RunState, LABEL_DAEMON,
 };
 use crate::error::{Error, Result};
 use crate::registry::now_ms;

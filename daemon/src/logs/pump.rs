@@ -87,12 +87,17 @@ impl Pump {
             if !self.query.follow || self.query.until.is_some() {
                 return match ended {
                     Ok(()) => send_in_time(tx, frame(FrameKind::End, b""), &self.state).await,
-                    Err(e) => send_in_time(tx, frame(FrameKind::Fail, e.as_bytes()), &self.state).await,
+                    Err(e) => {
+                        send_in_time(tx, frame(FrameKind::Fail, e.as_bytes()), &self.state).await
+                    }
                 };
             }
             match self.wait_running(tx).await? {
                 Found::Running => {}
-                Found::Ended(why) => return send_in_time(tx, frame(FrameKind::End, why.as_bytes()), &self.state).await,
+                Found::Ended(why) => {
+                    return send_in_time(tx, frame(FrameKind::End, why.as_bytes()), &self.state)
+                        .await
+                }
             }
         }
     }
@@ -133,10 +138,8 @@ impl Pump {
                 }
             }
             if !out.is_empty() {
-                let batch = Bytes::from(std::mem::replace(
-                    &mut out,
-                    Vec::with_capacity(BATCH_BYTES),
-                ));
+                let batch =
+                    Bytes::from(std::mem::replace(&mut out, Vec::with_capacity(BATCH_BYTES)));
                 send_in_time(tx, batch, &self.state).await?;
             }
             if let Some(ended) = ended {
@@ -174,9 +177,17 @@ impl Pump {
         let mut told = false;
         loop {
             match load(&self.state, &self.id).await {
-                Ok(None) => return Ok(Found::Ended(format!("instance `{}` was removed", self.name))),
+                Ok(None) => {
+                    return Ok(Found::Ended(format!(
+                        "instance `{}` was removed",
+                        self.name
+                    )))
+                }
                 Ok(Some(row)) if matches!(row.state, InstanceState::Removing) => {
-                    return Ok(Found::Ended(format!("instance `{}` was removed", self.name)))
+                    return Ok(Found::Ended(format!(
+                        "instance `{}` was removed",
+                        self.name
+                    )))
                 }
                 Ok(Some(row)) if matches!(row.state, InstanceState::Lost) => {
                     return Ok(Found::Ended(format!(

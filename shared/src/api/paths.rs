@@ -140,9 +140,25 @@ pub fn instance_wait(reference: &str, timeout_secs: u64) -> String {
     param(instance_action(reference, "wait"), "timeout", timeout_secs)
 }
 
-/// `GET /v1/instances/{ref}/logs?tail=N`.
-pub fn instance_logs(reference: &str, tail: u64) -> String {
-    param(format!("{}/logs", instance(reference)), "tail", tail)
+/// `GET /v1/instances/{ref}/logs?follow=true&tail=N&since=UNIX&until=UNIX`; `None` leaves a
+/// parameter out (the whole log, from the start, to the end). Times are Unix nanoseconds.
+pub fn instance_logs(
+    reference: &str,
+    follow: bool,
+    tail: Option<u64>,
+    since: Option<i128>,
+    until: Option<i128>,
+) -> String {
+    let mut path = flag(format!("{}/logs", instance(reference)), "follow", follow);
+    if let Some(tail) = tail {
+        path = param(path, "tail", tail);
+    }
+    for (name, time) in [("since", since), ("until", until)] {
+        if let Some(time) = time {
+            path = param(path, name, super::logs::format_unix(time));
+        }
+    }
+    path
 }
 
 /// `DELETE /v1/instances/{ref}`, with its volumes when `volumes`.
@@ -220,7 +236,14 @@ mod tests {
             instance_wait("abc123", 5),
             "/v1/instances/abc123/wait?timeout=5"
         );
-        assert_eq!(instance_logs("web", 20), "/v1/instances/web/logs?tail=20");
+        assert_eq!(
+            instance_logs("web", false, Some(20), None, None),
+            "/v1/instances/web/logs?tail=20"
+        );
+        assert_eq!(
+            instance_logs("web", true, None, Some(1_500_000_000), None),
+            "/v1/instances/web/logs?follow=true&since=1.500000000"
+        );
         assert_eq!(
             flag(param(machines(), "a", "x y"), "b", true),
             "/v1/machines?a=x%20y&b=true"

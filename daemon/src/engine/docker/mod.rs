@@ -27,8 +27,8 @@ use tokio::sync::{watch, RwLock};
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    ContainerSpec, Engine, EventStream, Listed, LogRange, LogStream, Observed, PullReporter, LABEL_DAEMON,
-    LOG_BYTES_MAX, STOP_TIMEOUT_SECS,
+    ContainerSpec, Engine, EventStream, Listed, LogRange, LogStream, Observed, PullReporter,
+    LABEL_DAEMON, LOG_BYTES_MAX, STOP_TIMEOUT_SECS,
 };
 use crate::error::{EngineCause, Error, Result};
 
