@@ -158,11 +158,14 @@ pub async fn run(ctx: &mut Ctx, args: LogsArgs) -> CliResult {
     }
 }
 
-/// Worth trying again while following: rsrcd is away or going away.
+/// Worth trying again while following: rsrcd (or its Docker) is away or going away.
 fn retryable(e: &ClientError) -> bool {
     match e {
         ClientError::DaemonUnreachable { .. } | ClientError::Protocol(_) => true,
-        ClientError::Api { .. } => e.code() == Some(ErrorCode::Unavailable),
+        ClientError::Api { .. } => matches!(
+            e.code(),
+            Some(ErrorCode::Unavailable | ErrorCode::EngineUnavailable)
+        ),
     }
 }
 
