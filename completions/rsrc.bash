@@ -2081,7 +2081,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__logs)
-            opts="-n -o -q -h --tail --socket --output --json --quiet --debug --help"
+            opts="-f -n -t -o -q -h --follow --tail --since --until --timestamps --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2092,6 +2092,14 @@ _rsrc() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -46,7 +46,7 @@ complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "machines" -d 'Machines: t
 complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "instance" -d 'Instances: your running copies of a machine'
 complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "instances" -d 'Instances: your running copies of a machine'
 complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "ps" -d 'List your instances (short for `instance ls`)'
-complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "logs" -d 'Show the last lines an instance wrote to stdout and stderr'
+complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "logs" -d 'Show an instance\'s output (stdout and stderr), and follow it with -f'
 complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "volume" -d 'Volumes kept from your instances'
 complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "volumes" -d 'Volumes kept from your instances'
 complete -c rsrc -n "__fish_rsrc_needs_command" -f -a "version" -d 'Show the versions of rsrc, rsrcd, its API and Docker'
@@ -658,10 +658,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l json -d 'Short for --ou
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s n -l tail -d 'How many lines from the end to show' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s n -l tail -d 'How many lines from the end to show (default: all)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l since -d 'Only lines from this time on: a duration before now (10m, 1h30m), an RFC 3339 time or Unix seconds' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l until -d 'Only lines up to this time (same forms as --since)' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s f -l follow -d 'Keep printing new output, also across restarts of the instance and of rsrcd'
+complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s t -l timestamps -d 'Show the time of each line, as `docker logs --timestamps` does'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -775,7 +779,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subcommand_from signup login logout whoami profile password otp auth admin machine instance ps logs volume version help" -f -a "machine" -d 'Machines: the services users may run (defining them is for admins)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subcommand_from signup login logout whoami profile password otp auth admin machine instance ps logs volume version help" -f -a "instance" -d 'Instances: your running copies of a machine'
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subcommand_from signup login logout whoami profile password otp auth admin machine instance ps logs volume version help" -f -a "ps" -d 'List your instances (short for `instance ls`)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subcommand_from signup login logout whoami profile password otp auth admin machine instance ps logs volume version help" -f -a "logs" -d 'Show the last lines an instance wrote to stdout and stderr'
+complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subcommand_from signup login logout whoami profile password otp auth admin machine instance ps logs volume version help" -f -a "logs" -d 'Show an instance\'s output (stdout and stderr), and follow it with -f'
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subcommand_from signup login logout whoami profile password otp auth admin machine instance ps logs volume version help" -f -a "volume" -d 'Volumes kept from your instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subcommand_from signup login logout whoami profile password otp auth admin machine instance ps logs volume version help" -f -a "version" -d 'Show the versions of rsrc, rsrcd, its API and Docker'
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and not __fish_seen_subcommand_from signup login logout whoami profile password otp auth admin machine instance ps logs volume version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `rsrc logs` against `docker logs`, on the same containers, same run:
+#   - read: a 200,000-line log, `rsrc logs ID >/dev/null` vs `docker logs ID >/dev/null`,
+#     RUNS runs each, interleaved (the order alternates); medians and their ratio (goal <= 1.10);
+#   - follow latency: a container prints a line every 20 ms; `rsrc logs -f --timestamps` and
+#     `docker logs -f --timestamps` follow it at once, and each line's arrival is compared with the
+#     time Docker stamped on it: p50 and p99 of both (goal: rsrc's p99 < 50 ms);
+#   - peak RSS of rsrcd with 100 `rsrc logs -f` followers (goal < 40 MiB).
+# A private rsrcd (release build) on a temporary socket and data dir, ports 45300-45399,
+# loopback only; everything it made is removed at the end.
+#
+#   bench/logs.sh [RUNS]     (default 7)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RSRC="$REPO/target/release/rsrc"
+PORTS="45300-45399"
+RUNS="${1:-7}"
+LOG_LINES=200000
+FOLLOWERS=100
+# shellcheck source=bench/common.sh
+source "$REPO/bench/common.sh"
+
+cd "$REPO"
+cargo build --release -q -p rsrc -p rsrcd
+bench_init
+start_daemon "$REPO/target/release/rsrcd"
+admin_login "$REPO/target/release/rsrcd"
+daemon_id >/dev/null
+
+container_of() { # container_of INSTANCE_NAME
+    local id
+    id="$("$RSRC" --json instance show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+    docker ps -aq --no-trunc --filter "label=io.rsrc.instance=$id" | head -1
+}
+
+# ---- read a large log ------------------------------------------------------------------------
+log_machine benchlog "$LOG_LINES"
+"$RSRC" -q instance create benchlog --name biglog >/dev/null
+cid="$(container_of biglog)"
+for _ in $(seq 600); do
+    case "$(docker logs --tail 1 "$cid" 2>/dev/null)" in "$LOG_LINES "*) break ;; esac
+    sleep 0.1
+done
+lines="$("$RSRC" logs biglog | wc -l)"
+[ "$lines" -eq "$LOG_LINES" ] || { echo "rsrc logs gave $lines lines, not $LOG_LINES" >&2; exit 1; }
+: >"$WORK/rsrc.ms"; : >"$WORK/docker.ms"
+timed() { local t0; t0=$(date +%s%N); "$@" >/dev/null; echo $(( ($(date +%s%N) - t0) / 1000 )); }
+"$RSRC" logs biglog >/dev/null; docker logs "$cid" >/dev/null 2>&1  # warm-up
+for i in $(seq "$RUNS"); do
+    if [ $((i % 2)) -eq 0 ]; then
+        timed "$RSRC" logs biglog >>"$WORK/rsrc.ms"; timed docker logs "$cid" >>"$WORK/docker.ms"
+    else
+        timed docker logs "$cid" >>"$WORK/docker.ms"; timed "$RSRC" logs biglog >>"$WORK/rsrc.ms"
+    fi
+done
+median() { sort -n "$1" | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m / 1000}'; }
+rsrc_read=$(median "$WORK/rsrc.ms"); docker_read=$(median "$WORK/docker.ms")
+read_ratio=$(awk -v a="$rsrc_read" -v b="$docker_read" 'BEGIN {printf "%.2f", a / b}')
+"$RSRC" -q instance rm --volumes biglog >/dev/null
+
+# ---- follow latency --------------------------------------------------------------------------
+cat >"$WORK/ticker.toml" <<TOML
+[[machine]]
+name = "ticker"
+image = "$IMAGE"
+ports = [{ port = 8080 }]
+max_per_user = 50
+command = ["sh", "-c", "sleep 2; i=0; while [ \$i -lt 1000 ]; do echo tick-\$i; i=\$((i+1)); usleep 20000; done; exec sleep 100000"]
+TOML
+"$RSRC" -q machine apply -f "$WORK/ticker.toml" >/dev/null
+"$RSRC" -q instance create ticker --name ticker >/dev/null
+cid="$(container_of ticker)"
+cat >"$WORK/latency.py" <<'PY'
+import calendar, sys, time
+# Each line: Docker's RFC 3339 timestamp (nanoseconds), a space, the line. Prints the delay from
+# that stamp to the line's arrival here, in microseconds, one a line, up to COUNT lines.
+count = int(sys.argv[1])
+for n, line in enumerate(sys.stdin.buffer):
+    now = time.time_ns()
+    stamp = line.split(b" ", 1)[0].decode()
+    secs = calendar.timegm(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S"))
+    frac = stamp[20:].rstrip("Z").split("+")[0].split("-")[0]
+    at = secs * 10**9 + int((frac + "000000000")[:9])
+    print((now - at) // 1000, flush=True)
+    if n + 1 >= count:
+        break
+PY
+( "$RSRC" logs -f --timestamps --tail 0 ticker | python3 "$WORK/latency.py" 900 >"$WORK/rsrc.lat" ) &
+rsrc_follow=$!
+( docker logs -f --timestamps --tail 0 "$cid" | python3 "$WORK/latency.py" 900 >"$WORK/docker.lat" ) &
+docker_follow=$!
+wait "$rsrc_follow" "$docker_follow" || true
+pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", a[i] / 1000}'; }
+rsrc_p50=$(pct "$WORK/rsrc.lat" 50); rsrc_p99=$(pct "$WORK/rsrc.lat" 99)
+docker_p50=$(pct "$WORK/docker.lat" 50); docker_p99=$(pct "$WORK/docker.lat" 99)
+lat_n=$(wc -l <"$WORK/rsrc.lat")
+
+# ---- 100 followers ---------------------------------------------------------------------------
+"$RSRC" -q instance restart ticker >/dev/null
+start_sampler
+sleep 2
+idle=$(rss_kib)
+t0=$(ms)
+pids=()
+for _ in $(seq "$FOLLOWERS"); do
+    "$RSRC" logs -f --tail 10 ticker >/dev/null 2>&1 &
+    pids+=($!)
+done
+sleep 15
+ls_ms=$( { t=$(date +%s%N); "$RSRC" -q instance ls >/dev/null; echo $(( ($(date +%s%N) - t) / 1000000 )); } )
+peak=$(peak_kib "$t0" "$(ms)")
+kill "${pids[@]}" 2>/dev/null || true
+wait "${pids[@]}" 2>/dev/null || true
+stop_sampler
+"$RSRC" -q instance rm --volumes ticker >/dev/null
+
+echo
+echo "| measure | rsrc | docker | ratio / goal |"
+echo "|---------|------|--------|--------------|"
+echo "| read $LOG_LINES lines to /dev/null, median of $RUNS (s) | $rsrc_read | $docker_read | $read_ratio (goal <= 1.10) |"
+echo "| follow latency p50 (ms, $lat_n lines) | $rsrc_p50 | $docker_p50 | |"
+echo "| follow latency p99 (ms) | $rsrc_p99 | $docker_p99 | goal < 50 |"
+echo "| rsrcd RSS: idle / peak with $FOLLOWERS followers (MiB) | $(mib "$idle") / $(mib "$peak") | | goal < 40 |"
+echo "| \`instance ls\` while they follow (ms) | $ls_ms | | |"
