@@ -229,9 +229,35 @@ fn followers_that_go_away_leave_nothing_behind() {
         threads <= threads_before + 4,
         "{threads_before} -> {threads} threads"
     );
+
+    // Removing the instance ends its followers cleanly, with a word why.
+    let mut child = alice
+        .command(&["logs", "-f", "--tail", "1", "ticker"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start rsrc logs -f");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("a line");
     alice
         .run(&["instance", "rm", str_of(&made, "id"), "--volumes"])
         .expect_code(0);
+    let drain = std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let status = poll("the follower to end", DEADLINE, || {
+        child.try_wait().ok().flatten()
+    });
+    let _ = drain.join();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(stderr.contains("was removed"), "{stderr}");
     assert_nothing_labelled(&e.d);
 }
 

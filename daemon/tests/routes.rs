@@ -153,7 +153,7 @@ fn parameters_and_queries_are_decoded_and_checked() {
         (
             "GET",
             "/v1/instances/web/logs?tail=x",
-            "tail must be a whole number up to 10000",
+            "tail must be a whole number or `all`",
         ),
         (
             "POST",
