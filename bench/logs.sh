@@ -54,7 +54,7 @@ for i in $(seq "$RUNS"); do
         timed docker logs "$cid" >>"$WORK/docker.ms"; timed "$RSRC" logs biglog >>"$WORK/rsrc.ms"
     fi
 done
-median() { sort -n "$1" | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m / 1000}'; }
+median() { sort -n "$1" | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.0f", m / 1000}'; }
 rsrc_read=$(median "$WORK/rsrc.ms"); docker_read=$(median "$WORK/docker.ms")
 read_ratio=$(awk -v a="$rsrc_read" -v b="$docker_read" 'BEGIN {printf "%.2f", a / b}')
 "$RSRC" -q instance rm --volumes biglog >/dev/null
@@ -118,7 +118,7 @@ stop_sampler
 echo
 echo "| measure | rsrc | docker | ratio / goal |"
 echo "|---------|------|--------|--------------|"
-echo "| read $LOG_LINES lines to /dev/null, median of $RUNS (s) | $rsrc_read | $docker_read | $read_ratio (goal <= 1.10) |"
+echo "| read $LOG_LINES lines to /dev/null, median of $RUNS (ms) | $rsrc_read | $docker_read | $read_ratio (goal <= 1.10) |"
 echo "| follow latency p50 (ms, $lat_n lines) | $rsrc_p50 | $docker_p50 | |"
 echo "| follow latency p99 (ms) | $rsrc_p99 | $docker_p99 | goal < 50 |"
 echo "| rsrcd RSS: idle / peak with $FOLLOWERS followers (MiB) | $(mib "$idle") / $(mib "$peak") | | goal < 40 |"
