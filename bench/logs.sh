@@ -57,6 +57,19 @@ done
 median() { sort -n "$1" | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.0f", m / 1000}'; }
 rsrc_read=$(median "$WORK/rsrc.ms"); docker_read=$(median "$WORK/docker.ms")
 read_ratio=$(awk -v a="$rsrc_read" -v b="$docker_read" 'BEGIN {printf "%.2f", a / b}')
+# Where the time goes, one more read each: CPU of the CLI (user+sys), of rsrcd and of dockerd.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hz=$(getconf CLK_TCK)
+dockerd_pid="$(pidof dockerd | awk '{print $1}')"
+cpu_of() { # cpu_of COMMAND...: "CLI_MS RSRCD_MS DOCKERD_MS"
+    local d0 k0 cli
+    d0=$(ticks "$DAEMON"); k0=$(ticks "$dockerd_pid")
+    /usr/bin/time -o "$WORK/time" -f '%U %S' "$@" >/dev/null 2>&1
+    cli=$(awk '{printf "%.0f", ($1 + $2) * 1000}' "$WORK/time")
+    echo "$cli $(( ($(ticks "$DAEMON") - d0) * 1000 / hz )) $(( ($(ticks "$dockerd_pid") - k0) * 1000 / hz ))"
+}
+read -r rsrc_cli_cpu rsrcd_cpu rsrc_dockerd_cpu <<<"$(cpu_of "$RSRC" logs biglog)"
+read -r docker_cli_cpu _ docker_dockerd_cpu <<<"$(cpu_of docker logs "$cid")"
 "$RSRC" -q instance rm --volumes biglog >/dev/null
 
 # ---- follow latency --------------------------------------------------------------------------
@@ -119,6 +132,7 @@ echo
 echo "| measure | rsrc | docker | ratio / goal |"
 echo "|---------|------|--------|--------------|"
 echo "| read $LOG_LINES lines to /dev/null, median of $RUNS (ms) | $rsrc_read | $docker_read | $read_ratio (goal <= 1.10) |"
+echo "| CPU of one read: CLI / rsrcd / dockerd (ms) | $rsrc_cli_cpu / $rsrcd_cpu / $rsrc_dockerd_cpu | $docker_cli_cpu / — / $docker_dockerd_cpu | |"
 echo "| follow latency p50 (ms, $lat_n lines) | $rsrc_p50 | $docker_p50 | |"
 echo "| follow latency p99 (ms) | $rsrc_p99 | $docker_p99 | goal < 50 |"
 echo "| rsrcd RSS: idle / peak with $FOLLOWERS followers (MiB) | $(mib "$idle") / $(mib "$peak") | | goal < 40 |"

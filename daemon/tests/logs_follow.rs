@@ -122,6 +122,8 @@ fn follow_goes_on_across_crashes_restarts_and_a_restart_of_rsrcd() {
     poll("run 3 through the crashes", DEADLINE, || {
         follower.text().contains("\nr3-6\n").then_some(())
     });
+    // One that starts at the end: a restart must not bring the earlier lines back to it.
+    let late = Follower::start(&alice, e.d.dir.path(), 1, &["--tail", "0", "counter"]);
     alice
         .run(&["instance", "restart", "counter"])
         .expect_code(0);
@@ -143,6 +145,17 @@ fn follow_goes_on_across_crashes_restarts_and_a_restart_of_rsrcd() {
     });
     let got = follower.text();
     assert_eq!(got, whole, "the follower's lines differ from docker logs");
+    poll("the late follower to catch up", DEADLINE, || {
+        late.text()
+            .ends_with(&format!("{}\n", whole.lines().last()?))
+            .then_some(())
+    });
+    let tail_end = late.text();
+    assert!(
+        whole.ends_with(&tail_end) && tail_end.contains("\nr4-0\n") && !tail_end.contains("r1-"),
+        "{tail_end}"
+    );
+    drop(late);
     for run in 1..=4 {
         assert!(got.contains(&format!("\nr{run}-0\n")) || got.starts_with("r1-0\n"));
     }

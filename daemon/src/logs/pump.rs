@@ -65,12 +65,18 @@ impl Pump {
     async fn pump(&self, tx: &Tx) -> Result<(), Stop> {
         let mut resume = Resume::default();
         let mut first = true;
+        // What the first round's tail left out stays out of the later ones.
+        let opened_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
         loop {
             let since = if first {
                 self.query.since
             } else {
                 resume.restart();
-                resume.since().or(self.query.since)
+                resume
+                    .since()
+                    .or(Some(self.query.since.unwrap_or(0).max(opened_at)))
             };
             let range = LogRange {
                 follow: self.query.follow,
@@ -83,7 +89,8 @@ impl Pump {
                     .map_or(0, |n| (n + 999_999_999).div_euclid(1_000_000_000) as i64),
             };
             first = false;
-            let ended = self.round(tx, range, &mut resume).await?;
+            let began = tokio::time::Instant::now();
+            let ended = self.round(tx, range, since, &mut resume).await?;
             if !self.query.follow || self.query.until.is_some() {
                 return match ended {
                     Ok(()) => send_in_time(tx, frame(FrameKind::End, b""), &self.state).await,
@@ -93,7 +100,18 @@ impl Pump {
                 };
             }
             match self.wait_running(tx).await? {
-                Found::Running => {}
+                // Docker refuses the log of a running container (a log driver it cannot read
+                // back, say): asking again would only spin.
+                Found::Running if ended.is_err() => {
+                    let e = ended.err().unwrap_or_default();
+                    return send_in_time(tx, frame(FrameKind::Fail, e.as_bytes()), &self.state)
+                        .await;
+                }
+                Found::Running => {
+                    if began.elapsed() < Duration::from_millis(100) {
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                }
                 Found::Ended(why) => {
                     return send_in_time(tx, frame(FrameKind::End, why.as_bytes()), &self.state)
                         .await
@@ -107,6 +125,7 @@ impl Pump {
         &self,
         tx: &Tx,
         range: LogRange,
+        from: Option<i128>,
         resume: &mut Resume,
     ) -> Result<Result<(), String>, Stop> {
         let mut stream = match self.state.engine.log_stream(&self.container, range).await {
@@ -124,7 +143,7 @@ impl Pump {
                 None => Some(Ok(())),
                 Some(Err(e)) => Some(Err(e.chain())),
                 Some(Ok(chunk)) => {
-                    self.add(&mut out, chunk, resume);
+                    self.add(&mut out, chunk, from, resume);
                     None
                 }
             };
@@ -134,7 +153,7 @@ impl Pump {
                     None => break,
                     Some(None) => ended = Some(Ok(())),
                     Some(Some(Err(e))) => ended = Some(Err(e.chain())),
-                    Some(Some(Ok(chunk))) => self.add(&mut out, chunk, resume),
+                    Some(Some(Ok(chunk))) => self.add(&mut out, chunk, from, resume),
                 }
             }
             if !out.is_empty() {
@@ -149,13 +168,13 @@ impl Pump {
     }
 
     /// Frames one message, unless the query or the resume point leaves it out.
-    fn add(&self, out: &mut Vec<u8>, chunk: LogChunk, resume: &mut Resume) {
+    fn add(&self, out: &mut Vec<u8>, chunk: LogChunk, from: Option<i128>, resume: &mut Resume) {
         let (ts, _) = split_timestamp(&chunk.bytes);
         if let Some(ts) = ts
             .and_then(|t| std::str::from_utf8(t).ok())
             .and_then(parse_rfc3339)
         {
-            if self.query.since.is_some_and(|s| ts < s)
+            if from.is_some_and(|s| ts < s)
                 || self.query.until.is_some_and(|u| ts > u)
                 || !resume.admit(ts)
             {
