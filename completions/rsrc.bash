@@ -1921,7 +1921,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__rm)
-            opts="-o -q -h --volumes --socket --output --json --quiet --debug --help"
+            opts="-f -o -q -h --volumes --force --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

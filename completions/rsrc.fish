@@ -534,6 +534,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -s f -l force -d 'Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker still holds (the container, and the volumes with --volumes) once it can'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -542,6 +543,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s f -l force -d 'Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker still holds (the container, and the volumes with --volumes) once it can'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -630,6 +632,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -s f -l force -d 'Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker still holds (the container, and the volumes with --volumes) once it can'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -638,6 +641,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -s f -l force -d 'Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker still holds (the container, and the volumes with --volumes) once it can'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'

@@ -54,6 +54,10 @@ pub enum InstanceCmd {
         /// Remove the instances' volumes too (their data is gone for good).
         #[arg(long)]
         volumes: bool,
+        /// Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker
+        /// still holds (the container, and the volumes with --volumes) once it can.
+        #[arg(long, short = 'f')]
+        force: bool,
     },
 }
 
@@ -172,7 +176,8 @@ pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
         InstanceCmd::Rm {
             references,
             volumes,
-        } => rm(ctx, references, volumes).await,
+            force,
+        } => rm(ctx, references, volumes, force).await,
     }
 }
 
@@ -234,14 +239,17 @@ async fn action(ctx: &mut Ctx, action: InstanceAction, references: Vec<String>) 
     failures.finish()
 }
 
-async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool) -> CliResult {
+async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool, force: bool) -> CliResult {
     let mut removed: Vec<Instance> = Vec::new();
     let mut failures = ItemFailures::default();
     for reference in references {
         // Resolve first, so that we delete exactly what we name in the output.
         let result = async {
             let instance = ctx.client.instances().show(&reference).await?;
-            ctx.client.instances().remove(&instance.id, volumes).await?;
+            ctx.client
+                .instances()
+                .remove(&instance.id, volumes, force)
+                .await?;
             Ok::<Instance, ClientError>(instance)
         }
         .await;

@@ -17,6 +17,7 @@
 pub mod fixtures;
 pub mod history;
 pub mod instances;
+pub mod leftovers;
 pub mod login_codes;
 pub mod logins;
 pub mod machines;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_listing_indexes.sql"),
     include_str!("migrations/0005_failed_creates.sql"),
     include_str!("migrations/0006_throttles.sql"),
+    include_str!("migrations/0009_leftovers.sql"),
 ];
 
 /// The schema level this build writes.
