@@ -52,6 +52,9 @@ _rsrc() {
             rsrc,password)
                 cmd="rsrc__subcmd__password"
                 ;;
+            rsrc,phone)
+                cmd="rsrc__subcmd__phone"
+                ;;
             rsrc,profile)
                 cmd="rsrc__subcmd__profile"
                 ;;
@@ -187,6 +190,9 @@ _rsrc() {
             rsrc__subcmd__help,password)
                 cmd="rsrc__subcmd__help__subcmd__password"
                 ;;
+            rsrc__subcmd__help,phone)
+                cmd="rsrc__subcmd__help__subcmd__phone"
+                ;;
             rsrc__subcmd__help,profile)
                 cmd="rsrc__subcmd__help__subcmd__profile"
                 ;;
@@ -276,6 +282,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__help__subcmd__password,change)
                 cmd="rsrc__subcmd__help__subcmd__password__subcmd__change"
+                ;;
+            rsrc__subcmd__help__subcmd__phone,verify)
+                cmd="rsrc__subcmd__help__subcmd__phone__subcmd__verify"
                 ;;
             rsrc__subcmd__help__subcmd__profile,delete)
                 cmd="rsrc__subcmd__help__subcmd__profile__subcmd__delete"
@@ -424,6 +433,18 @@ _rsrc() {
             rsrc__subcmd__password__subcmd__help,help)
                 cmd="rsrc__subcmd__password__subcmd__help__subcmd__help"
                 ;;
+            rsrc__subcmd__phone,help)
+                cmd="rsrc__subcmd__phone__subcmd__help"
+                ;;
+            rsrc__subcmd__phone,verify)
+                cmd="rsrc__subcmd__phone__subcmd__verify"
+                ;;
+            rsrc__subcmd__phone__subcmd__help,help)
+                cmd="rsrc__subcmd__phone__subcmd__help__subcmd__help"
+                ;;
+            rsrc__subcmd__phone__subcmd__help,verify)
+                cmd="rsrc__subcmd__phone__subcmd__help__subcmd__verify"
+                ;;
             rsrc__subcmd__profile,delete)
                 cmd="rsrc__subcmd__profile__subcmd__delete"
                 ;;
@@ -479,7 +500,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp auth admin machine machines instance instances ps logs volume volumes version help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines instance instances ps logs volume volumes version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,7 +1052,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help)
-            opts="signup login logout whoami profile password otp auth admin machine instance ps logs volume version help"
+            opts="signup login logout whoami profile password otp phone auth admin machine instance ps logs volume version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1507,6 +1528,34 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__password__subcmd__change)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__phone)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__phone__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2756,6 +2805,100 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__phone)
+            opts="-o -q -h --socket --output --json --quiet --debug --help verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__phone__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__phone__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__phone__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__phone__subcmd__verify)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__profile)
             opts="-o -q -h --socket --output --json --quiet --debug --help show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2905,7 +3048,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__profile__subcmd__update)
-            opts="-o -q -h --name --notify-email --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --name --notify-email --notify-sms --phone --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2917,6 +3060,14 @@ _rsrc() {
                     ;;
                 --notify-email)
                     COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify-sms)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --phone)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --socket)

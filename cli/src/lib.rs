@@ -176,6 +176,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: OtpCmd,
     },
+    /// Verify the phone number that gets alerts by SMS.
+    Phone {
+        #[command(subcommand)]
+        cmd: cmd::phone::PhoneCmd,
+    },
     /// Session tokens for scripts.
     Auth {
         #[command(subcommand)]
@@ -284,6 +289,7 @@ async fn execute(cli: Cli) -> CliResult {
                 Command::Profile { cmd } => account::profile(&mut ctx, cmd).await,
                 Command::Password { cmd } => account::password(&mut ctx, cmd).await,
                 Command::Otp { cmd } => account::otp(&mut ctx, cmd).await,
+                Command::Phone { cmd } => cmd::phone::run(&mut ctx, cmd).await,
                 Command::Admin { cmd } => cmd::admin::run(&mut ctx, cmd).await,
                 Command::Machine { cmd } => cmd::machine::run(&mut ctx, cmd).await,
                 Command::Instance { cmd } => cmd::instance::run(&mut ctx, cmd).await,
@@ -359,6 +365,16 @@ mod tests {
             &["rsrc", "password", "change", "--password-stdin"],
             &["rsrc", "otp", "send"],
             &["rsrc", "otp", "verify", "123456"],
+            &[
+                "rsrc",
+                "profile",
+                "update",
+                "--phone",
+                "+41791234567",
+                "--notify-sms",
+                "on",
+            ],
+            &["rsrc", "phone", "verify", "123456"],
             &["rsrc", "auth", "token"],
             &["rsrc", "admin", "users", "ls"],
             &["rsrc", "admin", "users", "promote", "a+b@c.d"],

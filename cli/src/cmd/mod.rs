@@ -5,5 +5,6 @@ pub mod admin;
 pub mod instance;
 pub mod logs;
 pub mod machine;
+pub mod phone;
 pub mod version;
 pub mod volume;

@@ -296,6 +296,9 @@ mod tests {
             verified: true,
             disabled: false,
             notify_email: true,
+            phone: None,
+            phone_verified: false,
+            notify_sms: false,
             created_at: "2025-01-01T00:00:00Z".into(),
             updated_at: "2025-01-01T00:00:00Z".into(),
         }

@@ -41,6 +41,18 @@ impl Detail for User {
                 "notify email",
                 if self.notify_email { "on" } else { "off" }.into(),
             ),
+            (
+                "phone",
+                match (&self.phone, self.phone_verified) {
+                    (None, _) => "-".into(),
+                    (Some(p), true) => p.clone(),
+                    (Some(p), false) => format!("{p} (not verified)"),
+                },
+            ),
+            (
+                "notify sms",
+                if self.notify_sms { "on" } else { "off" }.into(),
+            ),
             ("id", self.id.to_string()),
             ("created", self.created_at.clone()),
             ("updated", self.updated_at.clone()),

@@ -201,6 +201,8 @@ pub trait Engine: Send + Sync {
     async fn inspect(&self, container: &str) -> Result<Option<Observed>>;
     /// Every container carrying this daemon's label, running or not.
     async fn labelled_containers(&self, daemon_id: &str) -> Result<Vec<Listed>>;
+    /// A container's environment (`KEY=VALUE`), e.g. to keep secret values out of an alert.
+    async fn env(&self, container: &str) -> Result<Vec<String>>;
     /// The last `tail` lines of a container's output.
     async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>>;
     /// The last `tail` lines of a container's output (all of it with `None`), streamed: nothing

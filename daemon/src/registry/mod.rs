@@ -13,6 +13,7 @@
 //! After each write the newest history id is published (see [`Registry::history_cursor`]): the
 //! event bus needs no call site to remember it.
 
+pub mod alerts;
 #[cfg(test)]
 pub mod fixtures;
 pub mod history;
@@ -23,6 +24,7 @@ pub mod logins;
 pub mod machines;
 pub mod otp;
 pub mod outbox;
+pub mod phone_codes;
 pub mod ports;
 pub mod query;
 pub mod sessions;
@@ -48,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_listing_indexes.sql"),
     include_str!("migrations/0005_failed_creates.sql"),
     include_str!("migrations/0006_throttles.sql"),
+    include_str!("migrations/0008_alerts.sql"),
     include_str!("migrations/0009_leftovers.sql"),
 ];
 

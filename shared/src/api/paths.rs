@@ -73,6 +73,10 @@ pub fn otp_verify() -> String {
     v1("otp/verify")
 }
 
+pub fn phone_verify() -> String {
+    v1("phone/verify")
+}
+
 pub fn admin_users() -> String {
     v1("admin/users")
 }

@@ -444,6 +444,22 @@ impl Engine for DockerEngine {
             .collect())
     }
 
+    async fn env(&self, container: &str) -> Result<Vec<String>> {
+        let info = self
+            .docker()
+            .await?
+            .inspect_container(container, None)
+            .await
+            .map_err(|e| {
+                if is_status(&e, 404) {
+                    Error::not_found(format!("no container {container}"))
+                } else {
+                    engine_err(format!("cannot inspect {container}"))(e)
+                }
+            })?;
+        Ok(info.config.and_then(|c| c.env).unwrap_or_default())
+    }
+
     async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>> {
         let options = LogsOptionsBuilder::default()
             .stdout(true)
