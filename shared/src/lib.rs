@@ -8,6 +8,7 @@ pub mod api;
 pub mod env;
 pub mod error;
 pub mod image;
+pub mod limits;
 pub mod paths;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

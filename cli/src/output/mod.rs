@@ -412,6 +412,7 @@ mod tests {
                 required: true,
                 default: Some("hunter2".into()),
                 secret: true,
+                allow_empty: false,
             }],
             command: Some(vec!["postgres".into(), "-c".into(), "a b".into()]),
             volumes: vec!["/var/lib/postgresql/data".into()],

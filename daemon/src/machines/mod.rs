@@ -127,6 +127,23 @@ async fn prepare(state: &State, spec: MachineSpec) -> Result<MachineSpec> {
     Ok(spec)
 }
 
+/// Every instance of a machine with neither a command nor an image that names one would fail
+/// with Docker's "No command specified"; refuse the machine instead. Unknown (the image is not
+/// here yet) passes: the check runs again once it is pulled.
+async fn check_command(state: &State, spec: &MachineSpec) -> Result<()> {
+    if spec.command.is_some() {
+        return Ok(());
+    }
+    if state.engine.image_has_command(&spec.image).await? == Some(false) {
+        return Err(Error::invalid(format!(
+            "command: image `{}` has no command (no Cmd or Entrypoint); give one with \
+             --command or `command` in the machine file",
+            spec.image
+        )));
+    }
+    Ok(())
+}
+
 /// Makes sure the engine has `image`, pulling it if not.
 pub async fn ensure_image(state: &State, image: &str) -> Result<()> {
     if state.engine.image_exists(image).await? {
@@ -193,10 +210,12 @@ pub async fn create(
             "machine `{name}` already exists"
         )));
     }
+    check_command(state, &spec).await?;
     if dry_run {
         return Ok(spec_to_api(spec, 0, String::new(), String::new()));
     }
     ensure_image(state, &spec.image).await?;
+    check_command(state, &spec).await?;
     state
         .registry
         .call(move |conn| {
@@ -221,8 +240,10 @@ pub async fn update(
             .await?
     };
     let spec = prepare(state, merge(stored.spec.clone(), change)).await?;
+    check_command(state, &spec).await?;
     if spec.image != stored.spec.image {
         ensure_image(state, &spec.image).await?;
+        check_command(state, &spec).await?;
     }
     write_spec(state, stored.id, spec).await
 }
@@ -256,6 +277,7 @@ pub async fn apply(
         )));
     }
     let spec = prepare(state, spec).await?;
+    check_command(state, &spec).await?;
     let stored = {
         let name = name.clone();
         state
@@ -289,6 +311,7 @@ pub async fn apply(
         Some(stored) => {
             if spec.image != stored.spec.image {
                 ensure_image(state, &spec.image).await?;
+                check_command(state, &spec).await?;
             }
             Ok(api::ApplyResult {
                 action: "updated".into(),
