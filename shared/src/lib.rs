@@ -10,5 +10,6 @@ pub mod error;
 pub mod image;
 pub mod limits;
 pub mod paths;
+pub mod words;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

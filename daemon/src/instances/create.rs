@@ -10,6 +10,7 @@ use rand::RngCore;
 use rsrc_shared::api::{
     Cause, EventKind, Instance, InstanceCreate, MachineSpec, PortMapping, Protocol,
 };
+use rsrc_shared::words::count;
 use rusqlite::TransactionBehavior;
 
 use super::{env, ports, state, teardown, view, volumes};
@@ -154,13 +155,16 @@ impl Journal {
         let (of_machine, total) = repo::counts(&tx, self.owner_id, self.machine_id)?;
         if of_machine >= spec.max_per_user {
             return Err(Error::QuotaExceeded(format!(
-                "you have {of_machine} instance(s) of `{}`, its limit is {} per user",
-                spec.name, spec.max_per_user
+                "you have {} of `{}`, its limit is {} per user",
+                count(of_machine, "instance", "instances"),
+                spec.name,
+                spec.max_per_user
             )));
         }
         if total >= self.per_user_limit {
             return Err(Error::QuotaExceeded(format!(
-                "you have {total} instance(s), the limit is {} per user",
+                "you have {}, the limit is {} per user",
+                count(total, "instance", "instances"),
                 self.per_user_limit
             )));
         }

@@ -120,7 +120,8 @@ async fn prepare(state: &State, spec: MachineSpec) -> Result<MachineSpec> {
     if let (Some(cpus), Ok(Some(host))) = (spec.limits.cpus, state.engine.host_cpus().await) {
         if cpus > f64::from(host) {
             return Err(Error::invalid(format!(
-                "cpus {cpus} is more than this host's {host} CPU(s)"
+                "cpus {cpus} is more than this host's {}",
+                rsrc_shared::words::count(host, "CPU", "CPUs")
             )));
         }
     }
@@ -337,8 +338,8 @@ pub async fn remove(state: &State, caller: &Caller, name: String, force: bool) -
     };
     if !instance_ids.is_empty() && !force {
         return Err(Error::conflict(format!(
-            "machine `{name}` has {} instance(s); remove them first or use --force",
-            instance_ids.len()
+            "machine `{name}` has {}; remove them first or use --force",
+            rsrc_shared::words::count(instance_ids.len() as u64, "instance", "instances")
         )));
     }
     for instance in instance_ids {
