@@ -189,3 +189,48 @@ fn an_empty_required_prop_is_refused_unless_the_machine_allows_it() {
         true
     );
 }
+
+#[test]
+fn the_log_names_who_changed_what_in_plain_values() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    e.admin
+        .run(&["machine", "update", "web", "--max-per-user", "2"])
+        .expect_code(0);
+    let alice = e.user("alice@example.com");
+    let i = create(&alice, "web", &[]);
+    let id = str_of(&i, "id").to_string();
+    alice.run(&["instance", "rm", &id]).expect_code(0);
+    // A user's mistake is no ERROR.
+    alice.run(&["instance", "create", "nope"]).expect_code(3);
+
+    let log = common::poll("the removal in the log", common::DEADLINE, || {
+        let log = e.d.log_text();
+        log.contains("instance removed").then_some(log)
+    });
+    let line = |what: &str| {
+        log.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no `{what}` in the log:\n{log}"))
+            .to_string()
+    };
+    for (what, who) in [
+        ("machine created", "admin@example.com"),
+        ("machine updated", "admin@example.com"),
+        ("sign-up received", "alice@example.com"),
+        ("instance created", "alice@example.com"),
+        ("instance removed", "alice@example.com"),
+    ] {
+        let l = line(what);
+        assert!(l.contains("INFO") && l.contains(who), "{l}");
+    }
+    assert!(line("login").contains("peer_uid="), "{log}");
+    assert!(
+        !log.contains("Some("),
+        "Debug formatting in the log:\n{log}"
+    );
+    assert!(!log.contains("ERROR"), "{log}");
+}

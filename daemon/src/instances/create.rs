@@ -107,7 +107,8 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         }
     };
     if let Err(err) = materialise(state, &planned).await {
-        tracing::warn!(instance = %planned.id, error = %err.chain(), "create failed; rolling back");
+        // The error itself is logged once, where it becomes the answer.
+        tracing::info!(instance = %planned.id, "create failed; rolling back");
         // The caller is told it failed, so it must never run later: if the rollback cannot
         // finish now, the mark tells the repair pass to roll back rather than complete.
         let id = planned.id.clone();
@@ -124,6 +125,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         }
         return Err(err);
     }
+    tracing::info!(instance = %planned.id, by = %caller.user.email, "instance created");
     view::by_id(state, &planned.id).await
 }
 

@@ -74,7 +74,9 @@ pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bo
             .await?;
         return roll_back_create(state, &row.id).await;
     }
-    remove_by_id(state, &row.id, volumes, cause_for(&row, caller)).await
+    remove_by_id(state, &row.id, volumes, cause_for(&row, caller)).await?;
+    tracing::info!(instance = %row.id, by = %caller.user.email, volumes, "instance removed");
+    Ok(())
 }
 
 /// Removes an instance: journal `removing`, remove the container (and the volumes if asked),

@@ -217,13 +217,16 @@ pub async fn create(
     }
     ensure_image(state, &spec.image).await?;
     check_command(state, &spec).await?;
-    state
+    let by = caller.user.email.clone();
+    let machine = state
         .registry
         .call(move |conn| {
             rows::insert(conn, &spec, now_ms())?;
             read_api(conn, &name, Viewer::ADMIN)
         })
-        .await
+        .await?;
+    tracing::info!(machine = %machine.name, by = %by, "machine created");
+    Ok(machine)
 }
 
 pub async fn update(
@@ -246,7 +249,9 @@ pub async fn update(
         ensure_image(state, &spec.image).await?;
         check_command(state, &spec).await?;
     }
-    write_spec(state, stored.id, spec).await
+    let machine = write_spec(state, stored.id, spec).await?;
+    tracing::info!(machine = %machine.name, by = %caller.user.email, "machine updated");
+    Ok(machine)
 }
 
 async fn write_spec(state: &State, id: i64, spec: MachineSpec) -> Result<Machine> {
@@ -314,6 +319,7 @@ pub async fn apply(
                 ensure_image(state, &spec.image).await?;
                 check_command(state, &spec).await?;
             }
+            tracing::info!(machine = %name, by = %caller.user.email, "machine updated (apply)");
             Ok(api::ApplyResult {
                 action: "updated".into(),
                 machine: write_spec(state, stored.id, spec).await?,
@@ -348,5 +354,7 @@ pub async fn remove(state: &State, caller: &Caller, name: String, force: bool) -
     state
         .registry
         .call(move |conn| rows::delete(conn, id))
-        .await
+        .await?;
+    tracing::info!(machine = %name, by = %caller.user.email, force, "machine removed");
+    Ok(())
 }
