@@ -22,6 +22,9 @@ _rsrc() {
             rsrc,auth)
                 cmd="rsrc__subcmd__auth"
                 ;;
+            rsrc,completion)
+                cmd="rsrc__subcmd__completion"
+                ;;
             rsrc,help)
                 cmd="rsrc__subcmd__help"
                 ;;
@@ -165,6 +168,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__help,auth)
                 cmd="rsrc__subcmd__help__subcmd__auth"
+                ;;
+            rsrc__subcmd__help,completion)
+                cmd="rsrc__subcmd__help__subcmd__completion"
                 ;;
             rsrc__subcmd__help,help)
                 cmd="rsrc__subcmd__help__subcmd__help"
@@ -500,7 +506,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines instance instances ps logs volume volumes version help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines instance instances ps logs volume volumes version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1051,8 +1057,34 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__completion)
+            opts="-o -q -h --socket --output --json --quiet --debug --help bash zsh fish"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__help)
-            opts="signup login logout whoami profile password otp phone auth admin machine instance ps logs volume version help"
+            opts="signup login logout whoami profile password otp phone auth admin machine instance ps logs volume version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1194,6 +1226,20 @@ _rsrc() {
         rsrc__subcmd__help__subcmd__auth__subcmd__token)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__completion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1918,12 +1964,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__ls)
-            opts="-a -o -q -h --all --socket --output --json --quiet --debug --help"
+            opts="-a -f -o -q -h --all --all-users --filter --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2224,7 +2278,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__create)
-            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --pids --max-per-user --description --command --connect --restart --inactive --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --allow-empty --pids --max-per-user --description --command --connect --restart --inactive --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2259,6 +2313,10 @@ _rsrc() {
                     return 0
                     ;;
                 --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-empty)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2496,7 +2554,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__update)
-            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --pids --max-per-user --description --command --connect --restart --active --inactive --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --allow-empty --pids --max-per-user --description --command --connect --restart --active --inactive --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2531,6 +2589,10 @@ _rsrc() {
                     return 0
                     ;;
                 --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-empty)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3090,12 +3152,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__ps)
-            opts="-a -o -q -h --all --socket --output --json --quiet --debug --help"
+            opts="-a -f -o -q -h --all --all-users --filter --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3258,7 +3328,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__volume__subcmd__ls)
-            opts="-a -o -q -h --all --socket --output --json --quiet --debug --help"
+            opts="-a -o -q -h --all --all-users --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod completion;
 pub mod instance;
 pub mod logs;
 pub mod machine;

@@ -106,5 +106,6 @@ pub async fn change_password(
         })
         .await?;
     state.outbox.wake();
+    tracing::info!(user = %caller.user.email, "password changed");
     Ok(())
 }

@@ -178,6 +178,11 @@ pub trait Engine: Send + Sync {
     /// The host's CPU count, when the engine reports it.
     async fn host_cpus(&self) -> Result<Option<u32>>;
     async fn image_exists(&self, image: &str) -> Result<bool>;
+    /// Whether the local `image` says what to run (a Cmd or an Entrypoint); `None` when that is
+    /// not known (no such image here, or an engine that cannot tell).
+    async fn image_has_command(&self, _image: &str) -> Result<Option<bool>> {
+        Ok(None)
+    }
     /// Pulls `image`, reporting each progress message. A failed pull leaves nothing behind.
     async fn pull_image(&self, image: &str, progress: PullReporter<'_>) -> Result<()>;
 

@@ -74,7 +74,9 @@ pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bo
             .await?;
         return roll_back_create(state, &row.id).await;
     }
-    remove_by_id(state, &row.id, volumes, cause_for(&row, caller)).await
+    remove_by_id(state, &row.id, volumes, cause_for(&row, caller)).await?;
+    tracing::info!(instance = %row.id, by = %caller.user.email, volumes, "instance removed");
+    Ok(())
 }
 
 /// `rsrc instance rm --force`, for admins: an instance goes whatever the engine does. The

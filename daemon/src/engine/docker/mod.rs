@@ -214,6 +214,18 @@ impl Engine for DockerEngine {
         }
     }
 
+    async fn image_has_command(&self, image: &str) -> Result<Option<bool>> {
+        match self.docker().await?.inspect_image(image).await {
+            Ok(inspect) => {
+                let config = inspect.config.unwrap_or_default();
+                let given = |v: Option<Vec<String>>| v.is_some_and(|v| !v.is_empty());
+                Ok(Some(given(config.cmd) || given(config.entrypoint)))
+            }
+            Err(e) if is_status(&e, 404) => Ok(None),
+            Err(e) => Err(engine_err(format!("cannot inspect image {image}"))(e)),
+        }
+    }
+
     async fn pull_image(&self, image: &str, progress: PullReporter<'_>) -> Result<()> {
         let docker = self.docker().await?;
         // A reference without a tag or digest would pull every tag.
