@@ -44,7 +44,7 @@ def main():
             body = self.rfile.read(length).decode("utf-8", "replace")
             record = {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
             name = "%d-%d.json" % (time.time_ns(), next(COUNTER))
-            tmp = os.path.join(args.dir, "." + name)
+            tmp = os.path.join(args.dir, "." + name + ".part")
             with open(tmp, "w") as f:
                 json.dump(record, f)
             os.rename(tmp, os.path.join(args.dir, name))
