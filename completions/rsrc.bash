@@ -22,6 +22,9 @@ _rsrc() {
             rsrc,auth)
                 cmd="rsrc__subcmd__auth"
                 ;;
+            rsrc,completion)
+                cmd="rsrc__subcmd__completion"
+                ;;
             rsrc,help)
                 cmd="rsrc__subcmd__help"
                 ;;
@@ -51,6 +54,9 @@ _rsrc() {
                 ;;
             rsrc,password)
                 cmd="rsrc__subcmd__password"
+                ;;
+            rsrc,phone)
+                cmd="rsrc__subcmd__phone"
                 ;;
             rsrc,profile)
                 cmd="rsrc__subcmd__profile"
@@ -163,6 +169,9 @@ _rsrc() {
             rsrc__subcmd__help,auth)
                 cmd="rsrc__subcmd__help__subcmd__auth"
                 ;;
+            rsrc__subcmd__help,completion)
+                cmd="rsrc__subcmd__help__subcmd__completion"
+                ;;
             rsrc__subcmd__help,help)
                 cmd="rsrc__subcmd__help__subcmd__help"
                 ;;
@@ -186,6 +195,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__help,password)
                 cmd="rsrc__subcmd__help__subcmd__password"
+                ;;
+            rsrc__subcmd__help,phone)
+                cmd="rsrc__subcmd__help__subcmd__phone"
                 ;;
             rsrc__subcmd__help,profile)
                 cmd="rsrc__subcmd__help__subcmd__profile"
@@ -276,6 +288,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__help__subcmd__password,change)
                 cmd="rsrc__subcmd__help__subcmd__password__subcmd__change"
+                ;;
+            rsrc__subcmd__help__subcmd__phone,verify)
+                cmd="rsrc__subcmd__help__subcmd__phone__subcmd__verify"
                 ;;
             rsrc__subcmd__help__subcmd__profile,delete)
                 cmd="rsrc__subcmd__help__subcmd__profile__subcmd__delete"
@@ -424,6 +439,18 @@ _rsrc() {
             rsrc__subcmd__password__subcmd__help,help)
                 cmd="rsrc__subcmd__password__subcmd__help__subcmd__help"
                 ;;
+            rsrc__subcmd__phone,help)
+                cmd="rsrc__subcmd__phone__subcmd__help"
+                ;;
+            rsrc__subcmd__phone,verify)
+                cmd="rsrc__subcmd__phone__subcmd__verify"
+                ;;
+            rsrc__subcmd__phone__subcmd__help,help)
+                cmd="rsrc__subcmd__phone__subcmd__help__subcmd__help"
+                ;;
+            rsrc__subcmd__phone__subcmd__help,verify)
+                cmd="rsrc__subcmd__phone__subcmd__help__subcmd__verify"
+                ;;
             rsrc__subcmd__profile,delete)
                 cmd="rsrc__subcmd__profile__subcmd__delete"
                 ;;
@@ -479,7 +506,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp auth admin machine machines instance instances ps logs volume volumes version help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines instance instances ps logs volume volumes version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,8 +1057,34 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__completion)
+            opts="-o -q -h --socket --output --json --quiet --debug --help bash zsh fish"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__help)
-            opts="signup login logout whoami profile password otp auth admin machine instance ps logs volume version help"
+            opts="signup login logout whoami profile password otp phone auth admin machine instance ps logs volume version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1173,6 +1226,20 @@ _rsrc() {
         rsrc__subcmd__help__subcmd__auth__subcmd__token)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__completion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1507,6 +1574,34 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__password__subcmd__change)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__phone)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__phone__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1869,12 +1964,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__ls)
-            opts="-a -o -q -h --all --socket --output --json --quiet --debug --help"
+            opts="-a -f -o -q -h --all --all-users --filter --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1921,7 +2024,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__rm)
-            opts="-o -q -h --volumes --socket --output --json --quiet --debug --help"
+            opts="-f -o -q -h --volumes --force --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2183,7 +2286,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__create)
-            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --pids --max-per-user --description --command --connect --restart --inactive --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --allow-empty --pids --max-per-user --description --command --connect --restart --inactive --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2218,6 +2321,10 @@ _rsrc() {
                     return 0
                     ;;
                 --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-empty)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2455,7 +2562,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__update)
-            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --pids --max-per-user --description --command --connect --restart --active --inactive --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --allow-empty --pids --max-per-user --description --command --connect --restart --active --inactive --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2490,6 +2597,10 @@ _rsrc() {
                     return 0
                     ;;
                 --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-empty)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2764,6 +2875,100 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__phone)
+            opts="-o -q -h --socket --output --json --quiet --debug --help verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__phone__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__phone__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__phone__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__phone__subcmd__verify)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__profile)
             opts="-o -q -h --socket --output --json --quiet --debug --help show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2913,7 +3118,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__profile__subcmd__update)
-            opts="-o -q -h --name --notify-email --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --name --notify-email --notify-sms --phone --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2925,6 +3130,14 @@ _rsrc() {
                     ;;
                 --notify-email)
                     COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify-sms)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --phone)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --socket)
@@ -2947,12 +3160,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__ps)
-            opts="-a -o -q -h --all --socket --output --json --quiet --debug --help"
+            opts="-a -f -o -q -h --all --all-users --filter --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3115,7 +3336,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__volume__subcmd__ls)
-            opts="-a -o -q -h --all --socket --output --json --quiet --debug --help"
+            opts="-a -o -q -h --all --all-users --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

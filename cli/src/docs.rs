@@ -102,13 +102,19 @@ fn page(cmd: &clap::Command, root: bool) -> io::Result<(String, Vec<u8>)> {
     Ok((name, out))
 }
 
+/// The completion script for one shell, as `rsrc completion SHELL` prints it.
+pub fn completion(shell: Shell) -> Vec<u8> {
+    let mut cmd = crate::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "rsrc", &mut buf);
+    buf
+}
+
 /// The completion scripts: file name -> content, for bash, zsh and fish.
 pub fn completions() -> io::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
-        let mut cmd = crate::command();
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut cmd, "rsrc", &mut buf);
+        let buf = completion(shell);
         let name = match shell {
             Shell::Bash => "rsrc.bash",
             Shell::Zsh => "_rsrc",

@@ -8,7 +8,7 @@ use std::io::Write;
 use rsrc_shared::error::exit;
 use rsrc_shared::ErrorCode;
 
-use crate::client::ClientError;
+use crate::client::{ClientError, Credential};
 use crate::hints;
 use crate::session::SessionError;
 
@@ -166,7 +166,14 @@ impl CliError {
                 hint: command_hint,
             } => {
                 let e = &body.error;
-                lines.push(format!("error: {}", e.message));
+                if e.code == ErrorCode::Unauthenticated && *sent == Credential::EnvToken {
+                    // "Your session expired" would send the user to `rsrc login`, which does
+                    // not help while RSRC_TOKEN overrides the stored login.
+                    lines.push("error: the token from RSRC_TOKEN was refused".into());
+                    lines.push(format!("  caused by: {}", e.message));
+                } else {
+                    lines.push(format!("error: {}", e.message));
+                }
                 for c in &e.causes {
                     lines.push(format!("  caused by: {c}"));
                 }
@@ -305,8 +312,12 @@ mod tests {
         )
         .with_hint("the instance was created");
         assert_eq!(
-            e.report().last().unwrap(),
-            "hint: the token in RSRC_TOKEN was refused; unset it or set a valid one"
+            e.report(),
+            [
+                "error: the token from RSRC_TOKEN was refused",
+                "  caused by: your session has expired or was revoked",
+                "hint: the token in RSRC_TOKEN was refused; unset it or set a valid one",
+            ]
         );
     }
 

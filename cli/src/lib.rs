@@ -17,6 +17,7 @@ pub mod hints;
 pub mod output;
 pub mod session;
 pub mod ui;
+pub mod usage;
 
 use client::Client;
 use cmd::account::{AuthCmd, LoginArgs, OtpCmd, PasswordCmd, ProfileCmd, SignupArgs};
@@ -109,21 +110,22 @@ pub struct GlobalArgs {
         value_name = "PATH"
     )]
     pub socket: Option<PathBuf>,
-    /// How to print data: table for people, json for scripts.
+    /// How to print data: table for people, json for scripts [default: table]. Given as
+    /// `--output table`, stop/start/restart print a table instead of the names acted on.
     #[arg(
         long,
         short = 'o',
         global = true,
         help_heading = "Global options",
         value_enum,
-        default_value_t = Format::Table,
         value_name = "FORMAT"
     )]
-    pub output: Format,
-    /// Short for --output json.
+    pub output: Option<Format>,
+    /// Short for --output json; together with --output table it is a usage error.
     #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
     /// Print only ids (instance ids, machine names, user emails, volume names); no progress.
+    /// It wins over --json: scripts that ask for ids get ids.
     #[arg(long, short = 'q', global = true, help_heading = "Global options")]
     pub quiet: bool,
     /// Print requests and the full form of errors on stderr.
@@ -136,8 +138,19 @@ impl GlobalArgs {
         if self.json {
             Format::Json
         } else {
-            self.output
+            self.output.unwrap_or_default()
         }
+    }
+
+    /// `--json` says json and `--output table` says table: which one was meant is unknowable.
+    pub fn check(&self) -> CliResult {
+        if self.json && self.output == Some(Format::Table) {
+            return Err(
+                CliError::usage("--json and --output table contradict each other")
+                    .with_hint("give one of them"),
+            );
+        }
+        Ok(())
     }
 
     pub fn socket(&self) -> PathBuf {
@@ -176,6 +189,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: OtpCmd,
     },
+    /// Verify the phone number that gets alerts by SMS.
+    Phone {
+        #[command(subcommand)]
+        cmd: cmd::phone::PhoneCmd,
+    },
     /// Session tokens for scripts.
     Auth {
         #[command(subcommand)]
@@ -210,6 +228,8 @@ pub enum Command {
     },
     /// Show the versions of rsrc, rsrcd, its API and Docker.
     Version,
+    /// Print the shell completion script for bash, zsh or fish.
+    Completion(cmd::completion::CompletionArgs),
 }
 
 /// What every command gets: the client, the renderer, the login state.
@@ -219,6 +239,8 @@ pub struct Ctx {
     pub sessions: Sessions,
     pub quiet: bool,
     pub debug: bool,
+    /// `--output table` was given: commands that print names by default print a table.
+    pub table_asked: bool,
 }
 
 impl Ctx {
@@ -261,6 +283,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 async fn execute(cli: Cli) -> CliResult {
     let global = cli.global;
+    global.check()?;
     let socket = global.socket();
     let mut ctx = Ctx {
         client: Client::new(socket.clone(), global.debug),
@@ -268,6 +291,7 @@ async fn execute(cli: Cli) -> CliResult {
         sessions: Sessions::new(&socket, global.debug),
         quiet: global.quiet,
         debug: global.debug,
+        table_asked: global.output == Some(Format::Table),
     };
     use cmd::account;
     match cli.command {
@@ -277,6 +301,7 @@ async fn execute(cli: Cli) -> CliResult {
         Command::Logout => account::logout(&mut ctx).await,
         Command::Auth { cmd } => account::auth(&mut ctx, cmd),
         Command::Version => cmd::version::run(&mut ctx).await,
+        Command::Completion(args) => cmd::completion::run(args),
         command => {
             ctx.load_token()?;
             match command {
@@ -284,6 +309,7 @@ async fn execute(cli: Cli) -> CliResult {
                 Command::Profile { cmd } => account::profile(&mut ctx, cmd).await,
                 Command::Password { cmd } => account::password(&mut ctx, cmd).await,
                 Command::Otp { cmd } => account::otp(&mut ctx, cmd).await,
+                Command::Phone { cmd } => cmd::phone::run(&mut ctx, cmd).await,
                 Command::Admin { cmd } => cmd::admin::run(&mut ctx, cmd).await,
                 Command::Machine { cmd } => cmd::machine::run(&mut ctx, cmd).await,
                 Command::Instance { cmd } => cmd::instance::run(&mut ctx, cmd).await,
@@ -294,7 +320,8 @@ async fn execute(cli: Cli) -> CliResult {
                 | Command::Login(_)
                 | Command::Logout
                 | Command::Auth { .. }
-                | Command::Version => Ok(()),
+                | Command::Version
+                | Command::Completion(_) => Ok(()),
             }
         }
     }
@@ -359,6 +386,16 @@ mod tests {
             &["rsrc", "password", "change", "--password-stdin"],
             &["rsrc", "otp", "send"],
             &["rsrc", "otp", "verify", "123456"],
+            &[
+                "rsrc",
+                "profile",
+                "update",
+                "--phone",
+                "+41791234567",
+                "--notify-sms",
+                "on",
+            ],
+            &["rsrc", "phone", "verify", "123456"],
             &["rsrc", "auth", "token"],
             &["rsrc", "admin", "users", "ls"],
             &["rsrc", "admin", "users", "promote", "a+b@c.d"],
@@ -366,6 +403,17 @@ mod tests {
             &["rsrc", "machine", "apply", "-f", "m.toml"],
             &["rsrc", "machine", "rm", "redis", "--force"],
             &["rsrc", "instance", "ls", "--all"],
+            &[
+                "rsrc",
+                "instance",
+                "ls",
+                "--all-users",
+                "--filter",
+                "status=running",
+            ],
+            &["rsrc", "volume", "ls", "-a"],
+            &["rsrc", "volume", "ls", "--all-users"],
+            &["rsrc", "completion", "zsh"],
             &["rsrc", "instance", "stop", "a", "b"],
             &["rsrc", "instance", "rm", "a", "--volumes"],
             &["rsrc", "volume", "rm", "v1"],

@@ -42,7 +42,8 @@ pub fn stdin_lines(n: usize) -> CliResult<Vec<String>> {
             .map_err(|e| CliError::usage("cannot read standard input").with_cause(e.to_string()))?;
         if read == 0 {
             return Err(CliError::usage(format!(
-                "standard input ended after {i} of {n} expected line(s)"
+                "standard input ended after {i} of {}",
+                rsrc_shared::words::count(n as u64, "expected line", "expected lines")
             )));
         }
         let trimmed = line.strip_suffix('\n').unwrap_or(&line);

@@ -26,6 +26,29 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     pub limits: LimitsConfig,
     pub connections: ConnectionsConfig,
+    pub sms: Option<crate::notify::sms::SmsConfig>,
+    pub alerts: AlertsConfig,
+}
+
+/// `[alerts]`: how alerts about instances that went down are paced.
+#[derive(Debug, Clone)]
+pub struct AlertsConfig {
+    /// At most one alert per instance within this window; the next one sums up.
+    pub window: std::time::Duration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct FileAlerts {
+    window: String,
+}
+
+impl Default for FileAlerts {
+    fn default() -> Self {
+        FileAlerts {
+            window: "15m".into(),
+        }
+    }
 }
 
 /// Host ports handed to instances, `low..=high`; written "LOW-HIGH".
@@ -61,6 +84,8 @@ struct FileConfig {
     smtp: Option<SmtpConfig>,
     limits: LimitsConfig,
     connections: ConnectionsConfig,
+    sms: Option<crate::notify::sms::FileSms>,
+    alerts: FileAlerts,
 }
 
 #[derive(Clone, Deserialize)]
@@ -202,6 +227,8 @@ impl Default for FileConfig {
             smtp: None,
             limits: LimitsConfig::default(),
             connections: ConnectionsConfig::default(),
+            sms: None,
+            alerts: FileAlerts::default(),
         }
     }
 }
@@ -342,6 +369,20 @@ impl FileConfig {
                 ));
             }
         }
+        let window = humantime::parse_duration(self.alerts.window.trim())
+            .ok()
+            .filter(|w| *w >= std::time::Duration::from_secs(1))
+            .ok_or_else(|| {
+                value_err(
+                    "alerts.window",
+                    "must be a duration of at least 1s, like \"15m\"",
+                )
+            })?;
+        let sms = self
+            .sms
+            .map(crate::notify::sms::FileSms::check)
+            .transpose()
+            .map_err(|(key, message)| value_err(key, &message))?;
         Ok(Config {
             data_dir: self.data_dir,
             socket: self.socket,
@@ -355,6 +396,8 @@ impl FileConfig {
             smtp: self.smtp,
             limits: self.limits,
             connections: self.connections,
+            sms,
+            alerts: AlertsConfig { window },
         })
     }
 }
@@ -443,6 +486,48 @@ mod tests {
         );
         assert_eq!(c.connections.idle_timeout().as_secs(), 10);
         assert_eq!(c.connections.body_timeout().as_secs(), 30);
+        assert_eq!(c.alerts.window, std::time::Duration::from_secs(15 * 60));
+        assert!(c.sms.is_none());
+    }
+
+    #[test]
+    fn sms_and_alerts_are_typed_at_load() {
+        let c = parse(
+            "[alerts]\nwindow = \"90s\"\n[sms]\nurl = \"http://127.0.0.1:8080/send?x=1\"\n\
+             token = \"t0ken\"\nbody_template = '{\"n\": \"{to}\", \"m\": \"{text}\"}'\n\
+             [sms.headers]\nX-Api = \"k\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.alerts.window, std::time::Duration::from_secs(90));
+        let sms = c.sms.unwrap();
+        assert_eq!(sms.authority, "127.0.0.1:8080");
+        assert_eq!(sms.path, "/send?x=1");
+        assert!(
+            !format!("{sms:?}").contains("t0ken"),
+            "the token never reaches a log"
+        );
+        for (toml, key) in [
+            ("[alerts]\nwindow = \"soon\"", "config key `alerts.window`"),
+            (
+                "[sms]\nurl = \"https://sms.example/send\"",
+                "config key `sms.url`",
+            ),
+            ("[sms]\nurl = \"ftp://x\"", "config key `sms.url`"),
+            ("[sms]\nurl = \"not a url\"", "config key `sms.url`"),
+            (
+                "[sms]\nurl = \"http://h/\"\n[sms.headers]\n\"bad header\" = \"v\"",
+                "config key `sms.headers`",
+            ),
+            (
+                "[sms]\nurl = \"http://h/\"\nbody_template = \"static\"",
+                "config key `sms.body_template`",
+            ),
+        ] {
+            let err = parse(toml).unwrap_err();
+            assert!(err.starts_with(key), "{toml}: {err}");
+        }
+        let err = parse("[sms]\nurl = \"http://h/\"\nbogus = 1").unwrap_err();
+        assert!(err.contains("bogus"), "{err}");
     }
 
     #[test]

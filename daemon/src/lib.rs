@@ -17,6 +17,7 @@ pub mod instances;
 pub mod logs;
 pub mod machines;
 pub mod mail;
+pub mod notify;
 pub mod registry;
 pub mod server;
 
@@ -103,6 +104,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 
     let engine = DockerEngine::new(config.docker_host.clone());
     let smtp = config.smtp.clone();
+    let sms = config.sms.clone();
     let daemon_id = registry.daemon_id().map_err(|e| StartError(e.chain()))?;
     let state = Arc::new(State::new(
         config,
@@ -126,6 +128,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             smtp,
             shutdown.clone(),
         )),
+        tokio::spawn(notify::sms::run_sender(
+            registry.clone(),
+            state.outbox.clone(),
+            sms,
+            shutdown.clone(),
+        )),
+        tokio::spawn(notify::alerts::run(Arc::clone(&state), shutdown.clone())),
         tokio::spawn(instances::watch::run(Arc::clone(&state), shutdown.clone())),
         tokio::spawn(instances::repair::run(Arc::clone(&state), shutdown.clone())),
     ];

@@ -5,6 +5,10 @@
 //! with exponential backoff. Once the server has accepted a mail its row is marked sent and its
 //! body wiped, so it is never sent again. Bodies may carry a one-time code, so they are sealed
 //! (ChaCha20-Poly1305) with a key kept in the data dir, outside the database.
+//!
+//! SMS go through the same outbox on a channel of their own (`notify::sms`): every channel's
+//! sender is [`run_channel`] with its own [`Transport`], so all share the retry rules and the
+//! never-twice rule.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{SmtpConfig, SmtpTls};
 use crate::error::{Error, Result};
+pub use crate::registry::outbox::Channel;
 use crate::registry::outbox::{self as queue, Due};
 use crate::registry::{now_ms, Registry};
 
@@ -30,11 +35,34 @@ const MAX_RETRY: Duration = Duration::from_secs(300);
 const IDLE_POLL: Duration = Duration::from_secs(30);
 const BATCH: i64 = 20;
 
-/// Handle to the outbox: seals bodies for [`enqueue`] and wakes the sender.
+/// Handle to the outbox: seals bodies for [`Outbox::enqueue`] and wakes the senders.
 #[derive(Clone)]
 pub struct Outbox {
     cipher: Arc<ChaCha20Poly1305>,
-    wake: Arc<Notify>,
+    /// One per channel (email, sms): each sender waits on its own.
+    wake: Arc<[Notify; 2]>,
+}
+
+/// Why a delivery failed, and whether it is for good.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: String,
+    /// Trying again cannot help (a 4xx, a refused recipient): the row is given up.
+    pub permanent: bool,
+}
+
+/// How one channel delivers a message: the SMTP server, the SMS gateway.
+#[async_trait::async_trait]
+pub trait Transport: Send + Sync {
+    fn channel(&self) -> Channel;
+    async fn deliver(&self, message: &Due, body: String) -> std::result::Result<(), Failure>;
+}
+
+fn wake_index(channel: Channel) -> usize {
+    match channel {
+        Channel::Email => 0,
+        Channel::Sms => 1,
+    }
 }
 
 impl Outbox {
@@ -61,7 +89,7 @@ impl Outbox {
             .map_err(|_| Error::internal(format!("{} is not a 32-byte key", path.display())))?;
         Ok(Outbox {
             cipher: Arc::new(ChaCha20Poly1305::new(&key)),
-            wake: Arc::new(Notify::new()),
+            wake: Arc::new([Notify::new(), Notify::new()]),
         })
     }
 
@@ -93,12 +121,27 @@ impl Outbox {
 
     /// Queues a mail inside the caller's transaction. Call [`Outbox::wake`] after committing.
     pub fn enqueue(&self, conn: &Connection, to: &str, subject: &str, body: &str) -> Result<()> {
-        let sealed = self.seal(body)?;
-        queue::enqueue(conn, to, subject, &sealed, now_ms())
+        self.enqueue_on(conn, Channel::Email, to, subject, body)
     }
 
+    /// Queues a message on `channel` (an SMS has no subject) inside the caller's transaction.
+    pub fn enqueue_on(
+        &self,
+        conn: &Connection,
+        channel: Channel,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<()> {
+        let sealed = self.seal(body)?;
+        queue::enqueue(conn, channel, to, subject, &sealed, now_ms())
+    }
+
+    /// Wakes every channel's sender.
     pub fn wake(&self) {
-        self.wake.notify_one();
+        for notify in self.wake.iter() {
+            notify.notify_one();
+        }
     }
 }
 
@@ -143,24 +186,64 @@ pub async fn run_sender(
             return;
         }
     };
+    let smtp = Smtp { transport, from };
+    run_channel(registry, outbox, Arc::new(smtp), shutdown).await;
+}
+
+struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+#[async_trait::async_trait]
+impl Transport for Smtp {
+    fn channel(&self) -> Channel {
+        Channel::Email
+    }
+
+    async fn deliver(&self, mail: &Due, body: String) -> std::result::Result<(), Failure> {
+        let message = compose(&self.from, mail, body).map_err(|e| Failure {
+            error: e.to_string(),
+            permanent: true,
+        })?;
+        self.transport
+            .send(message)
+            .await
+            .map(drop)
+            .map_err(|e| Failure {
+                permanent: e.is_permanent(),
+                error: e.to_string(),
+            })
+    }
+}
+
+/// Delivers the due messages of `transport`'s channel until `shutdown` flips.
+pub async fn run_channel(
+    registry: Registry,
+    outbox: Outbox,
+    transport: Arc<dyn Transport>,
+    shutdown: CancellationToken,
+) {
+    let channel = transport.channel();
     // A row claimed but never marked sent was cut off mid-send (a crash, a kill, a shutdown).
     // The server may have accepted it, so it is given up rather than sent twice.
     match registry
-        .call(|conn| queue::give_up_interrupted(conn, now_ms()))
+        .call(move |conn| queue::give_up_interrupted(conn, channel, now_ms()))
         .await
     {
         Ok(0) => {}
         Ok(n) => tracing::warn!(
-            mails = n,
-            "mails interrupted while being sent are not sent again (they may have arrived)"
+            messages = n,
+            channel = channel.as_str(),
+            "messages interrupted while being sent are not sent again (they may have arrived)"
         ),
         Err(e) => tracing::error!(error = %e.chain(), "outbox"),
     }
     loop {
-        let pause = match deliver_due(&registry, &outbox, &transport, &from, &shutdown).await {
+        let pause = match deliver_due(&registry, &outbox, transport.as_ref(), &shutdown).await {
             Ok(pause) => pause,
             Err(e) => {
-                tracing::error!(error = %e.chain(), "outbox");
+                tracing::error!(error = %e.chain(), channel = channel.as_str(), "outbox");
                 IDLE_POLL
             }
         };
@@ -169,7 +252,7 @@ pub async fn run_sender(
             return;
         }
         tokio::select! {
-            _ = outbox.wake.notified() => {}
+            _ = outbox.wake[wake_index(channel)].notified() => {}
             _ = tokio::time::sleep(pause) => {}
             _ = shutdown.cancelled() => return,
         }
@@ -197,45 +280,50 @@ fn build_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executo
 async fn deliver_due(
     registry: &Registry,
     outbox: &Outbox,
-    transport: &AsyncSmtpTransport<Tokio1Executor>,
-    from: &lettre::message::Mailbox,
+    transport: &dyn Transport,
     shutdown: &CancellationToken,
 ) -> Result<Duration> {
+    let channel = transport.channel();
     let now = now_ms();
     let due = registry
-        .read(move |conn| queue::due(conn, now, BATCH))
+        .read(move |conn| queue::due(conn, channel, now, BATCH))
         .await?;
 
-    for mail in due {
-        let id = mail.id;
+    for message in due {
+        let id = message.id;
         let claimed = registry
             .call(move |conn| queue::claim(conn, id, now_ms()))
             .await?;
         if !claimed {
             continue;
         }
-        let outcome = match compose(outbox, from, &mail) {
-            Ok(message) => tokio::select! {
-                sent = transport.send(message) => sent.map_err(|e| {
-                    let permanent = e.is_permanent();
-                    (e.to_string(), permanent)
-                }),
-                // Cut off mid-send: the claim stays, and the next start gives the mail up.
+        let body = match &message.body_sealed {
+            Some(sealed) => outbox.open_body(sealed),
+            None => Err(Error::internal("message body is gone")),
+        };
+        let outcome = match body {
+            Ok(body) => tokio::select! {
+                sent = transport.deliver(&message, body) => sent,
+                // Cut off mid-send: the claim stays, and the next start gives the row up.
                 _ = shutdown.cancelled() => return Ok(IDLE_POLL),
             },
-            Err(e) => Err((e.to_string(), true)),
+            Err(e) => Err(Failure {
+                error: e.to_string(),
+                permanent: true,
+            }),
         };
+        let channel = channel.as_str();
         match outcome {
-            Ok(_) => {
-                tracing::info!(mail = id, "mail sent");
+            Ok(()) => {
+                tracing::info!(id, channel, "message sent");
                 registry
                     .call(move |conn| queue::mark_sent(conn, id, now_ms()))
                     .await?;
             }
-            Err((error, permanent)) => {
-                let attempts = mail.attempts + 1;
+            Err(Failure { error, permanent }) => {
+                let attempts = message.attempts + 1;
                 let delay = backoff(attempts);
-                tracing::warn!(mail = id, attempts, permanent, %error, "mail not sent");
+                tracing::warn!(id, channel, attempts, permanent, %error, "message not sent");
                 registry
                     .call(move |conn| {
                         let now = now_ms();
@@ -251,7 +339,10 @@ async fn deliver_due(
         }
     }
 
-    let next = registry.read(queue::next_due_at).await?;
+    let channel = transport.channel();
+    let next = registry
+        .read(move |conn| queue::next_due_at(conn, channel))
+        .await?;
     Ok(match next {
         Some(at) => {
             Duration::from_millis((at - now_ms()).clamp(0, IDLE_POLL.as_millis() as i64) as u64)
@@ -260,11 +351,7 @@ async fn deliver_due(
     })
 }
 
-fn compose(outbox: &Outbox, from: &lettre::message::Mailbox, mail: &Due) -> Result<Message> {
-    let body = match &mail.body_sealed {
-        Some(sealed) => outbox.open_body(sealed)?,
-        None => return Err(Error::internal("mail body is gone")),
-    };
+fn compose(from: &lettre::message::Mailbox, mail: &Due, body: String) -> Result<Message> {
     let to = mail
         .recipient
         .parse()

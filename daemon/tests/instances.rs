@@ -214,14 +214,14 @@ fn httpd_instance_lives_through_restarts_and_is_private() {
         assert_eq!(status, 404, "{method} {path}: {body}");
     }
     assert_eq!(bob.json(&["instance", "ls"]), serde_json::json!([]));
-    bob.run(&["instance", "ls", "--all"]).expect_code(4);
+    bob.run(&["instance", "ls", "--all-users"]).expect_code(4);
     assert_eq!(bob.json(&["volume", "ls"]), serde_json::json!([]));
     bob.run(&["volume", "rm", &volume]).expect_code(3);
     assert!(container_running(&container), "bob's attempts changed it");
     assert_eq!(alice.json(&["instance", "show", &id])["status"], "running");
 
     // Admins see and act on any instance.
-    let all = e.admin.json(&["instance", "ls", "--all"]);
+    let all = e.admin.json(&["instance", "ls", "--all-users"]);
     assert!(
         all.as_array()
             .unwrap()

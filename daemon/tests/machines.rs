@@ -539,13 +539,15 @@ fn machine_listings_count_only_the_callers_instances() {
     assert_nothing_labelled(&e.d);
 }
 
-/// A file of `[[machine]]` tables, each `(name, extra TOML lines)`, on the test image.
+/// A file of `[[machine]]` tables, each `(name, extra TOML lines)`, on the test image (which has
+/// no Cmd, so each gives a command).
 fn machines_file(machines: &[(&str, &str)]) -> String {
     machines
         .iter()
         .map(|(name, extra)| {
             format!(
-                "[[machine]]\nname = \"{name}\"\nimage = \"{}\"\nports = [{{ port = 8080 }}]\n{extra}\n",
+                "[[machine]]\nname = \"{name}\"\nimage = \"{}\"\nports = [{{ port = 8080 }}]\n\
+                 command = \"httpd -f -p 8080\"\n{extra}\n",
                 image()
             )
         })

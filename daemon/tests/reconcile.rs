@@ -51,7 +51,7 @@ fn containers_made_by_hand_are_out_of_reach() {
     assert_eq!(alice.json(&["instance", "ls"]).as_array().unwrap().len(), 1);
     assert_eq!(
         e.admin
-            .json(&["instance", "ls", "--all"])
+            .json(&["instance", "ls", "--all-users"])
             .as_array()
             .unwrap()
             .len(),

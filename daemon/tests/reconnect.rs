@@ -3,6 +3,7 @@
 //! test can cut, so the real engine (shared with other tests) is never stopped.
 
 mod common;
+mod docker_support;
 
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -118,4 +119,77 @@ fn docker_going_away_and_coming_back() {
     });
     admin.run(&["admin", "orphans"]).expect_code(0);
     assert!(d.stop().success());
+}
+
+/// An admin removes a user's instance while Docker is away: the row, ports and quota go at once,
+/// and the container goes once Docker is back.
+#[test]
+fn an_admin_force_removes_an_instance_while_docker_is_away() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let proxy_path = dir.path().join("docker.sock");
+    let proxy = DockerProxy::start(&proxy_path);
+    let e = docker_support::env(Options {
+        extra_toml: format!("docker_host = \"unix://{}\"", proxy_path.display()),
+        max_instances_per_user: 1,
+        ..Options::default()
+    });
+    docker_support::httpd_machine(&e.admin, "web", &["--volume", "/data"]);
+    let alice = e.user("alice@example.com");
+    let inst = docker_support::create(&alice, "web", &["--name", "site"]);
+    let id = docker_support::str_of(&inst, "id").to_string();
+    let container = docker_support::str_of(&inst, "container").to_string();
+    let volume = docker_support::str_of(&inst["volumes"][0], "name").to_string();
+
+    drop(proxy);
+    poll("the daemon to notice Docker is gone", DEADLINE, || {
+        (docker_connected(&e.d) == Some(false)).then_some(())
+    });
+    // Without --force nothing changes; --force is for admins.
+    let run = alice.run(&["instance", "rm", &id]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let run = alice.run(&["instance", "rm", "--force", &id]);
+    assert_eq!(run.code, 4, "{run:?}");
+    assert_eq!(
+        alice.json(&["instance", "ls"]).as_array().map(Vec::len),
+        Some(1)
+    );
+
+    let run = e
+        .admin
+        .run(&["instance", "rm", "--force", "--volumes", &id]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        alice.json(&["instance", "ls"]).as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        e.d.db()
+            .query_row(
+                "SELECT COUNT(*) FROM instance_ports WHERE instance_id = ?1",
+                [&id],
+                |r| r.get::<_, i64>(0)
+            )
+            .expect("count ports"),
+        0,
+        "its ports are free"
+    );
+    assert!(
+        common::docker_ok(&["inspect", &container]),
+        "the container waits for Docker"
+    );
+
+    let _proxy = DockerProxy::start(&proxy_path);
+    poll(
+        "the container to be removed once Docker is back",
+        DEADLINE,
+        || (!common::docker_ok(&["inspect", &container])).then_some(()),
+    );
+    poll("the volume to be removed too", DEADLINE, || {
+        (!common::docker_ok(&["volume", "inspect", &volume])).then_some(())
+    });
+    // The quota of one is free again.
+    docker_support::create(&alice, "web", &["--name", "again"]);
 }

@@ -8,6 +8,8 @@ pub mod api;
 pub mod env;
 pub mod error;
 pub mod image;
+pub mod limits;
 pub mod paths;
+pub mod words;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -76,6 +76,13 @@ impl<'a> Accounts<'a> {
     pub async fn otp_verify(&self, req: &OtpVerify) -> Result<User, ClientError> {
         self.client.post(&paths::otp_verify(), req).await
     }
+
+    pub async fn phone_verify(
+        &self,
+        req: &rsrc_shared::api::PhoneVerify,
+    ) -> Result<User, ClientError> {
+        self.client.post(&paths::phone_verify(), req).await
+    }
 }
 
 pub struct Admin<'a> {

@@ -56,9 +56,14 @@ impl<'a> Instances<'a> {
     }
 
     /// Removes the instance, and its volumes too when `volumes`.
-    pub async fn remove(&self, reference: &str, volumes: bool) -> Result<(), ClientError> {
+    pub async fn remove(
+        &self,
+        reference: &str,
+        volumes: bool,
+        force: bool,
+    ) -> Result<(), ClientError> {
         self.client
-            .delete(&paths::instance_remove(reference, volumes))
+            .delete(&paths::instance_remove(reference, volumes, force))
             .await
     }
 

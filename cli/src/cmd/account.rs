@@ -73,6 +73,14 @@ pub struct ProfileUpdateArgs {
     /// Whether to get an email when one of your instances goes down unexpectedly.
     #[arg(long, value_name = "on|off")]
     pub notify_email: Option<OnOff>,
+    /// Whether to get an SMS when one of your instances goes down unexpectedly (needs a verified
+    /// phone, see --phone).
+    #[arg(long, value_name = "on|off")]
+    pub notify_sms: Option<OnOff>,
+    /// Your phone number for alerts by SMS, in E.164 (e.g. +41791234567), or `none` to clear it.
+    /// A code is sent to it by SMS; prove it with `rsrc phone verify CODE`.
+    #[arg(long, value_name = "+E164|none")]
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -288,12 +296,24 @@ pub async fn profile(ctx: &mut Ctx, cmd: ProfileCmd) -> CliResult {
             ctx.out.one(&user);
         }
         ProfileCmd::Update(args) => {
+            let phone = args
+                .phone
+                .map(|p| (!p.eq_ignore_ascii_case("none")).then_some(p));
+            let proving = phone.as_ref().is_some_and(Option::is_some);
             let update = ProfileUpdate {
                 name: args.name,
                 notify_email: args.notify_email.map(|v| v == OnOff::On),
+                notify_sms: args.notify_sms.map(|v| v == OnOff::On),
+                phone,
             };
             let user = ctx.client.accounts().update_profile(&update).await?;
             ctx.out.one(&user);
+            if proving && !user.phone_verified {
+                ui::note(
+                    ctx.quiet,
+                    "a code was sent to your phone by SMS; run `rsrc phone verify CODE`",
+                );
+            }
         }
         ProfileCmd::Delete(args) => {
             let user = ctx.client.accounts().profile().await?;

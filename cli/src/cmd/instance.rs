@@ -7,7 +7,7 @@ use rsrc_shared::api::{Instance, InstanceCreate};
 
 use crate::client::{ClientError, InstanceAction};
 use crate::error::{CliError, CliResult, ItemFailures};
-use crate::output::{key_values, port_mapping, print_out};
+use crate::output::{key_values, print_out, published_port, Format};
 use crate::ui;
 use crate::Ctx;
 
@@ -25,7 +25,7 @@ pub enum InstanceCmd {
   rsrc -q instance create redis        # prints only the id"
     )]
     Create(CreateArgs),
-    /// List your instances (--all: everyone's, for admins).
+    /// List your instances (--all-users: everyone's, for admins).
     #[command(visible_alias = "list")]
     Ls(LsArgs),
     /// Show one instance: status, ports, url, volumes, environment (secrets masked).
@@ -54,6 +54,10 @@ pub enum InstanceCmd {
         /// Remove the instances' volumes too (their data is gone for good).
         #[arg(long)]
         volumes: bool,
+        /// Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker
+        /// still holds (the container, and the volumes with --volumes) once it can.
+        #[arg(long, short = 'f')]
+        force: bool,
     },
 }
 
@@ -80,9 +84,57 @@ pub struct CreateArgs {
 
 #[derive(Debug, Args)]
 pub struct LsArgs {
-    /// List the instances of all users (admins only).
+    /// Stopped instances too, as with `docker ps -a`; rsrc always lists them, so this is
+    /// accepted and changes nothing.
     #[arg(long, short = 'a')]
     pub all: bool,
+    /// List the instances of all users, with their owners (admins only).
+    #[arg(long)]
+    pub all_users: bool,
+    /// Only instances that match, KEY=VALUE with KEY status, machine or name (repeatable;
+    /// values of one key are alternatives, different keys must all match).
+    #[arg(long = "filter", short = 'f', value_name = "KEY=VALUE", value_parser = parse_filter)]
+    pub filters: Vec<(FilterKey, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKey {
+    Status,
+    Machine,
+    Name,
+}
+
+/// `status=running`, `machine=redis`, `name=db1`.
+pub fn parse_filter(s: &str) -> Result<(FilterKey, String), String> {
+    let Some((key, value)) = s.split_once('=') else {
+        return Err(format!("`{s}` is not KEY=VALUE (like status=running)"));
+    };
+    let key = match key {
+        "status" => FilterKey::Status,
+        "machine" => FilterKey::Machine,
+        "name" => FilterKey::Name,
+        other => {
+            return Err(format!(
+                "unknown filter `{other}`; use status, machine or name"
+            ))
+        }
+    };
+    Ok((key, value.to_string()))
+}
+
+/// Docker's rule: one key's values are ORed, different keys ANDed.
+fn matches(i: &Instance, filters: &[(FilterKey, String)]) -> bool {
+    [FilterKey::Status, FilterKey::Machine, FilterKey::Name]
+        .into_iter()
+        .all(|key| {
+            let field = match key {
+                FilterKey::Status => &i.status,
+                FilterKey::Machine => &i.machine,
+                FilterKey::Name => &i.name,
+            };
+            let mut wanted = filters.iter().filter(|(k, _)| *k == key).peekable();
+            wanted.peek().is_none() || wanted.any(|(_, v)| v == field)
+        })
 }
 
 #[derive(Debug, Args)]
@@ -149,7 +201,7 @@ fn created_text(i: &Instance) -> String {
             "ports",
             i.ports
                 .iter()
-                .map(port_mapping)
+                .map(|p| published_port(&i.host, p))
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
@@ -172,12 +224,14 @@ pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
         InstanceCmd::Rm {
             references,
             volumes,
-        } => rm(ctx, references, volumes).await,
+            force,
+        } => rm(ctx, references, volumes, force).await,
     }
 }
 
 pub async fn ls(ctx: &mut Ctx, args: LsArgs) -> CliResult {
-    let mut instances = ctx.client.instances().list(args.all).await?;
+    let mut instances = ctx.client.instances().list(args.all_users).await?;
+    instances.retain(|i| matches(i, &args.filters));
     ctx.out.list(&mut instances);
     Ok(())
 }
@@ -221,34 +275,50 @@ async fn create(ctx: &mut Ctx, args: CreateArgs) -> CliResult {
 /// start/stop/restart each instance; errors are reported as they happen and the others go on.
 async fn action(ctx: &mut Ctx, action: InstanceAction, references: Vec<String>) -> CliResult {
     let mut done: Vec<Instance> = Vec::new();
+    let mut acted_on: Vec<String> = Vec::new();
     let mut failures = ItemFailures::default();
     for reference in references {
         match ctx.client.instances().action(&reference, action).await {
-            Ok(i) => done.push(i),
+            Ok(i) => {
+                acted_on.push(if ctx.quiet { i.id.clone() } else { reference });
+                done.push(i);
+            }
             Err(e) => failures.record(e, ctx.debug)?,
         }
     }
-    if !done.is_empty() || !failures.any() {
-        ctx.out.list(&mut done);
+    // As `docker stop` does: the name of each instance acted on, one a line; the table only
+    // when asked for with `--output table`, JSON with --json.
+    if ctx.out.is_json() || ctx.table_asked {
+        if !done.is_empty() || !failures.any() {
+            ctx.out.list(&mut done);
+        }
+    } else {
+        for reference in &acted_on {
+            print_out(&format!("{reference}\n"));
+        }
     }
     failures.finish()
 }
 
-async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool) -> CliResult {
+async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool, force: bool) -> CliResult {
     let mut removed: Vec<Instance> = Vec::new();
     let mut failures = ItemFailures::default();
     for reference in references {
         // Resolve first, so that we delete exactly what we name in the output.
         let result = async {
             let instance = ctx.client.instances().show(&reference).await?;
-            ctx.client.instances().remove(&instance.id, volumes).await?;
+            ctx.client
+                .instances()
+                .remove(&instance.id, volumes, force)
+                .await?;
             Ok::<Instance, ClientError>(instance)
         }
         .await;
         match result {
             Ok(i) => {
-                if !ctx.out.is_json() {
-                    print_out(&format!("{}\n", i.id));
+                if ctx.out.format == Format::Table || ctx.quiet {
+                    // What was typed, as `docker rm` prints; `-q` gives ids for scripts.
+                    print_out(&format!("{}\n", if ctx.quiet { &i.id } else { &reference }));
                 }
                 removed.push(i);
             }

@@ -11,9 +11,12 @@ pub enum VolumeCmd {
     /// List the volumes of your instances, also those of removed instances.
     #[command(visible_alias = "list")]
     Ls {
-        /// List the volumes of all users, with their owners (admins only).
+        /// Accepted for Docker's habit (`-a`): every volume of yours is always listed.
         #[arg(short = 'a', long)]
         all: bool,
+        /// List the volumes of all users, with their owners (admins only).
+        #[arg(long)]
+        all_users: bool,
     },
     /// Remove volumes for good; volumes of existing instances are refused.
     #[command(visible_alias = "remove")]
@@ -27,8 +30,8 @@ pub enum VolumeCmd {
 
 pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
     match cmd {
-        VolumeCmd::Ls { all } => {
-            let mut volumes = ctx.client.volumes().list(all).await?;
+        VolumeCmd::Ls { all: _, all_users } => {
+            let mut volumes = ctx.client.volumes().list(all_users).await?;
             ctx.out.list(&mut volumes);
         }
         VolumeCmd::Rm { names } => {

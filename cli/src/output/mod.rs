@@ -14,9 +14,10 @@ use clap::ValueEnum;
 use rsrc_shared::api::{MachinePort, PortMapping, Prop};
 use serde::Serialize;
 
+pub mod human;
 mod rows;
 
-pub use rows::role_text;
+pub use rows::{published_port, role_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Format {
@@ -296,6 +297,9 @@ mod tests {
             verified: true,
             disabled: false,
             notify_email: true,
+            phone: None,
+            phone_verified: false,
+            notify_sms: false,
             created_at: "2025-01-01T00:00:00Z".into(),
             updated_at: "2025-01-01T00:00:00Z".into(),
         }
@@ -412,6 +416,7 @@ mod tests {
                 required: true,
                 default: Some("hunter2".into()),
                 secret: true,
+                allow_empty: false,
             }],
             command: Some(vec!["postgres".into(), "-c".into(), "a b".into()]),
             volumes: vec!["/var/lib/postgresql/data".into()],

@@ -2,6 +2,7 @@
 
 use rsrc_shared::api::{Instance, Machine, Orphan, Role, User, Volume};
 
+use super::human::{self, ago};
 use super::{
     argv_text, join, machine_port, opt, port_mapping, prop_text, rating_text, short_id, size_text,
     yes_no, Detail, Row,
@@ -18,7 +19,7 @@ impl Row for User {
             self.role.as_str().into(),
             yes_no(self.verified),
             yes_no(self.disabled),
-            self.created_at.clone(),
+            ago(&self.created_at, human::now()),
         ]
     }
     fn id(&self) -> String {
@@ -40,6 +41,18 @@ impl Detail for User {
             (
                 "notify email",
                 if self.notify_email { "on" } else { "off" }.into(),
+            ),
+            (
+                "phone",
+                match (&self.phone, self.phone_verified) {
+                    (None, _) => "-".into(),
+                    (Some(p), true) => p.clone(),
+                    (Some(p), false) => format!("{p} (not verified)"),
+                },
+            ),
+            (
+                "notify sms",
+                if self.notify_sms { "on" } else { "off" }.into(),
             ),
             ("id", self.id.to_string()),
             ("created", self.created_at.clone()),
@@ -127,6 +140,11 @@ impl Detail for Machine {
     }
 }
 
+/// `127.0.0.1:20001->6379/tcp`, as `docker ps` shows a published port.
+pub fn published_port(host: &str, p: &rsrc_shared::api::PortMapping) -> String {
+    format!("{host}:{}", port_mapping(p))
+}
+
 /// The status, marked when it is only the last one rsrcd saw (Docker is unreachable).
 fn status(i: &Instance) -> String {
     if i.last_known {
@@ -139,7 +157,7 @@ fn status(i: &Instance) -> String {
 impl Row for Instance {
     fn header() -> &'static [&'static str] {
         &[
-            "ID", "NAME", "MACHINE", "OWNER", "STATUS", "HOST", "PORTS", "CREATED",
+            "ID", "NAME", "MACHINE", "OWNER", "STATUS", "PORTS", "CREATED",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -148,10 +166,9 @@ impl Row for Instance {
             self.name.clone(),
             self.machine.clone(),
             self.owner.clone(),
-            status(self),
-            self.host.clone(),
-            join(&self.ports, port_mapping, ","),
-            self.created_at.clone(),
+            human::status(self, human::now()),
+            join(&self.ports, |p| published_port(&self.host, p), ", "),
+            ago(&self.created_at, human::now()),
         ]
     }
     fn id(&self) -> String {
@@ -210,7 +227,7 @@ impl Row for Volume {
             self.path.clone(),
             yes_no(self.in_use),
             size_text(self.size),
-            self.created_at.clone(),
+            ago(&self.created_at, human::now()),
         ]
     }
     fn id(&self) -> String {

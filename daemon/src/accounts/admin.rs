@@ -83,4 +83,8 @@ pub async fn admin_action(
             Ok(user)
         })
         .await
+        .inspect(|user| {
+            tracing::info!(user = %user.email, by = %caller.user.email,
+                action = action.as_str(), "user changed by an admin");
+        })
 }

@@ -222,12 +222,18 @@ async fn start_session(
             tx.commit().context("commit")
         })
         .await?;
-    tracing::info!(user = user.id, peer_uid = ?peer.uid, peer_pid = ?peer.pid, "login");
+    tracing::info!(user = %user.email, peer_uid = %plain(peer.uid), peer_pid = %plain(peer.pid),
+        "login");
     Ok(api::LoginResponse {
         token,
         expires_at: rfc3339(expires_at),
         user,
     })
+}
+
+/// An optional number for the log: the number, or `-`, never `Some(0)`.
+fn plain<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
 #[cfg(test)]

@@ -113,7 +113,10 @@ pub async fn verify_otp(state: &State, caller: &Caller, req: api::OtpVerify) -> 
         return Err(Error::invalid(if left == 0 {
             "wrong code; no tries left, ask for a new one with `rsrc otp send`".to_string()
         } else {
-            format!("wrong code; {left} tries left")
+            format!(
+                "wrong code; {} left",
+                rsrc_shared::words::count(left, "try", "tries")
+            )
         }));
     }
     state

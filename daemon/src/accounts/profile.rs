@@ -15,22 +15,32 @@ pub async fn update_profile(
     req: api::ProfileUpdate,
 ) -> Result<User> {
     let name = req.name.as_deref().map(validate_name).transpose()?;
+    let phone = super::phone::prepare(state, caller, req.phone).await?;
     let id = caller.user.id;
-    state
+    let outbox = state.outbox.clone();
+    let user = state
         .registry
         .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .context("begin")?;
             if let Some(name) = name {
                 users::set_name(&tx, id, &name, now_ms())?;
             }
             if let Some(notify) = req.notify_email {
                 users::set_notify_email(&tx, id, notify, now_ms())?;
             }
+            if let Some(notify) = req.notify_sms {
+                users::set_notify_sms(&tx, id, notify, now_ms())?;
+            }
+            super::phone::apply(&tx, &outbox, id, phone)?;
             let user = users::by_id(&tx, id)?;
             tx.commit().context("commit")?;
             Ok(user)
         })
-        .await
+        .await?;
+    state.outbox.wake();
+    Ok(user)
 }
 
 async fn check_password(state: &State, user_id: i64, password: String) -> Result<()> {
@@ -96,5 +106,6 @@ pub async fn change_password(
         })
         .await?;
     state.outbox.wake();
+    tracing::info!(user = %caller.user.email, "password changed");
     Ok(())
 }

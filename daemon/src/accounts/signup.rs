@@ -86,6 +86,7 @@ pub async fn signup(state: &State, req: api::Signup, peer: Peer) -> Result<api::
     if mailed {
         state.outbox.wake();
     }
+    tracing::info!(email = %email, "sign-up received");
     Ok(api::SignupAccepted {
         email,
         message: "sign-up received; if the address was free, the account is ready".into(),

@@ -81,6 +81,12 @@ pub async fn verify_otp(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     Ok(response::ok(&user))
 }
 
+pub async fn verify_phone(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+    let req: api::PhoneVerify = ctx.json()?;
+    let user = crate::accounts::verify_phone(&ctx.state, &caller, req).await?;
+    Ok(response::ok(&user))
+}
+
 pub async fn list_users(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let users = crate::accounts::list_users(&ctx.state, &caller).await?;
     Ok(response::ok(&users))

@@ -28,6 +28,8 @@ struct ListQuery {
 struct RemoveQuery {
     #[serde(default, deserialize_with = "flag::volumes")]
     volumes: bool,
+    #[serde(default, deserialize_with = "flag::force")]
+    force: bool,
 }
 
 /// `?follow&tail=N|all&since=UNIX&until=UNIX`; the whole log by default, as `docker logs`.
@@ -113,8 +115,14 @@ pub async fn show(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
 pub async fn remove(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let q: RemoveQuery = ctx.query()?;
     let (state, reference) = (ctx.state.clone(), ctx.param("ref")?.to_string());
-    detached(async move { crate::instances::remove(&state, &caller, &reference, q.volumes).await })
-        .await?;
+    detached(async move {
+        if q.force {
+            crate::instances::teardown::force_remove(&state, &caller, &reference, q.volumes).await
+        } else {
+            crate::instances::remove(&state, &caller, &reference, q.volumes).await
+        }
+    })
+    .await?;
     Ok(response::no_content())
 }
 

@@ -43,6 +43,7 @@ pub const ROUTES: &[Route] = &[
     route!(POST   "/v1/password"                     => User,     accounts::change_password),
     route!(POST   "/v1/otp/send"                     => User,     accounts::send_otp),
     route!(POST   "/v1/otp/verify"                   => User,     accounts::verify_otp),
+    route!(POST   "/v1/phone/verify"                 => User,     accounts::verify_phone),
     route!(GET    "/v1/admin/users"                  => Admin,    accounts::list_users),
     route!(POST   "/v1/admin/users/{email}/{action}" => Admin,    accounts::admin_action),
     route!(GET    "/v1/admin/orphans"                => Admin,    instances::orphans),

@@ -61,8 +61,12 @@ pub fn error(err: &Error) -> Response<Body> {
     let body = err.to_body();
     let status =
         StatusCode::from_u16(err.code().http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if status.is_server_error() {
+    // ERROR is for what the operator must look at; a --wait timeout or an unreachable
+    // registry is the user's to fix, and Docker's own failures show in Docker's log too.
+    if err.code() == rsrc_shared::ErrorCode::Internal {
         tracing::error!(code = err.code().as_str(), error = %err.chain(), "request failed");
+    } else if status.is_server_error() {
+        tracing::warn!(code = err.code().as_str(), error = %err.chain(), "request failed");
     } else {
         tracing::debug!(code = err.code().as_str(), error = %err.chain(), "request refused");
     }

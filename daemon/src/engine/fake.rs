@@ -471,6 +471,13 @@ impl Engine for FakeEngine {
             .collect())
     }
 
+    async fn env(&self, container: &str) -> Result<Vec<String>> {
+        self.check(None)?;
+        self.container(container)
+            .map(|c| c.spec.env.clone())
+            .ok_or_else(|| Error::not_found(format!("no container {container}")))
+    }
+
     async fn last_lines(&self, container: &str, _tail: usize) -> Result<Vec<String>> {
         self.check(None)?;
         if self.container(container).is_none() {

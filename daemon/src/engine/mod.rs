@@ -197,6 +197,11 @@ pub trait Engine: Send + Sync {
     /// The host's CPU count, when the engine reports it.
     async fn host_cpus(&self) -> Result<Option<u32>>;
     async fn image_exists(&self, image: &str) -> Result<bool>;
+    /// Whether the local `image` says what to run (a Cmd or an Entrypoint); `None` when that is
+    /// not known (no such image here, or an engine that cannot tell).
+    async fn image_has_command(&self, _image: &str) -> Result<Option<bool>> {
+        Ok(None)
+    }
     /// Pulls `image`, reporting each progress message. A failed pull leaves nothing behind.
     async fn pull_image(&self, image: &str, progress: PullReporter<'_>) -> Result<()>;
 
@@ -220,6 +225,8 @@ pub trait Engine: Send + Sync {
     async fn inspect(&self, container: &str) -> Result<Option<Observed>>;
     /// Every container carrying this daemon's label, running or not.
     async fn labelled_containers(&self, daemon_id: &str) -> Result<Vec<Listed>>;
+    /// A container's environment (`KEY=VALUE`), e.g. to keep secret values out of an alert.
+    async fn env(&self, container: &str) -> Result<Vec<String>>;
     /// The last `tail` lines of a container's output.
     async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>>;
     /// A container's output in `range`, timestamped, streamed: nothing is held beyond the

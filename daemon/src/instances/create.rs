@@ -10,6 +10,7 @@ use rand::RngCore;
 use rsrc_shared::api::{
     Cause, EventKind, Instance, InstanceCreate, MachineSpec, PortMapping, Protocol,
 };
+use rsrc_shared::words::count;
 use rusqlite::TransactionBehavior;
 
 use super::{env, ports, state, teardown, view, volumes};
@@ -106,7 +107,8 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         }
     };
     if let Err(err) = materialise(state, &planned).await {
-        tracing::warn!(instance = %planned.id, error = %err.chain(), "create failed; rolling back");
+        // The error itself is logged once, where it becomes the answer.
+        tracing::info!(instance = %planned.id, "create failed; rolling back");
         // The caller is told it failed, so it must never run later: if the rollback cannot
         // finish now, the mark tells the repair pass to roll back rather than complete.
         let id = planned.id.clone();
@@ -123,6 +125,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         }
         return Err(err);
     }
+    tracing::info!(instance = %planned.id, by = %caller.user.email, "instance created");
     view::by_id(state, &planned.id).await
 }
 
@@ -154,13 +157,16 @@ impl Journal {
         let (of_machine, total) = repo::counts(&tx, self.owner_id, self.machine_id)?;
         if of_machine >= spec.max_per_user {
             return Err(Error::QuotaExceeded(format!(
-                "you have {of_machine} instance(s) of `{}`, its limit is {} per user",
-                spec.name, spec.max_per_user
+                "you have {} of `{}`, its limit is {} per user",
+                count(of_machine, "instance", "instances"),
+                spec.name,
+                spec.max_per_user
             )));
         }
         if total >= self.per_user_limit {
             return Err(Error::QuotaExceeded(format!(
-                "you have {total} instance(s), the limit is {} per user",
+                "you have {}, the limit is {} per user",
+                count(total, "instance", "instances"),
                 self.per_user_limit
             )));
         }

@@ -44,6 +44,12 @@ pub fn build_env(
     for prop in &spec.props {
         let value = given.get(&prop.name).cloned().or(prop.default.clone());
         match value {
+            Some(v) if v.is_empty() && prop.required && !prop.allow_empty => {
+                return Err(Error::invalid(format!(
+                    "env {}: a required prop cannot be empty (machine `{}` does not allow it)",
+                    prop.name, spec.name
+                )));
+            }
             Some(v) => {
                 if v.contains('\0') {
                     return Err(Error::invalid(format!(

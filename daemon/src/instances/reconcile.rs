@@ -112,7 +112,7 @@ pub async fn reconcile(state: &State) -> Result<()> {
     for c in state.engine.labelled_containers(&state.daemon_id).await? {
         let label = c.labels.get(LABEL_INSTANCE).cloned();
         if label.as_ref().is_none_or(|id| !known.contains(id)) {
-            tracing::warn!(container = %c.name, instance = ?label,
+            tracing::warn!(container = %c.name, instance = %label.as_deref().unwrap_or("-"),
                 "container carries rsrc's labels but has no instance; see `rsrc admin orphans`");
         }
     }

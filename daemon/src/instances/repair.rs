@@ -57,6 +57,7 @@ pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
         if let Err(e) = repair_once(&state, &mut backoff).await {
             tracing::error!(error = %e.chain(), "repair pass failed");
         }
+        clean_leftovers(&state, &mut backoff).await;
     }
 }
 
@@ -93,6 +94,24 @@ pub async fn repair_once(state: &State, backoff: &mut Backoff) -> Result<usize> 
         }
     }
     Ok(settled)
+}
+
+/// The backoff key of the leftovers of forced removals (instance ids are hex, so it is unique).
+const LEFTOVERS: &str = "leftovers";
+
+async fn clean_leftovers(state: &State, backoff: &mut Backoff) {
+    let now = Instant::now();
+    if !backoff.due(LEFTOVERS, now) {
+        return;
+    }
+    match super::teardown::clean_leftovers(state).await {
+        Ok(_) => backoff.settled(LEFTOVERS),
+        Err(e) => {
+            let wait = backoff.failed(LEFTOVERS, now);
+            tracing::warn!(error = %e.chain(), retry_in_s = wait.as_secs(),
+                "cannot remove what a forced removal left at the engine yet");
+        }
+    }
 }
 
 #[cfg(test)]

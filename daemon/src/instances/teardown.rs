@@ -74,7 +74,147 @@ pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bo
             .await?;
         return roll_back_create(state, &row.id).await;
     }
-    remove_by_id(state, &row.id, volumes, cause_for(&row, caller)).await
+    remove_by_id(state, &row.id, volumes, cause_for(&row, caller)).await?;
+    tracing::info!(instance = %row.id, by = %caller.user.email, volumes, "instance removed");
+    Ok(())
+}
+
+/// `rsrc instance rm --force`, for admins: an instance goes whatever the engine does. The
+/// ordinary removal is tried first; where the engine is away or refuses, the row goes anyway
+/// (its ports, quota and name are free at once) and what the engine still holds is recorded for
+/// the repair pass to remove once it can.
+pub async fn force_remove(
+    state: &State,
+    caller: &Caller,
+    reference: &str,
+    volumes: bool,
+) -> Result<()> {
+    caller.require_admin()?;
+    let row = resolve_async(state, caller, reference).await?;
+    if state.in_flight.contains(&row.id) {
+        return Err(Error::conflict(format!(
+            "a request is working on instance `{}` right now; try again in a moment",
+            row.name
+        )));
+    }
+    let cause = cause_for(&row, caller);
+    let ordinary = if row.state == InstanceState::Creating {
+        let id = row.id.clone();
+        match state
+            .registry
+            .call(move |conn| repo::mark_create_failed(conn, &id))
+            .await
+        {
+            Ok(()) => roll_back_create(state, &row.id).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        remove_by_id(state, &row.id, volumes, cause.clone()).await
+    };
+    match ordinary {
+        Ok(()) => Ok(()),
+        Err(e @ (Error::EngineUnavailable(_) | Error::Engine { .. } | Error::EngineRefused(_))) => {
+            tracing::warn!(instance = %row.id, error = %e.chain(),
+                "the engine did not remove the instance; removing it from the registry anyway");
+            forget(state, &row, volumes, cause).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Deletes the instance's row now and leaves its container (and, if asked or never used, its
+/// volumes) to the repair pass.
+async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result<()> {
+    let _in_flight = state.in_flight.claim(&row.id);
+    let (id, name) = (row.id.clone(), row.name.clone());
+    let row = row.clone();
+    // A create that never finished has volumes that never held data.
+    let volumes = volumes || row.state == InstanceState::Creating;
+    state
+        .registry
+        .call(move |conn| {
+            let tx = conn.transaction().context("begin forced remove")?;
+            let names: Vec<String> = if volumes {
+                registry::volumes::of_instance(&tx, &row.id)?
+                    .into_iter()
+                    .map(|v| v.name)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let now = now_ms();
+            registry::leftovers::add(
+                &tx,
+                &row.id,
+                row.container_id.as_deref(),
+                &row.container_name,
+                &names,
+                now,
+            )?;
+            let was_up = history::last_state(&tx, &row.id)?.is_some_and(|l| l.up);
+            let entry = |kind, detail: &str| Entry {
+                instance_id: row.id.clone(),
+                owner_id: row.owner_id,
+                at: now,
+                kind,
+                up: false,
+                cause: cause.clone(),
+                exit_code: None,
+                detail: Some(detail.to_string()),
+            };
+            if was_up {
+                history::record(&tx, &entry(EventKind::Stopped, "removed by force"))?;
+            }
+            history::record(
+                &tx,
+                &entry(
+                    EventKind::Removed,
+                    if volumes {
+                        "by force, with volumes; the engine's part follows"
+                    } else {
+                        "by force; the engine's part follows"
+                    },
+                ),
+            )?;
+            if volumes {
+                registry::volumes::delete_of_instance(&tx, &row.id)?;
+            }
+            repo::delete(&tx, &row.id)?;
+            tx.commit().context("commit forced remove")
+        })
+        .await?;
+    tracing::info!(instance = %id, name = %name,
+        "removed by force; the engine's part is left to the repair pass");
+    Ok(())
+}
+
+/// Removes what forced removals left at the engine; returns how many leftovers are done.
+pub async fn clean_leftovers(state: &State) -> Result<usize> {
+    let leftovers = state.registry.read(registry::leftovers::all).await?;
+    let mut done = 0;
+    for left in leftovers {
+        let mut refs = vec![left.container_name.clone()];
+        if let Some(id) = &left.container_id {
+            refs.insert(0, id.clone());
+        }
+        for container in refs {
+            match state.engine.inspect(&container).await? {
+                Some(o) if o.belongs_to(&state.daemon_id, &left.instance_id) => {
+                    state.engine.remove_container(&o.id).await?
+                }
+                _ => {}
+            }
+        }
+        remove_volumes(state, &left.volumes).await?;
+        let id = left.id;
+        state
+            .registry
+            .call(move |conn| registry::leftovers::delete(conn, id))
+            .await?;
+        tracing::info!(instance = %left.instance_id, "removed what a forced removal left at the engine");
+        done += 1;
+    }
+    Ok(done)
 }
 
 /// Removes an instance: journal `removing`, remove the container (and the volumes if asked),

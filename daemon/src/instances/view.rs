@@ -11,37 +11,38 @@ use crate::error::Result;
 use crate::registry::{self, instances as repo, rfc3339};
 use crate::State;
 
-/// The API's view of one row, given its ports and volumes.
+/// The API's view of one row, given its ports and volumes. It takes the row so that a listing of
+/// a thousand moves its strings instead of copying them.
 pub fn to_api(
-    row: &Row,
+    row: Row,
     advertise_host: &str,
     ports: Vec<PortMapping>,
     volumes: Vec<InstanceVolume>,
 ) -> Instance {
-    let env = row
-        .env
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone().unwrap_or_else(|| SECRET_MASK.into())))
-        .collect();
+    let url = row
+        .machine_spec
+        .connect
+        .as_deref()
+        .map(|t| render_connect(t, advertise_host, &row, &ports));
     Instance {
-        url: row
-            .machine_spec
-            .connect
-            .as_deref()
-            .map(|t| render_connect(t, advertise_host, row, &ports)),
-        id: row.id.clone(),
-        name: row.name.clone(),
-        machine: row.machine.clone(),
-        owner: row.owner_email.clone(),
+        url,
         status: row.state.to_string(),
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+        id: row.id,
+        name: row.name,
+        machine: row.machine,
+        owner: row.owner_email,
         host: advertise_host.to_string(),
         ports,
         volumes,
-        env,
-        container: row.container_id.clone(),
+        env: row
+            .env
+            .into_iter()
+            .map(|(k, v)| (k, v.unwrap_or_else(|| SECRET_MASK.into())))
+            .collect(),
+        container: row.container_id,
         exit_code: row.exit_code,
-        created_at: rfc3339(row.created_at),
-        updated_at: rfc3339(row.updated_at),
         last_known: false,
     }
 }
@@ -57,7 +58,7 @@ async fn mark_last_known<'a>(state: &State, instances: impl Iterator<Item = &'a 
 }
 
 /// One row with its ports and volumes read.
-pub fn one(conn: &Connection, advertise_host: &str, row: &Row) -> Result<Instance> {
+pub fn one(conn: &Connection, advertise_host: &str, row: Row) -> Result<Instance> {
     let ports = registry::ports::of_instance(conn, &row.id)?;
     let volumes = registry::volumes::of_instance(conn, &row.id)?;
     Ok(to_api(row, advertise_host, ports, volumes))
@@ -72,7 +73,7 @@ pub async fn by_id(state: &State, id: &str) -> Result<Instance> {
         .read(move |conn| {
             let row = repo::by_id(conn, &id)?
                 .ok_or_else(|| crate::error::Error::not_found(format!("no instance `{id}`")))?;
-            one(conn, &host, &row)
+            one(conn, &host, row)
         })
         .await
 }
@@ -94,18 +95,13 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
         .registry
         .read(move |conn| {
             let rows = repo::list_visible(conn, viewer)?;
-            let mut ports = repo::ports_of_visible(conn, viewer)?;
-            let mut volumes = registry::volumes::of_visible_instances(conn, viewer)?;
+            let ports = repo::ports_of_listed(conn, viewer, &rows)?;
+            let volumes = registry::volumes::of_listed(conn, viewer, &rows)?;
             Ok(rows
-                .iter()
-                .map(|row| {
-                    to_api(
-                        row,
-                        &host,
-                        ports.remove(&row.id).unwrap_or_default(),
-                        volumes.remove(&row.id).unwrap_or_default(),
-                    )
-                })
+                .into_iter()
+                .zip(ports)
+                .zip(volumes)
+                .map(|((row, ports), volumes)| to_api(row, &host, ports, volumes))
                 .collect())
         })
         .await
@@ -118,7 +114,7 @@ pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<I
         .registry
         .read(move |conn| {
             let row = resolve(conn, &caller, &reference)?;
-            one(conn, &host, &row)
+            one(conn, &host, row)
         })
         .await?;
     mark_last_known(state, std::iter::once(&mut instance)).await;

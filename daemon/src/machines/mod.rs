@@ -120,11 +120,29 @@ async fn prepare(state: &State, spec: MachineSpec) -> Result<MachineSpec> {
     if let (Some(cpus), Ok(Some(host))) = (spec.limits.cpus, state.engine.host_cpus().await) {
         if cpus > f64::from(host) {
             return Err(Error::invalid(format!(
-                "cpus {cpus} is more than this host's {host} CPU(s)"
+                "cpus {cpus} is more than this host's {}",
+                rsrc_shared::words::count(host, "CPU", "CPUs")
             )));
         }
     }
     Ok(spec)
+}
+
+/// Every instance of a machine with neither a command nor an image that names one would fail
+/// with Docker's "No command specified"; refuse the machine instead. Unknown (the image is not
+/// here yet) passes: the check runs again once it is pulled.
+async fn check_command(state: &State, spec: &MachineSpec) -> Result<()> {
+    if spec.command.is_some() {
+        return Ok(());
+    }
+    if state.engine.image_has_command(&spec.image).await? == Some(false) {
+        return Err(Error::invalid(format!(
+            "command: image `{}` has no command (no Cmd or Entrypoint); give one with \
+             --command or `command` in the machine file",
+            spec.image
+        )));
+    }
+    Ok(())
 }
 
 /// Makes sure the engine has `image`, pulling it if not.
@@ -193,17 +211,22 @@ pub async fn create(
             "machine `{name}` already exists"
         )));
     }
+    check_command(state, &spec).await?;
     if dry_run {
         return Ok(spec_to_api(spec, 0, String::new(), String::new()));
     }
     ensure_image(state, &spec.image).await?;
-    state
+    check_command(state, &spec).await?;
+    let by = caller.user.email.clone();
+    let machine = state
         .registry
         .call(move |conn| {
             rows::insert(conn, &spec, now_ms())?;
             read_api(conn, &name, Viewer::ADMIN)
         })
-        .await
+        .await?;
+    tracing::info!(machine = %machine.name, by = %by, "machine created");
+    Ok(machine)
 }
 
 pub async fn update(
@@ -221,10 +244,14 @@ pub async fn update(
             .await?
     };
     let spec = prepare(state, merge(stored.spec.clone(), change)).await?;
+    check_command(state, &spec).await?;
     if spec.image != stored.spec.image {
         ensure_image(state, &spec.image).await?;
+        check_command(state, &spec).await?;
     }
-    write_spec(state, stored.id, spec).await
+    let machine = write_spec(state, stored.id, spec).await?;
+    tracing::info!(machine = %machine.name, by = %caller.user.email, "machine updated");
+    Ok(machine)
 }
 
 async fn write_spec(state: &State, id: i64, spec: MachineSpec) -> Result<Machine> {
@@ -256,6 +283,7 @@ pub async fn apply(
         )));
     }
     let spec = prepare(state, spec).await?;
+    check_command(state, &spec).await?;
     let stored = {
         let name = name.clone();
         state
@@ -289,7 +317,9 @@ pub async fn apply(
         Some(stored) => {
             if spec.image != stored.spec.image {
                 ensure_image(state, &spec.image).await?;
+                check_command(state, &spec).await?;
             }
+            tracing::info!(machine = %name, by = %caller.user.email, "machine updated (apply)");
             Ok(api::ApplyResult {
                 action: "updated".into(),
                 machine: write_spec(state, stored.id, spec).await?,
@@ -314,8 +344,8 @@ pub async fn remove(state: &State, caller: &Caller, name: String, force: bool) -
     };
     if !instance_ids.is_empty() && !force {
         return Err(Error::conflict(format!(
-            "machine `{name}` has {} instance(s); remove them first or use --force",
-            instance_ids.len()
+            "machine `{name}` has {}; remove them first or use --force",
+            rsrc_shared::words::count(instance_ids.len() as u64, "instance", "instances")
         )));
     }
     for instance in instance_ids {
@@ -324,5 +354,7 @@ pub async fn remove(state: &State, caller: &Caller, name: String, force: bool) -
     state
         .registry
         .call(move |conn| rows::delete(conn, id))
-        .await
+        .await?;
+    tracing::info!(machine = %name, by = %caller.user.email, force, "machine removed");
+    Ok(())
 }

@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 
 /// Docker refuses less memory than this.
 const MIN_MEMORY: i64 = 6 * 1024 * 1024;
+/// 1 TiB: more than any host here has; above it a value is a typo, not a limit.
+const MAX_MEMORY: i64 = 1 << 40;
 
 /// A slug: lowercase letters, digits and inner dashes, 1–63 characters.
 pub fn validate_slug(field: &str, value: &str) -> Result<()> {
@@ -75,7 +77,18 @@ pub fn parse_memory(value: &str) -> Result<i64> {
         Some(i) => v.split_at(i),
         None => (v.as_str(), ""),
     };
-    let n: i64 = digits.parse().map_err(|_| bad())?;
+    let too_large = || {
+        Error::invalid(format!(
+            "memory `{value}` is too large (at most {}g)",
+            MAX_MEMORY >> 30
+        ))
+    };
+    let n: i64 = match digits.parse() {
+        Ok(n) => n,
+        // All digits but no i64: a number, just too big.
+        Err(_) if !digits.is_empty() => return Err(too_large()),
+        Err(_) => return Err(bad()),
+    };
     let mult: i64 = match unit.trim_end_matches('b') {
         "" => 1,
         "k" => 1 << 10,
@@ -86,7 +99,10 @@ pub fn parse_memory(value: &str) -> Result<i64> {
     if unit.len() > 2 || (unit.len() == 2 && !unit.ends_with('b')) {
         return Err(bad());
     }
-    let bytes = n.checked_mul(mult).ok_or_else(bad)?;
+    let bytes = n
+        .checked_mul(mult)
+        .filter(|b| *b <= MAX_MEMORY)
+        .ok_or_else(too_large)?;
     if bytes < MIN_MEMORY {
         return Err(Error::invalid(format!(
             "memory `{value}` is below Docker's minimum of 6m"
@@ -176,9 +192,9 @@ pub fn validate_spec(mut spec: MachineSpec) -> Result<MachineSpec> {
         parse_memory(mem)?;
     }
     if let Some(cpus) = spec.limits.cpus {
-        if !(cpus.is_finite() && cpus > 0.0 && cpus <= 1024.0) {
-            return Err(Error::invalid("cpus must be a number above 0 (like 0.5)"));
-        }
+        // The same rule the CLI applies to --cpus and files; the host's count is checked in
+        // `prepare`, which asks the engine.
+        rsrc_shared::limits::check_cpus(cpus).map_err(Error::Invalid)?;
     }
     if let Some(pids) = spec.limits.pids {
         if pids <= 0 {
@@ -280,6 +296,10 @@ mod tests {
         for bad in ["", "m", "12x", "1mm", "-5m", "1k", "99999999999999999g"] {
             assert!(parse_memory(bad).is_err(), "{bad}");
         }
+        for huge in ["99999999999g", "99999999999999999999", "2000g"] {
+            let err = parse_memory(huge).unwrap_err().to_string();
+            assert!(err.contains("too large"), "{huge}: {err}");
+        }
     }
 
     #[test]
@@ -299,6 +319,7 @@ mod tests {
                         required: false,
                         default: None,
                         secret: false,
+                        allow_empty: false,
                     })
                 }),
                 "prop name",
@@ -309,6 +330,10 @@ mod tests {
                 "memory",
             ),
             (Box::new(|s| s.limits.cpus = Some(0.0)), "cpus"),
+            (Box::new(|s| s.limits.cpus = Some(f64::NAN)), "cpus"),
+            (Box::new(|s| s.limits.cpus = Some(f64::INFINITY)), "cpus"),
+            (Box::new(|s| s.limits.cpus = Some(-0.5)), "cpus"),
+            (Box::new(|s| s.limits.cpus = Some(0.005)), "cpus"),
             (Box::new(|s| s.limits.pids = Some(0)), "pids"),
             (Box::new(|s| s.max_per_user = 0), "max_per_user"),
             (
@@ -332,6 +357,7 @@ mod tests {
             required: true,
             default: None,
             secret: true,
+            allow_empty: false,
         });
         s.connect = Some("redis://:{env.PASSWORD}@{host}:{port}".into());
         assert!(validate_spec(s).is_err());
@@ -345,6 +371,7 @@ mod tests {
             required: false,
             default: Some("default".into()),
             secret: false,
+            allow_empty: false,
         });
         let check = |template: &str| {
             let mut s = s.clone();

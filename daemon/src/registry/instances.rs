@@ -286,45 +286,53 @@ pub fn all_ids(conn: &Connection) -> Result<Vec<String>> {
     })
 }
 
-/// The ports of every instance `viewer` sees, by instance id: one query for a whole listing.
-pub fn ports_of_visible(
+/// The ports of `rows` (a listing for `viewer`), in their order: one query for a whole listing.
+pub fn ports_of_listed(
     conn: &Connection,
     viewer: Viewer,
-) -> Result<HashMap<String, Vec<PortMapping>>> {
-    let map = |r: &rusqlite::Row<'_>| {
-        Ok((
-            r.get::<_, String>(0)?,
-            super::ports::mapping_from_row(r, 1)?,
-        ))
+    rows: &[Row],
+) -> Result<Vec<Vec<PortMapping>>> {
+    let mut out = vec![Vec::new(); rows.len()];
+    let position = positions(rows);
+    let mut add = |r: &rusqlite::Row<'_>| {
+        // Looked up by the borrowed id: a listing of a thousand allocates no key.
+        if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
+            out[i].push(super::ports::mapping_from_row(r, 1)?);
+        }
+        Ok(())
     };
-    let rows = if viewer.all {
-        query::list(
+    if viewer.all {
+        query::each(
             conn,
             "read ports",
             "SELECT instance_id, container_port, host_port, protocol FROM instance_ports",
             [],
-            map,
-        )?
+            &mut add,
+        )?;
     } else {
-        query::list(
+        query::each(
             conn,
             "read ports",
             "SELECT p.instance_id, p.container_port, p.host_port, p.protocol
              FROM instances i JOIN instance_ports p ON p.instance_id = i.id
              WHERE i.owner_id = :owner",
             named_params! {":owner": viewer.user_id},
-            map,
-        )?
-    };
-    let mut out: HashMap<String, Vec<PortMapping>> = HashMap::new();
-    for (instance, mapping) in rows {
-        out.entry(instance).or_default().push(mapping);
+            &mut add,
+        )?;
     }
     // As `ports::of_instance` lists them; sorted here, a few per instance, not by SQLite.
-    for ports in out.values_mut() {
+    for ports in &mut out {
         ports.sort_by_key(|p| (p.container_port, p.protocol.as_str()));
     }
     Ok(out)
+}
+
+/// Where each row's id is in `rows`.
+pub fn positions(rows: &[Row]) -> HashMap<&str, usize> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect()
 }
 
 /// How many instances `owner` has of machine `machine_id`, and in all.

@@ -13,15 +13,18 @@
 //! After each write the newest history id is published (see [`Registry::history_cursor`]): the
 //! event bus needs no call site to remember it.
 
+pub mod alerts;
 #[cfg(test)]
 pub mod fixtures;
 pub mod history;
 pub mod instances;
+pub mod leftovers;
 pub mod login_codes;
 pub mod logins;
 pub mod machines;
 pub mod otp;
 pub mod outbox;
+pub mod phone_codes;
 pub mod ports;
 pub mod query;
 pub mod sessions;
@@ -47,6 +50,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_listing_indexes.sql"),
     include_str!("migrations/0005_failed_creates.sql"),
     include_str!("migrations/0006_throttles.sql"),
+    include_str!("migrations/0008_alerts.sql"),
+    include_str!("migrations/0009_leftovers.sql"),
 ];
 
 /// The schema level this build writes.
@@ -383,14 +388,22 @@ pub fn now_ms() -> i64 {
     (now.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// Formats registry time for the API (RFC 3339, UTC).
+/// Formats registry time for the API: RFC 3339, UTC, always with three fraction digits, so
+/// every time has one width and sorts as text (`2024-05-01T12:00:00.000Z`).
 pub fn rfc3339(ms: i64) -> String {
     let nanos = i128::from(ms) * 1_000_000;
     time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.millisecond()
+            )
         })
         .unwrap_or_default()
 }
@@ -434,7 +447,8 @@ mod tests {
 
     #[test]
     fn times_format_as_rfc3339() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_500), "1970-01-01T00:00:01.5Z");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339(1_500), "1970-01-01T00:00:01.500Z");
+        assert_eq!(rfc3339(1_714_564_800_007), "2024-05-01T12:00:00.007Z");
     }
 }

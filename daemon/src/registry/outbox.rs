@@ -1,6 +1,7 @@
 //! The `mail_outbox` table. A row is pending until it is claimed (`sending_at`), then sent or
 //! failed; bodies are stored sealed and wiped once a row is done. A claimed row is never handed
-//! out again, so a mail cut off mid-send is not sent twice.
+//! out again, so a mail cut off mid-send is not sent twice. Each row goes out on one channel
+//! (mail or SMS), and each channel's sender reads only its own rows.
 
 use rusqlite::{named_params, Connection};
 
@@ -9,6 +10,22 @@ use crate::error::Result;
 
 /// Pending, unclaimed rows: the partial index `mail_outbox_pending` covers exactly these.
 const PENDING: &str = "sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL";
+
+/// How a row is delivered; stored as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+}
 
 /// A mail that is due to be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,9 +38,10 @@ pub struct Due {
     pub attempts: i64,
 }
 
-/// Queues a mail, due at once.
+/// Queues a message, due at once.
 pub fn enqueue(
     conn: &Connection,
+    channel: Channel,
     recipient: &str,
     subject: &str,
     body_sealed: &[u8],
@@ -32,36 +50,45 @@ pub fn enqueue(
     query::execute(
         conn,
         "queue mail",
-        "INSERT INTO mail_outbox (recipient, subject, body_sealed, created_at, next_attempt_at)
-         VALUES (:to, :subject, :body, :now, :now)",
-        named_params! {":to": recipient, ":subject": subject, ":body": body_sealed, ":now": now},
+        "INSERT INTO mail_outbox
+            (channel, recipient, subject, body_sealed, created_at, next_attempt_at)
+         VALUES (:channel, :to, :subject, :body, :now, :now)",
+        named_params! {
+            ":channel": channel.as_str(),
+            ":to": recipient,
+            ":subject": subject,
+            ":body": body_sealed,
+            ":now": now,
+        },
     )
     .map(drop)
 }
 
 /// Gives up rows that were claimed but never marked sent: they were cut off mid-send, and the
 /// server may have accepted them. Returns how many.
-pub fn give_up_interrupted(conn: &Connection, now: i64) -> Result<usize> {
+pub fn give_up_interrupted(conn: &Connection, channel: Channel, now: i64) -> Result<usize> {
     query::execute(
         conn,
         "give up interrupted mails",
         "UPDATE mail_outbox SET failed_at = :now, body_sealed = NULL,
             last_error = 'interrupted while being sent; not retried, so that it is never sent twice'
-         WHERE sending_at IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL",
-        named_params! {":now": now},
+         WHERE channel = :channel
+           AND sending_at IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL",
+        named_params! {":now": now, ":channel": channel.as_str()},
     )
 }
 
-/// Up to `limit` pending rows due at `now`, oldest first.
-pub fn due(conn: &Connection, now: i64, limit: i64) -> Result<Vec<Due>> {
+/// Up to `limit` pending rows of `channel` due at `now`, oldest first.
+pub fn due(conn: &Connection, channel: Channel, now: i64, limit: i64) -> Result<Vec<Due>> {
     query::list(
         conn,
         "select due mail",
         &format!(
             "SELECT id, recipient, subject, body_sealed, created_at, attempts FROM mail_outbox
-             WHERE {PENDING} AND next_attempt_at <= :now ORDER BY id LIMIT :limit"
+             WHERE {PENDING} AND channel = :channel AND next_attempt_at <= :now
+             ORDER BY id LIMIT :limit"
         ),
-        named_params! {":now": now, ":limit": limit},
+        named_params! {":now": now, ":limit": limit, ":channel": channel.as_str()},
         |r| {
             Ok(Due {
                 id: r.get(0)?,
@@ -130,13 +157,15 @@ pub fn mark_failed(conn: &Connection, id: i64, attempts: i64, error: &str, now: 
     .map(drop)
 }
 
-/// When the next pending row is due, if any.
-pub fn next_due_at(conn: &Connection) -> Result<Option<i64>> {
+/// When the next pending row of `channel` is due, if any.
+pub fn next_due_at(conn: &Connection, channel: Channel) -> Result<Option<i64>> {
     query::optional(
         conn,
         "next mail",
-        &format!("SELECT MIN(next_attempt_at) FROM mail_outbox WHERE {PENDING}"),
-        [],
+        &format!(
+            "SELECT MIN(next_attempt_at) FROM mail_outbox WHERE {PENDING} AND channel = :channel"
+        ),
+        named_params! {":channel": channel.as_str()},
         |r| r.get::<_, Option<i64>>(0),
     )
     .map(Option::flatten)
@@ -151,7 +180,7 @@ mod tests {
         registry
             .call_blocking(|conn| {
                 for to in recipients {
-                    enqueue(conn, to, "hello", b"sealed", now)?;
+                    enqueue(conn, Channel::Email, to, "hello", b"sealed", now)?;
                 }
                 Ok(())
             })
@@ -161,17 +190,22 @@ mod tests {
     #[test]
     fn due_rows_come_oldest_first_up_to_the_limit() {
         let registry = Registry::open_in_memory().unwrap();
-        assert_eq!(registry.call_blocking(|c| next_due_at(c)).unwrap(), None);
+        assert_eq!(
+            registry
+                .call_blocking(|c| next_due_at(c, Channel::Email))
+                .unwrap(),
+            None
+        );
         queued(&registry, &["a@x.org", "b@x.org", "c@x.org"], 100);
         registry
             .call_blocking(|conn| {
-                assert!(due(conn, 99, 10)?.is_empty(), "not due yet");
-                let rows = due(conn, 100, 2)?;
+                assert!(due(conn, Channel::Email, 99, 10)?.is_empty(), "not due yet");
+                let rows = due(conn, Channel::Email, 100, 2)?;
                 let to: Vec<&str> = rows.iter().map(|d| d.recipient.as_str()).collect();
                 assert_eq!(to, ["a@x.org", "b@x.org"]);
                 assert_eq!(rows[0].body_sealed.as_deref(), Some(&b"sealed"[..]));
                 assert_eq!((rows[0].created_at, rows[0].attempts), (100, 0));
-                assert_eq!(next_due_at(conn)?, Some(100));
+                assert_eq!(next_due_at(conn, Channel::Email)?, Some(100));
                 Ok(())
             })
             .unwrap();
@@ -183,14 +217,20 @@ mod tests {
         queued(&registry, &["a@x.org", "b@x.org"], 100);
         registry
             .call_blocking(|conn| {
-                let rows = due(conn, 100, 10)?;
+                let rows = due(conn, Channel::Email, 100, 10)?;
                 let (a, b) = (rows[0].id, rows[1].id);
                 assert!(claim(conn, a, 101)?);
                 assert!(!claim(conn, a, 102)?, "claimed once");
-                assert_eq!(due(conn, 200, 10)?.len(), 1, "a claimed row is not due");
+                assert_eq!(
+                    due(conn, Channel::Email, 200, 10)?.len(),
+                    1,
+                    "a claimed row is not due"
+                );
                 retry_later(conn, a, 1, "busy", 500)?;
-                assert!(due(conn, 499, 10)?.iter().all(|d| d.id != a));
-                let again = due(conn, 500, 10)?;
+                assert!(due(conn, Channel::Email, 499, 10)?
+                    .iter()
+                    .all(|d| d.id != a));
+                let again = due(conn, Channel::Email, 500, 10)?;
                 assert_eq!(
                     again.iter().find(|d| d.id == a).map(|d| d.attempts),
                     Some(1)
@@ -200,8 +240,29 @@ mod tests {
                 assert!(claim(conn, b, 501)?);
                 mark_failed(conn, b, 1, "no such user", 502)?;
                 assert!(!claim(conn, b, 503)?, "a failed row stays failed");
-                assert!(due(conn, i64::MAX, 10)?.is_empty());
-                assert_eq!(next_due_at(conn)?, None);
+                assert!(due(conn, Channel::Email, i64::MAX, 10)?.is_empty());
+                assert_eq!(next_due_at(conn, Channel::Email)?, None);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn each_channel_reads_only_its_own_rows() {
+        let registry = Registry::open_in_memory().unwrap();
+        queued(&registry, &["a@x.org"], 100);
+        registry
+            .call_blocking(|conn| {
+                enqueue(conn, Channel::Sms, "+15550001", "", b"sealed", 50)?;
+                let sms = due(conn, Channel::Sms, 100, 10)?;
+                assert_eq!(sms.len(), 1);
+                assert_eq!(sms[0].recipient, "+15550001");
+                assert_eq!(next_due_at(conn, Channel::Sms)?, Some(50));
+                assert_eq!(next_due_at(conn, Channel::Email)?, Some(100));
+                assert!(claim(conn, sms[0].id, 101)?);
+                assert_eq!(give_up_interrupted(conn, Channel::Email, 102)?, 0);
+                assert_eq!(give_up_interrupted(conn, Channel::Sms, 102)?, 1);
+                assert_eq!(due(conn, Channel::Email, 100, 10)?.len(), 1);
                 Ok(())
             })
             .unwrap();
@@ -213,11 +274,14 @@ mod tests {
         queued(&registry, &["a@x.org", "b@x.org"], 100);
         registry
             .call_blocking(|conn| {
-                let a = due(conn, 100, 10)?[0].id;
+                let a = due(conn, Channel::Email, 100, 10)?[0].id;
                 assert!(claim(conn, a, 101)?);
-                assert_eq!(give_up_interrupted(conn, 200)?, 1);
-                assert_eq!(give_up_interrupted(conn, 201)?, 0);
-                let left: Vec<i64> = due(conn, 300, 10)?.iter().map(|d| d.id).collect();
+                assert_eq!(give_up_interrupted(conn, Channel::Email, 200)?, 1);
+                assert_eq!(give_up_interrupted(conn, Channel::Email, 201)?, 0);
+                let left: Vec<i64> = due(conn, Channel::Email, 300, 10)?
+                    .iter()
+                    .map(|d| d.id)
+                    .collect();
                 assert!(!left.contains(&a));
                 assert_eq!(left.len(), 1);
                 Ok(())

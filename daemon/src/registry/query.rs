@@ -35,3 +35,20 @@ pub fn execute<P: Params>(conn: &Connection, context: &str, sql: &str, params: P
     let mut stmt = conn.prepare_cached(sql).context(context)?;
     stmt.execute(params).context(context)
 }
+
+/// Runs a cached statement and hands every row to `each`, collecting nothing: for reads that
+/// group rows into something of the caller's.
+pub fn each<P: Params>(
+    conn: &Connection,
+    context: &str,
+    sql: &str,
+    params: P,
+    mut each: impl FnMut(&Row<'_>) -> rusqlite::Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql).context(context)?;
+    let mut rows = stmt.query(params).context(context)?;
+    while let Some(row) = rows.next().context(context)? {
+        each(row).context(context)?;
+    }
+    Ok(())
+}

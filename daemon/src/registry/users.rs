@@ -7,8 +7,8 @@ use rusqlite::{named_params, Connection, Row};
 use super::{query, rfc3339};
 use crate::error::{is_unique_violation, Error, RegistryContext, Result};
 
-const COLUMNS: &str =
-    "id, email, name, role, verified, disabled, notify_email, created_at, updated_at";
+const COLUMNS: &str = "id, email, name, role, verified, disabled, notify_email, phone,
+     phone_verified, notify_sms, created_at, updated_at";
 
 /// An account to create; `password_hash` is already argon2id.
 pub struct NewUser<'a> {
@@ -41,6 +41,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
         verified: r.get("verified")?,
         disabled: r.get("disabled")?,
         notify_email: r.get("notify_email")?,
+        phone: r.get("phone")?,
+        phone_verified: r.get("phone_verified")?,
+        notify_sms: r.get("notify_sms")?,
         created_at: rfc3339(r.get("created_at")?),
         updated_at: rfc3339(r.get("updated_at")?),
     })
@@ -145,6 +148,40 @@ pub fn set_notify_email(conn: &Connection, id: i64, notify: bool, now: i64) -> R
         named_params! {":id": id, ":notify": notify, ":now": now},
     )
     .map(drop)
+}
+
+pub fn set_notify_sms(conn: &Connection, id: i64, notify: bool, now: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "update notify_sms",
+        "UPDATE users SET notify_sms = :notify, updated_at = :now WHERE id = :id",
+        named_params! {":id": id, ":notify": notify, ":now": now},
+    )
+    .map(drop)
+}
+
+/// Sets (or with `None` clears) the phone number; a changed number is unverified.
+pub fn set_phone(conn: &Connection, id: i64, phone: Option<&str>, now: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "update phone",
+        "UPDATE users SET phone_verified = (phone_verified AND phone IS :phone),
+                phone = :phone, updated_at = :now
+         WHERE id = :id",
+        named_params! {":id": id, ":phone": phone, ":now": now},
+    )
+    .map(drop)
+}
+
+/// Marks the phone verified if it is still `phone`; false if it changed meanwhile.
+pub fn mark_phone_verified(conn: &Connection, id: i64, phone: &str, now: i64) -> Result<bool> {
+    query::execute(
+        conn,
+        "verify phone",
+        "UPDATE users SET phone_verified = 1, updated_at = :now WHERE id = :id AND phone = :phone",
+        named_params! {":id": id, ":phone": phone, ":now": now},
+    )
+    .map(|n| n > 0)
 }
 
 pub fn set_password_hash(conn: &Connection, id: i64, hash: &str, now: i64) -> Result<()> {
@@ -381,6 +418,35 @@ mod tests {
             })
             .unwrap();
         assert!(!user.disabled);
+    }
+
+    #[rstest]
+    fn a_changed_phone_is_unverified(seeded: Seeded) {
+        let id = seeded.alice.id;
+        seeded
+            .registry
+            .call_blocking(|conn| {
+                let fresh = by_id(conn, id)?;
+                assert!(fresh.phone.is_none() && !fresh.phone_verified && !fresh.notify_sms);
+                set_phone(conn, id, Some("+41791234567"), NOW)?;
+                assert!(!mark_phone_verified(conn, id, "+15550000000", NOW)?);
+                assert!(mark_phone_verified(conn, id, "+41791234567", NOW)?);
+                set_phone(conn, id, Some("+41791234567"), NOW)?;
+                assert!(
+                    by_id(conn, id)?.phone_verified,
+                    "the same number stays verified"
+                );
+                set_phone(conn, id, Some("+41790000000"), NOW)?;
+                let changed = by_id(conn, id)?;
+                assert_eq!(changed.phone.as_deref(), Some("+41790000000"));
+                assert!(!changed.phone_verified);
+                set_notify_sms(conn, id, true, NOW)?;
+                set_phone(conn, id, None, NOW)?;
+                let cleared = by_id(conn, id)?;
+                assert!(cleared.phone.is_none() && !cleared.phone_verified && cleared.notify_sms);
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[rstest]

@@ -1,8 +1,6 @@
 //! `volumes`: one named volume per declared path of an instance. A row outlives its instance
 //! unless removed with it; `instance_id` is kept for display.
 
-use std::collections::HashMap;
-
 use rsrc_shared::api::{InstanceVolume, Volume};
 use rusqlite::{named_params, Connection};
 
@@ -53,43 +51,42 @@ pub fn of_instance(conn: &Connection, instance_id: &str) -> Result<Vec<InstanceV
     )
 }
 
-/// The volumes of every instance `viewer` sees, by instance id: one query for a whole listing.
-pub fn of_visible_instances(
+/// The volumes of `rows` (a listing for `viewer`), in their order: one query for a whole listing.
+pub fn of_listed(
     conn: &Connection,
     viewer: Viewer,
-) -> Result<HashMap<String, Vec<InstanceVolume>>> {
-    let map = |r: &rusqlite::Row<'_>| {
-        Ok((
-            r.get::<_, String>(0)?,
-            InstanceVolume {
+    rows: &[super::instances::Row],
+) -> Result<Vec<Vec<InstanceVolume>>> {
+    let mut out = vec![Vec::new(); rows.len()];
+    let position = super::instances::positions(rows);
+    // A volume row outlives its instance; those of removed instances match no position.
+    let mut add = |r: &rusqlite::Row<'_>| {
+        if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
+            out[i].push(InstanceVolume {
                 name: r.get(1)?,
                 path: r.get(2)?,
-            },
-        ))
+            });
+        }
+        Ok(())
     };
-    // A volume row outlives its instance; those of removed instances are never looked up.
-    let rows = if viewer.all {
-        query::list(
+    if viewer.all {
+        query::each(
             conn,
             "read volumes",
             "SELECT instance_id, name, path FROM volumes",
             [],
-            map,
-        )?
+            &mut add,
+        )?;
     } else {
-        query::list(
+        query::each(
             conn,
             "read volumes",
             "SELECT instance_id, name, path FROM volumes WHERE owner_id = :owner",
             named_params! {":owner": viewer.user_id},
-            map,
-        )?
-    };
-    let mut out: HashMap<String, Vec<InstanceVolume>> = HashMap::new();
-    for (instance, volume) in rows {
-        out.entry(instance).or_default().push(volume);
+            &mut add,
+        )?;
     }
-    for volumes in out.values_mut() {
+    for volumes in &mut out {
         volumes.sort_by(|a, b| a.path.cmp(&b.path));
     }
     Ok(out)

@@ -240,7 +240,11 @@ pub async fn serve(listener: Listener, state: Arc<State>, shutdown: Cancellation
         let slot = match admission.admit(peer.uid) {
             Ok(slot) => slot,
             Err(refusal) => {
-                tracing::debug!(peer_uid = ?peer.uid, "refused a connection: {}", refusal.message());
+                tracing::debug!(
+                    peer_uid = peer.uid.map_or(-1, i64::from),
+                    "refused a connection: {}",
+                    refusal.message()
+                );
                 refuse(stream, &refusal, &refusing);
                 continue;
             }

@@ -5,7 +5,7 @@
 //! and sends the same status with the JSON error body every other error has. rsrcd's own
 //! responses never match: every error it sends has a JSON body.
 
-use std::io;
+use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -113,10 +113,27 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for JsonParseErrors<S> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 
-    // Not vectored: hyper then writes each message through `poll_write` in one piece, which is
-    // what `replacement` needs to recognise a head.
+    /// Vectored like the stream under it, so hyper queues bodies instead of copying each one into
+    /// its own buffer (a 600 KB listing was copied whole). A head hyper makes for a parse error
+    /// has no body, so it is the first non-empty slice and is recognised there.
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        ready!(self.poll_pending(cx))?;
+        if let Some(first) = bufs.iter().find(|b| !b.is_empty()) {
+            if let Some(bytes) = replacement(first) {
+                self.pending = Some((bytes, 0));
+                let _ = self.poll_pending(cx)?;
+                return Poll::Ready(Ok(first.len()));
+            }
+        }
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
     fn is_write_vectored(&self) -> bool {
-        false
+        self.inner.is_write_vectored()
     }
 }
 

@@ -40,6 +40,14 @@ pub struct User {
     pub disabled: bool,
     /// Mail me when one of my instances goes down unexpectedly.
     pub notify_email: bool,
+    /// The number alerts by SMS go to (E.164), once verified.
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub phone_verified: bool,
+    /// Send me an SMS when one of my instances goes down unexpectedly (needs a verified phone).
+    #[serde(default)]
+    pub notify_sms: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -105,6 +113,32 @@ pub struct ProfileUpdate {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_email: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_sms: Option<bool>,
+    /// A new phone number (E.164, e.g. "+41791234567"), sent a code to prove it; `null` clears
+    /// the number.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<Option<String>>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// `POST /v1/phone/verify`: the code sent by SMS to the profile's phone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneVerify {
+    pub code: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -57,6 +57,10 @@ pub struct Prop {
     /// Secret values are never printed back.
     #[serde(default)]
     pub secret: bool,
+    /// Whether an empty value counts as given; without it an empty value of a required prop
+    /// is refused, as it is almost always a slip (`--env PASSWORD=`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -123,8 +127,13 @@ pub struct MachineSpec {
     pub ports: Vec<MachinePort>,
     #[serde(default)]
     pub props: Vec<Prop>,
-    /// The container's command as an argument vector (no shell).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The container's command as an argument vector (no shell); a file or body may give one
+    /// string instead, split like a POSIX shell would.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::limits::command_serde::deserialize"
+    )]
     pub command: Option<Vec<String>>,
     #[serde(default)]
     pub volumes: Vec<String>,
@@ -153,7 +162,11 @@ pub struct MachineUpdate {
     pub ports: Option<Vec<MachinePort>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub props: Option<Vec<Prop>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::limits::command_serde::deserialize"
+    )]
     pub command: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<String>>,

@@ -16,6 +16,7 @@
 //! | POST   | /v1/password                          | PasswordChange → 204                 |
 //! | POST   | /v1/otp/send                          | → 202 OtpSent                        |
 //! | POST   | /v1/otp/verify                        | OtpVerify → User                     |
+//! | POST   | /v1/phone/verify                      | PhoneVerify → User                   |
 //! | GET    | /v1/admin/users                       | → [User]                             |
 //! | POST   | /v1/admin/users/{email}/{action}      | action: promote, demote, disable, enable → User |
 //! | GET    | /v1/admin/orphans                     | → [Orphan]                           |

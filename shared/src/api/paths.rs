@@ -73,6 +73,10 @@ pub fn otp_verify() -> String {
     v1("otp/verify")
 }
 
+pub fn phone_verify() -> String {
+    v1("phone/verify")
+}
+
 pub fn admin_users() -> String {
     v1("admin/users")
 }
@@ -161,9 +165,14 @@ pub fn instance_logs(
     path
 }
 
-/// `DELETE /v1/instances/{ref}`, with its volumes when `volumes`.
-pub fn instance_remove(reference: &str, volumes: bool) -> String {
-    flag(instance(reference), "volumes", volumes)
+/// `DELETE /v1/instances/{ref}`, with its volumes when `volumes`; when `force` (admins), also
+/// while the engine is away or refuses.
+pub fn instance_remove(reference: &str, volumes: bool, force: bool) -> String {
+    flag(
+        flag(instance(reference), "volumes", volumes),
+        "force",
+        force,
+    )
 }
 
 /// `GET /v1/volumes`: everyone's when `all` (admins only).
@@ -229,8 +238,12 @@ mod tests {
         );
         assert_eq!(machine_remove("redis", false), "/v1/machines/redis");
         assert_eq!(
-            instance_remove("abc", true),
+            instance_remove("abc", true, false),
             "/v1/instances/abc?volumes=true"
+        );
+        assert_eq!(
+            instance_remove("abc", true, true),
+            "/v1/instances/abc?volumes=true&force=true"
         );
         assert_eq!(
             instance_wait("abc123", 5),

@@ -48,8 +48,11 @@ Example file:
   ]
   active = true
 
-`command` is an argument vector: use it for arguments that contain spaces (or are empty),
-which the --command flag of `machine create` cannot express.";
+`command` is an argument vector, or one string split as a POSIX shell would split it (no
+shell runs): command = \"redis-server --save ''\" is the same as the list above. A prop with
+`allow_empty = true` may be given an empty value; otherwise an empty value of a required prop is
+refused. A machine whose image has no command (no Cmd or Entrypoint) must give `command`.
+`-f -` reads the file from standard input.";
 
 #[derive(Debug, Subcommand)]
 pub enum MachineCmd {
@@ -69,8 +72,13 @@ pub enum MachineCmd {
     /// Create or update machines from a TOML file (admins only; idempotent).
     #[command(long_about = APPLY_HELP)]
     Apply {
-        /// The TOML file with [[machine]] tables.
-        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        /// The TOML file with [[machine]] tables; `-` reads standard input.
+        #[arg(
+            short = 'f',
+            long = "file",
+            value_name = "FILE",
+            allow_hyphen_values = true
+        )]
         file: PathBuf,
     },
     /// List the machines.
@@ -155,20 +163,26 @@ pub struct CommonArgs {
     /// Memory limit, e.g. 256m or 1g.
     #[arg(long, value_name = "SIZE")]
     pub memory: Option<String>,
-    /// CPU limit in cores, e.g. 0.5.
-    #[arg(long, value_name = "CPUS")]
+    /// CPU limit in cores, e.g. 0.5 (at least 0.01, at most the host's CPUs).
+    // Hyphen values reach the parser, so `-0.5` is refused by the rule, not taken for a flag.
+    #[arg(long, value_name = "CPUS", allow_hyphen_values = true,
+          value_parser = rsrc_shared::limits::parse_cpus)]
     pub cpus: Option<f64>,
+    /// Let a prop be set to an empty value (repeatable); without it an empty value of a
+    /// required prop is refused.
+    #[arg(long = "allow-empty", value_name = "KEY", value_parser = parse_key)]
+    pub allow_empty: Vec<String>,
     /// Limit on the number of processes in the container.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub pids: Option<i64>,
     /// How many instances of it one user may have.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_per_user: Option<i64>,
     /// A one-line description shown in `machine ls`.
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
-    /// The container's command, split on whitespace into arguments; no shell is involved.
-    /// For arguments with spaces use `command = [...]` in a `machine apply` file.
+    /// The container's command, split into arguments as a POSIX shell would split it (quotes
+    /// and backslashes work), but no shell runs: `--command 'sh -c "echo a; echo b"'`.
     #[arg(long, value_name = "CMD", allow_hyphen_values = true)]
     pub command: Option<String>,
     /// How users connect, rendered per instance as its url (e.g. 'redis://{host}:{port}').
@@ -313,7 +327,11 @@ async fn apply(ctx: &mut Ctx, file: &Path) -> CliResult {
                     "machine `{}`: {}; nothing in {} was applied",
                     spec.name,
                     body.error.message,
-                    file.display()
+                    if file.as_os_str() == "-" {
+                        "standard input".into()
+                    } else {
+                        file.display().to_string()
+                    }
                 );
             }
             return Err(err);

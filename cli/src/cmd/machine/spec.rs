@@ -47,13 +47,13 @@ pub fn parse_prop(s: &str) -> Result<PropArg, String> {
     })
 }
 
-/// `--command 'redis-server --save 60 1'` -> argv; `None` for no flag. An empty command is an
-/// error.
+/// `--command 'sh -c "echo a; echo b"'` -> argv, split like a POSIX shell splits (no shell
+/// runs); `None` for no flag. An empty command is an error.
 pub fn split_command(cmd: Option<&str>) -> CliResult<Option<Vec<String>>> {
     match cmd {
         None => Ok(None),
         Some(c) => {
-            let argv: Vec<String> = c.split_whitespace().map(str::to_string).collect();
+            let argv = rsrc_shared::limits::split_command(c).map_err(CliError::usage)?;
             if argv.is_empty() {
                 Err(CliError::usage("--command is empty"))
             } else {
@@ -86,6 +86,7 @@ pub fn build_props(common: &CommonArgs) -> CliResult<Vec<Prop>> {
                 required: false,
                 default: arg.default.clone(),
                 secret,
+                allow_empty: false,
             });
         }
         Ok(())
@@ -105,6 +106,16 @@ pub fn build_props(common: &CommonArgs) -> CliResult<Vec<Prop>> {
             false,
         )?;
     }
+    for key in &common.allow_empty {
+        match props.iter_mut().find(|p| &p.name == key) {
+            Some(p) => p.allow_empty = true,
+            None => {
+                return Err(CliError::usage(format!(
+                    "--allow-empty {key} names no prop; declare it with --prop or --required-prop"
+                )))
+            }
+        }
+    }
     for key in &common.required_props {
         if let Some(p) = props.iter_mut().find(|p| &p.name == key) {
             if p.default.is_some() {
@@ -119,7 +130,10 @@ pub fn build_props(common: &CommonArgs) -> CliResult<Vec<Prop>> {
 }
 
 fn has_prop_flags(common: &CommonArgs) -> bool {
-    !common.props.is_empty() || !common.required_props.is_empty() || !common.secret_props.is_empty()
+    !common.props.is_empty()
+        || !common.required_props.is_empty()
+        || !common.secret_props.is_empty()
+        || !common.allow_empty.is_empty()
 }
 
 pub(super) fn has_limit_flags(common: &CommonArgs) -> bool {
@@ -187,9 +201,20 @@ pub fn build_update(args: &UpdateArgs, current: Option<&Limits>) -> CliResult<Ma
 }
 
 /// Reads and checks a `machine apply` file: TOML, unknown keys refused, names unique.
+/// `-` is standard input, as with `kubectl apply -f -`.
 pub fn read_machine_file(path: &Path) -> CliResult<MachineFile> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let stdin = path.as_os_str() == "-";
+    let shown = if stdin {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let read = if stdin {
+        std::io::read_to_string(std::io::stdin().lock())
+    } else {
+        std::fs::read_to_string(path)
+    };
+    let text = read.map_err(|e| {
         CliError::usage(format!("cannot read machine file {shown}")).with_cause(e.to_string())
     })?;
     let file = parse_machine_file(&shown, &text)?;
@@ -215,6 +240,11 @@ pub fn parse_machine_file(shown: &str, text: &str) -> CliResult<MachineFile> {
     })?;
     let mut seen = HashSet::new();
     for (i, m) in file.machine.iter().enumerate() {
+        // Checked here because JSON has no NaN: it would reach the daemon as "no limit".
+        if let Some(cpus) = m.limits.cpus {
+            rsrc_shared::limits::check_cpus(cpus)
+                .map_err(|e| CliError::usage(format!("{shown}: machine {}: {e}", m.name)))?;
+        }
         if m.name.trim().is_empty() {
             return Err(CliError::usage(format!(
                 "{shown}: machine #{} has an empty name",
@@ -333,19 +363,22 @@ mod tests {
                     name: "POSTGRES_DB".into(),
                     required: false,
                     default: Some("app".into()),
-                    secret: false
+                    secret: false,
+                    allow_empty: false,
                 },
                 Prop {
                     name: "POSTGRES_PASSWORD".into(),
                     required: true,
                     default: None,
-                    secret: true
+                    secret: true,
+                    allow_empty: false,
                 },
                 Prop {
                     name: "REGION".into(),
                     required: true,
                     default: None,
-                    secret: false
+                    secret: false,
+                    allow_empty: false,
                 },
             ]
         );

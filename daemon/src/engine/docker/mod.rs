@@ -214,6 +214,18 @@ impl Engine for DockerEngine {
         }
     }
 
+    async fn image_has_command(&self, image: &str) -> Result<Option<bool>> {
+        match self.docker().await?.inspect_image(image).await {
+            Ok(inspect) => {
+                let config = inspect.config.unwrap_or_default();
+                let given = |v: Option<Vec<String>>| v.is_some_and(|v| !v.is_empty());
+                Ok(Some(given(config.cmd) || given(config.entrypoint)))
+            }
+            Err(e) if is_status(&e, 404) => Ok(None),
+            Err(e) => Err(engine_err(format!("cannot inspect image {image}"))(e)),
+        }
+    }
+
     async fn pull_image(&self, image: &str, progress: PullReporter<'_>) -> Result<()> {
         let docker = self.docker().await?;
         // A reference without a tag or digest would pull every tag.
@@ -442,6 +454,22 @@ impl Engine for DockerEngine {
                 labels: c.labels.unwrap_or_default(),
             })
             .collect())
+    }
+
+    async fn env(&self, container: &str) -> Result<Vec<String>> {
+        let info = self
+            .docker()
+            .await?
+            .inspect_container(container, None)
+            .await
+            .map_err(|e| {
+                if is_status(&e, 404) {
+                    Error::not_found(format!("no container {container}"))
+                } else {
+                    engine_err(format!("cannot inspect {container}"))(e)
+                }
+            })?;
+        Ok(info.config.and_then(|c| c.env).unwrap_or_default())
     }
 
     async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>> {

@@ -8,7 +8,7 @@ use rsrc_shared::api::{Cause, EventKind, InstanceState};
 use super::harness;
 use crate::engine::fake::Op;
 use crate::error::Error;
-use crate::instances::{lifecycle, reconcile, repair, Action};
+use crate::instances::{lifecycle, reconcile, repair, teardown, Action};
 use crate::registry::instances as repo;
 
 #[tokio::test]
@@ -222,4 +222,53 @@ async fn an_engine_outage_is_an_interval_in_the_history_and_states_show_as_last_
             (EventKind::EngineUp, Cause::Engine),
         ]
     );
+}
+
+#[tokio::test]
+async fn an_admin_can_force_remove_while_the_engine_is_away_and_repair_cleans_up_after() {
+    let h = harness();
+    let inst = h.create("one").await.unwrap();
+    h.engine.set_available(false);
+    // The ordinary remove cannot be done and changes nothing.
+    assert!(teardown::remove(&h.state, &h.alice, &inst.id, true)
+        .await
+        .is_err());
+    assert!(h.row(&inst.id).await.is_some());
+    // Forcing is for admins only.
+    assert!(matches!(
+        teardown::force_remove(&h.state, &h.alice, &inst.id, true).await,
+        Err(Error::Forbidden(_))
+    ));
+    teardown::force_remove(&h.state, &h.admin, &inst.id, true)
+        .await
+        .unwrap();
+    assert!(h.row(&inst.id).await.is_none(), "the row goes at once");
+    assert_eq!(h.ports_reserved().await, 0, "its ports are free at once");
+    assert_eq!(
+        h.kinds(&inst.id).await.last(),
+        Some(&(EventKind::Removed, Cause::Admin))
+    );
+    assert_eq!(
+        h.engine.containers().len(),
+        1,
+        "the container waits for the engine"
+    );
+
+    h.engine.set_available(true);
+    assert_eq!(teardown::clean_leftovers(&h.state).await.unwrap(), 1);
+    assert!(h.engine.containers().is_empty());
+    assert!(h.engine.volumes().is_empty(), "--volumes went too");
+    assert_eq!(teardown::clean_leftovers(&h.state).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_forced_remove_with_the_engine_up_is_an_ordinary_remove() {
+    let h = harness();
+    let inst = h.create("one").await.unwrap();
+    teardown::force_remove(&h.state, &h.admin, &inst.id, false)
+        .await
+        .unwrap();
+    assert!(h.row(&inst.id).await.is_none());
+    assert!(h.engine.containers().is_empty(), "nothing is left behind");
+    assert_eq!(teardown::clean_leftovers(&h.state).await.unwrap(), 0);
 }

@@ -20,6 +20,7 @@ fn prop(name: &str, required: bool, default: Option<&str>, secret: bool) -> Prop
         required,
         default: default.map(str::to_string),
         secret,
+        allow_empty: false,
     }
 }
 

@@ -1,0 +1,114 @@
+//! Times and states as `docker ps` words them: "Up 3 minutes", "Exited (3) 2 minutes ago",
+//! "5 days ago". Only tables use these; JSON keeps the RFC 3339 times.
+
+use rsrc_shared::api::Instance;
+
+/// Seconds since the epoch of an RFC 3339 UTC time as rsrcd writes them
+/// (`2024-05-01T12:00:00.000Z`); `None` for anything else.
+pub fn parse_utc(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || !text.ends_with('Z') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// Now, in seconds since the epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A duration in Docker's words (its `HumanDuration`).
+pub fn duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (minutes, hours) = (secs / 60, (secs as f64 / 3600.0).round() as i64);
+    match () {
+        _ if secs < 1 => "Less than a second".into(),
+        _ if secs == 1 => "1 second".into(),
+        _ if secs < 60 => format!("{secs} seconds"),
+        _ if minutes == 1 => "About a minute".into(),
+        _ if minutes < 60 => format!("{minutes} minutes"),
+        _ if hours == 1 => "About an hour".into(),
+        _ if hours < 48 => format!("{hours} hours"),
+        _ if hours < 24 * 7 * 2 => format!("{} days", hours / 24),
+        _ if hours < 24 * 30 * 2 => format!("{} weeks", hours / 24 / 7),
+        _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
+        _ => format!("{} years", hours / 24 / 365),
+    }
+}
+
+/// `3 minutes ago`, or the text itself when it is not a time rsrcd writes.
+pub fn ago(time: &str, now: i64) -> String {
+    match parse_utc(time) {
+        Some(t) => format!("{} ago", duration(now - t)),
+        None => time.to_string(),
+    }
+}
+
+/// The STATUS column. `updated_at` changes with every state change, so it stands for "since".
+pub fn status(i: &Instance, now: i64) -> String {
+    let since = parse_utc(&i.updated_at).map(|t| duration(now - t));
+    let since = since.as_deref().unwrap_or("?");
+    let code = i.exit_code.map(|c| format!(" ({c})")).unwrap_or_default();
+    let text = match i.status.as_str() {
+        "running" => format!("Up {since}"),
+        "restarting" => format!("Restarting{code} {since} ago"),
+        "exited" | "stopped" | "died" => format!("Exited{code} {since} ago"),
+        "creating" => "Created".into(),
+        other => {
+            let mut c = other.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+    };
+    if i.last_known {
+        format!("{text} (last known; Docker unreachable)")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_parse() {
+        assert_eq!(parse_utc("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_utc("1970-01-01T00:00:01.500Z"), Some(1));
+        assert_eq!(parse_utc("2024-03-01T00:00:00.000Z"), Some(1_709_251_200));
+        assert_eq!(parse_utc("yesterday"), None);
+    }
+
+    #[test]
+    fn durations_read_like_docker() {
+        assert_eq!(duration(0), "Less than a second");
+        assert_eq!(duration(1), "1 second");
+        assert_eq!(duration(59), "59 seconds");
+        assert_eq!(duration(60), "About a minute");
+        assert_eq!(duration(180), "3 minutes");
+        assert_eq!(duration(3600), "About an hour");
+        assert_eq!(duration(5 * 3600), "5 hours");
+        assert_eq!(duration(3 * 86_400), "3 days");
+        assert_eq!(ago("1970-01-01T00:00:00.000Z", 120), "2 minutes ago");
+    }
+}

@@ -1,0 +1,236 @@
+//! What a first user ran into (issue 9): sloppy input refused with exit 2 naming the field and
+//! nothing changed, commands split like a shell, images without a command refused, and the
+//! operator's log naming who changed what.
+
+mod common;
+mod docker_support;
+
+use common::Options;
+use docker_support::*;
+
+fn apply_file(image: &str, extra: &str) -> String {
+    format!(
+        "[[machine]]\nname = \"filed\"\nimage = \"{image}\"\nports = [{{ port = 8080 }}]\n\
+         command = \"httpd -f -p 8080\"\n{extra}\n"
+    )
+}
+
+#[test]
+fn sloppy_machine_input_is_refused_and_changes_nothing() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    let img = image();
+    httpd_machine(&e.admin, "web", &["--cpus", "0.5"]);
+    let shown = e.admin.json(&["machine", "show", "web"]);
+
+    // CPUs: the same rule for create, update and files; `-0.5` reaches it, not clap.
+    for cpus in ["nan", "inf", "-0.5", "0.001", "NaN"] {
+        let r = e
+            .admin
+            .run(&[
+                "machine",
+                "create",
+                "c",
+                "--image",
+                &img,
+                "--port",
+                "1",
+                "--command",
+                "x",
+                "--cpus",
+                cpus,
+            ])
+            .expect_code(2);
+        assert!(r.stderr.contains("cpus"), "--cpus {cpus}: {}", r.stderr);
+        assert!(!r.stderr.contains("unexpected argument"), "{}", r.stderr);
+        let r = e
+            .admin
+            .run(&["machine", "update", "web", "--cpus", cpus])
+            .expect_code(2);
+        assert!(
+            r.stderr.contains("cpus"),
+            "update --cpus {cpus}: {}",
+            r.stderr
+        );
+    }
+    for cpus in ["nan", "inf", "-0.5", "0.001"] {
+        let file = apply_file(&img, &format!("limits = {{ cpus = {cpus} }}"));
+        let r = e
+            .admin
+            .run_stdin(&["machine", "apply", "-f", "-"], &file)
+            .expect_code(2);
+        assert!(r.stderr.contains("cpus"), "file cpus {cpus}: {}", r.stderr);
+    }
+    let r = e
+        .admin
+        .run(&["machine", "update", "web", "--cpus", "100000"])
+        .expect_code(2);
+    assert!(r.stderr.contains("CPU"), "{}", r.stderr);
+
+    // A huge memory is too large, not "not a number".
+    let r = e
+        .admin
+        .run(&["machine", "update", "web", "--memory", "99999999999g"])
+        .expect_code(2);
+    assert!(r.stderr.contains("too large"), "{}", r.stderr);
+
+    // Negative numbers reach the checks too.
+    let r = e
+        .admin
+        .run(&["machine", "update", "web", "--max-per-user", "-1"])
+        .expect_code(2);
+    assert!(r.stderr.contains("max_per_user"), "{}", r.stderr);
+
+    assert_eq!(e.admin.json(&["machine", "show", "web"]), shown);
+    assert_eq!(
+        e.admin.json(&["machine", "ls"]).as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[test]
+fn commands_split_like_a_shell_and_images_without_one_are_refused() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    let img = image();
+
+    let m = e.admin.json(&[
+        "machine",
+        "create",
+        "sh",
+        "--image",
+        &img,
+        "--port",
+        "8080",
+        "--command",
+        r#"sh -c "echo a; echo b; exec httpd -f -p 8080""#,
+    ]);
+    assert_eq!(
+        m["command"],
+        serde_json::json!(["sh", "-c", "echo a; echo b; exec httpd -f -p 8080"])
+    );
+
+    // The test image has no Cmd: a machine that gives none could never start.
+    let r = e
+        .admin
+        .run(&[
+            "machine", "create", "bare", "--image", &img, "--port", "8080",
+        ])
+        .expect_code(2);
+    assert!(r.stderr.contains("command"), "{}", r.stderr);
+    let bare =
+        format!("[[machine]]\nname = \"bare\"\nimage = \"{img}\"\nports = [{{ port = 1 }}]\n");
+    let r = e
+        .admin
+        .run_stdin(&["machine", "apply", "-f", "-"], &bare)
+        .expect_code(2);
+    assert!(r.stderr.contains("command"), "{}", r.stderr);
+    assert!(r.stderr.contains("standard input"), "{}", r.stderr);
+
+    // A file may give the command as one string; `-f -` reads standard input.
+    let applied = e
+        .admin
+        .run_stdin(
+            &["--json", "machine", "apply", "-f", "-"],
+            &apply_file(&img, ""),
+        )
+        .expect_code(0)
+        .json();
+    assert_eq!(applied[0]["action"], "created", "{applied}");
+    assert_eq!(
+        applied[0]["machine"]["command"],
+        serde_json::json!(["httpd", "-f", "-p", "8080"])
+    );
+    let names: Vec<String> = e
+        .admin
+        .json(&["machine", "ls"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["filed", "sh"]);
+}
+
+#[test]
+fn an_empty_required_prop_is_refused_unless_the_machine_allows_it() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(
+        &e.admin,
+        "strict",
+        &["--required-prop", "PASSWORD", "--secret-prop", "PASSWORD"],
+    );
+    httpd_machine(
+        &e.admin,
+        "lax",
+        &["--required-prop", "TAG", "--allow-empty", "TAG"],
+    );
+    let alice = e.user("alice@example.com");
+    let r = alice
+        .run(&["instance", "create", "strict", "--env", "PASSWORD="])
+        .expect_code(2);
+    assert!(
+        r.stderr.contains("PASSWORD") && r.stderr.contains("empty"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(alice.json(&["instance", "ls"]), serde_json::json!([]));
+    let i = create(&alice, "lax", &["--env", "TAG="]);
+    assert_eq!(i["env"]["TAG"], "");
+    assert_eq!(
+        e.admin.json(&["machine", "show", "lax"])["props"][0]["allow_empty"],
+        true
+    );
+}
+
+#[test]
+fn the_log_names_who_changed_what_in_plain_values() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    e.admin
+        .run(&["machine", "update", "web", "--max-per-user", "2"])
+        .expect_code(0);
+    let alice = e.user("alice@example.com");
+    let i = create(&alice, "web", &[]);
+    let id = str_of(&i, "id").to_string();
+    alice.run(&["instance", "rm", &id]).expect_code(0);
+    // A user's mistake is no ERROR.
+    alice.run(&["instance", "create", "nope"]).expect_code(3);
+
+    let log = common::poll("the removal in the log", common::DEADLINE, || {
+        let log = e.d.log_text();
+        log.contains("instance removed").then_some(log)
+    });
+    let line = |what: &str| {
+        log.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no `{what}` in the log:\n{log}"))
+            .to_string()
+    };
+    for (what, who) in [
+        ("machine created", "admin@example.com"),
+        ("machine updated", "admin@example.com"),
+        ("sign-up received", "alice@example.com"),
+        ("instance created", "alice@example.com"),
+        ("instance removed", "alice@example.com"),
+    ] {
+        let l = line(what);
+        assert!(l.contains("INFO") && l.contains(who), "{l}");
+    }
+    assert!(line("login").contains("peer_uid="), "{log}");
+    assert!(
+        !log.contains("Some("),
+        "Debug formatting in the log:\n{log}"
+    );
+    assert!(!log.contains("ERROR"), "{log}");
+}
