@@ -241,6 +241,9 @@ _rsrc() {
             rsrc__subcmd__help__subcmd__instance,ls)
                 cmd="rsrc__subcmd__help__subcmd__instance__subcmd__ls"
                 ;;
+            rsrc__subcmd__help__subcmd__instance,recreate)
+                cmd="rsrc__subcmd__help__subcmd__instance__subcmd__recreate"
+                ;;
             rsrc__subcmd__help__subcmd__instance,restart)
                 cmd="rsrc__subcmd__help__subcmd__instance__subcmd__restart"
                 ;;
@@ -313,6 +316,9 @@ _rsrc() {
             rsrc__subcmd__instance,ls)
                 cmd="rsrc__subcmd__instance__subcmd__ls"
                 ;;
+            rsrc__subcmd__instance,recreate)
+                cmd="rsrc__subcmd__instance__subcmd__recreate"
+                ;;
             rsrc__subcmd__instance,remove)
                 cmd="rsrc__subcmd__instance__subcmd__rm"
                 ;;
@@ -339,6 +345,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__instance__subcmd__help,ls)
                 cmd="rsrc__subcmd__instance__subcmd__help__subcmd__ls"
+                ;;
+            rsrc__subcmd__instance__subcmd__help,recreate)
+                cmd="rsrc__subcmd__instance__subcmd__help__subcmd__recreate"
                 ;;
             rsrc__subcmd__instance__subcmd__help,restart)
                 cmd="rsrc__subcmd__instance__subcmd__help__subcmd__restart"
@@ -1220,7 +1229,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__instance)
-            opts="create ls show stop start restart rm"
+            opts="create ls show stop start restart rm recreate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1248,6 +1257,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__instance__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__instance__subcmd__recreate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1724,7 +1747,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance)
-            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show stop start restart rm remove help"
+            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show stop start restart rm remove recreate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1750,7 +1773,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__create)
-            opts="-e -o -q -h --name --env --wait --timeout --socket --output --json --quiet --debug --help"
+            opts="-e -o -q -h --name --env --volume-from --wait --timeout --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1765,6 +1788,10 @@ _rsrc() {
                     return 0
                     ;;
                 -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volume-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1792,7 +1819,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__help)
-            opts="create ls show stop start restart rm help"
+            opts="create ls show stop start restart rm recreate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1834,6 +1861,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__instance__subcmd__help__subcmd__recreate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1924,6 +1965,40 @@ _rsrc() {
                 return 0
             fi
             case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__instance__subcmd__recreate)
+            opts="-e -o -q -h --env --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3258,7 +3333,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__volume__subcmd__ls)
-            opts="-a -o -q -h --all --socket --output --json --quiet --debug --help"
+            opts="-a -o -q -h --all-users --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -480,25 +480,27 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a machine (admins only); only the given settings change'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove machines (admins only); refused while instances exist, unless --force'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l json -d 'Short for --output json'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l debug -d 'Print requests and the full form of errors on stderr'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "create" -d 'Create an instance of a machine and print how to reach it'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "ls" -d 'List your instances (--all: everyone\'s, for admins)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "list" -d 'List your instances (--all: everyone\'s, for admins)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "show" -d 'Show one instance: status, ports, url, volumes, environment (secrets masked)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "stop" -d 'Stop instances; their ports and volumes stay reserved'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "start" -d 'Start stopped instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "restart" -d 'Restart instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "remove" -d 'Remove instances; their volumes are kept unless --volumes'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -l json -d 'Short for --output json'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -l debug -d 'Print requests and the full form of errors on stderr'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "create" -d 'Create an instance of a machine and print how to reach it'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "ls" -d 'List your instances (--all: everyone\'s, for admins)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "list" -d 'List your instances (--all: everyone\'s, for admins)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "show" -d 'Show one instance: status, ports, url, volumes, environment (secrets masked)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "stop" -d 'Stop instances; their ports and volumes stay reserved'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "start" -d 'Start stopped instances'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "restart" -d 'Restart instances'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "remove" -d 'Remove instances; their volumes are kept unless --volumes'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "recreate" -d 'Make an instance\'s container again from its machine\'s current definition'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l name -d 'A name for the instance, unique among yours [default: chosen by the daemon]' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s e -l env -d 'Set a prop of the machine (repeatable)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l volume-from -d 'Attach a kept volume of yours (see `rsrc volume ls`) of the same machine instead of a new one, at PATH [default: the path it was made for] (repeatable)' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits, e.g. 90s, 2m or 1h (a bare number is seconds)' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
@@ -570,6 +572,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -s e -l env -d 'Set a prop (repeatable); needed for secret props of a lost instance, whose values went with its container' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -l json -d 'Short for --output json'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -l debug -d 'Print requests and the full form of errors on stderr'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an instance of a machine and print how to reach it'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List your instances (--all: everyone\'s, for admins)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one instance: status, ports, url, volumes, environment (secrets masked)'
@@ -577,26 +587,29 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start stopped instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "recreate" -d 'Make an instance\'s container again from its machine\'s current definition'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l json -d 'Short for --output json'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -l debug -d 'Print requests and the full form of errors on stderr'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "create" -d 'Create an instance of a machine and print how to reach it'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "ls" -d 'List your instances (--all: everyone\'s, for admins)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "list" -d 'List your instances (--all: everyone\'s, for admins)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "show" -d 'Show one instance: status, ports, url, volumes, environment (secrets masked)'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "stop" -d 'Stop instances; their ports and volumes stay reserved'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "start" -d 'Start stopped instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "restart" -d 'Restart instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "remove" -d 'Remove instances; their volumes are kept unless --volumes'
-complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -l json -d 'Short for --output json'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -l debug -d 'Print requests and the full form of errors on stderr'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "create" -d 'Create an instance of a machine and print how to reach it'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "ls" -d 'List your instances (--all: everyone\'s, for admins)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "list" -d 'List your instances (--all: everyone\'s, for admins)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "show" -d 'Show one instance: status, ports, url, volumes, environment (secrets masked)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "stop" -d 'Stop instances; their ports and volumes stay reserved'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "start" -d 'Start stopped instances'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "restart" -d 'Restart instances'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "remove" -d 'Remove instances; their volumes are kept unless --volumes'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "recreate" -d 'Make an instance\'s container again from its machine\'s current definition'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show stop start restart rm remove recreate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l name -d 'A name for the instance, unique among yours [default: chosen by the daemon]' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s e -l env -d 'Set a prop of the machine (repeatable)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l volume-from -d 'Attach a kept volume of yours (see `rsrc volume ls`) of the same machine instead of a new one, at PATH [default: the path it was made for] (repeatable)' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits, e.g. 90s, 2m or 1h (a bare number is seconds)' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
@@ -668,6 +681,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -s e -l env -d 'Set a prop (repeatable); needed for secret props of a lost instance, whose values went with its container' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
+json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -l json -d 'Short for --output json'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -l debug -d 'Print requests and the full form of errors on stderr'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an instance of a machine and print how to reach it'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List your instances (--all: everyone\'s, for admins)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one instance: status, ports, url, volumes, environment (secrets masked)'
@@ -675,6 +696,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start stopped instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "recreate" -d 'Make an instance\'s container again from its machine\'s current definition'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
@@ -701,13 +723,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_su
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "ls" -d 'List the volumes of your instances, also those of removed instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "list" -d 'List the volumes of your instances, also those of removed instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "remove" -d 'Remove volumes for good; volumes of existing instances are refused'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "rm" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "remove" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s a -l all -d 'List the volumes of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l all-users -d 'List the volumes of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s a -d 'Accepted for Docker habits: kept volumes are always listed'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -715,7 +738,8 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcom
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s a -l all -d 'List the volumes of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l all-users -d 'List the volumes of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s a -d 'Accepted for Docker habits: kept volumes are always listed'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -735,7 +759,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcom
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the volumes of your instances, also those of removed instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
@@ -746,13 +770,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_s
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "ls" -d 'List the volumes of your instances, also those of removed instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "list" -d 'List the volumes of your instances, also those of removed instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "remove" -d 'Remove volumes for good; volumes of existing instances are refused'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "rm" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "remove" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s a -l all -d 'List the volumes of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l all-users -d 'List the volumes of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s a -d 'Accepted for Docker habits: kept volumes are always listed'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -760,7 +785,8 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s a -l all -d 'List the volumes of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l all-users -d 'List the volumes of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s a -d 'Accepted for Docker habits: kept volumes are always listed'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -780,7 +806,7 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the volumes of your instances, also those of removed instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -s o -l output -d 'How to print data: table for people, json for scripts' -r -f -a "table\t'Aligned columns for people'
@@ -829,5 +855,6 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand help; and __fish_seen_subcomma
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and __fish_seen_subcommand_from instance" -f -a "start" -d 'Start stopped instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and __fish_seen_subcommand_from instance" -f -a "restart" -d 'Restart instances'
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and __fish_seen_subcommand_from instance" -f -a "rm" -d 'Remove instances; their volumes are kept unless --volumes'
+complete -c rsrc -n "__fish_rsrc_using_subcommand help; and __fish_seen_subcommand_from instance" -f -a "recreate" -d 'Make an instance\'s container again from its machine\'s current definition'
 complete -c rsrc -n "__fish_rsrc_using_subcommand help; and __fish_seen_subcommand_from volume" -f -a "ls" -d 'List the volumes of your instances, also those of removed instances'
-complete -c rsrc -n "__fish_rsrc_using_subcommand help; and __fish_seen_subcommand_from volume" -f -a "rm" -d 'Remove volumes for good; volumes of existing instances are refused'
+complete -c rsrc -n "__fish_rsrc_using_subcommand help; and __fish_seen_subcommand_from volume" -f -a "rm" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'

@@ -12,10 +12,13 @@ pub enum VolumeCmd {
     #[command(visible_alias = "list")]
     Ls {
         /// List the volumes of all users, with their owners (admins only).
-        #[arg(short = 'a', long)]
-        all: bool,
+        #[arg(long = "all-users", alias = "all")]
+        all_users: bool,
+        /// Accepted for Docker habits: kept volumes are always listed.
+        #[arg(short = 'a', hide = true)]
+        stopped_too: bool,
     },
-    /// Remove volumes for good; volumes of existing instances are refused.
+    /// Remove volumes for good (admins: any user's); volumes of existing instances are refused.
     #[command(visible_alias = "remove")]
     Rm {
         /// The volumes' names (see `rsrc volume ls`).
@@ -27,8 +30,8 @@ pub enum VolumeCmd {
 
 pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
     match cmd {
-        VolumeCmd::Ls { all } => {
-            let mut volumes = ctx.client.volumes().list(all).await?;
+        VolumeCmd::Ls { all_users, .. } => {
+            let mut volumes = ctx.client.volumes().list(all_users).await?;
             ctx.out.list(&mut volumes);
         }
         VolumeCmd::Rm { names } => {
