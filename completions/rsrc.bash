@@ -247,6 +247,9 @@ _rsrc() {
             rsrc__subcmd__help__subcmd__instance,ls)
                 cmd="rsrc__subcmd__help__subcmd__instance__subcmd__ls"
                 ;;
+            rsrc__subcmd__help__subcmd__instance,recreate)
+                cmd="rsrc__subcmd__help__subcmd__instance__subcmd__recreate"
+                ;;
             rsrc__subcmd__help__subcmd__instance,restart)
                 cmd="rsrc__subcmd__help__subcmd__instance__subcmd__restart"
                 ;;
@@ -319,6 +322,9 @@ _rsrc() {
             rsrc__subcmd__instance,ls)
                 cmd="rsrc__subcmd__instance__subcmd__ls"
                 ;;
+            rsrc__subcmd__instance,recreate)
+                cmd="rsrc__subcmd__instance__subcmd__recreate"
+                ;;
             rsrc__subcmd__instance,remove)
                 cmd="rsrc__subcmd__instance__subcmd__rm"
                 ;;
@@ -345,6 +351,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__instance__subcmd__help,ls)
                 cmd="rsrc__subcmd__instance__subcmd__help__subcmd__ls"
+                ;;
+            rsrc__subcmd__instance__subcmd__help,recreate)
+                cmd="rsrc__subcmd__instance__subcmd__help__subcmd__recreate"
                 ;;
             rsrc__subcmd__instance__subcmd__help,restart)
                 cmd="rsrc__subcmd__instance__subcmd__help__subcmd__restart"
@@ -1266,7 +1275,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__instance)
-            opts="create ls show stop start restart rm"
+            opts="create ls show stop start restart rm recreate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1294,6 +1303,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__instance__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__instance__subcmd__recreate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1770,7 +1793,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance)
-            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show stop start restart rm remove help"
+            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show stop start restart rm remove recreate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1796,7 +1819,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__create)
-            opts="-e -o -q -h --name --env --wait --timeout --socket --output --json --quiet --debug --help"
+            opts="-e -o -q -h --name --env --volume-from --wait --timeout --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1811,6 +1834,10 @@ _rsrc() {
                     return 0
                     ;;
                 -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volume-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1838,7 +1865,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__help)
-            opts="create ls show stop start restart rm help"
+            opts="create ls show stop start restart rm recreate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1880,6 +1907,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__instance__subcmd__help__subcmd__recreate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1975,6 +2016,40 @@ _rsrc() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__instance__subcmd__recreate)
+            opts="-e -o -q -h --env --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3336,7 +3411,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__volume__subcmd__ls)
-            opts="-a -o -q -h --all --all-users --socket --output --json --quiet --debug --help"
+            opts="-a -o -q -h --all-users --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -55,6 +55,17 @@ impl<'a> Instances<'a> {
             .await
     }
 
+    /// Makes the instance's container again from its machine's current definition.
+    pub async fn recreate(
+        &self,
+        reference: &str,
+        req: &rsrc_shared::api::InstanceRecreate,
+    ) -> Result<Instance, ClientError> {
+        self.client
+            .post(&paths::instance_recreate(reference), req)
+            .await
+    }
+
     /// Removes the instance, and its volumes too when `volumes`.
     pub async fn remove(
         &self,

@@ -59,6 +59,12 @@ pub enum InstanceCmd {
         #[arg(long, short = 'f')]
         force: bool,
     },
+    /// Make an instance's container again from its machine's current definition.
+    #[command(
+        long_about = crate::cmd::recreate::LONG_ABOUT,
+        after_long_help = crate::cmd::recreate::EXAMPLES
+    )]
+    Recreate(crate::cmd::recreate::RecreateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +79,10 @@ pub struct CreateArgs {
     /// Set a prop of the machine (repeatable).
     #[arg(long = "env", short = 'e', value_name = "KEY=VALUE", value_parser = parse_env)]
     pub env: Vec<(String, String)>,
+    /// Attach a kept volume of yours (see `rsrc volume ls`) of the same machine instead of a new
+    /// one, at PATH [default: the path it was made for] (repeatable).
+    #[arg(long = "volume-from", value_name = "VOLUME[:PATH]", value_parser = crate::cmd::recreate::parse_volume_from)]
+    pub volume_from: Vec<rsrc_shared::api::VolumeFrom>,
     /// Return only when the first port accepts connections; on timeout, fail with the
     /// instance's last log lines.
     #[arg(long)]
@@ -179,7 +189,7 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
     Ok(secs)
 }
 
-fn env_map(pairs: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
+pub(crate) fn env_map(pairs: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
     let mut env = BTreeMap::new();
     for (k, v) in pairs {
         if env.insert(k.clone(), v.clone()).is_some() {
@@ -226,6 +236,7 @@ pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
             volumes,
             force,
         } => rm(ctx, references, volumes, force).await,
+        InstanceCmd::Recreate(args) => crate::cmd::recreate::run(ctx, args).await,
     }
 }
 
@@ -241,6 +252,7 @@ async fn create(ctx: &mut Ctx, args: CreateArgs) -> CliResult {
         machine: args.machine,
         name: args.name,
         env: env_map(&args.env)?,
+        volume_from: args.volume_from,
     };
     let mut instance = ctx.client.instances().create(&body).await?;
     if args.wait {

@@ -7,5 +7,6 @@ pub mod instance;
 pub mod logs;
 pub mod machine;
 pub mod phone;
+pub mod recreate;
 pub mod version;
 pub mod volume;

@@ -11,14 +11,14 @@ pub enum VolumeCmd {
     /// List the volumes of your instances, also those of removed instances.
     #[command(visible_alias = "list")]
     Ls {
-        /// Accepted for Docker's habit (`-a`): every volume of yours is always listed.
-        #[arg(short = 'a', long)]
-        all: bool,
         /// List the volumes of all users, with their owners (admins only).
-        #[arg(long)]
+        #[arg(long = "all-users", alias = "all")]
         all_users: bool,
+        /// Accepted for Docker habits: kept volumes are always listed.
+        #[arg(short = 'a', hide = true)]
+        stopped_too: bool,
     },
-    /// Remove volumes for good; volumes of existing instances are refused.
+    /// Remove volumes for good (admins: any user's); volumes of existing instances are refused.
     #[command(visible_alias = "remove")]
     Rm {
         /// The volumes' names (see `rsrc volume ls`).
@@ -30,7 +30,7 @@ pub enum VolumeCmd {
 
 pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
     match cmd {
-        VolumeCmd::Ls { all: _, all_users } => {
+        VolumeCmd::Ls { all_users, .. } => {
             let mut volumes = ctx.client.volumes().list(all_users).await?;
             ctx.out.list(&mut volumes);
         }

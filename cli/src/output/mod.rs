@@ -435,6 +435,8 @@ mod tests {
             rating: Some(4.25),
             created_at: "t".into(),
             updated_at: "t".into(),
+            revision: 1,
+            instances_outdated: 0,
         };
         let row = m.cells();
         assert_eq!(row[2], "5432/tcp,53/udp");

@@ -128,6 +128,10 @@ impl Detail for Machine {
             ("connect", self.connect.clone().unwrap_or_default()),
             ("active", yes_no(self.active)),
             ("instances", self.instances.to_string()),
+            (
+                "outdated",
+                format!("{} (revision {})", self.instances_outdated, self.revision),
+            ),
             ("likes", self.likes.to_string()),
             ("dislikes", self.dislikes.to_string()),
             ("rating", rating_text(self.rating)),

@@ -162,6 +162,15 @@ pub async fn action(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         let instance = crate::instances::wait(&ctx.state, &caller, reference, q.timeout).await?;
         return Ok(response::ok(&instance));
     }
+    if action == "recreate" {
+        let req: rsrc_shared::api::InstanceRecreate = ctx.json()?;
+        let (state, reference) = (ctx.state.clone(), reference.to_string());
+        let instance = detached(async move {
+            crate::instances::recreate::recreate(&state, &caller, &reference, req).await
+        })
+        .await?;
+        return Ok(response::ok(&instance));
+    }
     let action = Action::parse(action)
         .ok_or_else(|| Error::UnknownEndpoint(format!("/v1/instances/{{id}}/{action}")))?;
     let (state, reference) = (ctx.state.clone(), reference.to_string());

@@ -76,7 +76,9 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
             machine.spec.name
         )));
     }
+    let reuse = volumes::check_volume_from(&machine.spec, &req.volume_from)?;
     let (docker_env, stored_env) = env::build_env(&machine.spec, &req.env)?;
+    let given: Vec<String> = req.env.keys().cloned().collect();
     let env_json = serde_json::to_string(&stored_env)
         .map_err(|e| Error::internal(format!("encode env: {e}")))?;
     let id = random_hex(8);
@@ -92,8 +94,11 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
             name: req.name.clone(),
             owner_id: caller.user.id,
             machine_id: machine.id,
+            revision: machine.revision,
             spec: Arc::clone(&spec),
             env_json: env_json.clone(),
+            given: given.clone(),
+            reuse: reuse.clone(),
             per_user_limit: state.config.limits.max_instances_per_user,
             ports: plan,
         };
@@ -136,8 +141,13 @@ struct Journal {
     name: Option<String>,
     owner_id: i64,
     machine_id: i64,
+    revision: i64,
     spec: Arc<MachineSpec>,
     env_json: String,
+    /// The props the caller gave: a recreate keeps these.
+    given: Vec<String>,
+    /// Kept volumes to attach, by the declared path they fill.
+    reuse: Vec<volumes::Reuse>,
     per_user_limit: i64,
     ports: ports::Plan,
 }
@@ -186,6 +196,9 @@ impl Journal {
                 name
             }
         };
+        // Checked inside the transaction: two creates cannot both take one kept volume.
+        let mut reuse = self.reuse;
+        volumes::check_kept(&tx, &mut reuse, self.owner_id, self.machine_id, spec)?;
         let Some(host_ports) = ports::pick(&tx, &self.ports)? else {
             return Ok(None);
         };
@@ -203,6 +216,7 @@ impl Journal {
                 now,
             },
         )?;
+        registry::rebuild::set_origin(&tx, &self.id, self.revision, &self.given)?;
         for mapping in &host_ports {
             registry::ports::reserve(&tx, &self.id, mapping)?;
         }
@@ -212,6 +226,14 @@ impl Journal {
             .iter()
             .zip(volumes::volume_names(&self.id, &spec.volumes))
         {
+            if let Some(kept) = reuse.iter().find(|r| &r.path == path) {
+                registry::volumes::attach(&tx, &kept.volume, &self.id, &name, path)?;
+                mounts.push(VolumeMount {
+                    volume: kept.volume.clone(),
+                    path: path.clone(),
+                });
+                continue;
+            }
             registry::volumes::insert(
                 &tx,
                 &registry::volumes::NewVolume {
@@ -219,6 +241,7 @@ impl Journal {
                     instance_id: &self.id,
                     instance_name: &name,
                     owner_id: self.owner_id,
+                    machine_id: self.machine_id,
                     path,
                     created_at: now,
                 },

@@ -60,7 +60,7 @@ pub async fn act(
 ) -> Result<Instance> {
     let row = resolve_async(state, caller, reference).await?;
     match row.state {
-        InstanceState::Creating | InstanceState::Removing => {
+        InstanceState::Creating | InstanceState::Removing | InstanceState::Recreating => {
             return Err(Error::conflict(format!(
                 "instance `{}` is {}; try again in a moment",
                 row.name, row.state

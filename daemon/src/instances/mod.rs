@@ -17,6 +17,7 @@
 //! | `state`     | the state machine: what an observed up/down means, with its cause |
 //! | `watch`     | following the engine's event stream                              |
 //! | `reconcile` | making the registry agree with the engine                        |
+//! | `recreate`  | the container made again from the machine's current definition   |
 //! | `repair`    | retrying what is stuck in `creating` or `removing`, with back-off |
 //! | `resolve`, `env`, `ports`, `volumes`, `orphans`, `view` | one concern each        |
 
@@ -26,6 +27,7 @@ pub mod lifecycle;
 pub mod orphans;
 pub mod ports;
 pub mod reconcile;
+pub mod recreate;
 pub mod repair;
 pub mod resolve;
 pub mod state;

@@ -125,6 +125,7 @@ pub async fn reconcile(state: &State) -> Result<()> {
 pub async fn settle(state: &State, row: &Row) -> Result<()> {
     match row.state {
         InstanceState::Creating => finish_or_roll_back(state, row).await,
+        InstanceState::Recreating => super::recreate::settle(state, row).await,
         InstanceState::Removing => {
             teardown::remove_by_id(state, &row.id, row.remove_volumes, Cause::Reconcile).await
         }

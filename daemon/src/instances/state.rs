@@ -182,6 +182,10 @@ pub fn mark_lost(conn: &Connection, id: &str, at: i64, cause: Cause) -> Result<(
     if row.state == InstanceState::Lost || row.state.is_transitional() {
         return Ok(());
     }
+    // Older than what is recorded: e.g. the destroy of the container a recreate replaced.
+    if history::last_state(conn, id)?.is_some_and(|l| at < l.at) {
+        return Ok(());
+    }
     repo::set_state_only(conn, id, InstanceState::Lost, now_ms())?;
     history::record(
         conn,

@@ -58,6 +58,16 @@ async fn remove_volumes(state: &State, names: &[String]) -> Result<()> {
 /// `rsrc instance rm`: the caller's instance (or any, for an admin).
 pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bool) -> Result<()> {
     let row = resolve_async(state, caller, reference).await?;
+    if row.state == InstanceState::Recreating && state.in_flight.contains(&row.id) {
+        return Err(Error::conflict(format!(
+            "instance `{}` is being recreated; try again in a moment",
+            row.name
+        )));
+    }
+    if row.state == InstanceState::Recreating {
+        // A recreate cut off: finish or drop it first, so no container of it is left behind.
+        super::recreate::settle(state, &row).await?;
+    }
     if row.state == InstanceState::Creating {
         if state.in_flight.contains(&row.id) {
             return Err(Error::conflict(format!(
@@ -129,7 +139,7 @@ async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result
     let (id, name) = (row.id.clone(), row.name.clone());
     let row = row.clone();
     // A create that never finished has volumes that never held data.
-    let volumes = volumes || row.state == InstanceState::Creating;
+    let creating = row.state == InstanceState::Creating;
     state
         .registry
         .call(move |conn| {
@@ -139,6 +149,9 @@ async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result
                     .into_iter()
                     .map(|v| v.name)
                     .collect()
+            } else if creating {
+                // Kept volumes it was given held data before: they stay kept.
+                registry::volumes::made_for(&tx, &row.id)?
             } else {
                 Vec::new()
             };
@@ -178,6 +191,8 @@ async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result
             )?;
             if volumes {
                 registry::volumes::delete_of_instance(&tx, &row.id)?;
+            } else if creating {
+                registry::volumes::delete_made_for(&tx, &row.id)?;
             }
             repo::delete(&tx, &row.id)?;
             tx.commit().context("commit forced remove")
@@ -277,13 +292,21 @@ pub async fn roll_back_create(state: &State, id: &str) -> Result<()> {
         return Ok(());
     };
     remove_containers(state, &row).await?;
-    remove_volumes(state, &volume_names(state, id).await?).await?;
+    // Only what the create made: kept volumes it attached go back to being kept.
+    let made = {
+        let id = id.to_string();
+        state
+            .registry
+            .read(move |conn| registry::volumes::made_for(conn, &id))
+            .await?
+    };
+    remove_volumes(state, &made).await?;
     let id = id.to_string();
     state
         .registry
         .call(move |conn| {
             let tx = conn.transaction().context("begin rollback")?;
-            registry::volumes::delete_of_instance(&tx, &id)?;
+            registry::volumes::delete_made_for(&tx, &id)?;
             repo::delete(&tx, &id)?;
             tx.commit().context("commit rollback")
         })

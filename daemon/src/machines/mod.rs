@@ -63,12 +63,16 @@ fn merge(mut spec: MachineSpec, u: MachineUpdate) -> MachineSpec {
 }
 
 fn to_api(m: Listed) -> Machine {
-    spec_to_api(
-        m.spec,
-        m.instances,
-        rfc3339(m.created_at),
-        rfc3339(m.updated_at),
-    )
+    Machine {
+        revision: m.revision,
+        instances_outdated: m.outdated,
+        ..spec_to_api(
+            m.spec,
+            m.instances,
+            rfc3339(m.created_at),
+            rfc3339(m.updated_at),
+        )
+    }
 }
 
 /// How the API shows a spec; also the preview of a dry run.
@@ -102,6 +106,8 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
         rating: None,
         created_at,
         updated_at,
+        revision: 0,
+        instances_outdated: 0,
     }
 }
 

@@ -496,11 +496,11 @@ pub fn mark_create_failed(conn: &Connection, id: &str) -> Result<()> {
     .map(drop)
 }
 
-/// Rows in `creating` or `removing`, oldest first: what the repair pass looks at.
+/// Rows in `creating`, `recreating` or `removing`, oldest first: what the repair pass looks at.
 pub fn transitional(conn: &Connection) -> Result<Vec<Row>> {
     rows(
         conn,
-        "WHERE i.state IN ('creating', 'removing') ORDER BY i.created_at",
+        "WHERE i.state IN ('creating', 'recreating', 'removing') ORDER BY i.created_at",
         &[],
     )
 }

@@ -13,6 +13,8 @@ use crate::error::{is_unique_violation, Error, RegistryContext, Result};
 pub struct Stored {
     pub id: i64,
     pub spec: MachineSpec,
+    /// Bumped by every write that changes the spec.
+    pub revision: i64,
 }
 
 /// A machine as listed: its spec, its times and the instances the viewer may count.
@@ -22,11 +24,18 @@ pub struct Listed {
     pub created_at: i64,
     pub updated_at: i64,
     pub instances: i64,
+    pub revision: i64,
+    /// Of `instances`, those made from an older revision.
+    pub outdated: i64,
 }
 
 const LISTED: &str = "SELECT m.spec, m.created_at, m.updated_at,
         (SELECT COUNT(*) FROM instances i
-         WHERE i.machine_id = m.id AND (:all OR i.owner_id = :viewer))
+         WHERE i.machine_id = m.id AND (:all OR i.owner_id = :viewer)),
+        m.revision,
+        (SELECT COUNT(*) FROM instances i
+         WHERE i.machine_id = m.id AND i.machine_revision < m.revision
+           AND (:all OR i.owner_id = :viewer))
      FROM machines m";
 
 /// Parses the spec column; a bad value is a conversion error of that column.
@@ -43,6 +52,8 @@ fn listed_from_row(r: &Row<'_>) -> rusqlite::Result<Listed> {
         created_at: r.get(1)?,
         updated_at: r.get(2)?,
         instances: r.get(3)?,
+        revision: r.get(4)?,
+        outdated: r.get(5)?,
     })
 }
 
@@ -54,12 +65,13 @@ pub fn by_name(conn: &Connection, name: &str) -> Result<Option<Stored>> {
     query::optional(
         conn,
         "read machine",
-        "SELECT id, spec FROM machines WHERE name = :name",
+        "SELECT id, spec, revision FROM machines WHERE name = :name",
         named_params! {":name": name},
         |r| {
             Ok(Stored {
                 id: r.get(0)?,
                 spec: spec_column(r, 1)?,
+                revision: r.get(2)?,
             })
         },
     )
@@ -107,12 +119,14 @@ pub fn insert(conn: &Connection, spec: &MachineSpec, now: i64) -> Result<()> {
     }
 }
 
+/// Replaces the spec; the revision goes up only when the spec differs.
 pub fn update_spec(conn: &Connection, id: i64, spec: &MachineSpec, now: i64) -> Result<()> {
     let json = encode(spec)?;
     query::execute(
         conn,
         "update machine",
-        "UPDATE machines SET spec = :spec, updated_at = :now WHERE id = :id",
+        "UPDATE machines SET revision = revision + (spec IS NOT :spec), spec = :spec,
+            updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":spec": json, ":now": now},
     )
     .map(drop)

@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod phone_codes;
 pub mod ports;
 pub mod query;
+pub mod rebuild;
 pub mod sessions;
 pub mod signups;
 pub mod users;
@@ -52,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_throttles.sql"),
     include_str!("migrations/0008_alerts.sql"),
     include_str!("migrations/0009_leftovers.sql"),
+    include_str!("migrations/0010_rebuild.sql"),
 ];
 
 /// The schema level this build writes.

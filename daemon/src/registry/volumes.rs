@@ -13,6 +13,7 @@ pub struct NewVolume<'a> {
     pub instance_id: &'a str,
     pub instance_name: &'a str,
     pub owner_id: i64,
+    pub machine_id: i64,
     pub path: &'a str,
     pub created_at: i64,
 }
@@ -21,13 +22,15 @@ pub fn insert(conn: &Connection, v: &NewVolume<'_>) -> Result<()> {
     query::execute(
         conn,
         "record volume",
-        "INSERT INTO volumes (name, instance_id, instance_name, owner_id, path, created_at)
-         VALUES (:name, :instance, :instance_name, :owner, :path, :at)",
+        "INSERT INTO volumes (name, instance_id, instance_name, owner_id, machine_id, path,
+            created_at)
+         VALUES (:name, :instance, :instance_name, :owner, :machine, :path, :at)",
         named_params! {
             ":name": v.name,
             ":instance": v.instance_id,
             ":instance_name": v.instance_name,
             ":owner": v.owner_id,
+            ":machine": v.machine_id,
             ":path": v.path,
             ":at": v.created_at,
         },
@@ -98,8 +101,9 @@ pub fn list(conn: &Connection, viewer: Viewer) -> Result<Vec<Volume>> {
         conn,
         "list volumes",
         "SELECT v.name, v.instance_id, v.instance_name, u.email, v.path, v.created_at,
-                EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)
+                EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id), m.name
          FROM volumes v JOIN users u ON u.id = v.owner_id
+              LEFT JOIN machines m ON m.id = v.machine_id
          WHERE (:all OR v.owner_id = :owner) ORDER BY v.instance_name, v.path",
         named_params! {":all": viewer.all, ":owner": viewer.user_id},
         |r| {
@@ -112,22 +116,101 @@ pub fn list(conn: &Connection, viewer: Viewer) -> Result<Vec<Volume>> {
                 created_at: rfc3339(r.get(5)?),
                 in_use: r.get(6)?,
                 size: None,
+                machine: r.get(7)?,
             })
         },
     )
 }
 
-/// Whether the volume `name` that `viewer` may see belongs to an existing instance; `None` when
-/// there is no such volume for them.
-pub fn in_use(conn: &Connection, name: &str, viewer: Viewer) -> Result<Option<bool>> {
+/// Whether the volume `name` that `viewer` may see belongs to an existing instance, and its
+/// owner; `None` when there is no such volume for them.
+pub fn in_use(conn: &Connection, name: &str, viewer: Viewer) -> Result<Option<(bool, i64)>> {
     query::optional(
         conn,
         "read volume",
-        "SELECT EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)
+        "SELECT EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id), v.owner_id
          FROM volumes v WHERE v.name = :name AND (:all OR v.owner_id = :owner)",
         named_params! {":name": name, ":all": viewer.all, ":owner": viewer.user_id},
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+/// A volume as `--volume-from` finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub name: String,
+    pub path: String,
+    /// `None` for volumes kept before their machine was recorded.
+    pub machine_id: Option<i64>,
+    pub in_use: bool,
+}
+
+/// The volume `name` of `owner`'s; another user's is `None`, as one that does not exist.
+pub fn kept(conn: &Connection, name: &str, owner: i64) -> Result<Option<Kept>> {
+    query::optional(
+        conn,
+        "read volume",
+        "SELECT v.name, v.path, v.machine_id,
+                EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)
+         FROM volumes v WHERE v.name = :name AND v.owner_id = :owner",
+        named_params! {":name": name, ":owner": owner},
+        |r| {
+            Ok(Kept {
+                name: r.get(0)?,
+                path: r.get(1)?,
+                machine_id: r.get(2)?,
+                in_use: r.get(3)?,
+            })
+        },
+    )
+}
+
+/// Gives a kept volume to a new instance at `path`. Called in the create's transaction after
+/// [`kept`] said it is free, so no other create can take it in between.
+pub fn attach(
+    conn: &Connection,
+    name: &str,
+    instance_id: &str,
+    instance_name: &str,
+    path: &str,
+) -> Result<()> {
+    query::execute(
+        conn,
+        "attach volume",
+        "UPDATE volumes SET instance_id = :instance, instance_name = :instance_name,
+            path = :path, reused = 1
+         WHERE name = :name",
+        named_params! {
+            ":name": name,
+            ":instance": instance_id,
+            ":instance_name": instance_name,
+            ":path": path,
+        },
+    )
+    .map(drop)
+}
+
+/// The names of the volumes a create made for `instance_id` (not the kept ones it attached):
+/// what its rollback removes.
+pub fn made_for(conn: &Connection, instance_id: &str) -> Result<Vec<String>> {
+    query::list(
+        conn,
+        "read volumes",
+        "SELECT name FROM volumes WHERE instance_id = :instance AND reused = 0 ORDER BY path",
+        named_params! {":instance": instance_id},
         |r| r.get(0),
     )
+}
+
+/// Forgets the volumes a create made for `instance_id`; the kept ones it attached stay kept.
+pub fn delete_made_for(conn: &Connection, instance_id: &str) -> Result<()> {
+    query::execute(
+        conn,
+        "forget volumes",
+        "DELETE FROM volumes WHERE instance_id = :instance AND reused = 0",
+        named_params! {":instance": instance_id},
+    )
+    .map(drop)
 }
 
 pub fn delete(conn: &Connection, name: &str) -> Result<()> {

@@ -20,6 +20,9 @@ pub enum EventKind {
     EngineDown,
     /// The engine is reachable again (after what happened meanwhile was recorded).
     EngineUp,
+    /// The container was made again from the machine's current definition (`detail` names the
+    /// revision); the start that follows is its own entry.
+    Recreated,
 }
 
 /// Who or what caused an entry: rsrc's own actions are `user` (the owner) or `admin`; the rest
@@ -62,6 +65,8 @@ pub enum InstanceState {
     Lost,
     /// Being removed.
     Removing,
+    /// Its container being made again (`rsrc instance recreate`).
+    Recreating,
 }
 
 /// Implements `as_str`, `Display`, `FromStr` and string serde for a fieldless enum.
@@ -120,6 +125,7 @@ string_enum!(EventKind {
     Removed => "removed",
     EngineDown => "engine_down",
     EngineUp => "engine_up",
+    Recreated => "recreated",
 });
 
 string_enum!(InstanceState {
@@ -130,12 +136,16 @@ string_enum!(InstanceState {
     Exited => "exited",
     Lost => "lost",
     Removing => "removing",
+    Recreating => "recreating",
 });
 
 impl InstanceState {
-    /// Creating and removing: a request (or the repair after a crash) is still at work.
+    /// Creating, recreating and removing: a request (or the repair after a crash) is at work.
     pub fn is_transitional(self) -> bool {
-        matches!(self, InstanceState::Creating | InstanceState::Removing)
+        matches!(
+            self,
+            InstanceState::Creating | InstanceState::Removing | InstanceState::Recreating
+        )
     }
 }
 

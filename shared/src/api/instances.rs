@@ -12,6 +12,28 @@ pub struct InstanceCreate {
     pub name: Option<String>,
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// Kept volumes of the caller's to attach instead of new ones (`--volume-from`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_from: Vec<VolumeFrom>,
+}
+
+/// A kept volume for a new instance, and the declared path it fills (default: the path it was
+/// made for).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeFrom {
+    pub volume: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// `POST /v1/instances/{ref}/recreate`: values for props, e.g. secret ones a lost instance's
+/// container took with it; the others keep what the instance had.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceRecreate {
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +89,9 @@ pub struct Volume {
     /// Bytes, when Docker reports it.
     pub size: Option<i64>,
     pub created_at: String,
+    /// The machine it was made for, when known (volumes kept before rsrc recorded it: none).
+    #[serde(default)]
+    pub machine: Option<String>,
 }
 
 /// A container carrying rsrc's labels with no instance in the registry.

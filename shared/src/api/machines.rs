@@ -205,6 +205,12 @@ pub struct Machine {
     pub rating: Option<f64>,
     pub created_at: String,
     pub updated_at: String,
+    /// Bumped by every update or apply that changes the definition.
+    #[serde(default)]
+    pub revision: i64,
+    /// Of `instances`, how many run an older revision (`rsrc instance recreate` updates them).
+    #[serde(default)]
+    pub instances_outdated: i64,
 }
 
 /// The answer to `PUT /v1/machines/{name}`.

@@ -32,6 +32,7 @@
 //! | GET    | /v1/instances/{ref}                   | → Instance                           |
 //! | POST   | /v1/instances/{ref}/{action}          | action: start, stop, restart → Instance |
 //! | POST   | /v1/instances/{ref}/wait?timeout=SECS | → Instance, or 504 with log lines    |
+//! | POST   | /v1/instances/{ref}/recreate          | InstanceRecreate → Instance          |
 //! | GET    | /v1/instances/{ref}/logs?tail=N       | → text/plain                         |
 //! | DELETE | /v1/instances/{ref}?volumes=true      | → 204                                |
 //! | GET    | /v1/volumes?all=true                  | → [Volume]                           |

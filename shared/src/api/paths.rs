@@ -144,6 +144,12 @@ pub fn instance_wait(reference: &str, timeout_secs: u64) -> String {
     param(instance_action(reference, "wait"), "timeout", timeout_secs)
 }
 
+/// `POST /v1/instances/{ref}/recreate`: the container made again from the machine's current
+/// definition.
+pub fn instance_recreate(reference: &str) -> String {
+    instance_action(reference, "recreate")
+}
+
 /// `GET /v1/instances/{ref}/logs?follow=true&tail=N&since=UNIX&until=UNIX`; `None` leaves a
 /// parameter out (the whole log, from the start, to the end). Times are Unix nanoseconds.
 pub fn instance_logs(

@@ -115,6 +115,7 @@ impl Harness {
                 machine: "web".into(),
                 name: Some(name.into()),
                 env: BTreeMap::new(),
+                volume_from: Vec::new(),
             },
         )
         .await
@@ -381,6 +382,7 @@ async fn parallel_creates_get_distinct_ports() {
                     machine: "web".into(),
                     name: Some(format!("p{n}")),
                     env: BTreeMap::new(),
+                    volume_from: Vec::new(),
                 },
             )
             .await
@@ -421,3 +423,4 @@ async fn listing_reads_ports_and_volumes_of_every_row() {
 
 mod faults;
 mod pieces;
+mod rebuild;

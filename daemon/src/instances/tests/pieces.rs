@@ -152,6 +152,7 @@ async fn references_resolve_only_among_visible_instances() {
             machine: "web".into(),
             name: Some("web".into()),
             env: BTreeMap::new(),
+            volume_from: Vec::new(),
         },
     )
     .await
