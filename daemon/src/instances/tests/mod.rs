@@ -417,4 +417,5 @@ async fn listing_reads_ports_and_volumes_of_every_row() {
 }
 
 mod faults;
+mod history;
 mod pieces;
