@@ -25,7 +25,7 @@ fn history(e: &Env, id: &str) -> Vec<(String, String, Option<i64>, i64)> {
 /// A machine whose container runs `sh -c SCRIPT` (a machine file: `--command` has no quoting).
 pub fn script_machine(e: &Env, name: &str, script: &str) {
     let file = e.d.dir.path().join(format!("{name}.toml"));
-    let command = serde_json::to_string(&["sh", "-c", script]).unwrap();
+    let command = serde_json::to_string(&["sh", "-c", script]).expect("json");
     std::fs::write(
         &file,
         format!(
@@ -34,9 +34,9 @@ pub fn script_machine(e: &Env, name: &str, script: &str) {
             image()
         ),
     )
-    .unwrap();
+    .expect("write the machine file");
     e.admin
-        .run(&["machine", "apply", "-f", file.to_str().unwrap()])
+        .run(&["machine", "apply", "-f", file.to_str().expect("utf-8 path")])
         .expect_code(0);
 }
 
