@@ -12,12 +12,14 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod events;
 pub mod history;
 pub mod instances;
 pub mod machines;
 pub mod mail;
 pub mod registry;
 pub mod server;
+pub mod uptime;
 
 use std::sync::Arc;
 
@@ -127,6 +129,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         )),
         tokio::spawn(instances::watch::run(Arc::clone(&state), shutdown.clone())),
         tokio::spawn(instances::repair::run(Arc::clone(&state), shutdown.clone())),
+        tokio::spawn(uptime::upkeep::run(Arc::clone(&state), shutdown.clone())),
     ];
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 

@@ -136,10 +136,15 @@ fn status(i: &Instance) -> String {
     }
 }
 
+/// A percentage of uptime, `-` when no time is known.
+fn availability(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".into(), |p| format!("{p:.2}%"))
+}
+
 impl Row for Instance {
     fn header() -> &'static [&'static str] {
         &[
-            "ID", "NAME", "MACHINE", "OWNER", "STATUS", "HOST", "PORTS", "CREATED",
+            "ID", "NAME", "MACHINE", "OWNER", "STATUS", "HOST", "PORTS", "CREATED", "UP 7D",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -152,6 +157,7 @@ impl Row for Instance {
             self.host.clone(),
             join(&self.ports, port_mapping, ","),
             self.created_at.clone(),
+            availability(self.availability_7d),
         ]
     }
     fn id(&self) -> String {
@@ -187,6 +193,7 @@ impl Detail for Instance {
             ),
             ("container", self.container.clone().unwrap_or_default()),
             ("exit code", opt(&self.exit_code)),
+            ("up 7d", availability(self.availability_7d)),
             ("created", self.created_at.clone()),
             ("updated", self.updated_at.clone()),
         ]

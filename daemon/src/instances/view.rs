@@ -43,6 +43,7 @@ pub fn to_api(
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
         last_known: false,
+        availability_7d: None,
     }
 }
 
@@ -90,16 +91,20 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
     let mut viewer = caller.viewer();
     viewer.all = all;
     let host = state.config.advertise_host.clone();
+    let keep_ms = state.config.history.keep_ms();
     state
         .registry
         .read(move |conn| {
             let rows = repo::list_visible(conn, viewer)?;
             let mut ports = repo::ports_of_visible(conn, viewer)?;
             let mut volumes = registry::volumes::of_visible_instances(conn, viewer)?;
+            let owner = (!viewer.all).then_some(viewer.user_id);
+            let mut up = crate::uptime::availability_7d(conn, owner, &rows, keep_ms)?;
             Ok(rows
                 .iter()
-                .map(|row| {
-                    to_api(
+                .map(|row| Instance {
+                    availability_7d: up.remove(&row.id).flatten(),
+                    ..to_api(
                         row,
                         &host,
                         ports.remove(&row.id).unwrap_or_default(),
@@ -114,11 +119,18 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
 pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<Instance> {
     let caller = caller.clone();
     let host = state.config.advertise_host.clone();
+    let keep_ms = state.config.history.keep_ms();
     let mut instance = state
         .registry
         .read(move |conn| {
             let row = resolve(conn, &caller, &reference)?;
-            one(conn, &host, &row)
+            let owner = Some(row.owner_id);
+            let rows = std::slice::from_ref(&row);
+            let up = crate::uptime::availability_7d(conn, owner, rows, keep_ms)?;
+            Ok(Instance {
+                availability_7d: up.get(&row.id).copied().flatten(),
+                ..one(conn, &host, &row)?
+            })
         })
         .await?;
     mark_last_known(state, std::iter::once(&mut instance)).await;

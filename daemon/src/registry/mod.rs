@@ -24,6 +24,7 @@ pub mod otp;
 pub mod outbox;
 pub mod ports;
 pub mod query;
+pub mod runs;
 pub mod sessions;
 pub mod signups;
 pub mod users;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_listing_indexes.sql"),
     include_str!("migrations/0005_failed_creates.sql"),
     include_str!("migrations/0006_throttles.sql"),
+    include_str!("migrations/0007_uptime.sql"),
 ];
 
 /// The schema level this build writes.
