@@ -22,6 +22,9 @@ _rsrc() {
             rsrc,auth)
                 cmd="rsrc__subcmd__auth"
                 ;;
+            rsrc,events)
+                cmd="rsrc__subcmd__events"
+                ;;
             rsrc,help)
                 cmd="rsrc__subcmd__help"
                 ;;
@@ -163,6 +166,9 @@ _rsrc() {
             rsrc__subcmd__help,auth)
                 cmd="rsrc__subcmd__help__subcmd__auth"
                 ;;
+            rsrc__subcmd__help,events)
+                cmd="rsrc__subcmd__help__subcmd__events"
+                ;;
             rsrc__subcmd__help,help)
                 cmd="rsrc__subcmd__help__subcmd__help"
                 ;;
@@ -250,6 +256,9 @@ _rsrc() {
             rsrc__subcmd__help__subcmd__instance,stop)
                 cmd="rsrc__subcmd__help__subcmd__instance__subcmd__stop"
                 ;;
+            rsrc__subcmd__help__subcmd__instance,uptime)
+                cmd="rsrc__subcmd__help__subcmd__instance__subcmd__uptime"
+                ;;
             rsrc__subcmd__help__subcmd__machine,apply)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__apply"
                 ;;
@@ -322,6 +331,9 @@ _rsrc() {
             rsrc__subcmd__instance,stop)
                 cmd="rsrc__subcmd__instance__subcmd__stop"
                 ;;
+            rsrc__subcmd__instance,uptime)
+                cmd="rsrc__subcmd__instance__subcmd__uptime"
+                ;;
             rsrc__subcmd__instance__subcmd__help,create)
                 cmd="rsrc__subcmd__instance__subcmd__help__subcmd__create"
                 ;;
@@ -345,6 +357,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__instance__subcmd__help,stop)
                 cmd="rsrc__subcmd__instance__subcmd__help__subcmd__stop"
+                ;;
+            rsrc__subcmd__instance__subcmd__help,uptime)
+                cmd="rsrc__subcmd__instance__subcmd__help__subcmd__uptime"
                 ;;
             rsrc__subcmd__machine,apply)
                 cmd="rsrc__subcmd__machine__subcmd__apply"
@@ -479,7 +494,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp auth admin machine machines instance instances ps logs volume volumes version help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp auth admin machine machines instance instances ps logs events volume volumes version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,8 +1045,46 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__events)
+            opts="-f -o -q -h --follow --since --until --instance --all-users --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__help)
-            opts="signup login logout whoami profile password otp auth admin machine instance ps logs volume version help"
+            opts="signup login logout whoami profile password otp auth admin machine instance ps logs events volume version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,6 +1237,20 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1199,7 +1266,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__instance)
-            opts="create ls show stop start restart rm"
+            opts="create ls show uptime stop start restart rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1297,6 +1364,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__instance__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__instance__subcmd__uptime)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1675,7 +1756,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance)
-            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show stop start restart rm remove help"
+            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show uptime stop start restart rm remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1743,7 +1824,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__help)
-            opts="create ls show stop start restart rm help"
+            opts="create ls show uptime stop start restart rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1855,6 +1936,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__instance__subcmd__help__subcmd__uptime)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2005,6 +2100,36 @@ _rsrc() {
                 return 0
             fi
             case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__instance__subcmd__uptime)
+            opts="-o -q -h --since --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

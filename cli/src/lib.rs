@@ -202,6 +202,8 @@ pub enum Command {
     Ps(LsArgs),
     /// Show the last lines an instance wrote to stdout and stderr.
     Logs(LogsArgs),
+    /// Show what happened to your instances, and with -f what happens next.
+    Events(cmd::events::EventsArgs),
     /// Volumes kept from your instances.
     #[command(visible_alias = "volumes")]
     Volume {
@@ -289,6 +291,7 @@ async fn execute(cli: Cli) -> CliResult {
                 Command::Instance { cmd } => cmd::instance::run(&mut ctx, cmd).await,
                 Command::Ps(args) => cmd::instance::ls(&mut ctx, args).await,
                 Command::Logs(args) => cmd::logs::run(&mut ctx, args).await,
+                Command::Events(args) => cmd::events::run(&mut ctx, args).await,
                 Command::Volume { cmd } => cmd::volume::run(&mut ctx, cmd).await,
                 Command::Signup(_)
                 | Command::Login(_)

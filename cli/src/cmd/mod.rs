@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod admin;
+pub mod events;
 pub mod instance;
 pub mod logs;
 pub mod machine;
+pub mod uptime;
 pub mod version;
 pub mod volume;
