@@ -4,7 +4,7 @@
 mod common;
 mod docker_support;
 
-use common::{docker, poll, Options};
+use common::{docker, poll, Options, DEADLINE};
 use docker_support::*;
 
 /// (kind, cause, exit_code, at) of an instance's history, oldest first, from the registry.
@@ -23,14 +23,14 @@ fn history(e: &Env, id: &str) -> Vec<(String, String, Option<i64>, i64)> {
 }
 
 /// A machine whose container runs `sh -c SCRIPT` (a machine file: `--command` has no quoting).
-pub fn script_machine(e: &Env, name: &str, script: &str) {
+pub fn script_machine(e: &Env, name: &str, script: &str, extra: &str) {
     let file = e.d.dir.path().join(format!("{name}.toml"));
     let command = serde_json::to_string(&["sh", "-c", script]).expect("json");
     std::fs::write(
         &file,
         format!(
             "[[machine]]\nname = \"{name}\"\nimage = \"{}\"\nports = [{{ port = 8080 }}]\n\
-             max_per_user = 5\ncommand = {command}\n",
+             max_per_user = 5\ncommand = {command}\n{extra}\n",
             image()
         ),
     )
@@ -55,6 +55,7 @@ fn a_docker_stop_while_rsrcd_was_down_is_a_stop_not_a_crash() {
         &e,
         "termed",
         "trap 'exit 143' TERM; while true; do sleep 1; done",
+        "",
     );
     let alice = e.user("alice@example.com");
     let inst = create(&alice, "termed", &[]);
@@ -113,4 +114,140 @@ fn a_vanished_container_is_one_lost_event_and_no_made_up_exit_code() {
             );
         }
     }
+}
+
+fn lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect()
+}
+
+#[test]
+fn a_users_events_are_their_own_and_following_has_no_gap_or_duplicate() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    let bob = e.user("bob@example.com");
+    let mine = create(&alice, "web", &["--name", "mine"]);
+    let theirs = create(&bob, "web", &["--name", "theirs"]);
+    let (mine_id, theirs_id) = (str_of(&mine, "id"), str_of(&theirs, "id"));
+
+    let seen = lines(&alice.run(&["--json", "events"]).expect_code(0).stdout);
+    assert!(seen.len() >= 2, "{seen:?}");
+    assert!(seen
+        .iter()
+        .all(|ev| ev["instance"] == mine_id && ev["owner"] == "alice@example.com"));
+    for key in ["id", "at", "instance", "owner", "kind", "cause"] {
+        assert!(!seen[0][key].is_null(), "{key} missing: {}", seen[0]);
+    }
+    alice.run(&["events", "--all-users"]).expect_code(4);
+    alice
+        .run(&["--json", "events", "--instance", theirs_id])
+        .expect_code(0)
+        .stdout
+        .is_empty()
+        .then_some(())
+        .expect("another user's instance shows nothing");
+    let everyone = lines(
+        &e.admin
+            .run(&["--json", "events", "--all-users"])
+            .expect_code(0)
+            .stdout,
+    );
+    assert!(everyone.iter().any(|ev| ev["instance"] == theirs_id));
+    assert!(everyone.iter().any(|ev| ev["instance"] == mine_id));
+
+    // Following: the history, then what happens, and nothing of bob's.
+    let out = e.d.dir.path().join("follow.out");
+    let mut follower = alice
+        .command(&["--json", "events", "-f"])
+        .stdout(std::fs::File::create(&out).expect("out file"))
+        .spawn()
+        .expect("rsrc events -f");
+    let read = || lines(&std::fs::read_to_string(&out).unwrap_or_default());
+    poll("the history to arrive", DEADLINE, || {
+        (read().len() >= seen.len()).then_some(())
+    });
+    bob.run(&["instance", "stop", theirs_id]).expect_code(0);
+    alice.run(&["instance", "stop", mine_id]).expect_code(0);
+    alice.run(&["instance", "start", mine_id]).expect_code(0);
+    let last_seen = seen.last().and_then(|ev| ev["id"].as_i64());
+    let got = poll("the stop and start to arrive", DEADLINE, || {
+        let got = read();
+        got.iter()
+            .any(|ev| ev["kind"] == "started" && ev["id"].as_i64() > last_seen)
+            .then_some(got)
+    });
+    let _ = follower.kill();
+    let _ = follower.wait();
+    assert!(got.iter().all(|ev| ev["instance"] == mine_id), "{got:?}");
+    let ids: Vec<i64> = got.iter().filter_map(|ev| ev["id"].as_i64()).collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "a duplicate or disorder: {ids:?}"
+    );
+    assert_eq!(
+        &got[..seen.len()],
+        &seen[..],
+        "the history first, as read before"
+    );
+    let kinds: Vec<&str> = got[seen.len()..]
+        .iter()
+        .filter_map(|ev| ev["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["stopped", "started"], "{got:?}");
+}
+
+#[test]
+fn a_crash_while_the_event_stream_is_cut_is_in_the_history_with_dockers_time() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let proxy_dir = tempfile::tempdir().expect("tempdir");
+    let proxy_path = proxy_dir.path().join("docker.sock");
+    let proxy = EngineProxy::start(&proxy_path);
+    let e = env(Options {
+        extra_toml: format!("docker_host = \"unix://{}\"", proxy_path.display()),
+        ..Options::default()
+    });
+    script_machine(&e, "sleeper", "sleep 1000", "");
+    let alice = e.user("alice@example.com");
+    let inst = create(&alice, "sleeper", &[]);
+    let id = str_of(&inst, "id").to_string();
+    poll("the event stream", DEADLINE, || {
+        (proxy.event_streams() > 0).then_some(())
+    });
+    let before = reconciled_count(&e.d);
+    // Cut the stream and kill the container in the same moment: the daemon reconnects and
+    // replays the gap.
+    proxy.cut_event_streams();
+    docker(&["kill", str_of(&inst, "container")]);
+    poll("the daemon to reconcile again", DEADLINE, || {
+        (reconciled_count(&e.d) > before).then_some(())
+    });
+    let h = poll("the kill in the history", DEADLINE, || {
+        let h = history(&e, &id);
+        h.iter().any(|ev| ev.0 == "killed").then_some(h)
+    });
+    let killed = h.iter().find(|ev| ev.0 == "killed").expect("killed");
+    let finished = inspect(str_of(&inst, "container"))["State"]["FinishedAt"]
+        .as_str()
+        .map(str::to_string)
+        .expect("FinishedAt");
+    let docker_ms = time_ms(&finished);
+    assert!(
+        (killed.3 - docker_ms).abs() < 2000,
+        "recorded at {} but Docker says {finished}: {h:?}",
+        killed.3
+    );
+}
+
+fn time_ms(rfc3339: &str) -> i64 {
+    let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .expect("an RFC 3339 time");
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
 }

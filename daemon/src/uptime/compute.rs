@@ -232,7 +232,12 @@ pub fn intervals(
             unknown(UptimeReason::EngineUnavailable)
         } else {
             match &label {
-                None => unknown(UptimeReason::NoHistory),
+                // Before its first entry an instance is being made (its row comes first).
+                None => Span {
+                    state: UptimeState::Down,
+                    planned: true,
+                    ..unknown(UptimeReason::Creating)
+                },
                 Some(l) => Span {
                     state: if l.up {
                         UptimeState::Up

@@ -97,8 +97,8 @@ pub async fn report(
                 notes.push(format!(
                     "{} of unknown state (rsrcd not running or Docker unavailable) is left \
                      out of the availability",
-                    humantime::format_duration(std::time::Duration::from_secs(
-                        (totals.unknown / 1000) as u64
+                    humantime::format_duration(std::time::Duration::from_millis(
+                        totals.unknown as u64
                     ))
                 ));
             }

@@ -163,10 +163,12 @@ fn a_window_that_starts_later_takes_its_first_state_from_the_prelude() {
 }
 
 #[test]
-fn no_history_is_unknown_and_empty_windows_are_empty() {
+fn before_the_first_entry_it_is_being_made_and_empty_windows_are_empty() {
     let spans = intervals(0, 10, &[], &[], &[]);
-    assert_eq!(shape(&spans), [(Unknown, 0, 10, R::NoHistory)]);
-    assert_eq!(Totals::of(&spans).availability(), None);
+    assert_eq!(shape(&spans), [(Down, 0, 10, R::Creating)]);
+    assert!(spans[0].planned);
+    assert_eq!(Totals::of(&spans).availability(), Some(0.0));
+    assert_eq!(Totals::of(&spans).availability_wanted(), None);
     assert!(intervals(10, 10, &[], &[], &[]).is_empty());
     // Entries older than the window (out of order) are clamped to its start.
     let h = vec![e(3, EventKind::Started, true, Cause::User, None)];
