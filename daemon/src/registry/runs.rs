@@ -68,3 +68,91 @@ pub fn prune(conn: &Connection, cutoff: i64) -> Result<usize> {
         named_params! {":cutoff": cutoff},
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::{self, Entry};
+    use crate::registry::{history as events, Registry};
+    use rsrc_shared::api::{Cause, EventKind};
+
+    fn entry(instance: &str, at: i64, kind: EventKind) -> Entry {
+        Entry {
+            instance_id: instance.into(),
+            owner_id: 1,
+            at,
+            kind,
+            up: kind == EventKind::Started,
+            cause: Cause::Docker,
+            exit_code: None,
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn runs_around_a_window_include_the_one_before_it() {
+        let reg = Registry::open_in_memory().unwrap();
+        let got = reg
+            .call_blocking(|conn| {
+                let a = start(conn, 0)?;
+                alive(conn, a, 40)?;
+                alive(conn, a, 30)?; // never goes back
+                start(conn, 100)?;
+                overlapping(conn, 60, 200)
+            })
+            .unwrap();
+        assert_eq!(
+            got,
+            [
+                Run {
+                    started_at: 0,
+                    last_alive: 40
+                },
+                Run {
+                    started_at: 100,
+                    last_alive: 100
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn prune_drops_old_entries_but_keeps_each_live_instances_last_state_and_the_last_day() {
+        let reg = Registry::open_in_memory().unwrap();
+        let day = 86_400_000;
+        let now = crate::registry::now_ms();
+        let (deleted, left, recent) = reg
+            .call_blocking(|conn| {
+                // "gone" has no instance row any more: all of its old history may go.
+                for (instance, at, kind) in [
+                    ("gone", now - 50 * day, EventKind::Started),
+                    ("gone", now - 40 * day, EventKind::Removed),
+                ] {
+                    history::record(conn, &entry(instance, at, kind))?;
+                }
+                let recent = history::record(conn, &entry("gone", now, EventKind::Started))?;
+                let cutoff = now - 30 * day;
+                let mut deleted = 0;
+                loop {
+                    let n = events::prune(conn, cutoff, 1)?;
+                    if n == 0 {
+                        break;
+                    }
+                    deleted += n;
+                }
+                let left = events::after(conn, 0, 100)?.len();
+                // The last hour is refused by the table itself, whatever the caller asks.
+                let refused = crate::registry::query::execute(
+                    conn,
+                    "delete",
+                    "DELETE FROM instance_events WHERE id = ?1",
+                    [recent],
+                )
+                .is_err();
+                Ok((deleted, left, refused))
+            })
+            .unwrap();
+        assert_eq!((deleted, left), (2, 1));
+        assert!(recent, "a recent entry was deleted");
+    }
+}
