@@ -25,6 +25,9 @@ _rsrc() {
             rsrc,completion)
                 cmd="rsrc__subcmd__completion"
                 ;;
+            rsrc,events)
+                cmd="rsrc__subcmd__events"
+                ;;
             rsrc,help)
                 cmd="rsrc__subcmd__help"
                 ;;
@@ -172,6 +175,9 @@ _rsrc() {
             rsrc__subcmd__help,completion)
                 cmd="rsrc__subcmd__help__subcmd__completion"
                 ;;
+            rsrc__subcmd__help,events)
+                cmd="rsrc__subcmd__help__subcmd__events"
+                ;;
             rsrc__subcmd__help,help)
                 cmd="rsrc__subcmd__help__subcmd__help"
                 ;;
@@ -265,6 +271,9 @@ _rsrc() {
             rsrc__subcmd__help__subcmd__instance,stop)
                 cmd="rsrc__subcmd__help__subcmd__instance__subcmd__stop"
                 ;;
+            rsrc__subcmd__help__subcmd__instance,uptime)
+                cmd="rsrc__subcmd__help__subcmd__instance__subcmd__uptime"
+                ;;
             rsrc__subcmd__help__subcmd__machine,apply)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__apply"
                 ;;
@@ -343,6 +352,9 @@ _rsrc() {
             rsrc__subcmd__instance,stop)
                 cmd="rsrc__subcmd__instance__subcmd__stop"
                 ;;
+            rsrc__subcmd__instance,uptime)
+                cmd="rsrc__subcmd__instance__subcmd__uptime"
+                ;;
             rsrc__subcmd__instance__subcmd__help,create)
                 cmd="rsrc__subcmd__instance__subcmd__help__subcmd__create"
                 ;;
@@ -369,6 +381,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__instance__subcmd__help,stop)
                 cmd="rsrc__subcmd__instance__subcmd__help__subcmd__stop"
+                ;;
+            rsrc__subcmd__instance__subcmd__help,uptime)
+                cmd="rsrc__subcmd__instance__subcmd__help__subcmd__uptime"
                 ;;
             rsrc__subcmd__machine,apply)
                 cmd="rsrc__subcmd__machine__subcmd__apply"
@@ -515,7 +530,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines instance instances ps logs volume volumes version completion help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines instance instances ps logs events volume volumes version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1092,8 +1107,46 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__events)
+            opts="-f -o -q -h --follow --since --until --instance --all-users --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__help)
-            opts="signup login logout whoami profile password otp phone auth admin machine instance ps logs volume version completion help"
+            opts="signup login logout whoami profile password otp phone auth admin machine instance ps logs events volume version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1260,6 +1313,20 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1275,7 +1342,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__instance)
-            opts="create ls show stop start restart rm recreate"
+            opts="create ls show uptime stop start restart rm recreate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1387,6 +1454,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__instance__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__instance__subcmd__uptime)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1793,7 +1874,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance)
-            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show stop start restart rm remove recreate help"
+            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show uptime stop start restart rm remove recreate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1865,7 +1946,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__help)
-            opts="create ls show stop start restart rm recreate help"
+            opts="create ls show uptime stop start restart rm recreate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1991,6 +2072,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__instance__subcmd__help__subcmd__uptime)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2183,6 +2278,36 @@ _rsrc() {
                 return 0
             fi
             case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__instance__subcmd__uptime)
+            opts="-o -q -h --since --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -220,6 +220,8 @@ pub enum Command {
     Ps(LsArgs),
     /// Show an instance's output (stdout and stderr), and follow it with -f.
     Logs(LogsArgs),
+    /// Show what happened to your instances, and with -f what happens next.
+    Events(cmd::events::EventsArgs),
     /// Volumes kept from your instances.
     #[command(visible_alias = "volumes")]
     Volume {
@@ -315,6 +317,7 @@ async fn execute(cli: Cli) -> CliResult {
                 Command::Instance { cmd } => cmd::instance::run(&mut ctx, cmd).await,
                 Command::Ps(args) => cmd::instance::ls(&mut ctx, args).await,
                 Command::Logs(args) => cmd::logs::run(&mut ctx, args).await,
+                Command::Events(args) => cmd::events::run(&mut ctx, args).await,
                 Command::Volume { cmd } => cmd::volume::run(&mut ctx, cmd).await,
                 Command::Signup(_)
                 | Command::Login(_)

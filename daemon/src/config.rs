@@ -28,6 +28,7 @@ pub struct Config {
     pub connections: ConnectionsConfig,
     pub sms: Option<crate::notify::sms::SmsConfig>,
     pub alerts: AlertsConfig,
+    pub history: HistoryConfig,
 }
 
 /// `[alerts]`: how alerts about instances that went down are paced.
@@ -86,6 +87,7 @@ struct FileConfig {
     connections: ConnectionsConfig,
     sms: Option<crate::notify::sms::FileSms>,
     alerts: FileAlerts,
+    history: HistoryConfig,
 }
 
 #[derive(Clone, Deserialize)]
@@ -139,6 +141,26 @@ impl Default for LimitsConfig {
         LimitsConfig {
             max_instances_per_user: 10,
         }
+    }
+}
+
+/// `[history]`: how long instance history is kept (uptime reports reach back that far).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistoryConfig {
+    pub keep_days: u32,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig { keep_days: 90 }
+    }
+}
+
+impl HistoryConfig {
+    /// Entries older than this many milliseconds go.
+    pub fn keep_ms(&self) -> i64 {
+        i64::from(self.keep_days) * 86_400_000
     }
 }
 
@@ -229,6 +251,7 @@ impl Default for FileConfig {
             connections: ConnectionsConfig::default(),
             sms: None,
             alerts: FileAlerts::default(),
+            history: HistoryConfig::default(),
         }
     }
 }
@@ -352,6 +375,12 @@ impl FileConfig {
             ));
         }
         self.connections.check()?;
+        if !(1..=36_500).contains(&self.history.keep_days) {
+            return Err(value_err(
+                "history.keep_days",
+                "must be a whole number of days from 1 to 36500",
+            ));
+        }
         if let Some(smtp) = &self.smtp {
             if smtp.host.trim().is_empty() {
                 return Err(value_err("smtp.host", "must not be empty"));
@@ -398,6 +427,7 @@ impl FileConfig {
             connections: self.connections,
             sms,
             alerts: AlertsConfig { window },
+            history: self.history,
         })
     }
 }
@@ -478,6 +508,7 @@ mod tests {
         );
         assert_eq!(c.bind_address, IpAddr::from([0, 0, 0, 0]));
         assert_eq!(c.limits.max_instances_per_user, 10);
+        assert_eq!(c.history.keep_days, 90);
         assert_eq!(c.session_ttl_days, 30);
         assert_eq!(c.session_ttl(), std::time::Duration::from_secs(30 * 86_400));
         assert_eq!(
@@ -559,6 +590,8 @@ mod tests {
         assert!(err.contains("bogus"), "{err}");
         let err = parse("[limits]\nmax=1").unwrap_err();
         assert!(err.contains("max"), "{err}");
+        let err = parse("[history]\nkeep=1").unwrap_err();
+        assert!(err.contains("keep"), "{err}");
     }
 
     #[test]
@@ -583,6 +616,7 @@ mod tests {
                 "[limits]\nmax_instances_per_user = 0",
                 "config key `limits.max_instances_per_user`",
             ),
+            ("[history]\nkeep_days = 0", "config key `history.keep_days`"),
             (
                 "[smtp]\nhost = \"h\"\nfrom = \"not a mail\"",
                 "config key `smtp.from`",

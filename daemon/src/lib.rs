@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod events;
 pub mod history;
 pub mod instances;
 pub mod logs;
@@ -20,6 +21,7 @@ pub mod mail;
 pub mod notify;
 pub mod registry;
 pub mod server;
+pub mod uptime;
 
 use std::sync::Arc;
 
@@ -137,6 +139,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         tokio::spawn(notify::alerts::run(Arc::clone(&state), shutdown.clone())),
         tokio::spawn(instances::watch::run(Arc::clone(&state), shutdown.clone())),
         tokio::spawn(instances::repair::run(Arc::clone(&state), shutdown.clone())),
+        tokio::spawn(uptime::upkeep::run(Arc::clone(&state), shutdown.clone())),
     ];
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 

@@ -30,11 +30,13 @@ use serde::Serialize;
 use crate::session::{ActiveToken, TokenSource};
 
 mod accounts;
+mod events;
 mod instances;
 mod machines;
 mod stream;
 
 pub use accounts::{Accounts, Admin};
+pub use events::{EventStream, EventsQuery};
 pub use instances::{InstanceAction, Instances, Volumes};
 pub use machines::Machines;
 pub use stream::{LogReader, PullStream};

@@ -35,6 +35,8 @@ pub enum InstanceCmd {
         #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         reference: String,
     },
+    /// Show an instance's up and down intervals, their causes and its availability.
+    Uptime(crate::cmd::uptime::UptimeArgs),
     /// Stop instances; their ports and volumes stay reserved.
     Stop(RefsArgs),
     /// Start stopped instances.
@@ -228,6 +230,7 @@ pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
             ctx.out.one(&instance);
             Ok(())
         }
+        InstanceCmd::Uptime(args) => crate::cmd::uptime::run(ctx, args).await,
         InstanceCmd::Stop(r) => action(ctx, InstanceAction::Stop, r.references).await,
         InstanceCmd::Start(r) => action(ctx, InstanceAction::Start, r.references).await,
         InstanceCmd::Restart(r) => action(ctx, InstanceAction::Restart, r.references).await,

@@ -3,10 +3,12 @@
 pub mod account;
 pub mod admin;
 pub mod completion;
+pub mod events;
 pub mod instance;
 pub mod logs;
 pub mod machine;
 pub mod phone;
 pub mod recreate;
+pub mod uptime;
 pub mod version;
 pub mod volume;

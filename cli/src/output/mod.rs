@@ -332,6 +332,7 @@ mod tests {
             created_at: "2025-01-01T00:00:00Z".into(),
             updated_at: "2025-01-01T00:00:00Z".into(),
             last_known: false,
+            availability_7d: None,
         }
     }
 

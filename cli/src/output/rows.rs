@@ -158,10 +158,15 @@ fn status(i: &Instance) -> String {
     }
 }
 
+/// A percentage of uptime, `-` when no time is known.
+fn availability(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".into(), |p| format!("{p:.2}%"))
+}
+
 impl Row for Instance {
     fn header() -> &'static [&'static str] {
         &[
-            "ID", "NAME", "MACHINE", "OWNER", "STATUS", "PORTS", "CREATED",
+            "ID", "NAME", "MACHINE", "OWNER", "STATUS", "PORTS", "CREATED", "UP 7D",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -173,6 +178,7 @@ impl Row for Instance {
             human::status(self, human::now()),
             join(&self.ports, |p| published_port(&self.host, p), ", "),
             ago(&self.created_at, human::now()),
+            availability(self.availability_7d),
         ]
     }
     fn id(&self) -> String {
@@ -208,6 +214,7 @@ impl Detail for Instance {
             ),
             ("container", self.container.clone().unwrap_or_default()),
             ("exit code", opt(&self.exit_code)),
+            ("up 7d", availability(self.availability_7d)),
             ("created", self.created_at.clone()),
             ("updated", self.updated_at.clone()),
         ]

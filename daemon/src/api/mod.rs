@@ -4,6 +4,7 @@
 //! SQL and no Docker calls.
 
 mod accounts;
+mod events;
 mod instances;
 mod machines;
 pub mod query;
@@ -59,7 +60,9 @@ pub const ROUTES: &[Route] = &[
     route!(GET    "/v1/instances/{ref}"              => User,     instances::show),
     route!(DELETE "/v1/instances/{ref}"              => User,     instances::remove),
     route!(GET    "/v1/instances/{ref}/logs"         => User,     streams, instances::logs),
+    route!(GET    "/v1/instances/{ref}/uptime"       => User,     events::uptime),
     route!(POST   "/v1/instances/{ref}/{action}"     => User,     instances::action),
+    route!(GET    "/v1/events"                       => User,     streams, events::list),
     route!(GET    "/v1/volumes"                      => User,     instances::list_volumes),
     route!(DELETE "/v1/volumes/{name}"               => User,     instances::remove_volume),
 ];

@@ -299,7 +299,7 @@ mod tests {
                 r.path
             );
         }
-        assert_eq!(routes.iter().filter(|r| r.streams).count(), 2);
+        assert_eq!(routes.iter().filter(|r| r.streams).count(), 3);
     }
 
     #[test]

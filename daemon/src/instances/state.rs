@@ -50,20 +50,34 @@ fn classify(seen: &Seen, desired: Desired, asked: Option<&Cause>) -> (EventKind,
         (false, None) if seen.killed_by.as_deref().is_some_and(is_sigterm) => {
             (EventKind::Stopped, seen.observer.clone())
         }
-        (false, None) => match &seen.killed_by {
-            Some(signal) => (
+        (false, None) => match (&seen.killed_by, signal_of_exit(seen.exit_code)) {
+            (Some(signal), _) => (
                 EventKind::Killed,
                 Cause::Killed {
                     signal: signal.clone(),
                 },
             ),
-            None => (EventKind::Died, Cause::Crash),
+            // Reconciliation sees no kill event, only the exit code: 143 is the SIGTERM of a
+            // `docker stop` while rsrcd was away, and 128+N the end by signal N.
+            (None, Some(15)) => (EventKind::Stopped, seen.observer.clone()),
+            (None, Some(n)) => (
+                EventKind::Killed,
+                Cause::Killed {
+                    signal: n.to_string(),
+                },
+            ),
+            (None, None) => (EventKind::Died, Cause::Crash),
         },
     }
 }
 
+/// The signal a shell-style exit code 128+N stands for.
+fn signal_of_exit(exit_code: Option<i64>) -> Option<i64> {
+    exit_code.map(|c| c - 128).filter(|n| (1..=64).contains(n))
+}
+
 /// Docker names the signal of a kill by number (20.10) or by name (newer engines).
-fn is_sigterm(signal: &str) -> bool {
+pub(super) fn is_sigterm(signal: &str) -> bool {
     matches!(signal, "15" | "SIGTERM" | "TERM")
 }
 
@@ -80,6 +94,11 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
     };
     if row.state.is_transitional() {
         // The create or remove in flight records its own outcome.
+        return Ok(None);
+    }
+    if row.state == InstanceState::Lost {
+        // Its container is gone: what a replay of Docker's record says about it afterwards is
+        // already accounted for, and must not bring it back to `exited` to be lost again.
         return Ok(None);
     }
     let last = history::last_state(conn, instance_id)?;
@@ -186,7 +205,8 @@ pub fn mark_lost(conn: &Connection, id: &str, at: i64, cause: Cause) -> Result<(
     if history::last_state(conn, id)?.is_some_and(|l| at < l.at) {
         return Ok(());
     }
-    repo::set_state_only(conn, id, InstanceState::Lost, now_ms())?;
+    // No exit code: the container's last one was recorded with its own entry, if it was seen.
+    repo::set_state(conn, id, InstanceState::Lost, None, now_ms())?;
     history::record(
         conn,
         &Entry {
@@ -249,6 +269,28 @@ mod tests {
         assert_eq!(
             classify(&stopped_outside, running, None),
             (EventKind::Stopped, Cause::Docker)
+        );
+        // Only the exit code left (reconciliation): 143 is SIGTERM, 128+N signal N.
+        let exited = |code| Seen {
+            exit_code: Some(code),
+            observer: Cause::Reconcile,
+            ..seen(false)
+        };
+        assert_eq!(
+            classify(&exited(143), running, None),
+            (EventKind::Stopped, Cause::Reconcile)
+        );
+        assert_eq!(
+            classify(&exited(137), running, None),
+            (EventKind::Killed, Cause::Killed { signal: "9".into() })
+        );
+        assert_eq!(
+            classify(&exited(3), running, None),
+            (EventKind::Died, Cause::Crash)
+        );
+        assert_eq!(
+            classify(&exited(255), running, None),
+            (EventKind::Died, Cause::Crash)
         );
         // Down while the owner wants it stopped is a stop, whoever saw it.
         assert_eq!(

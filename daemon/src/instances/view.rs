@@ -44,6 +44,7 @@ pub fn to_api(
         container: row.container_id,
         exit_code: row.exit_code,
         last_known: false,
+        availability_7d: None,
     }
 }
 
@@ -91,17 +92,23 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
     let mut viewer = caller.viewer();
     viewer.all = all;
     let host = state.config.advertise_host.clone();
+    let keep_ms = state.config.history.keep_ms();
     state
         .registry
         .read(move |conn| {
             let rows = repo::list_visible(conn, viewer)?;
             let ports = repo::ports_of_listed(conn, viewer, &rows)?;
             let volumes = registry::volumes::of_listed(conn, viewer, &rows)?;
+            let owner = (!viewer.all).then_some(viewer.user_id);
+            let mut up = crate::uptime::availability_7d(conn, owner, &rows, keep_ms)?;
             Ok(rows
                 .into_iter()
                 .zip(ports)
                 .zip(volumes)
-                .map(|((row, ports), volumes)| to_api(row, &host, ports, volumes))
+                .map(|((row, ports), volumes)| Instance {
+                    availability_7d: up.remove(&row.id).flatten(),
+                    ..to_api(row, &host, ports, volumes)
+                })
                 .collect())
         })
         .await
@@ -110,11 +117,18 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
 pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<Instance> {
     let caller = caller.clone();
     let host = state.config.advertise_host.clone();
+    let keep_ms = state.config.history.keep_ms();
     let mut instance = state
         .registry
         .read(move |conn| {
             let row = resolve(conn, &caller, &reference)?;
-            one(conn, &host, row)
+            let owner = Some(row.owner_id);
+            let up =
+                crate::uptime::availability_7d(conn, owner, std::slice::from_ref(&row), keep_ms)?;
+            Ok(Instance {
+                availability_7d: up.get(&row.id).copied().flatten(),
+                ..one(conn, &host, row)?
+            })
         })
         .await?;
     mark_last_known(state, std::iter::once(&mut instance)).await;

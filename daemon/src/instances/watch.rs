@@ -161,7 +161,12 @@ impl Preludes {
                 Some(seen(true, None, false, None))
             }
             Happening::Killed { signal } => {
-                self.killed.insert(event.instance.clone(), signal.clone());
+                // `docker stop` sends SIGTERM, then SIGKILL after its timeout: the first says
+                // what it was, a stop from outside.
+                let first = self.killed.get(&event.instance);
+                if !first.is_some_and(|s| super::state::is_sigterm(s)) {
+                    self.killed.insert(event.instance.clone(), signal.clone());
+                }
                 None
             }
             Happening::Oom => {
@@ -267,6 +272,17 @@ mod tests {
         let died = p.seen(&event(Happening::Died { exit_code: None })).unwrap();
         assert_eq!(died.killed_by.as_deref(), Some("9"));
         assert!(!died.oom, "the OOM went with the die it explained");
+        // SIGTERM then SIGKILL (a `docker stop` past its timeout) is still a stop.
+        p.seen(&event(Happening::Killed {
+            signal: "15".into(),
+        }));
+        p.seen(&event(Happening::Killed { signal: "9".into() }));
+        let died = p
+            .seen(&event(Happening::Died {
+                exit_code: Some(137),
+            }))
+            .unwrap();
+        assert_eq!(died.killed_by.as_deref(), Some("15"));
         // A start forgets a kill that had no die.
         p.seen(&event(Happening::Killed {
             signal: "15".into(),

@@ -109,28 +109,171 @@ pub fn after(conn: &Connection, after_id: i64, limit: i64) -> Result<Vec<StoredE
         "SELECT id, instance_id, owner_id, at, kind, up, cause, exit_code, detail
          FROM instance_events WHERE id > :after ORDER BY id LIMIT :limit",
         named_params! {":after": after_id, ":limit": limit},
-        |r| {
-            let text = |idx: usize| -> rusqlite::Result<String> { r.get(idx) };
-            let parse_err = |idx: usize, e: String| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    idx,
-                    rusqlite::types::Type::Text,
-                    Box::new(Error::internal(e)),
-                )
-            };
-            Ok(StoredEvent {
-                id: r.get(0)?,
-                event: NewEvent {
-                    instance_id: r.get(1)?,
-                    owner_id: r.get(2)?,
-                    at: r.get(3)?,
-                    kind: text(4)?.parse().map_err(|e| parse_err(4, e))?,
-                    up: r.get(5)?,
-                    cause: text(6)?.parse().map_err(|e| parse_err(6, e))?,
-                    exit_code: r.get(7)?,
-                    detail: r.get(8)?,
-                },
-            })
+        stored,
+    )
+}
+
+const COLUMNS: &str = "id, instance_id, owner_id, at, kind, up, cause, exit_code, detail";
+
+fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
+    let text = |idx: usize| -> rusqlite::Result<String> { r.get(idx) };
+    let parse_err = |idx: usize, e: String| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            Box::new(Error::internal(e)),
+        )
+    };
+    Ok(StoredEvent {
+        id: r.get(0)?,
+        event: NewEvent {
+            instance_id: r.get(1)?,
+            owner_id: r.get(2)?,
+            at: r.get(3)?,
+            kind: text(4)?.parse().map_err(|e| parse_err(4, e))?,
+            up: r.get(5)?,
+            cause: text(6)?.parse().map_err(|e| parse_err(6, e))?,
+            exit_code: r.get(7)?,
+            detail: r.get(8)?,
         },
+    })
+}
+
+fn events(r: &rusqlite::Row<'_>) -> rusqlite::Result<NewEvent> {
+    stored(r).map(|s| s.event)
+}
+
+/// What the state of `instance_id` was at `at`: its last up/down entry and its last engine entry
+/// at or before then.
+pub fn prelude(conn: &Connection, instance_id: &str, at: i64) -> Result<Vec<NewEvent>> {
+    query::list(
+        conn,
+        "read the state before a period",
+        &format!(
+            "SELECT {COLUMNS} FROM instance_events WHERE id IN (
+               SELECT (SELECT id FROM instance_events
+                       WHERE instance_id = :instance AND at <= :at AND kind NOT IN {ENGINE}
+                       ORDER BY at DESC, id DESC LIMIT 1)
+               UNION ALL
+               SELECT (SELECT id FROM instance_events
+                       WHERE instance_id = :instance AND at <= :at AND kind IN {ENGINE}
+                       ORDER BY at DESC, id DESC LIMIT 1))"
+        ),
+        named_params! {":instance": instance_id, ":at": at},
+        events,
+    )
+}
+
+const ENGINE: &str = "('engine_down', 'engine_up')";
+
+/// The entries of `instance_id` in `(from, to]`, oldest first.
+pub fn between(conn: &Connection, instance_id: &str, from: i64, to: i64) -> Result<Vec<NewEvent>> {
+    query::list(
+        conn,
+        "read an instance's history",
+        &format!(
+            "SELECT {COLUMNS} FROM instance_events
+             WHERE instance_id = :instance AND at > :from AND at <= :to ORDER BY at, id"
+        ),
+        named_params! {":instance": instance_id, ":from": from, ":to": to},
+        events,
+    )
+}
+
+/// For a listing: the preludes at `at` of every instance of `owner` (everyone's for `None`), in
+/// one query.
+pub fn preludes_of(conn: &Connection, owner: Option<i64>, at: i64) -> Result<Vec<NewEvent>> {
+    query::list(
+        conn,
+        "read the states before a period",
+        &format!(
+            "SELECT {COLUMNS} FROM instance_events WHERE id IN (
+               SELECT MAX(id) FROM instance_events
+               WHERE at <= :at AND (:owner IS NULL OR owner_id = :owner)
+               GROUP BY instance_id, kind IN {ENGINE})"
+        ),
+        named_params! {":owner": owner, ":at": at},
+        events,
+    )
+}
+
+/// For a listing: every entry of `owner`'s instances (everyone's for `None`) after `from`, by
+/// instance and time, in one query.
+pub fn since_of(conn: &Connection, owner: Option<i64>, from: i64) -> Result<Vec<NewEvent>> {
+    query::list(
+        conn,
+        "read recent history",
+        &format!(
+            "SELECT {COLUMNS} FROM instance_events
+             WHERE at > :from AND (:owner IS NULL OR owner_id = :owner)
+             ORDER BY instance_id, at, id"
+        ),
+        named_params! {":owner": owner, ":from": from},
+        events,
+    )
+}
+
+/// Which entries `rsrc events` reads.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only this owner's; everyone's for `None`.
+    pub owner: Option<i64>,
+    pub instance: Option<String>,
+    /// Unix milliseconds, inclusive.
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+}
+
+/// Entries after `after_id` that pass `filter`, by id, at most `limit`, each with its owner's
+/// email (empty once the account is gone).
+pub fn page(
+    conn: &Connection,
+    filter: &Filter,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<(StoredEvent, String)>> {
+    query::list(
+        conn,
+        "read events",
+        "SELECT e.id, e.instance_id, e.owner_id, e.at, e.kind, e.up, e.cause, e.exit_code,
+                e.detail, COALESCE(u.email, '')
+         FROM instance_events e LEFT JOIN users u ON u.id = e.owner_id
+         WHERE e.id > :after
+           AND (:owner IS NULL OR e.owner_id = :owner)
+           AND (:instance IS NULL OR e.instance_id = :instance)
+           AND (:since IS NULL OR e.at >= :since)
+           AND (:until IS NULL OR e.at <= :until)
+         ORDER BY e.id LIMIT :limit",
+        named_params! {
+            ":after": after_id,
+            ":owner": filter.owner,
+            ":instance": filter.instance,
+            ":since": filter.since,
+            ":until": filter.until,
+            ":limit": limit,
+        },
+        |r| Ok((stored(r)?, r.get(9)?)),
+    )
+}
+
+/// Deletes at most `batch` entries older than `cutoff`, keeping each existing instance's last
+/// up/down entry before it (the state its retained history starts in); returns how many went.
+pub fn prune(conn: &Connection, cutoff: i64, batch: i64) -> Result<usize> {
+    query::execute(
+        conn,
+        "prune history",
+        &format!(
+            "DELETE FROM instance_events WHERE id IN (
+               SELECT e.id FROM instance_events e
+               WHERE e.at < :cutoff
+                 AND (e.instance_id NOT IN (SELECT id FROM instances)
+                      OR e.kind IN {ENGINE}
+                      OR EXISTS (SELECT 1 FROM instance_events n
+                                 WHERE n.instance_id = e.instance_id AND n.at < :cutoff
+                                   AND n.kind NOT IN {ENGINE}
+                                   AND (n.at > e.at OR (n.at = e.at AND n.id > e.id))))
+               ORDER BY e.id LIMIT :batch)"
+        ),
+        named_params! {":cutoff": cutoff, ":batch": batch},
     )
 }

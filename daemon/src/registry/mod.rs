@@ -28,6 +28,7 @@ pub mod phone_codes;
 pub mod ports;
 pub mod query;
 pub mod rebuild;
+pub mod runs;
 pub mod sessions;
 pub mod signups;
 pub mod users;
@@ -51,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_listing_indexes.sql"),
     include_str!("migrations/0005_failed_creates.sql"),
     include_str!("migrations/0006_throttles.sql"),
+    include_str!("migrations/0007_uptime.sql"),
     include_str!("migrations/0008_alerts.sql"),
     include_str!("migrations/0009_leftovers.sql"),
     include_str!("migrations/0010_rebuild.sql"),

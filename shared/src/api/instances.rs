@@ -74,6 +74,9 @@ pub struct Instance {
     /// Set while the engine is unreachable: `status` is the last state rsrcd saw, not news.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub last_known: bool,
+    /// Percent of the last 7 days' known time it was up; `None` when none is known.
+    #[serde(default)]
+    pub availability_7d: Option<f64>,
 }
 
 /// A volume that belongs to one of the caller's instances (or did).

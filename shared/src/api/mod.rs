@@ -35,6 +35,8 @@
 //! | POST   | /v1/instances/{ref}/recreate          | InstanceRecreate → Instance          |
 //! | GET    | /v1/instances/{ref}/logs?tail=N       | → text/plain                         |
 //! | DELETE | /v1/instances/{ref}?volumes=true      | → 204                                |
+//! | GET    | /v1/instances/{ref}/uptime?since=7d   | → Uptime                             |
+//! | GET    | /v1/events?since&until&instance&all&follow | → NDJSON stream of Event         |
 //! | GET    | /v1/volumes?all=true                  | → [Volume]                           |
 //! | DELETE | /v1/volumes/{name}                    | → 204                                |
 
@@ -44,12 +46,14 @@ pub mod instances;
 pub mod logs;
 pub mod machines;
 pub mod paths;
+pub mod uptime;
 pub mod version;
 
 pub use accounts::*;
 pub use events::*;
 pub use instances::*;
 pub use machines::*;
+pub use uptime::*;
 pub use version::*;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};

@@ -191,6 +191,14 @@ pub fn volume(name: &str) -> String {
     format!("{}/{}", v1("volumes"), encode_segment(name))
 }
 
+pub fn instance_uptime(reference: &str) -> String {
+    format!("{}/uptime", instance(reference))
+}
+
+pub fn events() -> String {
+    v1("events")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

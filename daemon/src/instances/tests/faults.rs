@@ -172,9 +172,10 @@ async fn exit_codes_the_stream_missed_come_from_the_engines_record() {
     crate::instances::watch::replay(&h.state, since, crate::registry::now_ms() / 1000 + 1).await;
     reconcile::reconcile(&h.state).await.unwrap();
     let history = h.history().await;
+    // 137 with no kill event seen: the end by signal 9 (128+9).
     let died: Vec<_> = history
         .iter()
-        .filter(|e| e.event.kind == EventKind::Died)
+        .filter(|e| e.event.kind == EventKind::Killed)
         .map(|e| e.event.exit_code)
         .collect();
     assert_eq!(died, [Some(137)], "{history:?}");

@@ -422,5 +422,6 @@ async fn listing_reads_ports_and_volumes_of_every_row() {
 }
 
 mod faults;
+mod history;
 mod pieces;
 mod rebuild;

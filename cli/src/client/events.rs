@@ -1,0 +1,129 @@
+//! `GET /v1/events` (an NDJSON stream of events, read as it arrives) and
+//! `GET /v1/instances/{ref}/uptime`.
+
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::Method;
+use rsrc_shared::api::{paths, Event, Uptime};
+use rsrc_shared::ErrorBody;
+
+use super::{chain_text, error_from_reply, read_body, Client, ClientError, Credential};
+
+/// The longest line we accept from the stream.
+const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// What `rsrc events` asks for.
+#[derive(Debug, Default, Clone)]
+pub struct EventsQuery {
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub instance: Option<String>,
+    pub all: bool,
+    pub follow: bool,
+}
+
+impl Client {
+    pub async fn events(&self, q: &EventsQuery) -> Result<EventStream, ClientError> {
+        let mut path = paths::events();
+        for (name, value) in [
+            ("since", &q.since),
+            ("until", &q.until),
+            ("instance", &q.instance),
+        ] {
+            if let Some(v) = value {
+                path = paths::param(path, name, v);
+            }
+        }
+        let path = paths::flag(paths::flag(path, "all", q.all), "follow", q.follow);
+        let response = self.send(Method::GET, &path, None).await?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = read_body(response.into_body()).await?;
+            return Err(error_from_reply(status, &bytes).sent(self.credential));
+        }
+        Ok(EventStream {
+            body: response.into_body(),
+            buffer: Vec::new(),
+            finished: false,
+            sent: self.credential,
+        })
+    }
+
+    pub async fn uptime(
+        &self,
+        reference: &str,
+        since: Option<&str>,
+    ) -> Result<Uptime, ClientError> {
+        let mut path = paths::instance_uptime(reference);
+        if let Some(s) = since {
+            path = paths::param(path, "since", s);
+        }
+        self.get(&path).await
+    }
+}
+
+/// Events as they arrive.
+pub struct EventStream {
+    body: Incoming,
+    buffer: Vec<u8>,
+    finished: bool,
+    sent: Credential,
+}
+
+impl EventStream {
+    /// The next event; `None` at the end. A line with an error (a reader cut off for falling
+    /// behind) ends the stream as that error.
+    pub async fn next(&mut self) -> Option<Result<Event, ClientError>> {
+        loop {
+            if let Some(pos) = self.buffer.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = self.buffer.drain(..=pos).collect();
+                let text = String::from_utf8_lossy(&line).trim().to_string();
+                if text.is_empty() {
+                    continue;
+                }
+                return Some(self.parse(&text));
+            }
+            if self.finished {
+                return None;
+            }
+            if self.buffer.len() > MAX_LINE_BYTES {
+                self.finished = true;
+                return Some(Err(ClientError::Protocol(
+                    "a line of the event stream is too long".into(),
+                )));
+            }
+            match self.body.frame().await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        self.buffer.extend_from_slice(&data);
+                    }
+                }
+                Some(Err(e)) => {
+                    self.finished = true;
+                    return Some(Err(ClientError::Protocol(format!(
+                        "the event stream broke off: {}",
+                        chain_text(&e)
+                    ))));
+                }
+                None => {
+                    self.finished = true;
+                    if !self.buffer.is_empty() {
+                        self.buffer.push(b'\n');
+                    }
+                }
+            }
+        }
+    }
+
+    fn parse(&mut self, text: &str) -> Result<Event, ClientError> {
+        if let Ok(body) = serde_json::from_str::<ErrorBody>(text) {
+            self.finished = true;
+            self.buffer.clear();
+            return Err(ClientError::from_detail(body.error, self.sent));
+        }
+        serde_json::from_str(text).map_err(|e| {
+            self.finished = true;
+            ClientError::Protocol(format!("a line of the event stream is not valid JSON: {e}"))
+        })
+    }
+}
