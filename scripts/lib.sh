@@ -281,3 +281,48 @@ rsrc_build_test_image() {
     tar -C "$rootfs" --numeric-owner --owner=0 --group=0 -c . |
         docker import --message "rsrc test image (busybox-static)" - "$RSRC_TEST_IMAGE" >/dev/null
 }
+
+# The Debian mirror apt uses here (deb822 or one-line sources), for debootstrap.
+rsrc_debian_mirror() {
+    local mirror
+    mirror="$(sed -n 's|^URIs:[[:space:]]*\(http[^[:space:]]*/debian\)/*$|\1|p' \
+        /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)"
+    if [ -z "$mirror" ]; then
+        mirror="$(sed -n 's|^deb[[:space:]]\{1,\}\(http[^[:space:]]*/debian\)/*[[:space:]].*|\1|p' \
+            /etc/apt/sources.list 2>/dev/null | head -n 1)"
+    fi
+    printf '%s\n' "${mirror:-http://deb.debian.org/debian}"
+}
+
+# A Debian root with systemd for booting under systemd-nspawn (daemon/tests/systemd.rs), made
+# once at $1 (default target/systemd-root) and reused: the tests boot it with --volatile=overlay,
+# so it stays as debootstrap left it. Installs debootstrap and systemd-container when missing.
+# A half-made root (no .complete marker) is made again.
+ensure_systemd_root() {
+    local root="${1:-$RSRC_REPO/target/systemd-root}"
+    [ -e "$root/.complete" ] && return 0
+    local missing=()
+    command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+    command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        rsrc_note "installing ${missing[*]}"
+        rsrc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+            --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+            { rsrc_err "apt-get install ${missing[*]} failed"; return 1; }
+    fi
+    local mirror log
+    mirror="$(rsrc_debian_mirror)"
+    log="$(mktemp)" || return 1
+    rsrc_note "making a Debian root with systemd at $root (about a minute, once)"
+    rsrc_as_root rm -rf -- "$root"
+    if ! rsrc_as_root debootstrap --variant=minbase \
+        --include=systemd,systemd-sysv,dbus,python3-minimal,socat,passwd,libpam-systemd \
+        bookworm "$root" "$mirror" >"$log" 2>&1; then
+        tail -n 20 "$log" >&2
+        rm -f "$log"
+        rsrc_err "debootstrap into $root failed"
+        return 1
+    fi
+    rm -f "$log"
+    rsrc_as_root touch "$root/.complete"
+}

@@ -21,6 +21,7 @@ pub mod mail;
 pub mod notify;
 pub mod registry;
 pub mod server;
+pub mod service;
 pub mod uptime;
 
 use std::sync::Arc;
@@ -83,16 +84,22 @@ pub fn open_registry(config: &Config) -> Result<Registry, StartError> {
     Registry::open(&config.db_path()).map_err(|e| StartError(e.chain()))
 }
 
-/// Runs the daemon until SIGTERM or SIGINT.
-pub async fn run(config: Config) -> Result<(), StartError> {
+/// Runs the daemon until SIGTERM or SIGINT, on `inherited` when systemd passed a socket
+/// (`service::take_inherited_listener`), else on one it binds at `config.socket`.
+pub async fn run(
+    config: Config,
+    inherited: Option<std::os::unix::net::UnixListener>,
+) -> Result<(), StartError> {
     // The registry, its WAL and the outbox key hold hashes and sealed mail: nobody else's to
     // read. The socket's mode is set explicitly after bind.
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let registry = open_registry(&config)?;
     let outbox = Outbox::open(&config.data_dir).map_err(|e| StartError(e.chain()))?;
-    let listener = server::Listener::bind(&config)
-        .await
-        .map_err(|e| StartError(error_chain(&e)))?;
+    let listener = match inherited {
+        Some(l) => server::Listener::inherit(l),
+        None => server::Listener::bind(&config).await,
+    }
+    .map_err(|e| StartError(error_chain(&e)))?;
     // One daemon per data dir (two would both send the outbox), whatever their sockets.
     let _data_dir_lock = match lock_data_dir(&config.data_dir) {
         Ok(lock) => lock,
@@ -101,8 +108,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             return Err(e);
         }
     };
-    tracing::info!(socket = %config.socket.display(), data_dir = %config.data_dir.display(),
-        "rsrcd {} listening", env!("CARGO_PKG_VERSION"));
+    let socket = listener.path().unwrap_or_else(|| config.socket.clone());
+    let from = if matches!(listener, server::Listener::Inherited { .. }) {
+        "systemd"
+    } else {
+        "rsrcd"
+    };
+    tracing::info!(socket = %socket.display(), socket_from = from,
+        data_dir = %config.data_dir.display(), "rsrcd {} listening", env!("CARGO_PKG_VERSION"));
 
     let engine = DockerEngine::new(config.docker_host.clone());
     let smtp = config.smtp.clone();
@@ -140,17 +153,23 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         tokio::spawn(instances::watch::run(Arc::clone(&state), shutdown.clone())),
         tokio::spawn(instances::repair::run(Arc::clone(&state), shutdown.clone())),
         tokio::spawn(uptime::upkeep::run(Arc::clone(&state), shutdown.clone())),
+        tokio::spawn(service::run_status(
+            Arc::clone(&state.engine),
+            shutdown.clone(),
+        )),
+        tokio::spawn(service::run_watchdog(registry.clone(), shutdown.clone())),
     ];
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 
     let server = tokio::spawn(server::serve(
         listener,
         Arc::clone(&state),
         shutdown.clone(),
     ));
+    // The socket accepted since it was bound (or since systemd made it): connections queue.
+    service::ready();
     wait_for_signal().await;
     tracing::info!("shutting down: no new connections, finishing requests in flight");
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    service::stopping();
     shutdown.cancel();
     let _ = server.await;
     for task in tasks {

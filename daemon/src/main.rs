@@ -44,17 +44,15 @@ fn main() -> ExitCode {
 }
 
 fn run_daemon(config: Config) -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RSRC_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(
-            std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none(),
-        )
-        .init();
+    rsrcd::service::init_logging();
+    // Before the runtime's threads exist: it unsets LISTEN_FDS and LISTEN_PID.
+    let inherited = match rsrcd::service::take_inherited_listener() {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
     // The registry runs on threads of its own, and password hashes take at most one thread per
     // core: the blocking pool only probes host ports. Each extra thread can keep a malloc arena
     // of its own, which is where memory went before.
@@ -69,7 +67,7 @@ fn run_daemon(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(rsrcd::run(config)) {
+    match runtime.block_on(rsrcd::run(config, inherited)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // The log goes to stderr: one line says it.

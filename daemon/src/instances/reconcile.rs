@@ -89,6 +89,7 @@ fn catch_up(conn: &Connection, id: &str, o: &Observed, observer: Cause) -> Resul
 pub async fn reconcile(state: &State) -> Result<()> {
     state.engine.available().await?;
     let rows: Vec<Row> = state.registry.read(repo::all).await?;
+    let _status = crate::service::Reconciling::start(rows.len());
     let mut known = HashSet::new();
     for row in rows {
         known.insert(row.id.clone());

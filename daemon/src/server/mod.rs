@@ -108,12 +108,33 @@ pub enum Listener {
         listener: UnixListener,
         path: PathBuf,
     },
-    // A socket handed over by systemd (LISTEN_FDS, see contrib/systemd/rsrcd.socket) would be
-    // an `Inherited` variant here: already bound, its mode and group set by systemd, and its
-    // file left alone at exit.
+    /// A socket handed over by systemd (LISTEN_FDS, contrib/systemd/rsrcd.socket): bound, its
+    /// mode and group set by systemd, which also removes its file; rsrcd leaves the file alone.
+    Inherited { listener: UnixListener },
 }
 
 impl Listener {
+    /// Serves the socket systemd passed; the `socket` setting is then only for logging.
+    pub fn inherit(listener: std::os::unix::net::UnixListener) -> Result<Listener, BindError> {
+        let path = listener
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_pathname().map(Path::to_path_buf))
+            .unwrap_or_default();
+        listener.set_nonblocking(true).map_err(io_err(&path))?;
+        let listener = UnixListener::from_std(listener).map_err(io_err(&path))?;
+        Ok(Listener::Inherited { listener })
+    }
+
+    /// The path clients connect to, as the socket itself says.
+    pub fn path(&self) -> Option<PathBuf> {
+        let listener = match self {
+            Listener::Bound { listener, .. } | Listener::Inherited { listener } => listener,
+        };
+        let addr = listener.local_addr().ok()?;
+        addr.as_pathname().map(Path::to_path_buf)
+    }
+
     /// Binds the API socket. A socket file nobody answers on is stale and replaced.
     pub async fn bind(config: &Config) -> Result<Listener, BindError> {
         let path = config.socket.as_path();
@@ -146,13 +167,17 @@ impl Listener {
 
     async fn accept(&self) -> std::io::Result<UnixStream> {
         match self {
-            Listener::Bound { listener, .. } => listener.accept().await.map(|(stream, _)| stream),
+            Listener::Bound { listener, .. } | Listener::Inherited { listener } => {
+                listener.accept().await.map(|(stream, _)| stream)
+            }
         }
     }
 
-    /// Stops listening and removes the socket file rsrcd made.
+    /// Stops listening and removes the socket file rsrcd made (not one systemd made: systemd
+    /// keeps listening on it and starts rsrcd again at the next connection).
     pub fn close(self) {
         match self {
+            Listener::Inherited { listener } => drop(listener),
             Listener::Bound { listener, path } => {
                 drop(listener);
                 match std::fs::remove_file(&path) {
