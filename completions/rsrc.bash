@@ -22,6 +22,9 @@ _rsrc() {
             rsrc,auth)
                 cmd="rsrc__subcmd__auth"
                 ;;
+            rsrc,comment)
+                cmd="rsrc__subcmd__comment"
+                ;;
             rsrc,completion)
                 cmd="rsrc__subcmd__completion"
                 ;;
@@ -163,11 +166,35 @@ _rsrc() {
             rsrc__subcmd__auth__subcmd__help,token)
                 cmd="rsrc__subcmd__auth__subcmd__help__subcmd__token"
                 ;;
+            rsrc__subcmd__comment,edit)
+                cmd="rsrc__subcmd__comment__subcmd__edit"
+                ;;
+            rsrc__subcmd__comment,help)
+                cmd="rsrc__subcmd__comment__subcmd__help"
+                ;;
+            rsrc__subcmd__comment,remove)
+                cmd="rsrc__subcmd__comment__subcmd__rm"
+                ;;
+            rsrc__subcmd__comment,rm)
+                cmd="rsrc__subcmd__comment__subcmd__rm"
+                ;;
+            rsrc__subcmd__comment__subcmd__help,edit)
+                cmd="rsrc__subcmd__comment__subcmd__help__subcmd__edit"
+                ;;
+            rsrc__subcmd__comment__subcmd__help,help)
+                cmd="rsrc__subcmd__comment__subcmd__help__subcmd__help"
+                ;;
+            rsrc__subcmd__comment__subcmd__help,rm)
+                cmd="rsrc__subcmd__comment__subcmd__help__subcmd__rm"
+                ;;
             rsrc__subcmd__help,admin)
                 cmd="rsrc__subcmd__help__subcmd__admin"
                 ;;
             rsrc__subcmd__help,auth)
                 cmd="rsrc__subcmd__help__subcmd__auth"
+                ;;
+            rsrc__subcmd__help,comment)
+                cmd="rsrc__subcmd__help__subcmd__comment"
                 ;;
             rsrc__subcmd__help,completion)
                 cmd="rsrc__subcmd__help__subcmd__completion"
@@ -241,6 +268,12 @@ _rsrc() {
             rsrc__subcmd__help__subcmd__auth,token)
                 cmd="rsrc__subcmd__help__subcmd__auth__subcmd__token"
                 ;;
+            rsrc__subcmd__help__subcmd__comment,edit)
+                cmd="rsrc__subcmd__help__subcmd__comment__subcmd__edit"
+                ;;
+            rsrc__subcmd__help__subcmd__comment,rm)
+                cmd="rsrc__subcmd__help__subcmd__comment__subcmd__rm"
+                ;;
             rsrc__subcmd__help__subcmd__instance,create)
                 cmd="rsrc__subcmd__help__subcmd__instance__subcmd__create"
                 ;;
@@ -265,17 +298,41 @@ _rsrc() {
             rsrc__subcmd__help__subcmd__machine,apply)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__apply"
                 ;;
+            rsrc__subcmd__help__subcmd__machine,comment)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__comment"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,comments)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__comments"
+                ;;
             rsrc__subcmd__help__subcmd__machine,create)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__create"
                 ;;
+            rsrc__subcmd__help__subcmd__machine,dislike)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__dislike"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,feedback)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__feedback"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,like)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__like"
+                ;;
             rsrc__subcmd__help__subcmd__machine,ls)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__ls"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,rate)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__rate"
                 ;;
             rsrc__subcmd__help__subcmd__machine,rm)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__rm"
                 ;;
             rsrc__subcmd__help__subcmd__machine,show)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__show"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,unlike)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__unlike"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,unrate)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__unrate"
                 ;;
             rsrc__subcmd__help__subcmd__machine,update)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__update"
@@ -364,17 +421,35 @@ _rsrc() {
             rsrc__subcmd__machine,apply)
                 cmd="rsrc__subcmd__machine__subcmd__apply"
                 ;;
+            rsrc__subcmd__machine,comment)
+                cmd="rsrc__subcmd__machine__subcmd__comment"
+                ;;
+            rsrc__subcmd__machine,comments)
+                cmd="rsrc__subcmd__machine__subcmd__comments"
+                ;;
             rsrc__subcmd__machine,create)
                 cmd="rsrc__subcmd__machine__subcmd__create"
                 ;;
+            rsrc__subcmd__machine,dislike)
+                cmd="rsrc__subcmd__machine__subcmd__dislike"
+                ;;
+            rsrc__subcmd__machine,feedback)
+                cmd="rsrc__subcmd__machine__subcmd__feedback"
+                ;;
             rsrc__subcmd__machine,help)
                 cmd="rsrc__subcmd__machine__subcmd__help"
+                ;;
+            rsrc__subcmd__machine,like)
+                cmd="rsrc__subcmd__machine__subcmd__like"
                 ;;
             rsrc__subcmd__machine,list)
                 cmd="rsrc__subcmd__machine__subcmd__ls"
                 ;;
             rsrc__subcmd__machine,ls)
                 cmd="rsrc__subcmd__machine__subcmd__ls"
+                ;;
+            rsrc__subcmd__machine,rate)
+                cmd="rsrc__subcmd__machine__subcmd__rate"
                 ;;
             rsrc__subcmd__machine,remove)
                 cmd="rsrc__subcmd__machine__subcmd__rm"
@@ -385,26 +460,56 @@ _rsrc() {
             rsrc__subcmd__machine,show)
                 cmd="rsrc__subcmd__machine__subcmd__show"
                 ;;
+            rsrc__subcmd__machine,unlike)
+                cmd="rsrc__subcmd__machine__subcmd__unlike"
+                ;;
+            rsrc__subcmd__machine,unrate)
+                cmd="rsrc__subcmd__machine__subcmd__unrate"
+                ;;
             rsrc__subcmd__machine,update)
                 cmd="rsrc__subcmd__machine__subcmd__update"
                 ;;
             rsrc__subcmd__machine__subcmd__help,apply)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__apply"
                 ;;
+            rsrc__subcmd__machine__subcmd__help,comment)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__comment"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,comments)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__comments"
+                ;;
             rsrc__subcmd__machine__subcmd__help,create)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__create"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,dislike)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__dislike"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,feedback)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__feedback"
                 ;;
             rsrc__subcmd__machine__subcmd__help,help)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__help"
                 ;;
+            rsrc__subcmd__machine__subcmd__help,like)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__like"
+                ;;
             rsrc__subcmd__machine__subcmd__help,ls)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__ls"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,rate)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__rate"
                 ;;
             rsrc__subcmd__machine__subcmd__help,rm)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__rm"
                 ;;
             rsrc__subcmd__machine__subcmd__help,show)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__show"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,unlike)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__unlike"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,unrate)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__unrate"
                 ;;
             rsrc__subcmd__machine__subcmd__help,update)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__update"
@@ -506,7 +611,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines instance instances ps logs volume volumes version completion help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines comment instance instances ps logs volume volumes version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1057,6 +1162,140 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__comment)
+            opts="-o -q -h --socket --output --json --quiet --debug --help edit rm remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__edit)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__help)
+            opts="edit rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__help__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__rm)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__completion)
             opts="-o -q -h --socket --output --json --quiet --debug --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1084,7 +1323,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help)
-            opts="signup login logout whoami profile password otp phone auth admin machine instance ps logs volume version completion help"
+            opts="signup login logout whoami profile password otp phone auth admin machine comment instance ps logs volume version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1224,6 +1463,48 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__auth__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__comment)
+            opts="edit rm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__comment__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__comment__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1420,7 +1701,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__machine)
-            opts="create apply ls show update rm"
+            opts="create apply ls show update rm comment comments like dislike unlike rate unrate feedback"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1434,6 +1715,34 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__machine__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__comment)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__comments)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1461,7 +1770,63 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__dislike)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__feedback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__like)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__help__subcmd__machine__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__rate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1490,6 +1855,34 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__machine__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__unlike)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__unrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2218,7 +2611,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine)
-            opts="-o -q -h --socket --output --json --quiet --debug --help create apply ls list show update rm remove help"
+            opts="-o -q -h --socket --output --json --quiet --debug --help create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2255,6 +2648,70 @@ _rsrc() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__comment)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__comments)
+            opts="-o -q -h --limit --before --after --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2363,8 +2820,60 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__machine__subcmd__dislike)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__feedback)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__machine__subcmd__help)
-            opts="create apply ls show update rm help"
+            opts="create apply ls show update rm comment comments like dislike unlike rate unrate feedback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2378,6 +2887,34 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__comment)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__comments)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2405,6 +2942,34 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__dislike)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__feedback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__machine__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2419,7 +2984,35 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__like)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__machine__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__rate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2461,6 +3054,34 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__unlike)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__unrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__machine__subcmd__help__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2475,13 +3096,73 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        rsrc__subcmd__machine__subcmd__ls)
+        rsrc__subcmd__machine__subcmd__like)
             opts="-o -q -h --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__ls)
+            opts="-o -q -h --sort --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sort)
+                    COMPREPLY=($(compgen -W "name rating likes instances" -- "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__rate)
+            opts="-o -q -h --feedback --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --feedback)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2528,6 +3209,58 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__show)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__unlike)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__unrate)
             opts="-o -q -h --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3110,7 +3843,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__profile__subcmd__update)
-            opts="-o -q -h --name --notify-email --notify-sms --phone --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --name --notify-email --notify-sms --notify-feedback --phone --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3125,6 +3858,10 @@ _rsrc() {
                     return 0
                     ;;
                 --notify-sms)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify-feedback)
                     COMPREPLY=($(compgen -W "on off" -- "${cur}"))
                     return 0
                     ;;

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod feed;
 pub mod history;
 pub mod instances;
 pub mod machines;

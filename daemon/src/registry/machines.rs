@@ -22,12 +22,26 @@ pub struct Listed {
     pub created_at: i64,
     pub updated_at: i64,
     pub instances: i64,
+    pub id: i64,
+    pub feed: Feed,
+}
+
+/// A machine's feed counters (`machine_feed`, kept by triggers: never a scan of the votes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Feed {
+    pub likes: i64,
+    pub dislikes: i64,
+    pub ratings: i64,
+    pub rating_sum: i64,
+    pub comments: i64,
 }
 
 const LISTED: &str = "SELECT m.spec, m.created_at, m.updated_at,
         (SELECT COUNT(*) FROM instances i
-         WHERE i.machine_id = m.id AND (:all OR i.owner_id = :viewer))
-     FROM machines m";
+         WHERE i.machine_id = m.id AND (:all OR i.owner_id = :viewer)),
+        m.id, COALESCE(f.likes, 0), COALESCE(f.dislikes, 0), COALESCE(f.ratings, 0),
+        COALESCE(f.rating_sum, 0), COALESCE(f.comments, 0)
+     FROM machines m LEFT JOIN machine_feed f ON f.machine_id = m.id";
 
 /// Parses the spec column; a bad value is a conversion error of that column.
 fn spec_column(r: &Row<'_>, idx: usize) -> rusqlite::Result<MachineSpec> {
@@ -43,6 +57,14 @@ fn listed_from_row(r: &Row<'_>) -> rusqlite::Result<Listed> {
         created_at: r.get(1)?,
         updated_at: r.get(2)?,
         instances: r.get(3)?,
+        id: r.get(4)?,
+        feed: Feed {
+            likes: r.get(5)?,
+            dislikes: r.get(6)?,
+            ratings: r.get(7)?,
+            rating_sum: r.get(8)?,
+            comments: r.get(9)?,
+        },
     })
 }
 
