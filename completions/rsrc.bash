@@ -22,6 +22,9 @@ _rsrc() {
             rsrc,auth)
                 cmd="rsrc__subcmd__auth"
                 ;;
+            rsrc,comment)
+                cmd="rsrc__subcmd__comment"
+                ;;
             rsrc,completion)
                 cmd="rsrc__subcmd__completion"
                 ;;
@@ -166,11 +169,35 @@ _rsrc() {
             rsrc__subcmd__auth__subcmd__help,token)
                 cmd="rsrc__subcmd__auth__subcmd__help__subcmd__token"
                 ;;
+            rsrc__subcmd__comment,edit)
+                cmd="rsrc__subcmd__comment__subcmd__edit"
+                ;;
+            rsrc__subcmd__comment,help)
+                cmd="rsrc__subcmd__comment__subcmd__help"
+                ;;
+            rsrc__subcmd__comment,remove)
+                cmd="rsrc__subcmd__comment__subcmd__rm"
+                ;;
+            rsrc__subcmd__comment,rm)
+                cmd="rsrc__subcmd__comment__subcmd__rm"
+                ;;
+            rsrc__subcmd__comment__subcmd__help,edit)
+                cmd="rsrc__subcmd__comment__subcmd__help__subcmd__edit"
+                ;;
+            rsrc__subcmd__comment__subcmd__help,help)
+                cmd="rsrc__subcmd__comment__subcmd__help__subcmd__help"
+                ;;
+            rsrc__subcmd__comment__subcmd__help,rm)
+                cmd="rsrc__subcmd__comment__subcmd__help__subcmd__rm"
+                ;;
             rsrc__subcmd__help,admin)
                 cmd="rsrc__subcmd__help__subcmd__admin"
                 ;;
             rsrc__subcmd__help,auth)
                 cmd="rsrc__subcmd__help__subcmd__auth"
+                ;;
+            rsrc__subcmd__help,comment)
+                cmd="rsrc__subcmd__help__subcmd__comment"
                 ;;
             rsrc__subcmd__help,completion)
                 cmd="rsrc__subcmd__help__subcmd__completion"
@@ -247,6 +274,12 @@ _rsrc() {
             rsrc__subcmd__help__subcmd__auth,token)
                 cmd="rsrc__subcmd__help__subcmd__auth__subcmd__token"
                 ;;
+            rsrc__subcmd__help__subcmd__comment,edit)
+                cmd="rsrc__subcmd__help__subcmd__comment__subcmd__edit"
+                ;;
+            rsrc__subcmd__help__subcmd__comment,rm)
+                cmd="rsrc__subcmd__help__subcmd__comment__subcmd__rm"
+                ;;
             rsrc__subcmd__help__subcmd__instance,create)
                 cmd="rsrc__subcmd__help__subcmd__instance__subcmd__create"
                 ;;
@@ -277,17 +310,41 @@ _rsrc() {
             rsrc__subcmd__help__subcmd__machine,apply)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__apply"
                 ;;
+            rsrc__subcmd__help__subcmd__machine,comment)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__comment"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,comments)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__comments"
+                ;;
             rsrc__subcmd__help__subcmd__machine,create)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__create"
                 ;;
+            rsrc__subcmd__help__subcmd__machine,dislike)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__dislike"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,feedback)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__feedback"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,like)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__like"
+                ;;
             rsrc__subcmd__help__subcmd__machine,ls)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__ls"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,rate)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__rate"
                 ;;
             rsrc__subcmd__help__subcmd__machine,rm)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__rm"
                 ;;
             rsrc__subcmd__help__subcmd__machine,show)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__show"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,unlike)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__unlike"
+                ;;
+            rsrc__subcmd__help__subcmd__machine,unrate)
+                cmd="rsrc__subcmd__help__subcmd__machine__subcmd__unrate"
                 ;;
             rsrc__subcmd__help__subcmd__machine,update)
                 cmd="rsrc__subcmd__help__subcmd__machine__subcmd__update"
@@ -388,17 +445,35 @@ _rsrc() {
             rsrc__subcmd__machine,apply)
                 cmd="rsrc__subcmd__machine__subcmd__apply"
                 ;;
+            rsrc__subcmd__machine,comment)
+                cmd="rsrc__subcmd__machine__subcmd__comment"
+                ;;
+            rsrc__subcmd__machine,comments)
+                cmd="rsrc__subcmd__machine__subcmd__comments"
+                ;;
             rsrc__subcmd__machine,create)
                 cmd="rsrc__subcmd__machine__subcmd__create"
                 ;;
+            rsrc__subcmd__machine,dislike)
+                cmd="rsrc__subcmd__machine__subcmd__dislike"
+                ;;
+            rsrc__subcmd__machine,feedback)
+                cmd="rsrc__subcmd__machine__subcmd__feedback"
+                ;;
             rsrc__subcmd__machine,help)
                 cmd="rsrc__subcmd__machine__subcmd__help"
+                ;;
+            rsrc__subcmd__machine,like)
+                cmd="rsrc__subcmd__machine__subcmd__like"
                 ;;
             rsrc__subcmd__machine,list)
                 cmd="rsrc__subcmd__machine__subcmd__ls"
                 ;;
             rsrc__subcmd__machine,ls)
                 cmd="rsrc__subcmd__machine__subcmd__ls"
+                ;;
+            rsrc__subcmd__machine,rate)
+                cmd="rsrc__subcmd__machine__subcmd__rate"
                 ;;
             rsrc__subcmd__machine,remove)
                 cmd="rsrc__subcmd__machine__subcmd__rm"
@@ -409,26 +484,56 @@ _rsrc() {
             rsrc__subcmd__machine,show)
                 cmd="rsrc__subcmd__machine__subcmd__show"
                 ;;
+            rsrc__subcmd__machine,unlike)
+                cmd="rsrc__subcmd__machine__subcmd__unlike"
+                ;;
+            rsrc__subcmd__machine,unrate)
+                cmd="rsrc__subcmd__machine__subcmd__unrate"
+                ;;
             rsrc__subcmd__machine,update)
                 cmd="rsrc__subcmd__machine__subcmd__update"
                 ;;
             rsrc__subcmd__machine__subcmd__help,apply)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__apply"
                 ;;
+            rsrc__subcmd__machine__subcmd__help,comment)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__comment"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,comments)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__comments"
+                ;;
             rsrc__subcmd__machine__subcmd__help,create)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__create"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,dislike)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__dislike"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,feedback)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__feedback"
                 ;;
             rsrc__subcmd__machine__subcmd__help,help)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__help"
                 ;;
+            rsrc__subcmd__machine__subcmd__help,like)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__like"
+                ;;
             rsrc__subcmd__machine__subcmd__help,ls)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__ls"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,rate)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__rate"
                 ;;
             rsrc__subcmd__machine__subcmd__help,rm)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__rm"
                 ;;
             rsrc__subcmd__machine__subcmd__help,show)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__show"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,unlike)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__unlike"
+                ;;
+            rsrc__subcmd__machine__subcmd__help,unrate)
+                cmd="rsrc__subcmd__machine__subcmd__help__subcmd__unrate"
                 ;;
             rsrc__subcmd__machine__subcmd__help,update)
                 cmd="rsrc__subcmd__machine__subcmd__help__subcmd__update"
@@ -530,7 +635,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines instance instances ps logs events volume volumes version completion help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines comment instance instances ps logs events volume volumes version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,6 +1186,140 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__comment)
+            opts="-o -q -h --socket --output --json --quiet --debug --help edit rm remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__edit)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__help)
+            opts="edit rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__help__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__comment__subcmd__rm)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__completion)
             opts="-o -q -h --socket --output --json --quiet --debug --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1146,7 +1385,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help)
-            opts="signup login logout whoami profile password otp phone auth admin machine instance ps logs events volume version completion help"
+            opts="signup login logout whoami profile password otp phone auth admin machine comment instance ps logs events volume version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1286,6 +1525,48 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__auth__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__comment)
+            opts="edit rm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__comment__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__comment__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1524,7 +1805,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__machine)
-            opts="create apply ls show update rm"
+            opts="create apply ls show update rm comment comments like dislike unlike rate unrate feedback"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1538,6 +1819,34 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__machine__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__comment)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__comments)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1565,7 +1874,63 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__dislike)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__feedback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__like)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__help__subcmd__machine__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__rate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1594,6 +1959,34 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__machine__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__unlike)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__machine__subcmd__unrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2426,7 +2819,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine)
-            opts="-o -q -h --socket --output --json --quiet --debug --help create apply ls list show update rm remove help"
+            opts="-o -q -h --socket --output --json --quiet --debug --help create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2463,6 +2856,70 @@ _rsrc() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__comment)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__comments)
+            opts="-o -q -h --limit --before --after --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2571,8 +3028,60 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__machine__subcmd__dislike)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__feedback)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__machine__subcmd__help)
-            opts="create apply ls show update rm help"
+            opts="create apply ls show update rm comment comments like dislike unlike rate unrate feedback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2586,6 +3095,34 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__comment)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__comments)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2613,6 +3150,34 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__dislike)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__feedback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__machine__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2627,7 +3192,35 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__like)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__machine__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__rate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2669,6 +3262,34 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__unlike)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__help__subcmd__unrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsrc__subcmd__machine__subcmd__help__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2683,13 +3304,73 @@ _rsrc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        rsrc__subcmd__machine__subcmd__ls)
+        rsrc__subcmd__machine__subcmd__like)
             opts="-o -q -h --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__ls)
+            opts="-o -q -h --sort --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sort)
+                    COMPREPLY=($(compgen -W "name rating likes instances" -- "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__rate)
+            opts="-o -q -h --feedback --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --feedback)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2736,6 +3417,58 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__show)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__unlike)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__machine__subcmd__unrate)
             opts="-o -q -h --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3318,7 +4051,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__profile__subcmd__update)
-            opts="-o -q -h --name --notify-email --notify-sms --phone --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --name --notify-email --notify-sms --notify-feedback --phone --socket --output --json --quiet --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3333,6 +4066,10 @@ _rsrc() {
                     return 0
                     ;;
                 --notify-sms)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify-feedback)
                     COMPREPLY=($(compgen -W "on off" -- "${cur}"))
                     return 0
                     ;;

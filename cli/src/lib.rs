@@ -210,6 +210,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: MachineCmd,
     },
+    /// Change or remove a comment on a machine (post with `machine comment`).
+    Comment {
+        #[command(subcommand)]
+        cmd: cmd::feed::CommentCmd,
+    },
     /// Instances: your running copies of a machine.
     #[command(visible_alias = "instances")]
     Instance {
@@ -314,6 +319,7 @@ async fn execute(cli: Cli) -> CliResult {
                 Command::Phone { cmd } => cmd::phone::run(&mut ctx, cmd).await,
                 Command::Admin { cmd } => cmd::admin::run(&mut ctx, cmd).await,
                 Command::Machine { cmd } => cmd::machine::run(&mut ctx, cmd).await,
+                Command::Comment { cmd } => cmd::feed::comment(&mut ctx, cmd).await,
                 Command::Instance { cmd } => cmd::instance::run(&mut ctx, cmd).await,
                 Command::Ps(args) => cmd::instance::ls(&mut ctx, args).await,
                 Command::Logs(args) => cmd::logs::run(&mut ctx, args).await,
@@ -423,6 +429,19 @@ mod tests {
             &["rsrc", "ps", "-a"],
             &["rsrc", "logs", "web", "--tail", "20"],
             &["rsrc", "version"],
+            &["rsrc", "machine", "comment", "redis", "-"],
+            &[
+                "rsrc", "machine", "comments", "redis", "--limit", "5", "--after", "3",
+            ],
+            &["rsrc", "comment", "edit", "3", "new text"],
+            &["rsrc", "comment", "rm", "3", "4"],
+            &["rsrc", "machine", "like", "redis"],
+            &["rsrc", "machine", "unlike", "redis"],
+            &["rsrc", "machine", "rate", "redis", "4", "--feedback", "ok"],
+            &["rsrc", "machine", "unrate", "redis"],
+            &["rsrc", "machine", "feedback", "redis"],
+            &["rsrc", "machine", "ls", "--sort", "rating"],
+            &["rsrc", "profile", "update", "--notify-feedback", "on"],
         ] {
             if let Err(e) = Cli::try_parse_from(argv) {
                 panic!("{argv:?}: {e}");

@@ -13,6 +13,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod history;
 pub mod instances;
 pub mod logs;

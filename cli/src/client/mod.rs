@@ -31,6 +31,7 @@ use crate::session::{ActiveToken, TokenSource};
 
 mod accounts;
 mod events;
+mod feed;
 mod instances;
 mod machines;
 mod stream;
@@ -159,6 +160,10 @@ impl Client {
     }
 
     /// Other users and the host, for admins.
+    pub fn feed(&self) -> feed::Feed<'_> {
+        feed::Feed::new(self)
+    }
+
     pub fn admin(&self) -> Admin<'_> {
         Admin::new(self)
     }
@@ -228,6 +233,15 @@ impl Client {
     /// A DELETE; the answer is 204 without a body.
     pub(crate) async fn delete(&self, path: &str) -> Result<(), ClientError> {
         self.call(Method::DELETE, path, None).await.map(drop)
+    }
+
+    /// A DELETE whose answer is JSON.
+    pub(crate) async fn delete_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<T, ClientError> {
+        let reply = self.call(Method::DELETE, path, None).await?;
+        decode(&reply)
     }
 
     /// A DELETE that carries a JSON body (deleting one's account sends the password).

@@ -77,6 +77,9 @@ pub struct ProfileUpdateArgs {
     /// phone, see --phone).
     #[arg(long, value_name = "on|off")]
     pub notify_sms: Option<OnOff>,
+    /// Whether to get an email of each comment and feedback on a machine (admins only).
+    #[arg(long, value_name = "on|off")]
+    pub notify_feedback: Option<OnOff>,
     /// Your phone number for alerts by SMS, in E.164 (e.g. +41791234567), or `none` to clear it.
     /// A code is sent to it by SMS; prove it with `rsrc phone verify CODE`.
     #[arg(long, value_name = "+E164|none")]
@@ -304,6 +307,7 @@ pub async fn profile(ctx: &mut Ctx, cmd: ProfileCmd) -> CliResult {
                 name: args.name,
                 notify_email: args.notify_email.map(|v| v == OnOff::On),
                 notify_sms: args.notify_sms.map(|v| v == OnOff::On),
+                notify_feedback: args.notify_feedback.map(|v| v == OnOff::On),
                 phone,
             };
             let user = ctx.client.accounts().update_profile(&update).await?;

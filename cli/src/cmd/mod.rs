@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod completion;
 pub mod events;
+pub mod feed;
 pub mod instance;
 pub mod logs;
 pub mod machine;

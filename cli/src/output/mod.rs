@@ -300,6 +300,7 @@ mod tests {
             phone: None,
             phone_verified: false,
             notify_sms: false,
+            notify_feedback: false,
             created_at: "2025-01-01T00:00:00Z".into(),
             updated_at: "2025-01-01T00:00:00Z".into(),
         }
@@ -434,6 +435,10 @@ mod tests {
             likes: 2,
             dislikes: 0,
             rating: Some(4.25),
+            ratings: 4,
+            comments: 1,
+            my_vote: None,
+            my_rating: None,
             created_at: "t".into(),
             updated_at: "t".into(),
             revision: 1,

@@ -54,6 +54,10 @@ impl Detail for User {
                 "notify sms",
                 if self.notify_sms { "on" } else { "off" }.into(),
             ),
+            (
+                "notify feedback",
+                if self.notify_feedback { "on" } else { "off" }.into(),
+            ),
             ("id", self.id.to_string()),
             ("created", self.created_at.clone()),
             ("updated", self.updated_at.clone()),
@@ -75,6 +79,8 @@ impl Row for Machine {
             "LIKES",
             "DISLIKES",
             "RATING",
+            "RATINGS",
+            "COMMENTS",
             "DESCRIPTION",
         ]
     }
@@ -88,6 +94,8 @@ impl Row for Machine {
             self.likes.to_string(),
             self.dislikes.to_string(),
             rating_text(self.rating),
+            self.ratings.to_string(),
+            self.comments.to_string(),
             self.description.lines().next().unwrap_or("").to_string(),
         ]
     }
@@ -135,6 +143,15 @@ impl Detail for Machine {
             ("likes", self.likes.to_string()),
             ("dislikes", self.dislikes.to_string()),
             ("rating", rating_text(self.rating)),
+            ("ratings", self.ratings.to_string()),
+            ("comments", self.comments.to_string()),
+            (
+                "your vote",
+                self.my_vote
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            ("your rating", opt(&self.my_rating)),
             ("created", self.created_at.clone()),
             ("updated", self.updated_at.clone()),
         ]

@@ -15,6 +15,11 @@ pub async fn update_profile(
     req: api::ProfileUpdate,
 ) -> Result<User> {
     let name = req.name.as_deref().map(validate_name).transpose()?;
+    if req.notify_feedback == Some(true) && !caller.is_admin() {
+        return Err(Error::forbidden(
+            "notify-feedback: only admins get mail of comments and feedback",
+        ));
+    }
     let phone = super::phone::prepare(state, caller, req.phone).await?;
     let id = caller.user.id;
     let outbox = state.outbox.clone();
@@ -32,6 +37,9 @@ pub async fn update_profile(
             }
             if let Some(notify) = req.notify_sms {
                 users::set_notify_sms(&tx, id, notify, now_ms())?;
+            }
+            if let Some(notify) = req.notify_feedback {
+                users::set_notify_feedback(&tx, id, notify, now_ms())?;
             }
             super::phone::apply(&tx, &outbox, id, phone)?;
             let user = users::by_id(&tx, id)?;

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use hyper::Response;
-use rsrc_shared::api::{ImagePull, MachineSpec, MachineUpdate, PullProgress};
+use rsrc_shared::api::{ImagePull, MachineSort, MachineSpec, MachineUpdate, PullProgress};
 use serde::Deserialize;
 
 use super::query::flag;
@@ -25,9 +25,28 @@ struct RemoveQuery {
     force: bool,
 }
 
+/// `?sort=name|rating|likes|instances`.
+#[derive(Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    sort: Option<String>,
+}
+
 pub async fn list(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+    let ListQuery { sort } = ctx.query()?;
+    let sort = match sort.as_deref() {
+        None | Some("name") => MachineSort::Name,
+        Some("rating") => MachineSort::Rating,
+        Some("likes") => MachineSort::Likes,
+        Some("instances") => MachineSort::Instances,
+        Some(other) => {
+            return Err(Error::invalid(format!(
+                "sort: must be name, rating, likes or instances, not `{other}`"
+            )))
+        }
+    };
     Ok(response::ok(
-        &crate::machines::list(&ctx.state, &caller).await?,
+        &crate::machines::list(&ctx.state, &caller, sort).await?,
     ))
 }
 

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod events;
+mod feed;
 mod instances;
 mod machines;
 pub mod query;
@@ -54,6 +55,15 @@ pub const ROUTES: &[Route] = &[
     route!(PATCH  "/v1/machines/{name}"              => Admin,    machines::update),
     route!(PUT    "/v1/machines/{name}"              => Admin,    machines::apply),
     route!(DELETE "/v1/machines/{name}"              => Admin,    machines::remove),
+    route!(GET    "/v1/machines/{name}/comments"     => User,     feed::list_comments),
+    route!(POST   "/v1/machines/{name}/comments"     => Verified, feed::post_comment),
+    route!(PATCH  "/v1/comments/{id}"                => Verified, feed::edit_comment),
+    route!(DELETE "/v1/comments/{id}"                => Verified, feed::remove_comment),
+    route!(PUT    "/v1/machines/{name}/vote"         => Verified, feed::vote),
+    route!(DELETE "/v1/machines/{name}/vote"         => Verified, feed::unvote),
+    route!(PUT    "/v1/machines/{name}/rating"       => Verified, feed::rate),
+    route!(DELETE "/v1/machines/{name}/rating"       => Verified, feed::unrate),
+    route!(GET    "/v1/machines/{name}/feedback"     => User,     feed::feedback),
     route!(POST   "/v1/images/pull"                  => Admin,    streams, machines::pull),
     route!(GET    "/v1/instances"                    => User,     instances::list),
     route!(POST   "/v1/instances"                    => Verified, instances::create),

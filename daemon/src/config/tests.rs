@@ -83,7 +83,7 @@ fn values_are_typed_at_load() {
 
 #[test]
 fn the_example_file_is_the_defaults() {
-    let text = include_str!("../../contrib/rsrcd.toml.example");
+    let text = include_str!("../../../contrib/rsrcd.toml.example");
     let c = parse(text).unwrap();
     let d = parse("").unwrap();
     assert_eq!(

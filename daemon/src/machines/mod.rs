@@ -62,8 +62,8 @@ fn merge(mut spec: MachineSpec, u: MachineUpdate) -> MachineSpec {
     spec
 }
 
-fn to_api(m: Listed) -> Machine {
-    Machine {
+fn to_api(m: Listed, own: &crate::feed::Own) -> Machine {
+    let mut machine = Machine {
         revision: m.revision,
         instances_outdated: m.outdated,
         ..spec_to_api(
@@ -72,7 +72,10 @@ fn to_api(m: Listed) -> Machine {
             rfc3339(m.created_at),
             rfc3339(m.updated_at),
         )
-    }
+    };
+    crate::feed::apply_counts(&mut machine, m.feed);
+    own.apply(m.id, &mut machine);
+    machine
 }
 
 /// How the API shows a spec; also the preview of a dry run.
@@ -104,6 +107,10 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
         likes: 0,
         dislikes: 0,
         rating: None,
+        ratings: 0,
+        comments: 0,
+        my_vote: None,
+        my_rating: None,
         created_at,
         updated_at,
         revision: 0,
@@ -112,8 +119,9 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
 }
 
 fn read_api(conn: &Connection, name: &str, viewer: Viewer) -> Result<Machine> {
+    let own = crate::feed::Own::read(conn, viewer.user_id)?;
     rows::show(conn, name, viewer)?
-        .map(to_api)
+        .map(|m| to_api(m, &own))
         .ok_or_else(|| Error::not_found(format!("no machine `{name}`")))
 }
 
@@ -177,13 +185,20 @@ pub async fn pull(
     Ok(true)
 }
 
-pub async fn list(state: &State, caller: &Caller) -> Result<Vec<Machine>> {
+pub async fn list(state: &State, caller: &Caller, sort: api::MachineSort) -> Result<Vec<Machine>> {
     let viewer = caller.viewer();
-    let listed = state
+    let mut machines = state
         .registry
-        .read(move |conn| rows::list(conn, viewer))
+        .read(move |conn| {
+            let own = crate::feed::Own::read(conn, viewer.user_id)?;
+            Ok(rows::list(conn, viewer)?
+                .into_iter()
+                .map(|m| to_api(m, &own))
+                .collect::<Vec<_>>())
+        })
         .await?;
-    Ok(listed.into_iter().map(to_api).collect())
+    crate::feed::sort(&mut machines, sort);
+    Ok(machines)
 }
 
 pub async fn show(state: &State, caller: &Caller, name: String) -> Result<Machine> {

@@ -27,6 +27,18 @@ pub struct Listed {
     pub revision: i64,
     /// Of `instances`, those made from an older revision.
     pub outdated: i64,
+    pub id: i64,
+    pub feed: Feed,
+}
+
+/// A machine's feed counters (`machine_feed`, kept by triggers: never a scan of the votes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Feed {
+    pub likes: i64,
+    pub dislikes: i64,
+    pub ratings: i64,
+    pub rating_sum: i64,
+    pub comments: i64,
 }
 
 const LISTED: &str = "SELECT m.spec, m.created_at, m.updated_at,
@@ -35,8 +47,10 @@ const LISTED: &str = "SELECT m.spec, m.created_at, m.updated_at,
         m.revision,
         (SELECT COUNT(*) FROM instances i
          WHERE i.machine_id = m.id AND i.machine_revision < m.revision
-           AND (:all OR i.owner_id = :viewer))
-     FROM machines m";
+           AND (:all OR i.owner_id = :viewer)),
+        m.id, COALESCE(f.likes, 0), COALESCE(f.dislikes, 0), COALESCE(f.ratings, 0),
+        COALESCE(f.rating_sum, 0), COALESCE(f.comments, 0)
+     FROM machines m LEFT JOIN machine_feed f ON f.machine_id = m.id";
 
 /// Parses the spec column; a bad value is a conversion error of that column.
 fn spec_column(r: &Row<'_>, idx: usize) -> rusqlite::Result<MachineSpec> {
@@ -54,6 +68,14 @@ fn listed_from_row(r: &Row<'_>) -> rusqlite::Result<Listed> {
         instances: r.get(3)?,
         revision: r.get(4)?,
         outdated: r.get(5)?,
+        id: r.get(6)?,
+        feed: Feed {
+            likes: r.get(7)?,
+            dislikes: r.get(8)?,
+            ratings: r.get(9)?,
+            rating_sum: r.get(10)?,
+            comments: r.get(11)?,
+        },
     })
 }
 

@@ -14,6 +14,7 @@
 //! event bus needs no call site to remember it.
 
 pub mod alerts;
+pub mod comments;
 #[cfg(test)]
 pub mod fixtures;
 pub mod history;
@@ -27,12 +28,14 @@ pub mod outbox;
 pub mod phone_codes;
 pub mod ports;
 pub mod query;
+pub mod ratings;
 pub mod rebuild;
 pub mod runs;
 pub mod sessions;
 pub mod signups;
 pub mod users;
 pub mod volumes;
+pub mod votes;
 
 use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex};
@@ -56,6 +59,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_alerts.sql"),
     include_str!("migrations/0009_leftovers.sql"),
     include_str!("migrations/0010_rebuild.sql"),
+    include_str!("migrations/0011_feed.sql"),
 ];
 
 /// The schema level this build writes.

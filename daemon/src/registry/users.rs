@@ -8,7 +8,7 @@ use super::{query, rfc3339};
 use crate::error::{is_unique_violation, Error, RegistryContext, Result};
 
 const COLUMNS: &str = "id, email, name, role, verified, disabled, notify_email, phone,
-     phone_verified, notify_sms, created_at, updated_at";
+     phone_verified, notify_sms, notify_feedback, created_at, updated_at";
 
 /// An account to create; `password_hash` is already argon2id.
 pub struct NewUser<'a> {
@@ -44,6 +44,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
         phone: r.get("phone")?,
         phone_verified: r.get("phone_verified")?,
         notify_sms: r.get("notify_sms")?,
+        notify_feedback: r.get("notify_feedback")?,
         created_at: rfc3339(r.get("created_at")?),
         updated_at: rfc3339(r.get("updated_at")?),
     })
@@ -158,6 +159,29 @@ pub fn set_notify_sms(conn: &Connection, id: i64, notify: bool, now: i64) -> Res
         named_params! {":id": id, ":notify": notify, ":now": now},
     )
     .map(drop)
+}
+
+pub fn set_notify_feedback(conn: &Connection, id: i64, notify: bool, now: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "update notify_feedback",
+        "UPDATE users SET notify_feedback = :notify, updated_at = :now WHERE id = :id",
+        named_params! {":id": id, ":notify": notify, ":now": now},
+    )
+    .map(drop)
+}
+
+/// The admins who asked for a mail of each comment and feedback, but not `except` (the author).
+pub fn feedback_recipients(conn: &Connection, except: i64) -> Result<Vec<String>> {
+    query::list(
+        conn,
+        "list feedback recipients",
+        "SELECT email FROM users
+         WHERE role = 'admin' AND notify_feedback = 1 AND disabled = 0 AND id != :except
+         ORDER BY id",
+        named_params! {":except": except},
+        |r| r.get(0),
+    )
 }
 
 /// Sets (or with `None` clears) the phone number; a changed number is unverified.

@@ -48,6 +48,9 @@ pub struct User {
     /// Send me an SMS when one of my instances goes down unexpectedly (needs a verified phone).
     #[serde(default)]
     pub notify_sms: bool,
+    /// Mail me each comment and feedback on a machine (admins only).
+    #[serde(default)]
+    pub notify_feedback: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -115,6 +118,8 @@ pub struct ProfileUpdate {
     pub notify_email: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_sms: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_feedback: Option<bool>,
     /// A new phone number (E.164, e.g. "+41791234567"), sent a code to prove it; `null` clears
     /// the number.
     #[serde(

@@ -203,6 +203,16 @@ pub struct Machine {
     pub dislikes: i64,
     /// Average rating 1–5, `null` before the first one.
     pub rating: Option<f64>,
+    /// How many ratings and comments it has.
+    #[serde(default)]
+    pub ratings: i64,
+    #[serde(default)]
+    pub comments: i64,
+    /// The caller's own vote and rating.
+    #[serde(default)]
+    pub my_vote: Option<crate::api::Vote>,
+    #[serde(default)]
+    pub my_rating: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
     /// Bumped by every update or apply that changes the definition.

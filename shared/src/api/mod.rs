@@ -39,9 +39,20 @@
 //! | GET    | /v1/events?since&until&instance&all&follow | → NDJSON stream of Event         |
 //! | GET    | /v1/volumes?all=true                  | → [Volume]                           |
 //! | DELETE | /v1/volumes/{name}                    | → 204                                |
+//! | GET    | /v1/machines?sort=name|rating|likes|instances | → [Machine]                  |
+//! | POST   | /v1/machines/{name}/comments          | CommentText → 201 Comment            |
+//! | GET    | /v1/machines/{name}/comments?limit=N&before=ID&after=ID | → [Comment], oldest first |
+//! | PATCH  | /v1/comments/{id}                     | CommentText → Comment (author only)  |
+//! | DELETE | /v1/comments/{id}                     | → 204 (author or admin)              |
+//! | PUT    | /v1/machines/{name}/vote              | VoteSet → Machine                    |
+//! | DELETE | /v1/machines/{name}/vote              | → Machine                            |
+//! | PUT    | /v1/machines/{name}/rating            | RatingSet → Machine                  |
+//! | DELETE | /v1/machines/{name}/rating            | → Machine                            |
+//! | GET    | /v1/machines/{name}/feedback          | → [Feedback] (a user: their own)     |
 
 pub mod accounts;
 pub mod events;
+pub mod feed;
 pub mod instances;
 pub mod logs;
 pub mod machines;
@@ -51,6 +62,7 @@ pub mod version;
 
 pub use accounts::*;
 pub use events::*;
+pub use feed::*;
 pub use instances::*;
 pub use machines::*;
 pub use uptime::*;

@@ -120,6 +120,60 @@ pub fn machine_remove(name: &str, force: bool) -> String {
     flag(machine(name), "force", force)
 }
 
+/// `GET /v1/machines?sort=...`; by name when `sort` is the default.
+pub fn machines_sorted(sort: super::MachineSort) -> String {
+    if sort == super::MachineSort::Name {
+        machines()
+    } else {
+        param(machines(), "sort", sort.as_str())
+    }
+}
+
+/// `/v1/machines/{name}/comments`: post one, or list them.
+pub fn machine_comments(name: &str) -> String {
+    format!("{}/comments", machine(name))
+}
+
+/// `GET /v1/machines/{name}/comments?limit=N&before=ID&after=ID`.
+pub fn machine_comments_page(
+    name: &str,
+    limit: Option<u32>,
+    before: Option<i64>,
+    after: Option<i64>,
+) -> String {
+    let mut path = machine_comments(name);
+    if let Some(n) = limit {
+        path = param(path, "limit", n);
+    }
+    if let Some(id) = before {
+        path = param(path, "before", id);
+    }
+    if let Some(id) = after {
+        path = param(path, "after", id);
+    }
+    path
+}
+
+/// `/v1/comments/{id}`: edit (PATCH) or remove.
+pub fn comment(id: i64) -> String {
+    format!("{}/{id}", v1("comments"))
+}
+
+/// `/v1/machines/{name}/vote`: like or dislike (PUT), withdraw (DELETE).
+pub fn machine_vote(name: &str) -> String {
+    format!("{}/vote", machine(name))
+}
+
+/// `/v1/machines/{name}/rating`: rate (PUT), withdraw (DELETE).
+pub fn machine_rating(name: &str) -> String {
+    format!("{}/rating", machine(name))
+}
+
+/// `GET /v1/machines/{name}/feedback`.
+pub fn machine_feedback(name: &str) -> String {
+    format!("{}/feedback", machine(name))
+}
+
 pub fn images_pull() -> String {
     v1("images/pull")
 }
@@ -251,6 +305,15 @@ mod tests {
             "/v1/machines/redis?force=true"
         );
         assert_eq!(machine_remove("redis", false), "/v1/machines/redis");
+        assert_eq!(
+            machine_comments_page("a b", Some(5), None, Some(7)),
+            "/v1/machines/a%20b/comments?limit=5&after=7"
+        );
+        assert_eq!(comment(12), "/v1/comments/12");
+        assert_eq!(
+            machines_sorted(crate::api::MachineSort::Rating),
+            "/v1/machines?sort=rating"
+        );
         assert_eq!(
             instance_remove("abc", true, false),
             "/v1/instances/abc?volumes=true"

@@ -81,9 +81,9 @@ pub enum MachineCmd {
         )]
         file: PathBuf,
     },
-    /// List the machines.
+    /// List the machines, with their likes, ratings and comments.
     #[command(visible_alias = "list")]
-    Ls,
+    Ls(crate::cmd::feed::MachineLsArgs),
     /// Show one machine: ports, props, limits, likes and rating.
     Show {
         /// The machine's name.
@@ -115,6 +115,8 @@ pub enum MachineCmd {
         #[arg(long)]
         force: bool,
     },
+    #[command(flatten)]
+    Feed(crate::cmd::feed::FeedCmd),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -266,10 +268,8 @@ pub async fn run(ctx: &mut Ctx, cmd: MachineCmd) -> CliResult {
             ctx.out.one(&machine);
         }
         MachineCmd::Apply { file } => apply(ctx, &file).await?,
-        MachineCmd::Ls => {
-            let mut machines = ctx.client.machines().list().await?;
-            ctx.out.list(&mut machines);
-        }
+        MachineCmd::Ls(args) => crate::cmd::feed::list_machines(ctx, args).await?,
+        MachineCmd::Feed(cmd) => crate::cmd::feed::run(ctx, cmd).await?,
         MachineCmd::Show { name } => {
             let machine = ctx.client.machines().show(&name).await?;
             ctx.out.one(&machine);

@@ -56,6 +56,7 @@ fn caller(id: i64, role: Role) -> Caller {
             phone: None,
             phone_verified: false,
             notify_sms: false,
+            notify_feedback: false,
             created_at: String::new(),
             updated_at: String::new(),
         },
