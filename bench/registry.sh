@@ -215,7 +215,7 @@ for stage in "${STAGES[@]}"; do
     out=$("$LOAD" --socket "$SOCK" --tokens "$WORK/admin.tok" --clients 1 --warmup 5 \
         --requests "$LISTS" --seconds 600 --path "/v1/instances?all=true" \
         --pid "$DAEMON" --clk-tck "$CLK_TCK" --expect "$stage") || die "list_load failed: $out"
-    echo "[$stage rows] admin ls --all x$LISTS: $out"
+    echo "[$stage rows] admin ls --all-users x$LISTS: $out"
     cpu=$(field "$out" daemon_cpu_ms_per_req)
     case "$stage" in
         100) row "daemon CPU per admin ls, 100 rows" "$cpu ms" "<= 1 ms" "$(verdict "$cpu" "<=" 1)" ;;
@@ -230,10 +230,10 @@ for stage in "${STAGES[@]}"; do
     before=$(cpu_ticks); t0=$(date +%s%N)
     for _ in $(seq "$CLI_RUNS"); do
         RSRC_SOCKET="$SOCK" RSRC_TOKEN="$ADMIN_TOKEN" RSRC_CONFIG_DIR="$WORK/client" RSRC_NO_KEYRING=1 \
-            "$RSRC" instance ls --all >/dev/null
+            "$RSRC" instance ls --all-users >/dev/null
     done
     t1=$(date +%s%N); after=$(cpu_ticks)
-    row "  rsrc instance ls --all, $stage rows: wall / daemon CPU" \
+    row "  rsrc instance ls --all-users, $stage rows: wall / daemon CPU" \
         "$(awk -v d=$((t1 - t0)) -v n="$CLI_RUNS" 'BEGIN { printf "%.1f", d / n / 1e6 }') ms / $(awk -v t=$((after - before)) -v h="$CLK_TCK" -v n="$CLI_RUNS" 'BEGIN { printf "%.2f", t * 1000 / h / n }') ms" "-" "-"
 
     row "rsrcd VmRSS idle / after ls, $stage instances" \

@@ -29,7 +29,7 @@ fn verify_secret(secret: &str, hash: &str) -> bool {
 }
 
 /// Argon2 is slow and takes ~19 MiB per hash on purpose. Hashes run on a pool of their own: a
-/// few threads (one per core, at most [`MAX_HASHERS`]) fed by one queue, so a flood of logins
+/// few threads (one per core but one, at most [`MAX_HASHERS`]) fed by one queue, so a flood of logins
 /// queues instead of running many hashes at once, and the threads (and the malloc arenas that
 /// keep their memory) stay the same few instead of coming and going with tokio's blocking pool.
 const MAX_HASHERS: usize = 4;
@@ -42,9 +42,7 @@ struct HashPool {
 
 impl HashPool {
     fn start() -> std::result::Result<HashPool, String> {
-        let threads = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .clamp(1, MAX_HASHERS);
+        let threads = hashers();
         let (jobs, queue) = mpsc::channel::<HashJob>();
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..threads {
@@ -86,11 +84,11 @@ async fn with_argon<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static
         .map_err(|_| Error::internal("a hash task panicked"))
 }
 
-/// How many hashing threads run (for the tests).
-#[cfg(test)]
+/// How many hashing threads run. One core is left to serve everything else: on a 2-core host
+/// two hashers at once delayed `rsrc version` by 280 ms during a flood of failed logins.
 fn hashers() -> usize {
     std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
+        .map_or(1, |n| n.get().saturating_sub(1))
         .clamp(1, MAX_HASHERS)
 }
 

@@ -183,13 +183,19 @@ pub fn between(conn: &Connection, instance_id: &str, from: i64, to: i64) -> Resu
 /// For a listing: the preludes at `at` of every instance of `owner` (everyone's for `None`), in
 /// one query.
 pub fn preludes_of(conn: &Connection, owner: Option<i64>, at: i64) -> Result<Vec<NewEvent>> {
+    // One statement per case, so that each is planned on its index ((owner_id, at) or (at)):
+    // an `:owner IS NULL OR ...` condition is planned before its value is known, as a scan.
+    let (filter, owner) = match owner {
+        Some(owner) => ("owner_id = :owner AND at <= :at", owner),
+        None => ("at <= :at AND :owner = :owner", 0),
+    };
     query::list(
         conn,
         "read the states before a period",
         &format!(
             "SELECT {COLUMNS} FROM instance_events WHERE id IN (
                SELECT MAX(id) FROM instance_events
-               WHERE at <= :at AND (:owner IS NULL OR owner_id = :owner)
+               WHERE {filter}
                GROUP BY instance_id, kind IN {ENGINE})"
         ),
         named_params! {":owner": owner, ":at": at},
@@ -200,12 +206,16 @@ pub fn preludes_of(conn: &Connection, owner: Option<i64>, at: i64) -> Result<Vec
 /// For a listing: every entry of `owner`'s instances (everyone's for `None`) after `from`, by
 /// instance and time, in one query.
 pub fn since_of(conn: &Connection, owner: Option<i64>, from: i64) -> Result<Vec<NewEvent>> {
+    let (filter, owner) = match owner {
+        Some(owner) => ("owner_id = :owner AND at > :from", owner),
+        None => ("at > :from AND :owner = :owner", 0),
+    };
     query::list(
         conn,
         "read recent history",
         &format!(
             "SELECT {COLUMNS} FROM instance_events
-             WHERE at > :from AND (:owner IS NULL OR owner_id = :owner)
+             WHERE {filter}
              ORDER BY instance_id, at, id"
         ),
         named_params! {":owner": owner, ":from": from},
