@@ -42,11 +42,13 @@ phase() { echo "$1" >"$WORK/phase"; echo "phase: $1" >&2; }
 
 # The slow connections come from another uid when we can (root with setpriv): an attacker is
 # another member of the group, held to the per-uid cap, while the probe and the users are us.
-ATTACKER=()
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+if [ "$(id -u)" = 0 ] && [ -x /usr/bin/python3 ] && command -v setpriv >/dev/null 2>&1; then
     chmod 755 "$WORK"
     echo 'socket_mode = "0666"' >>"$WORK/rsrcd.toml"
-    ATTACKER=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    # The system's python: a user's shims (pyenv) are not readable by another uid.
+    ATTACKER=(setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3)
+else
+    ATTACKER=(python3)
 fi
 start_daemon "$RSRCD"
 admin_login "$RSRCD"
@@ -80,7 +82,7 @@ idle=$(rss_kib)
 after=()
 
 phase slow
-slow_result=$("${ATTACKER[@]}" python3 "$REPO/bench/slowconn.py" "$RSRC_SOCKET" "$SLOW" 20)
+slow_result=$("${ATTACKER[@]}" "$REPO/bench/slowconn.py" "$RSRC_SOCKET" "$SLOW" 20)
 sleep 10; after+=("slow connections: $(mib "$(rss_kib)") MiB"); note_hwm
 
 phase logins
