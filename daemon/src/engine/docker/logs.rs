@@ -6,18 +6,14 @@
 //! made of messages in a chunk's layout ([`demux`](super::demux)). bollard's decoded stream,
 //! one message at a time, cost several microseconds a line; it stays for other transports.
 
-use std::future::Future;
 use std::path::PathBuf;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 use bollard::container::LogOutput;
 use bollard::query_parameters::LogsOptionsBuilder;
 use bollard::Docker;
 use bytes::Bytes;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use http_body_util::{BodyExt, Empty, Limited};
-use hyper::body::Body;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 
@@ -101,9 +97,10 @@ pub(super) async fn raw(
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(io))
         .await
         .map_err(unavailable)?;
-    // Polled by the reader itself rather than spawned: a task of its own would hand each of
-    // Docker's messages over to the reader's task, a wake-up (across threads) a message.
-    let mut conn = Some(Box::pin(conn));
+    // Ends when the body is read or dropped: the connection serves this one request.
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
     let path = format!(
         "/v{}/containers/{}/logs?{}",
         docker.client_version(),
@@ -114,16 +111,7 @@ pub(super) async fn raw(
         .header(hyper::header::HOST, "docker")
         .body(Empty::<Bytes>::new())
         .map_err(|e| Error::internal(format!("a log request: {e}")))?;
-    let response = {
-        let answer = sender.send_request(request);
-        tokio::pin!(answer);
-        std::future::poll_fn(|cx| {
-            drive(&mut conn, cx);
-            answer.as_mut().poll(cx)
-        })
-        .await
-        .map_err(unavailable)?
-    };
+    let response = sender.send_request(request).await.map_err(unavailable)?;
     let status = response.status();
     if !status.is_success() {
         let body = Limited::new(response.into_body(), ERROR_BODY_MAX)
@@ -145,82 +133,49 @@ pub(super) async fn raw(
             )))),
         });
     }
-    let reader = Reader {
-        body: response.into_body(),
-        conn,
-        _sender: sender,
-        demux: Demux::new(tty, range.timestamps),
-        context,
-    };
-    Ok(futures_util::stream::unfold(Some(reader), read).boxed())
+    let demux = Demux::new(tty, range.timestamps);
+    Ok(futures_util::stream::unfold(Some((response.into_body(), demux, context)), read).boxed())
 }
 
-type Conn = hyper::client::conn::http1::Connection<TokioIo<tokio::net::UnixStream>, Empty<Bytes>>;
-type BodyFrame = std::result::Result<hyper::body::Frame<Bytes>, hyper::Error>;
+type ReadState = Option<(Incoming, Demux, String)>;
 
-struct Reader {
-    body: Incoming,
-    /// `None` once the connection is done (after the body, or broken: the body says which).
-    conn: Option<Pin<Box<Conn>>>,
-    _sender: hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
-    demux: Demux,
-    context: String,
-}
-
-fn drive(conn: &mut Option<Pin<Box<Conn>>>, cx: &mut Context<'_>) {
-    if let Some(c) = conn {
-        if c.as_mut().poll(cx).is_ready() {
-            *conn = None;
-        }
-    }
-}
-
-impl Reader {
-    /// The connection first, which moves Docker's next message into the body, then the body.
-    fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<BodyFrame>> {
-        drive(&mut self.conn, cx);
-        Pin::new(&mut self.body).poll_frame(cx)
-    }
-
-    fn refused(&self, why: &str) -> Error {
-        Error::EngineRefused(format!("{}: {why}", self.context))
-    }
-}
-
-async fn read(state: Option<Reader>) -> Option<(Result<LogChunk>, Option<Reader>)> {
-    let mut r = state?;
+async fn read(state: ReadState) -> Option<(Result<LogChunk>, ReadState)> {
+    let (mut body, mut demux, context) = state?;
     loop {
-        match r.demux.next() {
-            Step::Chunk(chunk) => return Some((Ok(chunk), Some(r))),
-            Step::Fail(why) => return Some((Err(r.refused(&why)), None)),
+        match demux.next() {
+            Step::Chunk(chunk) => return Some((Ok(chunk), Some((body, demux, context)))),
+            Step::Fail(why) => {
+                return Some((Err(Error::EngineRefused(format!("{context}: {why}"))), None))
+            }
             Step::More => {}
         }
-        match std::future::poll_fn(|cx| r.poll_frame(cx)).await {
+        match body.frame().await {
             Some(Ok(frame)) => {
                 if let Ok(data) = frame.into_data() {
-                    r.demux.push(&data);
+                    demux.push(&data);
                 }
                 // Docker writes (and flushes) a message at a time: what else is ready goes in
                 // the same chunk, so that the reader handles one chunk for many messages.
-                let mut cx = Context::from_waker(std::task::Waker::noop());
-                while r.demux.buffered() < READ_AHEAD {
-                    match r.poll_frame(&mut cx) {
-                        Poll::Ready(Some(Ok(frame))) => {
+                while demux.buffered() < READ_AHEAD {
+                    match body.frame().now_or_never() {
+                        Some(Some(Ok(frame))) => {
                             if let Ok(data) = frame.into_data() {
-                                r.demux.push(&data);
+                                demux.push(&data);
                             }
                         }
-                        Poll::Ready(Some(Err(e))) => return Some((Err(unavailable(e)), None)),
+                        Some(Some(Err(e))) => return Some((Err(unavailable(e)), None)),
                         // The end comes on the next call, after what is buffered.
-                        Poll::Ready(None) | Poll::Pending => break,
+                        Some(None) | None => break,
                     }
                 }
             }
             Some(Err(e)) => return Some((Err(unavailable(e)), None)),
             None => {
-                return match r.demux.finish() {
+                return match demux.finish() {
                     Step::Chunk(chunk) => Some((Ok(chunk), None)),
-                    Step::Fail(why) => Some((Err(r.refused(&why)), None)),
+                    Step::Fail(why) => {
+                        Some((Err(Error::EngineRefused(format!("{context}: {why}"))), None))
+                    }
                     Step::More => None,
                 }
             }
