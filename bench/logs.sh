@@ -10,6 +10,9 @@
 # loopback only; everything it made is removed at the end.
 #
 #   bench/logs.sh [RUNS]     (default 7)
+#
+# PERF_DIR=DIR also records one read with `perf record -g` (rsrcd.perf: the daemon, cli.perf:
+# the CLI) for `perf report -i`; READ_ONLY=1 stops after the read (no follow measures).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,7 +73,26 @@ cpu_of() { # cpu_of COMMAND...: "CLI_MS RSRCD_MS DOCKERD_MS"
 }
 read -r rsrc_cli_cpu rsrcd_cpu rsrc_dockerd_cpu <<<"$(cpu_of "$RSRC" logs biglog)"
 read -r docker_cli_cpu _ docker_dockerd_cpu <<<"$(cpu_of docker logs "$cid")"
+if [ -n "${PERF_DIR:-}" ]; then
+    mkdir -p "$PERF_DIR"
+    perf record -q -g -o "$PERF_DIR/rsrcd.perf" -p "$DAEMON" 2>/dev/null &
+    perf_pid=$!
+    sleep 1
+    perf record -q -g -o "$PERF_DIR/cli.perf" -- "$RSRC" logs biglog >/dev/null 2>&1
+    kill -INT "$perf_pid"; wait "$perf_pid" || true
+fi
 "$RSRC" -q instance rm --volumes biglog >/dev/null
+read_table() {
+    echo
+    echo "| measure | rsrc | docker | ratio / goal |"
+    echo "|---------|------|--------|--------------|"
+    echo "| read $LOG_LINES lines to /dev/null, median of $RUNS (ms) | $rsrc_read | $docker_read | $read_ratio (goal <= 1.10) |"
+    echo "| CPU of one read: CLI / rsrcd / dockerd (ms) | $rsrc_cli_cpu / $rsrcd_cpu / $rsrc_dockerd_cpu | $docker_cli_cpu / — / $docker_dockerd_cpu | |"
+}
+if [ -n "${READ_ONLY:-}" ]; then
+    read_table
+    exit 0
+fi
 
 # ---- follow latency --------------------------------------------------------------------------
 cat >"$WORK/ticker.toml" <<TOML
@@ -128,11 +150,7 @@ wait "${pids[@]}" 2>/dev/null || true
 stop_sampler
 "$RSRC" -q instance rm --volumes ticker >/dev/null
 
-echo
-echo "| measure | rsrc | docker | ratio / goal |"
-echo "|---------|------|--------|--------------|"
-echo "| read $LOG_LINES lines to /dev/null, median of $RUNS (ms) | $rsrc_read | $docker_read | $read_ratio (goal <= 1.10) |"
-echo "| CPU of one read: CLI / rsrcd / dockerd (ms) | $rsrc_cli_cpu / $rsrcd_cpu / $rsrc_dockerd_cpu | $docker_cli_cpu / — / $docker_dockerd_cpu | |"
+read_table
 echo "| follow latency p50 (ms, $lat_n lines) | $rsrc_p50 | $docker_p50 | |"
 echo "| follow latency p99 (ms) | $rsrc_p99 | $docker_p99 | goal < 50 |"
 echo "| rsrcd RSS: idle / peak with $FOLLOWERS followers (MiB) | $(mib "$idle") / $(mib "$peak") | | goal < 40 |"

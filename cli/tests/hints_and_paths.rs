@@ -167,7 +167,7 @@ fn names_and_emails_stay_one_path_segment() {
         [
             "/v1/admin/users/a%2Bb%40c.d/promote",
             "/v1/instances/..%2Fx/stop",
-            "/v1/instances/my%20db/logs?tail=5",
+            "/v1/instances/my%20db/logs?tail=5&bare=true",
             "/v1/machines/a%3Fb?force=true",
         ]
     );

@@ -79,6 +79,7 @@ impl<'a> Instances<'a> {
     }
 
     /// Its output, as a stream of frames (see [`LogReader`]). Times are Unix nanoseconds.
+    /// `bare`: we need no timestamps, the daemon may leave them out (and say so per frame).
     pub async fn logs(
         &self,
         reference: &str,
@@ -86,8 +87,10 @@ impl<'a> Instances<'a> {
         tail: Option<u64>,
         since: Option<i128>,
         until: Option<i128>,
+        bare: bool,
     ) -> Result<LogReader, ClientError> {
         let path = paths::instance_logs(reference, follow, tail, since, until);
+        let path = paths::flag(path, "bare", bare);
         self.client.open_stream(&path).await.map(LogReader::new)
     }
 

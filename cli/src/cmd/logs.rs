@@ -88,6 +88,12 @@ pub async fn run(ctx: &mut Ctx, args: LogsArgs) -> CliResult {
     let mut retry = FIRST_RETRY;
     let mut opened_once = false;
     let mut told = false;
+    // Timestamps cost Docker a formatted time a line: asked for only when something needs them.
+    let bare = !args.timestamps
+        && !ctx.out.is_json()
+        && !args.follow
+        && args.since.is_none()
+        && args.until.is_none();
     loop {
         // After a cut, read on from the last line printed (Resume drops what was).
         let (tail, since) = match resume.since() {
@@ -106,6 +112,7 @@ pub async fn run(ctx: &mut Ctx, args: LogsArgs) -> CliResult {
                 tail,
                 since,
                 args.until.map(|t| t.0),
+                bare,
             )
             .await;
         let ended = match opened {
@@ -116,7 +123,11 @@ pub async fn run(ctx: &mut Ctx, args: LogsArgs) -> CliResult {
                 loop {
                     match reader.read(|f| sink.frame(f, &mut resume)).await {
                         Ok(true) => {
-                            sink.flush();
+                            // A follower prints each line as it comes; a reader of the log as
+                            // it is writes whole buffers.
+                            if args.follow {
+                                sink.flush();
+                            }
                             if let Some(ended) = sink.ended.take() {
                                 break ended;
                             }
@@ -219,6 +230,9 @@ impl Sink {
                 return;
             }
         };
+        if frame.bare && self.json.is_none() {
+            return self.write(stderr, frame.payload, None);
+        }
         let (ts, line) = frame.split_timestamp();
         if !frame.continued {
             let time = ts

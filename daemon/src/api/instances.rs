@@ -32,7 +32,7 @@ struct RemoveQuery {
     force: bool,
 }
 
-/// `?follow&tail=N|all&since=UNIX&until=UNIX`; the whole log by default, as `docker logs`.
+/// `?follow&tail=N|all&since=UNIX&until=UNIX&bare`; the whole log by default, as `docker logs`.
 #[derive(Deserialize)]
 struct LogsQuery {
     #[serde(default, deserialize_with = "flag::follow")]
@@ -43,6 +43,8 @@ struct LogsQuery {
     since: Option<i128>,
     #[serde(default, deserialize_with = "until")]
     until: Option<i128>,
+    #[serde(default, deserialize_with = "flag::bare")]
+    bare: bool,
 }
 
 /// `?timeout=SECS` of a wait; more than an hour waits an hour.
@@ -137,6 +139,7 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         tail: q.tail,
         since: q.since,
         until: q.until,
+        bare: q.bare,
     };
     let body = crate::logs::open(
         &ctx.state,

@@ -62,7 +62,7 @@ pub mod flag {
         )*};
     }
 
-    flags!(all dry_run follow force volumes);
+    flags!(all bare dry_run follow force volumes);
 }
 
 #[cfg(test)]

@@ -164,18 +164,57 @@ pub struct LogRange {
     pub tail: Option<usize>,
     pub since: i64,
     pub until: i64,
+    /// Each message starts with its RFC 3339 timestamp and a space. They cost the engine (Docker
+    /// formats one per line), so they are asked for only when someone needs them.
+    pub timestamps: bool,
 }
 
-/// One message of a container's output, as the engine sent it: a line (or a piece of a long
-/// one) after its RFC 3339 timestamp and a space.
+/// The size of a message header in a [`LogChunk`].
+pub const LOG_HEADER: usize = 8;
+
+/// A piece of a container's output: whole messages one after the other, each in Docker's
+/// multiplexed layout, `[stream: 1 stdout, 2 stderr][0][0][0][length u32 big-endian][payload]`,
+/// so that a reader forwards or walks them by header arithmetic. No message spans two chunks,
+/// and no other stream number occurs. A payload is a line (or a piece of a long one), after its
+/// timestamp and a space with [`LogRange::timestamps`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogChunk {
-    pub stderr: bool,
-    pub bytes: Bytes,
+pub struct LogChunk(pub Bytes);
+
+impl LogChunk {
+    /// The messages, as (stderr, payload).
+    pub fn messages(&self) -> LogMessages<'_> {
+        LogMessages { rest: &self.0 }
+    }
 }
 
-/// A container's output in messages as the engine sends them. It ends after the last one (with
-/// `follow`, when the container stops); an error ends it early.
+/// Appends one message to a chunk being built.
+pub fn push_log_message(out: &mut Vec<u8>, stderr: bool, payload: &[u8]) {
+    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX) as usize;
+    out.extend_from_slice(&[if stderr { 2 } else { 1 }, 0, 0, 0]);
+    out.extend_from_slice(&(len as u32).to_be_bytes());
+    out.extend_from_slice(&payload[..len]);
+}
+
+pub struct LogMessages<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for LogMessages<'a> {
+    type Item = (bool, &'a [u8]);
+
+    fn next(&mut self) -> Option<(bool, &'a [u8])> {
+        let header = self.rest.get(..LOG_HEADER)?;
+        let len = u32::from_be_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        // A chunk holds whole messages; one that does not is cut here rather than read past.
+        let payload = self.rest.get(LOG_HEADER..LOG_HEADER + len)?;
+        let stderr = header[0] == 2;
+        self.rest = &self.rest[LOG_HEADER + len..];
+        Some((stderr, payload))
+    }
+}
+
+/// A container's output as the engine sends it. It ends after the last message (with `follow`,
+/// when the container stops); an error ends it early.
 pub type LogStream = BoxStream<'static, Result<LogChunk>>;
 
 /// Progress of a pull, one message at a time.
@@ -229,8 +268,7 @@ pub trait Engine: Send + Sync {
     async fn env(&self, container: &str) -> Result<Vec<String>>;
     /// The last `tail` lines of a container's output.
     async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>>;
-    /// A container's output in `range`, timestamped, streamed: nothing is held beyond the
-    /// message in flight.
+    /// A container's output in `range`, streamed: nothing is held beyond the chunk in flight.
     async fn log_stream(&self, container: &str, range: LogRange) -> Result<LogStream>;
     /// Events of this daemon's containers from `since` (Unix seconds) on: the engine's record
     /// first, then live. With `until`, only the record up to then, and the stream ends.

@@ -31,6 +31,8 @@ pub struct Query {
     pub tail: Option<usize>,
     pub since: Option<i128>,
     pub until: Option<i128>,
+    /// The reader needs no timestamps (`?bare`): they may be left out.
+    pub bare: bool,
 }
 
 /// A lost instance has no container, hence no log: say so, and what is left to do.

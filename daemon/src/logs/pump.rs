@@ -6,12 +6,15 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{FutureExt, StreamExt};
-use rsrc_shared::api::logs::{encode, parse_rfc3339, split_timestamp, FrameKind, Resume};
+use rsrc_shared::api::logs::{
+    encode, encode_flagged, parse_rfc3339, split_timestamp, FrameKind, Resume, FLAG_BARE,
+    MAX_PAYLOAD,
+};
 use rsrc_shared::api::InstanceState;
 
 use super::body::Tx;
 use super::Query;
-use crate::engine::{LogChunk, LogRange};
+use crate::engine::{LogChunk, LogRange, LOG_HEADER};
 use crate::instances::resolve::load;
 use crate::State;
 
@@ -87,6 +90,7 @@ impl Pump {
                     .query
                     .until
                     .map_or(0, |n| (n + 999_999_999).div_euclid(1_000_000_000) as i64),
+                timestamps: !self.bare(),
             };
             first = false;
             let began = tokio::time::Instant::now();
@@ -156,7 +160,10 @@ impl Pump {
                     Some(Some(Ok(chunk))) => self.add(&mut out, chunk, from, resume),
                 }
             }
-            if !out.is_empty() {
+            // Without follow the log is there already: no one waits for a line, so batches go
+            // full (Docker sends a message at a time, and a batch a message costs a write each).
+            let full = out.len() >= BATCH_BYTES || ended.is_some() || self.query.follow;
+            if !out.is_empty() && full {
                 let batch =
                     Bytes::from(std::mem::replace(&mut out, Vec::with_capacity(BATCH_BYTES)));
                 send_in_time(tx, batch, &self.state).await?;
@@ -167,26 +174,35 @@ impl Pump {
         }
     }
 
-    /// Frames one message, unless the query or the resume point leaves it out.
+    /// Whether the lines go without timestamps: the reader needs none, nor do we (no resume,
+    /// no filter finer than Docker's seconds). Docker then formats none, which costs it less.
+    fn bare(&self) -> bool {
+        self.query.bare
+            && !self.query.follow
+            && self.query.since.is_none()
+            && self.query.until.is_none()
+    }
+
+    /// Frames a chunk's messages, but those the query or the resume point leaves out.
     fn add(&self, out: &mut Vec<u8>, chunk: LogChunk, from: Option<i128>, resume: &mut Resume) {
-        let (ts, _) = split_timestamp(&chunk.bytes);
-        if let Some(ts) = ts
-            .and_then(|t| std::str::from_utf8(t).ok())
-            .and_then(parse_rfc3339)
-        {
-            if from.is_some_and(|s| ts < s)
-                || self.query.until.is_some_and(|u| ts > u)
-                || !resume.admit(ts)
-            {
-                return;
-            }
+        if self.bare() {
+            return forward(out, &chunk);
         }
-        let kind = if chunk.stderr {
-            FrameKind::Stderr
-        } else {
-            FrameKind::Stdout
-        };
-        encode(out, kind, &chunk.bytes);
+        for (stderr, payload) in chunk.messages() {
+            let (ts, _) = split_timestamp(payload);
+            if let Some(ts) = ts
+                .and_then(|t| std::str::from_utf8(t).ok())
+                .and_then(parse_rfc3339)
+            {
+                if from.is_some_and(|s| ts < s)
+                    || self.query.until.is_some_and(|u| ts > u)
+                    || !resume.admit(ts)
+                {
+                    continue;
+                }
+            }
+            encode(out, kind(stderr), payload);
+        }
     }
 
     /// Waits until the instance runs again, or is gone.
@@ -241,6 +257,34 @@ impl Pump {
                 _ = self.state.shutdown.cancelled() => return Err(Stop::Gone),
             }
         }
+    }
+}
+
+fn kind(stderr: bool) -> FrameKind {
+    if stderr {
+        FrameKind::Stderr
+    } else {
+        FrameKind::Stdout
+    }
+}
+
+/// A chunk's messages as bare frames. Docker's message header is ours but for the flags byte:
+/// the chunk is copied whole and that byte set in each header, unless a message is too long for
+/// one frame.
+fn forward(out: &mut Vec<u8>, chunk: &LogChunk) {
+    if chunk.messages().any(|(_, p)| p.len() > MAX_PAYLOAD) {
+        for (stderr, payload) in chunk.messages() {
+            encode_flagged(out, kind(stderr), FLAG_BARE, payload);
+        }
+        return;
+    }
+    let start = out.len();
+    out.extend_from_slice(&chunk.0);
+    let mut at = start;
+    while at + LOG_HEADER <= out.len() {
+        let h = &mut out[at..at + LOG_HEADER];
+        h[1] = FLAG_BARE;
+        at += LOG_HEADER + u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
     }
 }
 

@@ -11,6 +11,8 @@
 //!   [`FLAG_CONTINUED`] the payload starts with Docker's timestamp and a space
 //!   (`2024-01-02T03:04:05.123456789Z line\n`); with it, the payload goes on with the line of the
 //!   frame before and carries no timestamp (a line longer than [`MAX_PAYLOAD`]).
+//!   With [`FLAG_BARE`] the payload is the line alone: the reader asked for no timestamps
+//!   (`bare`), and the daemon needed none (no follow, no since/until), so Docker sent none.
 //! - `Notice`: text for the user (on stderr); the stream goes on.
 //! - `End`: the stream is complete; the payload may say why (e.g. the instance was removed).
 //! - `Fail`: the daemon gave up (the reader was too slow, Docker broke off); the payload says why.
@@ -23,6 +25,9 @@ pub const HEADER_LEN: usize = 8;
 pub const MAX_PAYLOAD: usize = 1024 * 1024;
 /// The payload goes on with the line of the previous frame.
 pub const FLAG_CONTINUED: u8 = 1;
+/// The payload carries no timestamp. A flag per frame rather than a response header, so that a
+/// reader tells without state, and a daemon that does not know `bare` is read as before.
+pub const FLAG_BARE: u8 = 2;
 /// The media type of the body.
 pub const CONTENT_TYPE: &str = "application/vnd.rsrc.logs";
 
@@ -53,6 +58,8 @@ impl FrameKind {
 pub struct Frame<'a> {
     pub kind: FrameKind,
     pub continued: bool,
+    /// The payload has no timestamp ([`FLAG_BARE`]).
+    pub bare: bool,
     pub payload: &'a [u8],
 }
 
@@ -60,7 +67,7 @@ impl Frame<'_> {
     /// The timestamp and the rest of an output frame's payload; `None` for the timestamp when
     /// the frame continues a line or carries none.
     pub fn split_timestamp(&self) -> (Option<&[u8]>, &[u8]) {
-        if self.continued {
+        if self.continued || self.bare {
             return (None, self.payload);
         }
         split_timestamp(self.payload)
@@ -80,12 +87,17 @@ pub fn split_timestamp(payload: &[u8]) -> (Option<&[u8]>, &[u8]) {
 /// Appends one frame. A payload over [`MAX_PAYLOAD`] goes out as several frames, the later ones
 /// continued (only output frames may be that long; notices are short).
 pub fn encode(out: &mut Vec<u8>, kind: FrameKind, payload: &[u8]) {
+    encode_flagged(out, kind, 0, payload);
+}
+
+/// [`encode`] with `flags` ([`FLAG_BARE`]) on every frame.
+pub fn encode_flagged(out: &mut Vec<u8>, kind: FrameKind, flags: u8, payload: &[u8]) {
     let mut pieces = payload.chunks(MAX_PAYLOAD);
     let first = pieces.next().unwrap_or(&[]);
-    header(out, kind, 0, first.len());
+    header(out, kind, flags, first.len());
     out.extend_from_slice(first);
     for piece in pieces {
-        header(out, kind, FLAG_CONTINUED, piece.len());
+        header(out, kind, flags | FLAG_CONTINUED, piece.len());
         out.extend_from_slice(piece);
     }
 }
@@ -149,7 +161,7 @@ impl Decoder {
             return Ok(None);
         }
         let kind = FrameKind::from_byte(rest[0]).ok_or(FrameError::UnknownKind(rest[0]))?;
-        if rest[1] & !FLAG_CONTINUED != 0 || rest[2] != 0 || rest[3] != 0 {
+        if rest[1] & !(FLAG_CONTINUED | FLAG_BARE) != 0 || rest[2] != 0 || rest[3] != 0 {
             return Err(FrameError::BadHeader);
         }
         let len = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
@@ -159,11 +171,13 @@ impl Decoder {
         if rest.len() < HEADER_LEN + len {
             return Ok(None);
         }
+        let flags = rest[1];
         let start = self.pos + HEADER_LEN;
         self.pos = start + len;
         Ok(Some(Frame {
             kind,
-            continued: self.buf[start - HEADER_LEN + 1] & FLAG_CONTINUED != 0,
+            continued: flags & FLAG_CONTINUED != 0,
+            bare: flags & FLAG_BARE != 0,
             payload: &self.buf[start..start + len],
         }))
     }
@@ -351,6 +365,29 @@ mod tests {
     }
 
     #[test]
+    fn bare_frames_say_so_and_their_later_pieces_are_continued() {
+        let mut bytes = Vec::new();
+        encode_flagged(
+            &mut bytes,
+            FrameKind::Stderr,
+            FLAG_BARE,
+            b"2024-01-02T03:04:05Z x\n",
+        );
+        let line = vec![b'z'; MAX_PAYLOAD + 1];
+        encode_flagged(&mut bytes, FrameKind::Stdout, FLAG_BARE, &line);
+        let mut d = Decoder::new();
+        d.push(&bytes);
+        let f = d.next_frame().unwrap().unwrap();
+        assert!(f.bare && !f.continued && f.kind == FrameKind::Stderr);
+        assert_eq!(f.split_timestamp().1, b"2024-01-02T03:04:05Z x\n");
+        let f = d.next_frame().unwrap().unwrap();
+        assert!(f.bare && !f.continued && f.payload.len() == MAX_PAYLOAD);
+        let f = d.next_frame().unwrap().unwrap();
+        assert!(f.bare && f.continued && f.payload == b"z");
+        assert_eq!(d.next_frame(), Ok(None));
+    }
+
+    #[test]
     fn a_huge_line_goes_in_continued_frames_and_comes_back_whole() {
         let line: Vec<u8> = (0..(3 * MAX_PAYLOAD + 17))
             .map(|i| b'a' + (i % 26) as u8)
@@ -371,7 +408,7 @@ mod tests {
             Err(FrameError::UnknownKind(9))
         );
         assert_eq!(
-            frames(&[1, 2, 0, 0, 0, 0, 0, 0], 8),
+            frames(&[1, 4, 0, 0, 0, 0, 0, 0], 8),
             Err(FrameError::BadHeader)
         );
         assert_eq!(
@@ -396,6 +433,7 @@ mod tests {
         let f = Frame {
             kind: FrameKind::Stdout,
             continued: false,
+            bare: false,
             payload: b"2024-01-02T03:04:05.123456789Z hi there\n",
         };
         assert_eq!(
@@ -411,6 +449,13 @@ mod tests {
         };
         assert_eq!(f.split_timestamp().0, None);
         assert_eq!(split_timestamp(b"no stamp here\n").0, None);
+        // A bare line that merely looks like it starts with a time is all line.
+        let f = Frame {
+            continued: false,
+            bare: true,
+            ..f
+        };
+        assert_eq!(f.split_timestamp(), (None, f.payload));
     }
 
     #[test]

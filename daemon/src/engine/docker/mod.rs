@@ -7,6 +7,7 @@
 //! and back.
 
 mod convert;
+mod demux;
 mod logs;
 
 use std::collections::HashMap;
@@ -499,7 +500,11 @@ impl Engine for DockerEngine {
     }
 
     async fn log_stream(&self, container: &str, range: LogRange) -> Result<LogStream> {
-        Ok(logs::stream(&self.docker().await?, container, range))
+        let docker = self.docker().await?;
+        match logs::unix_socket(self.inner.docker_host.as_deref()) {
+            Some(socket) => logs::raw(&docker, socket, container, range).await,
+            None => Ok(logs::stream(&docker, container, range)),
+        }
     }
 
     async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream> {
