@@ -227,6 +227,12 @@ fn the_log_names_who_changed_what_in_plain_values() {
         let l = line(what);
         assert!(l.contains("INFO") && l.contains(who), "{l}");
     }
+    // Removing a running instance is logged as its removal, not as a stop seen from Docker.
+    assert!(
+        !log.lines()
+            .any(|l| l.contains("instance changed") && l.contains(id.as_str())),
+        "{log}"
+    );
     assert!(line("login").contains("peer_uid="), "{log}");
     assert!(
         !log.contains("Some("),
