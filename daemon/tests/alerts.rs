@@ -355,12 +355,14 @@ fn a_crash_loop_gives_one_alert_then_a_summary() {
         e.sink
             .mails_to("alice@example.com")
             .into_iter()
-            .find(|m| m.contains("more time(s)"))
+            .find(|m| m.contains("more since the last alert"))
     });
     let mails = e.sink.mails_to("alice@example.com");
     let alerts = mails
         .iter()
-        .filter(|m| m.contains("crashed with exit code 3") && !m.contains("more time(s)"))
+        .filter(|m| {
+            m.contains("crashed with exit code 3") && !m.contains("more since the last alert")
+        })
         .count();
     assert_eq!(alerts, 1, "one alert before the summary: {mails:#?}");
     assert!(

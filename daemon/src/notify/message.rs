@@ -47,6 +47,11 @@ pub fn downtime(ms: i64) -> String {
     humantime::format_duration(secs).to_string()
 }
 
+/// "1 time", "4 times".
+fn times(n: i64) -> String {
+    rsrc_shared::words::count(n, "time", "times")
+}
+
 fn headline(about: &About<'_>) -> String {
     format!("{} ({}, machine {})", about.name, about.id, about.machine)
 }
@@ -55,7 +60,10 @@ fn with_lines(mut text: String, lines: &Lines) -> String {
     match lines {
         Lines::Shown(lines) if lines.is_empty() => text.push_str("\nIt printed nothing.\n"),
         Lines::Shown(lines) => {
-            text.push_str(&format!("\nIts last {} log line(s):\n\n", lines.len()));
+            text.push_str(&format!(
+                "\nIts last {}:\n\n",
+                rsrc_shared::words::count(lines.len() as u64, "log line", "log lines")
+            ));
             for line in lines {
                 text.push_str("    ");
                 text.push_str(line);
@@ -106,7 +114,8 @@ pub fn alert(about: &About<'_>, at: i64, what: &str, earlier: i64, lines: &Lines
     );
     if earlier > 0 {
         body.push_str(&format!(
-            "It also went down {earlier} more time(s) since the previous alert.\n"
+            "It also went down {} more since the previous alert.\n",
+            times(earlier)
         ));
     }
     body.push_str(&format!(
@@ -115,7 +124,7 @@ pub fn alert(about: &About<'_>, at: i64, what: &str, earlier: i64, lines: &Lines
         about.id, about.id
     ));
     let sms_first = if earlier > 0 {
-        format!("{first} ({earlier} more down(s) since the last alert)")
+        format!("{first} ({} more since the last alert)", times(earlier))
     } else {
         first
     };
@@ -141,17 +150,19 @@ pub fn summary(
         "It is down now."
     };
     let first = format!(
-        "rsrc: instance {} went down {count} more time(s) since the last alert; the last one {what}. {state}",
-        headline(about)
+        "rsrc: instance {} went down {} more since the last alert; the last one {what}. {state}",
+        headline(about),
+        times(count)
     );
     let body = format!(
-        "Your rsrc instance {} went down {count} more time(s) since the last alert.\n\
+        "Your rsrc instance {} went down {} more since the last alert.\n\
          The last time, at {}, it {what}.\n{state}\n",
         headline(about),
+        times(count),
         rfc3339(last_at)
     );
     Message {
-        subject: format!("rsrc: {} went down {count} more time(s)", about.name),
+        subject: format!("rsrc: {} went down {} more", about.name, times(count)),
         body: with_lines(body, lines),
         sms: sms(first, lines),
     }
@@ -218,7 +229,9 @@ mod tests {
             m.sms
         );
         let m = alert(&ABOUT, 0, &what, 4, &Lines::Unavailable("gone".into()));
-        assert!(m.body.contains("4 more time(s)") && m.body.contains("not available: gone"));
+        assert!(
+            m.body.contains("went down 4 times more") && m.body.contains("not available: gone")
+        );
         let oom = describe(EventKind::Oom, &Cause::Oom, Some(137));
         assert!(oom.contains("OOM") && oom.contains("137"));
         let killed = describe(
