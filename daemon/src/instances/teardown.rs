@@ -19,18 +19,31 @@ use crate::State;
 /// whose id was never recorded. A lost instance's name may since have been taken by a container
 /// rsrc did not make; that one is left alone.
 async fn remove_containers(state: &State, row: &Row) -> Result<()> {
-    let mut refs = vec![row.container_name.clone()];
-    if let Some(id) = &row.container_id {
-        refs.insert(0, id.clone());
-    }
-    for container in refs {
-        match state.engine.inspect(&container).await? {
+    remove_labelled(
+        state,
+        &row.id,
+        row.container_id.as_deref(),
+        &row.container_name,
+    )
+    .await
+}
+
+/// Removes instance `instance_id`'s container, by id and by name, where it carries this
+/// daemon's labels for that instance.
+async fn remove_labelled(
+    state: &State,
+    instance_id: &str,
+    container_id: Option<&str>,
+    container_name: &str,
+) -> Result<()> {
+    for container in container_id.into_iter().chain([container_name]) {
+        match state.engine.inspect(container).await? {
             None => {}
-            Some(o) if o.belongs_to(&state.daemon_id, &row.id) => {
+            Some(o) if o.belongs_to(&state.daemon_id, instance_id) => {
                 state.engine.remove_container(&o.id).await?
             }
             Some(o) => {
-                tracing::warn!(container, id = %o.id, instance = %row.id,
+                tracing::warn!(container, id = %o.id, instance = %instance_id,
                     "not removing a container without this instance's labels");
             }
         }
@@ -208,18 +221,13 @@ pub async fn clean_leftovers(state: &State) -> Result<usize> {
     let leftovers = state.registry.read(registry::leftovers::all).await?;
     let mut done = 0;
     for left in leftovers {
-        let mut refs = vec![left.container_name.clone()];
-        if let Some(id) = &left.container_id {
-            refs.insert(0, id.clone());
-        }
-        for container in refs {
-            match state.engine.inspect(&container).await? {
-                Some(o) if o.belongs_to(&state.daemon_id, &left.instance_id) => {
-                    state.engine.remove_container(&o.id).await?
-                }
-                _ => {}
-            }
-        }
+        remove_labelled(
+            state,
+            &left.instance_id,
+            left.container_id.as_deref(),
+            &left.container_name,
+        )
+        .await?;
         remove_volumes(state, &left.volumes).await?;
         let id = left.id;
         state
