@@ -151,7 +151,7 @@ log_readers() {
 wait_children() {
     local p
     for p in $(jobs -p); do
-        case " $SAMPLER ${PROBE:-} $DAEMON " in *" $p "*) continue ;; esac
+        case " $SAMPLER ${PROBE:-} ${ANSWERS:-} $DAEMON " in *" $p "*) continue ;; esac
         wait "$p" 2>/dev/null || true
     done
 }

@@ -36,6 +36,8 @@ stop_probe() {
     kill "$PROBE" 2>/dev/null || true
     wait "$PROBE" 2>/dev/null || true
     PROBE=""
+    [ -n "${ANSWERS:-}" ] && { kill "$ANSWERS" 2>/dev/null || true; wait "$ANSWERS" 2>/dev/null || true; }
+    ANSWERS=""
 }
 trap 'stop_probe; bench_cleanup' EXIT
 phase() { echo "$1" >"$WORK/phase"; echo "phase: $1" >&2; }
@@ -74,6 +76,9 @@ phase setup
     done
 ) &
 PROBE=$!
+# The same question over the socket from one long-lived process: the daemon's answer alone.
+python3 "$REPO/bench/answer_probe.py" "$RSRC_SOCKET" "$WORK/phase" "$WORK/answers" &
+ANSWERS=$!
 start_sampler
 peak=0
 note_hwm() { local h; h=$(hwm_kib); [ "$h" -gt "$peak" ] && peak=$h; return 0; }
@@ -155,10 +160,13 @@ print(len(bad))
 PY
 )
 
-probe_summary() { # PHASE: "N probes, F failed, worst W ms"
+probe_summary() { # PHASE [FILE]: "N probes, F failed, worst W ms"
     awk -v p="$1" '$1 == p {n++; if ($3 != 0) f++; else if ($2 > w) w = $2}
-        END {printf "%d probes, %d failed, worst answered %d ms", n, f, w}' "$WORK/probe"
+        END {printf "%d probes, %d failed, worst answered %d ms", n, f, w}' "${2:-$WORK/probe}"
 }
+: >>"$WORK/answers"
+answer_worst=$(awk '$1 != "kill" && $3 == 0 && $2 > w {w = $2} END {print w + 0}' "$WORK/answers")
+answer_failed=$(awk '$1 != "kill" && $3 != 0 {f++} END {print f + 0}' "$WORK/answers")
 worst_ok=$(awk '$3 == 0 && $2 > w {w = $2} END {print w + 0}' "$WORK/probe")
 failed_outside_kill=$(awk '$1 != "kill" && $3 != 0 {f++} END {print f + 0}' "$WORK/probe")
 verdict() { if [ "$1" = 1 ]; then echo PASS; else echo MISS; fi; }
@@ -168,10 +176,14 @@ echo "rsrcd stress: $SLOW slow connections ($slow_result), 300 failed logins, 10
     "($log_failures failed), $KILLS kill -9 rounds ($restart_failures restarts failed)"
 echo "idle RSS: $(mib "$idle") MiB; RSS 10 s after each phase: $(IFS=';'; echo "${after[*]}" | sed 's/;/; /g')"
 for p in setup slow logins logs kill settle; do echo "  rsrc version during $p: $(probe_summary "$p")"; done
+for p in setup slow logins logs kill settle; do
+    echo "  daemon's answer to GET /v1/version during $p: $(probe_summary "$p" "$WORK/answers")"
+done
 echo
 echo "| target | measured | result |"
 echo "|--------|----------|--------|"
 echo "| \`rsrc version\` within 100 ms throughout (outside the kill -9 restarts) | worst $worst_ok ms, $failed_outside_kill failed | $(verdict $(( worst_ok <= 100 && failed_outside_kill == 0 ))) |"
+echo "| the daemon's own answer (GET /v1/version over the socket, no process start) within 100 ms | worst $answer_worst ms, $answer_failed failed | $(verdict $(( answer_worst <= 100 && answer_failed == 0 ))) |"
 echo "| 0 instances stuck in creating/removing after 60 s | $stuck | $(verdict $(( stuck == 0 ))) |"
 echo "| 0 disagreements between the registry and Docker | $disagreements | $(verdict $(( disagreements == 0 ))) |"
 echo "| peak RSS (VmHWM, all runs) at most 100 MiB | $(mib "$peak") MiB | $(verdict $(( peak <= 100 * 1024 ))) |"
