@@ -167,7 +167,7 @@ probe_summary() { # PHASE [FILE]: "N probes, F failed, worst W ms"
 : >>"$WORK/answers"
 answer_worst=$(awk '$1 != "kill" && $3 == 0 && $2 > w {w = $2} END {print w + 0}' "$WORK/answers")
 answer_failed=$(awk '$1 != "kill" && $3 != 0 {f++} END {print f + 0}' "$WORK/answers")
-worst_ok=$(awk '$3 == 0 && $2 > w {w = $2} END {print w + 0}' "$WORK/probe")
+worst_ok=$(awk '$1 != "kill" && $3 == 0 && $2 > w {w = $2} END {print w + 0}' "$WORK/probe")
 failed_outside_kill=$(awk '$1 != "kill" && $3 != 0 {f++} END {print f + 0}' "$WORK/probe")
 verdict() { if [ "$1" = 1 ]; then echo PASS; else echo MISS; fi; }
 

@@ -49,19 +49,40 @@ impl HashPool {
             let queue = Arc::clone(&queue);
             std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
-                .spawn(move || loop {
-                    // Take one job, then let go of the queue so the next thread can wait on it.
-                    let job = match queue.lock() {
-                        Ok(q) => q.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(job) = job else { return };
-                    // A panicking job loses its answer (the caller sees an error), not the thread.
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                .spawn(move || {
+                    lower_priority();
+                    hash_jobs(&queue)
                 })
                 .map_err(|e| format!("cannot start a hashing thread: {e}"))?;
         }
         Ok(HashPool { jobs })
+    }
+}
+
+/// How much nicer than the daemon's other threads the hashers run. A burst of logins (a
+/// password guesser's, or a whole team's at nine) is CPU-bound for seconds; at the same
+/// priority it takes a core from every other process on the host, `rsrc version` included.
+/// A nice of 10 gives it about a tenth of the weight of ordinary work, and all of an idle core.
+const HASHER_NICENESS: i32 = 10;
+
+fn lower_priority() {
+    // On Linux the nice value is per thread: PRIO_PROCESS with a thread id sets that thread's.
+    let tid = rustix::thread::gettid();
+    if let Err(e) = rustix::process::setpriority_process(Some(tid), HASHER_NICENESS) {
+        tracing::debug!("hashing thread keeps its priority: {e}");
+    }
+}
+
+fn hash_jobs(queue: &Mutex<mpsc::Receiver<HashJob>>) {
+    loop {
+        // Take one job, then let go of the queue so the next thread can wait on it.
+        let job = match queue.lock() {
+            Ok(q) => q.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else { return };
+        // A panicking job loses its answer (the caller sees an error), not the thread.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
     }
 }
 
