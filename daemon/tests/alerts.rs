@@ -6,12 +6,11 @@
 mod common;
 mod docker_support;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
-use common::{docker, poll, Client, Options, DEADLINE};
+use common::{docker, poll, Client, Options, SinkProcess, DEADLINE};
 use docker_support::*;
 
 const SECRET: &str = "s3cr3t-Alert-Value-never-mailed";
@@ -26,33 +25,11 @@ struct SmsSink {
 
 impl SmsSink {
     fn start(dir: &Path, port: u16) -> SmsSink {
-        let python = std::env::var("RSRC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/sms-sink.py");
-        let port_file = dir.join(format!("sms-port-{port}-{}", std::process::id()));
         let requests = dir.join("sms");
-        let mut child = Command::new(python)
-            .arg(script)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            .arg("--dir")
-            .arg(&requests)
-            .arg("--port-file")
-            .arg(&port_file)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the SMS sink");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read sink output");
-        assert_eq!(line.trim(), "ready", "the SMS sink did not start");
-        let port = std::fs::read_to_string(&port_file)
-            .expect("port file")
-            .trim()
-            .parse()
-            .expect("port");
+        let (child, port) = SinkProcess::start(script, dir, port, "--dir", &requests);
         SmsSink {
-            child: Some(child),
+            child: Some(child.0),
             port,
             dir: requests,
         }

@@ -107,6 +107,50 @@ pub fn port_range(size: u16) -> (u16, u16) {
     (block + offset, block + offset + size - 1)
 }
 
+// ---- sinks ------------------------------------------------------------------------------------
+
+/// A sink of scripts/ (smtp-sink.py, sms-sink.py): both take `--host --port DIR_FLAG DIR
+/// --port-file`, write the port they bound to the port file, and print "ready".
+pub struct SinkProcess(pub Child);
+
+impl SinkProcess {
+    /// Starts `script` on `port` (0: a free one), keeping what it receives under `store`;
+    /// returns once it said "ready", with the port it listens on.
+    pub fn start(
+        script: &str,
+        dir: &Path,
+        port: u16,
+        store_flag: &str,
+        store: &Path,
+    ) -> (SinkProcess, u16) {
+        let python = std::env::var("RSRC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let port_file = dir.join(format!("sink-port-{}", rand_suffix()));
+        let mut child = Command::new(python)
+            .arg(script)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .arg(store_flag)
+            .arg(store)
+            .arg("--port-file")
+            .arg(&port_file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {script} (scripts/test installs its Python): {e}"));
+        let stdout = child.stdout.take().expect("sink stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read sink output");
+        assert_eq!(line.trim(), "ready", "{script} did not start");
+        let port = std::fs::read_to_string(&port_file)
+            .expect("sink port file")
+            .trim()
+            .parse()
+            .expect("sink port");
+        (SinkProcess(child), port)
+    }
+}
+
 // ---- SMTP sink --------------------------------------------------------------------------------
 
 pub struct SmtpSink {
@@ -118,36 +162,13 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts the sink on a free port (`port` = 0) or a given one, and waits for "ready".
     pub fn start(dir: &Path, port: u16) -> SmtpSink {
-        let python = std::env::var("RSRC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
         let script = std::env::var("RSRC_SMTP_SINK").unwrap_or_else(|_| {
             concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp-sink.py").into()
         });
         let maildir = dir.join("mail");
-        let port_file = dir.join(format!("smtp-port-{}", rand_suffix()));
-        let mut child = Command::new(python)
-            .arg(script)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            .arg("--maildir")
-            .arg(&maildir)
-            .arg("--port-file")
-            .arg(&port_file)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the SMTP sink (scripts/test installs aiosmtpd)");
-        let stdout = child.stdout.take().expect("sink stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read sink output");
-        assert_eq!(line.trim(), "ready", "the SMTP sink did not start");
-        let port = std::fs::read_to_string(&port_file)
-            .expect("sink port file")
-            .trim()
-            .parse()
-            .expect("sink port");
+        let (child, port) = SinkProcess::start(&script, dir, port, "--maildir", &maildir);
         SmtpSink {
-            child: Some(child),
+            child: Some(child.0),
             port,
             maildir,
         }
