@@ -1,16 +1,12 @@
 //! `GET /v1/events` (an NDJSON stream of events, read as it arrives) and
 //! `GET /v1/instances/{ref}/uptime`.
 
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use hyper::Method;
 use rsrc_shared::api::{paths, Event, Uptime};
 use rsrc_shared::ErrorBody;
 
-use super::{chain_text, error_from_reply, read_body, Client, ClientError, Credential};
-
-/// The longest line we accept from the stream.
-const MAX_LINE_BYTES: usize = 1024 * 1024;
+use super::stream::Lines;
+use super::{error_from_reply, read_body, Client, ClientError, Credential};
 
 /// What `rsrc events` asks for.
 #[derive(Debug, Default, Clone)]
@@ -42,8 +38,7 @@ impl Client {
             return Err(error_from_reply(status, &bytes).sent(self.credential));
         }
         Ok(EventStream {
-            body: response.into_body(),
-            buffer: Vec::new(),
+            lines: Lines::new(response.into_body(), "the event stream"),
             finished: false,
             sent: self.credential,
         })
@@ -64,8 +59,7 @@ impl Client {
 
 /// Events as they arrive.
 pub struct EventStream {
-    body: Incoming,
-    buffer: Vec<u8>,
+    lines: Lines,
     finished: bool,
     sent: Credential,
 }
@@ -74,43 +68,18 @@ impl EventStream {
     /// The next event; `None` at the end. A line with an error (a reader cut off for falling
     /// behind) ends the stream as that error.
     pub async fn next(&mut self) -> Option<Result<Event, ClientError>> {
-        loop {
-            if let Some(pos) = self.buffer.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.buffer.drain(..=pos).collect();
-                let text = String::from_utf8_lossy(&line).trim().to_string();
-                if text.is_empty() {
-                    continue;
-                }
-                return Some(self.parse(&text));
-            }
-            if self.finished {
-                return None;
-            }
-            if self.buffer.len() > MAX_LINE_BYTES {
+        if self.finished {
+            return None;
+        }
+        match self.lines.next().await {
+            Some(Ok(text)) => Some(self.parse(&text)),
+            Some(Err(e)) => {
                 self.finished = true;
-                return Some(Err(ClientError::Protocol(
-                    "a line of the event stream is too long".into(),
-                )));
+                Some(Err(e))
             }
-            match self.body.frame().await {
-                Some(Ok(frame)) => {
-                    if let Ok(data) = frame.into_data() {
-                        self.buffer.extend_from_slice(&data);
-                    }
-                }
-                Some(Err(e)) => {
-                    self.finished = true;
-                    return Some(Err(ClientError::Protocol(format!(
-                        "the event stream broke off: {}",
-                        chain_text(&e)
-                    ))));
-                }
-                None => {
-                    self.finished = true;
-                    if !self.buffer.is_empty() {
-                        self.buffer.push(b'\n');
-                    }
-                }
+            None => {
+                self.finished = true;
+                None
             }
         }
     }
@@ -118,7 +87,6 @@ impl EventStream {
     fn parse(&mut self, text: &str) -> Result<Event, ClientError> {
         if let Ok(body) = serde_json::from_str::<ErrorBody>(text) {
             self.finished = true;
-            self.buffer.clear();
             return Err(ClientError::from_detail(body.error, self.sent));
         }
         serde_json::from_str(text).map_err(|e| {

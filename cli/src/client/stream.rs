@@ -11,10 +11,74 @@ use super::{chain_text, ClientError, Credential};
 /// The longest NDJSON line we accept from a stream.
 const MAX_LINE_BYTES: usize = 1024 * 1024;
 
-/// The NDJSON stream of an image pull.
-pub struct PullStream {
+/// The lines of an NDJSON body as they arrive: the pull's progress and the event stream.
+pub(super) struct Lines {
     body: Incoming,
     buffer: Vec<u8>,
+    ended: bool,
+    /// What the stream is, for errors: "the pull stream", "the event stream".
+    what: &'static str,
+}
+
+impl Lines {
+    pub(super) fn new(body: Incoming, what: &'static str) -> Self {
+        Lines {
+            body,
+            buffer: Vec::new(),
+            ended: false,
+            what,
+        }
+    }
+
+    /// The next non-empty line, trimmed; a last line without its newline counts. `None` once
+    /// the body ended; an error for a body that broke off or a line over the limit.
+    pub(super) async fn next(&mut self) -> Option<Result<String, ClientError>> {
+        loop {
+            if let Some(pos) = self.buffer.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = self.buffer.drain(..=pos).collect();
+                let text = String::from_utf8_lossy(&line).trim().to_string();
+                if text.is_empty() {
+                    continue;
+                }
+                return Some(Ok(text));
+            }
+            if self.ended {
+                let rest = String::from_utf8_lossy(&self.buffer).trim().to_string();
+                self.buffer.clear();
+                return (!rest.is_empty()).then_some(Ok(rest));
+            }
+            if self.buffer.len() > MAX_LINE_BYTES {
+                self.ended = true;
+                self.buffer.clear();
+                return Some(Err(ClientError::Protocol(format!(
+                    "a line of {} is too long",
+                    self.what
+                ))));
+            }
+            match self.body.frame().await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        self.buffer.extend_from_slice(&data);
+                    }
+                }
+                Some(Err(e)) => {
+                    self.ended = true;
+                    self.buffer.clear();
+                    return Some(Err(ClientError::Protocol(format!(
+                        "{} broke off: {}",
+                        self.what,
+                        chain_text(&e)
+                    ))));
+                }
+                None => self.ended = true,
+            }
+        }
+    }
+}
+
+/// The NDJSON stream of an image pull.
+pub struct PullStream {
+    lines: Lines,
     finished: bool,
     sent: Credential,
 }
@@ -22,8 +86,7 @@ pub struct PullStream {
 impl PullStream {
     pub(super) fn new(body: Incoming, sent: Credential) -> Self {
         PullStream {
-            body,
-            buffer: Vec::new(),
+            lines: Lines::new(body, "the pull stream"),
             finished: false,
             sent,
         }
@@ -35,52 +98,17 @@ impl PullStream {
         if self.finished {
             return None;
         }
-        loop {
-            if let Some(pos) = self.buffer.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.buffer.drain(..=pos).collect();
-                let text = String::from_utf8_lossy(&line);
-                let text = text.trim();
-                if text.is_empty() {
-                    continue;
-                }
-                return Some(self.parse_line(text));
-            }
-            if self.buffer.len() > MAX_LINE_BYTES {
+        match self.lines.next().await {
+            Some(Ok(text)) => Some(self.parse_line(&text)),
+            Some(Err(e)) => {
                 self.finished = true;
-                return Some(Err(ClientError::Protocol(
-                    "a line of the pull stream is too long".into(),
-                )));
+                Some(Err(e))
             }
-            match self.body.frame().await {
-                Some(Ok(frame)) => {
-                    if let Ok(data) = frame.into_data() {
-                        self.buffer.extend_from_slice(&data);
-                    }
-                }
-                Some(Err(e)) => {
-                    self.finished = true;
-                    return Some(Err(ClientError::Protocol(format!(
-                        "the pull stream broke off: {}",
-                        chain_text(&e)
-                    ))));
-                }
-                None => {
-                    self.finished = true;
-                    let rest = String::from_utf8_lossy(&self.buffer).trim().to_string();
-                    self.buffer.clear();
-                    if !rest.is_empty() {
-                        let result = self.parse_line(&rest);
-                        if matches!(&result, Ok(p) if p.done) {
-                            return Some(result);
-                        }
-                        if result.is_err() {
-                            return Some(result);
-                        }
-                    }
-                    return Some(Err(ClientError::Protocol(
-                        "the pull stream ended before the pull was done".into(),
-                    )));
-                }
+            None => {
+                self.finished = true;
+                Some(Err(ClientError::Protocol(
+                    "the pull stream ended before the pull was done".into(),
+                )))
             }
         }
     }
