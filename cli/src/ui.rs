@@ -165,7 +165,7 @@ pub async fn with_spinner<F: Future>(
         done = &mut work => return done,
         () = tokio::time::sleep(SPINNER_DELAY) => {}
     }
-    let bar = spinner_bar(message);
+    let bar = spinner_bar(message).with_elapsed(SPINNER_DELAY);
     let done = work.await;
     bar.finish_and_clear();
     done
