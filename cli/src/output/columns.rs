@@ -73,12 +73,16 @@ fn loose(name: &str) -> String {
         .collect()
 }
 
-fn unknown(what: &str, headers: &[&str]) -> CliError {
+fn columns_hint(headers: &[&str]) -> String {
     let names: Vec<String> = headers.iter().map(|h| column_name(h)).collect();
+    format!("columns: {}", names.join(", "))
+}
+
+fn unknown(what: &str, headers: &[&str]) -> CliError {
     let hint = if what.eq_ignore_ascii_case("json") {
-        format!("for JSON use --json; columns: {}", names.join(", "))
+        format!("for JSON use --json; {}", columns_hint(headers))
     } else {
-        format!("columns: {}", names.join(", "))
+        columns_hint(headers)
     };
     CliError::usage(format!("unknown column `{what}` in --format")).with_hint(hint)
 }
@@ -112,14 +116,7 @@ fn parse_template(template: &str, headers: &[&str]) -> CliResult<Vec<Piece>> {
             return Err(CliError::usage(format!(
                 "`{{{{{field}}}}}` in --format is not a column; write {{{{.Name}}}}"
             ))
-            .with_hint(format!(
-                "columns: {}",
-                headers
-                    .iter()
-                    .map(|h| column_name(h))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            .with_hint(columns_hint(headers)));
         };
         pieces.push(Piece::Column(find(name, headers)?));
         rest = &after[end + 2..];
@@ -149,7 +146,8 @@ impl View {
                 let mut picked = Vec::new();
                 for name in spec.split(',').map(str::trim) {
                     if name.is_empty() {
-                        return Err(unknown(name, &headers));
+                        return Err(CliError::usage("an empty column name in --format")
+                            .with_hint(columns_hint(&headers)));
                     }
                     picked.push(find(name, &headers)?);
                 }

@@ -104,7 +104,9 @@ fn an_unknown_column_is_a_usage_error_that_lists_the_names() {
     let report = err.report().join("\n");
     assert!(report.contains("bogus"), "{report}");
     assert!(report.contains("name, state, in-use, hidden"), "{report}");
-    assert!(View::parse::<Thing>(&args(Some("name,,state"), false)).is_err());
+    let err = View::parse::<Thing>(&args(Some("name,,state"), false)).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.report().join("\n").contains("empty column name"));
     let err = View::parse::<Thing>(&args(Some("json"), false)).unwrap_err();
     assert!(err.report().join("\n").contains("--json"));
 }
