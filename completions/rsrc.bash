@@ -635,7 +635,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines comment instance instances ps logs events volume volumes version completion help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --color --help --version signup login logout whoami profile password otp phone auth admin machine machines comment instance instances ps logs events volume volumes version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +653,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -661,7 +665,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__admin)
-            opts="-o -q -h --socket --output --json --quiet --debug --help users orphans help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help users orphans help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -677,6 +681,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -813,7 +821,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__admin__subcmd__orphans)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -829,6 +837,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -839,7 +851,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__admin__subcmd__users)
-            opts="-o -q -h --socket --output --json --quiet --debug --help ls list promote demote disable enable help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help ls list promote demote disable enable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -857,6 +869,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -865,7 +881,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__admin__subcmd__users__subcmd__demote)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -881,6 +897,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -891,7 +911,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__admin__subcmd__users__subcmd__disable)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -907,6 +927,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -917,7 +941,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__admin__subcmd__users__subcmd__enable)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,6 +957,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1041,7 +1069,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__admin__subcmd__users__subcmd__ls)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1057,6 +1085,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1067,7 +1099,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__admin__subcmd__users__subcmd__promote)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,6 +1117,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1093,7 +1129,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__auth)
-            opts="-o -q -h --socket --output --json --quiet --debug --help token help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1109,6 +1145,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1161,7 +1201,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__auth__subcmd__token)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1179,6 +1219,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1187,7 +1231,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__comment)
-            opts="-o -q -h --socket --output --json --quiet --debug --help edit rm remove help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help edit rm remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1205,6 +1249,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1213,7 +1261,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__comment__subcmd__edit)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1229,6 +1277,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1295,7 +1347,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__comment__subcmd__rm)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1313,6 +1365,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1321,7 +1377,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__completion)
-            opts="-o -q -h --socket --output --json --quiet --debug --help bash zsh fish"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1339,6 +1395,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1347,7 +1407,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__events)
-            opts="-f -o -q -h --follow --since --until --instance --all-users --socket --output --json --quiet --debug --help"
+            opts="-f -o -q -h --follow --since --until --instance --all-users --format --no-headers --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1365,6 +1425,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1375,6 +1439,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2267,7 +2335,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance)
-            opts="-o -q -h --socket --output --json --quiet --debug --help create ls list show uptime stop start restart rm remove recreate help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help create ls list show uptime stop start restart rm remove recreate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2285,6 +2353,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2293,7 +2365,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__create)
-            opts="-e -o -q -h --name --env --volume-from --wait --timeout --socket --output --json --quiet --debug --help"
+            opts="-e -o -q -h --name --env --volume-from --wait --timeout --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2329,6 +2401,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2493,7 +2569,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__ls)
-            opts="-a -f -o -q -h --all --all-users --filter --socket --output --json --quiet --debug --help"
+            opts="-a -f -o -q -h --all --all-users --filter --format --no-headers --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2504,6 +2580,10 @@ _rsrc() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2519,6 +2599,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2527,7 +2611,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__recreate)
-            opts="-e -o -q -h --env --socket --output --json --quiet --debug --help"
+            opts="-e -o -q -h --env --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2553,6 +2637,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2561,7 +2649,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__restart)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2577,6 +2665,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2587,7 +2679,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__rm)
-            opts="-f -o -q -h --volumes --force --socket --output --json --quiet --debug --help"
+            opts="-f -o -q -h --volumes --force --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2603,6 +2695,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2613,7 +2709,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__show)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2629,6 +2725,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2639,7 +2739,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__start)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2655,6 +2755,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2665,7 +2769,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__stop)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2683,6 +2787,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2691,7 +2799,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__instance__subcmd__uptime)
-            opts="-o -q -h --since --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --since --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2713,6 +2821,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2721,7 +2833,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__login)
-            opts="-o -q -h --email --password-stdin --code --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --email --password-stdin --code --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2743,6 +2855,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2751,7 +2867,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__logout)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2769,6 +2885,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2777,7 +2897,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__logs)
-            opts="-f -n -t -o -q -h --follow --tail --since --until --timestamps --socket --output --json --quiet --debug --help"
+            opts="-f -n -t -o -q -h --follow --tail --since --until --timestamps --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2811,6 +2931,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2819,7 +2943,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine)
-            opts="-o -q -h --socket --output --json --quiet --debug --help create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2837,6 +2961,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2845,7 +2973,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__apply)
-            opts="-f -o -q -h --file --socket --output --json --quiet --debug --help"
+            opts="-f -o -q -h --file --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2871,6 +2999,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2879,7 +3011,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__comment)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2897,6 +3029,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2905,7 +3041,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__comments)
-            opts="-o -q -h --limit --before --after --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --limit --before --after --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2935,6 +3071,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2943,7 +3083,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__create)
-            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --allow-empty --pids --max-per-user --description --command --connect --restart --inactive --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --allow-empty --pids --max-per-user --description --command --connect --restart --inactive --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3021,6 +3161,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3029,7 +3173,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__dislike)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3045,6 +3189,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3055,7 +3203,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__feedback)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3071,6 +3219,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3305,7 +3457,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__like)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3321,6 +3473,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3331,7 +3487,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__ls)
-            opts="-o -q -h --sort --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --sort --format --no-headers --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3339,6 +3495,10 @@ _rsrc() {
             case "${prev}" in
                 --sort)
                     COMPREPLY=($(compgen -W "name rating likes instances" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --socket)
@@ -3353,6 +3513,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3361,7 +3525,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__rate)
-            opts="-o -q -h --feedback --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --feedback --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3383,6 +3547,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3391,7 +3559,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__rm)
-            opts="-o -q -h --force --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --force --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3407,6 +3575,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3417,7 +3589,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__show)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3433,6 +3605,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3443,7 +3619,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__unlike)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3459,6 +3635,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3469,7 +3649,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__unrate)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3487,6 +3667,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3495,7 +3679,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__machine__subcmd__update)
-            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --allow-empty --pids --max-per-user --description --command --connect --restart --active --inactive --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --image --port --prop --required-prop --secret-prop --volume --memory --cpus --allow-empty --pids --max-per-user --description --command --connect --restart --active --inactive --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3573,6 +3757,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3581,7 +3769,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__otp)
-            opts="-o -q -h --socket --output --json --quiet --debug --help send verify help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help send verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3597,6 +3785,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3663,7 +3855,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__otp__subcmd__send)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3679,6 +3871,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3689,7 +3885,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__otp__subcmd__verify)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3707,6 +3903,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3715,7 +3915,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__password)
-            opts="-o -q -h --socket --output --json --quiet --debug --help change help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help change help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3733,6 +3933,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3741,7 +3945,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__password__subcmd__change)
-            opts="-o -q -h --password-stdin --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --password-stdin --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3757,6 +3961,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3809,7 +4017,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__phone)
-            opts="-o -q -h --socket --output --json --quiet --debug --help verify help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3825,6 +4033,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3877,7 +4089,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__phone__subcmd__verify)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3895,6 +4107,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3903,7 +4119,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__profile)
-            opts="-o -q -h --socket --output --json --quiet --debug --help show update delete help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3921,6 +4137,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3929,7 +4149,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__profile__subcmd__delete)
-            opts="-y -o -q -h --password-stdin --yes --socket --output --json --quiet --debug --help"
+            opts="-y -o -q -h --password-stdin --yes --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3945,6 +4165,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4025,7 +4249,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__profile__subcmd__show)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4043,6 +4267,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4051,7 +4279,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__profile__subcmd__update)
-            opts="-o -q -h --name --notify-email --notify-sms --notify-feedback --phone --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --name --notify-email --notify-sms --notify-feedback --phone --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4089,6 +4317,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4097,7 +4329,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__ps)
-            opts="-a -f -o -q -h --all --all-users --filter --socket --output --json --quiet --debug --help"
+            opts="-a -f -o -q -h --all --all-users --filter --format --no-headers --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4108,6 +4340,10 @@ _rsrc() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4123,6 +4359,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4131,7 +4371,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__signup)
-            opts="-o -q -h --email --name --password-stdin --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --email --name --password-stdin --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4157,6 +4397,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4165,7 +4409,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__version)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4181,6 +4425,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4191,7 +4439,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__volume)
-            opts="-o -q -h --socket --output --json --quiet --debug --help ls list rm remove help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help ls list rm remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4207,6 +4455,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4273,12 +4525,16 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__volume__subcmd__ls)
-            opts="-a -o -q -h --all-users --socket --output --json --quiet --debug --help"
+            opts="-a -o -q -h --all-users --format --no-headers --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4289,6 +4545,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4299,7 +4559,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__volume__subcmd__rm)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4317,6 +4577,10 @@ _rsrc() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4325,7 +4589,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__whoami)
-            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            opts="-o -q -h --socket --output --json --quiet --debug --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4341,6 +4605,10 @@ _rsrc() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsrc_global_optspecs
-    string join \n socket= o/output= json q/quiet debug h/help V/version
+    string join \n socket= o/output= json q/quiet debug color= h/help V/version
 end
 
 function __fish_rsrc_needs_command
@@ -27,6 +27,9 @@ end
 complete -c rsrc -n "__fish_rsrc_needs_command" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_needs_command" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_needs_command" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_needs_command" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_needs_command" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_needs_command" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -60,6 +63,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l name -d 'Your displ
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l password-stdin -d 'Read the password from the first line of standard input instead of prompting'
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand signup" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
@@ -69,6 +75,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l email -d 'The accoun
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input instead of prompting'
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l code -d 'Log in without the password: mail a 6-digit code to the address, then read it (a prompt on a terminal, else the first line of standard input). Works while wrong passwords throttle password logins; the code is valid 10 minutes, for your user only'
 complete -c rsrc -n "__fish_rsrc_using_subcommand login" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -78,6 +87,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand login" -s h -l help -d 'Print 
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -85,6 +97,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand logout" -s h -l help -d 'Print
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -92,6 +107,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand whoami" -s h -l help -d 'Print
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_subcommand_from show update delete help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -103,6 +121,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and not __fish_seen_s
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from show" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -118,6 +139,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from update" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -125,6 +149,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -l password-stdin -d 'Read the password from the first line of standard input instead of prompting'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subcommand_from delete" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -138,6 +165,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand profile; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_subcommand_from change help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -147,6 +177,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand password; and not __fish_seen_
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -l password-stdin -d 'Read two lines from standard input: the current password, then the new one'
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subcommand_from change" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
@@ -157,6 +190,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand password; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subcommand_from send verify help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -167,6 +203,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and not __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from send" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -174,6 +213,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcomman
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcommand_from verify" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -184,6 +226,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand otp; and __fish_seen_subcomman
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and not __fish_seen_subcommand_from verify help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and not __fish_seen_subcommand_from verify help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and not __fish_seen_subcommand_from verify help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and not __fish_seen_subcommand_from verify help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and not __fish_seen_subcommand_from verify help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and not __fish_seen_subcommand_from verify help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -193,6 +238,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and not __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and __fish_seen_subcommand_from verify" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and __fish_seen_subcommand_from verify" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and __fish_seen_subcommand_from verify" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and __fish_seen_subcommand_from verify" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and __fish_seen_subcommand_from verify" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -202,6 +250,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand phone; and __fish_seen_subcomm
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subcommand_from token help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -211,6 +262,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and not __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcommand_from token" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -220,6 +274,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand auth; and __fish_seen_subcomma
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_subcommand_from users orphans help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -230,6 +287,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and not __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from users" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -244,6 +304,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcomm
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcommand_from orphans" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -254,6 +317,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand admin; and __fish_seen_subcomm
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -295,6 +361,9 @@ unless-stopped\t'Restart unless it was stopped on purpose'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l inactive -d 'Create it switched off: users cannot create instances until `machine update --active`'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
@@ -304,6 +373,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from apply" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -312,9 +384,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 rating\t'Best mean rating first; unrated machines last'
 likes\t'Most likes first'
 instances\t'Most instances first'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -323,9 +400,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 rating\t'Best mean rating first; unrated machines last'
 likes\t'Most likes first'
 instances\t'Most instances first'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -333,6 +415,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from show" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -357,6 +442,9 @@ unless-stopped\t'Restart unless it was stopped on purpose'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l active -d 'Let users create instances of it again'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l inactive -d 'Stop users from creating new instances of it (existing ones stay)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from update" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -366,6 +454,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -l force -d 'Remove the machine even though instances of it exist'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
@@ -374,6 +465,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -l force -d 'Remove the machine even though instances of it exist'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
@@ -382,6 +476,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comment" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comment" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comment" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comment" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comment" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comment" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -392,6 +489,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comments" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comments" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comments" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comments" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comments" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from comments" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -399,6 +499,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from like" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from like" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from like" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from like" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from like" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from like" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -406,6 +509,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from dislike" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from dislike" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from dislike" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from dislike" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from dislike" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from dislike" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -413,6 +519,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unlike" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unlike" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unlike" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unlike" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unlike" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unlike" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -421,6 +530,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rate" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rate" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rate" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rate" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rate" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from rate" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -428,6 +540,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unrate" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unrate" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unrate" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unrate" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unrate" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from unrate" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -435,6 +550,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from feedback" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from feedback" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from feedback" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from feedback" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from feedback" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subcommand_from feedback" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -457,6 +575,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machine; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and not __fish_seen_subcommand_from create apply ls list show update rm remove comment comments like dislike unlike rate unrate feedback help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -498,6 +619,9 @@ unless-stopped\t'Restart unless it was stopped on purpose'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l inactive -d 'Create it switched off: users cannot create instances until `machine update --active`'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
@@ -507,6 +631,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from apply" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -515,9 +642,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 rating\t'Best mean rating first; unrated machines last'
 likes\t'Most likes first'
 instances\t'Most instances first'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -526,9 +658,14 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 rating\t'Best mean rating first; unrated machines last'
 likes\t'Most likes first'
 instances\t'Most instances first'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -536,6 +673,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from show" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -560,6 +700,9 @@ unless-stopped\t'Restart unless it was stopped on purpose'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l active -d 'Let users create instances of it again'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l inactive -d 'Stop users from creating new instances of it (existing ones stay)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from update" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -569,6 +712,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -l force -d 'Remove the machine even though instances of it exist'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
@@ -577,6 +723,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -l force -d 'Remove the machine even though instances of it exist'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
@@ -585,6 +734,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comment" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comment" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comment" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comment" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comment" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comment" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -595,6 +747,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comments" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comments" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comments" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comments" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comments" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from comments" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -602,6 +757,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from like" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from like" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from like" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from like" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from like" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from like" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -609,6 +767,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from dislike" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from dislike" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from dislike" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from dislike" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from dislike" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from dislike" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -616,6 +777,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unlike" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unlike" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unlike" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unlike" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unlike" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unlike" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -624,6 +788,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rate" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rate" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rate" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rate" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rate" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from rate" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -631,6 +798,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unrate" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unrate" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unrate" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unrate" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unrate" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from unrate" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -638,6 +808,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from feedback" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from feedback" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from feedback" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from feedback" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from feedback" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subcommand_from feedback" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -660,6 +833,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand machines; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and not __fish_seen_subcommand_from edit rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and not __fish_seen_subcommand_from edit rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and not __fish_seen_subcommand_from edit rm remove help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and not __fish_seen_subcommand_from edit rm remove help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and not __fish_seen_subcommand_from edit rm remove help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and not __fish_seen_subcommand_from edit rm remove help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -671,6 +847,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and not __fish_seen_s
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from edit" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from edit" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from edit" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from edit" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from edit" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -678,6 +857,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from rm" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -685,6 +867,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from remove" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -695,6 +880,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand comment; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -718,27 +906,40 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l wait -d 'Return only when the first port accepts connections; on timeout, fail with the instance\'s last log lines'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Only instances that match, KEY=VALUE with KEY status, machine or name (repeatable; values of one key are alternatives, different keys must all match)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s a -l all -d 'Stopped instances too, as with `docker ps -a`; rsrc always lists them, so this is accepted and changes nothing'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l all-users -d 'List the instances of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -s f -l filter -d 'Only instances that match, KEY=VALUE with KEY status, machine or name (repeatable; values of one key are alternatives, different keys must all match)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -s a -l all -d 'Stopped instances too, as with `docker ps -a`; rsrc always lists them, so this is accepted and changes nothing'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l all-users -d 'List the instances of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -746,6 +947,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from show" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -754,6 +958,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from uptime" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from uptime" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from uptime" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from uptime" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from uptime" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from uptime" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -761,6 +968,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from stop" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -768,6 +978,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from start" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -775,6 +988,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from restart" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -782,6 +998,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -s f -l force -d 'Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker still holds (the container, and the volumes with --volumes) once it can'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -791,6 +1010,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s f -l force -d 'Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker still holds (the container, and the volumes with --volumes) once it can'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -801,6 +1023,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subcommand_from recreate" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -818,6 +1043,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instance; and __fish_seen_subc
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and not __fish_seen_subcommand_from create ls list show uptime stop start restart rm remove recreate help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -841,27 +1069,40 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l wait -d 'Return only when the first port accepts connections; on timeout, fail with the instance\'s last log lines'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Only instances that match, KEY=VALUE with KEY status, machine or name (repeatable; values of one key are alternatives, different keys must all match)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s a -l all -d 'Stopped instances too, as with `docker ps -a`; rsrc always lists them, so this is accepted and changes nothing'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l all-users -d 'List the instances of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -s f -l filter -d 'Only instances that match, KEY=VALUE with KEY status, machine or name (repeatable; values of one key are alternatives, different keys must all match)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -s a -l all -d 'Stopped instances too, as with `docker ps -a`; rsrc always lists them, so this is accepted and changes nothing'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l all-users -d 'List the instances of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -869,6 +1110,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from show" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -877,6 +1121,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from uptime" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from uptime" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from uptime" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from uptime" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from uptime" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from uptime" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -884,6 +1131,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from stop" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -891,6 +1141,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from start" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -898,6 +1151,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from restart" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -905,6 +1161,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -s f -l force -d 'Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker still holds (the container, and the volumes with --volumes) once it can'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -914,6 +1173,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l volumes -d 'Remove the instances\' volumes too (their data is gone for good)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -s f -l force -d 'Admins: remove them even while Docker is away or refuses. rsrcd removes what Docker still holds (the container, and the volumes with --volumes) once it can'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -924,6 +1186,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from recreate" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -939,11 +1204,16 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_sub
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "recreate" -d 'Make an instance\'s container again from its machine\'s current definition'
 complete -c rsrc -n "__fish_rsrc_using_subcommand instances; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s f -l filter -d 'Only instances that match, KEY=VALUE with KEY status, machine or name (repeatable; values of one key are alternatives, different keys must all match)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s a -l all -d 'Stopped instances too, as with `docker ps -a`; rsrc always lists them, so this is accepted and changes nothing'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l all-users -d 'List the instances of all users, with their owners (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand ps" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -954,6 +1224,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l until -d 'Only lines 
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s f -l follow -d 'Keep printing new output, also across restarts of the instance and of rsrcd'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s t -l timestamps -d 'Show the time of each line, as `docker logs --timestamps` does'
 complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -l json -d 'Short for --output json; together with --output table it is a usage error'
@@ -963,11 +1236,16 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand logs" -s h -l help -d 'Print h
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l since -d 'Only events from this time on: a duration back from now (90m, 7d) or an RFC 3339 time' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l until -d 'Only events up to this time (same forms as --since); no following past it' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l instance -d 'Only this instance\'s events (id, unique id prefix or name; the id of a removed one)' -r
+complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -s f -l follow -d 'Go on after the history up to now, printing each new event as it happens'
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l all-users -d 'Everyone\'s events (admins only)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand events" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -975,6 +1253,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand events" -s h -l help -d 'Print
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -984,20 +1265,30 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_su
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "rm" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "remove" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l all-users -d 'List the volumes of all users, with their owners (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s a -d 'Accepted for Docker habits: kept volumes are always listed'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l all-users -d 'List the volumes of all users, with their owners (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s a -d 'Accepted for Docker habits: kept volumes are always listed'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -1005,6 +1296,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcom
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -1012,6 +1306,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcom
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -1022,6 +1319,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volume; and __fish_seen_subcom
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -1031,20 +1331,30 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_s
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "rm" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "remove" -d 'Remove volumes for good (admins: any user\'s); volumes of existing instances are refused'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and not __fish_seen_subcommand_from ls list rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l all-users -d 'List the volumes of all users, with their owners (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s a -d 'Accepted for Docker habits: kept volumes are always listed'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -l debug -d 'Print requests and the full form of errors on stderr'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l format -d 'Only these columns, in this order: a comma-separated list of column names, e.g. name,status,ports (a wrong name lists the valid ones), or a template like \'{{.Name}}\\t{{.Status}}\' (one line per row, no header). --json still prints every field, and -q only the ids' -r
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l all-users -d 'List the volumes of all users, with their owners (admins only)'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s a -d 'Accepted for Docker habits: kept volumes are always listed'
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l no-headers -d 'Leave out the header line'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from list" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -1052,6 +1362,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from rm" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -1059,6 +1372,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subcommand_from remove" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -1069,6 +1385,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand volumes; and __fish_seen_subco
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand version" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand version" -l debug -d 'Print requests and the full form of errors on stderr'
@@ -1076,6 +1395,9 @@ complete -c rsrc -n "__fish_rsrc_using_subcommand version" -s h -l help -d 'Prin
 complete -c rsrc -n "__fish_rsrc_using_subcommand completion" -l socket -d 'The daemon\'s socket; also RSRC_SOCKET [default: $XDG_RUNTIME_DIR/rsrc/rsrcd.sock if it exists, else /run/rsrc/rsrcd.sock]' -r -F
 complete -c rsrc -n "__fish_rsrc_using_subcommand completion" -s o -l output -d 'How to print data: table for people, json for scripts [default: table]. Given as `--output table`, stop/start/restart print a table instead of the names acted on' -r -f -a "table\t'Aligned columns for people'
 json\t'Pretty-printed JSON of the API objects, for scripts'"
+complete -c rsrc -n "__fish_rsrc_using_subcommand completion" -l color -d 'Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR is set), always (also into pipes) or never. JSON and -q are never coloured' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset or empty'
+always\t'Colour even into pipes and files (NO_COLOR does not override it)'
+never\t'Never colour'"
 complete -c rsrc -n "__fish_rsrc_using_subcommand completion" -l json -d 'Short for --output json; together with --output table it is a usage error'
 complete -c rsrc -n "__fish_rsrc_using_subcommand completion" -s q -l quiet -d 'Print only ids (instance ids, machine names, user emails, volume names); no progress. It wins over --json: scripts that ask for ids get ids'
 complete -c rsrc -n "__fish_rsrc_using_subcommand completion" -l debug -d 'Print requests and the full form of errors on stderr'

@@ -64,7 +64,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "RSRC_NO_KEYRING",
         "set to 1 to keep tokens in the session file instead of the kernel keyring",
     ),
-    ("NO_COLOR", "set to turn colour off"),
+    (
+        "NO_COLOR",
+        "set (non-empty) to turn colour off under --color auto",
+    ),
 ];
 
 fn after_long_help() -> String {
@@ -131,6 +134,17 @@ pub struct GlobalArgs {
     /// Print requests and the full form of errors on stderr.
     #[arg(long, global = true, help_heading = "Global options")]
     pub debug: bool,
+    /// Colour states in tables and errors: auto (only on a terminal, and not when NO_COLOR
+    /// is set), always (also into pipes) or never. JSON and -q are never coloured.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = output::color::ColorChoice::Auto
+    )]
+    pub color: output::color::ColorChoice,
 }
 
 impl GlobalArgs {
@@ -290,11 +304,12 @@ pub fn run(cli: Cli) -> ExitCode {
 
 async fn execute(cli: Cli) -> CliResult {
     let global = cli.global;
+    output::color::set_choice(global.color);
     global.check()?;
     let socket = global.socket();
     let mut ctx = Ctx {
         client: Client::new(socket.clone(), global.debug),
-        out: Output::new(global.format(), global.quiet),
+        out: Output::new(global.format(), global.quiet).with_color(output::color::stdout_color()),
         sessions: Sessions::new(&socket, global.debug),
         quiet: global.quiet,
         debug: global.debug,

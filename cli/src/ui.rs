@@ -2,6 +2,7 @@
 //! notes, and progress (an indicatif bar on a terminal, plain lines otherwise, nothing with -q).
 
 use std::collections::{BTreeMap, HashSet};
+use std::future::Future;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
 
@@ -139,18 +140,53 @@ pub fn confirm(question: &str) -> CliResult<bool> {
     Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
+/// Whether progress may be drawn: stderr is a terminal, and neither `-q` nor `--json` asked
+/// for output a script reads.
+pub fn can_draw(out: &crate::output::Output) -> bool {
+    !out.quiet && out.format == crate::output::Format::Table && crate::output::stderr_is_tty()
+}
+
+/// How long a wait goes without a spinner: most answers come sooner, and a spinner that
+/// flashes for 50 ms is noise.
+const SPINNER_DELAY: Duration = Duration::from_millis(300);
+
+/// Awaits `work`, with a spinner saying `message` once it has taken longer than ~300 ms, on a
+/// terminal only (see [`can_draw`]).
+pub async fn with_spinner<F: Future>(
+    out: &crate::output::Output,
+    message: String,
+    work: F,
+) -> F::Output {
+    if !can_draw(out) {
+        return work.await;
+    }
+    let mut work = std::pin::pin!(work);
+    tokio::select! {
+        done = &mut work => return done,
+        () = tokio::time::sleep(SPINNER_DELAY) => {}
+    }
+    let bar = spinner_bar(message).with_elapsed(SPINNER_DELAY);
+    let done = work.await;
+    bar.finish_and_clear();
+    done
+}
+
 /// A spinner on a terminal while we wait for something; `None` elsewhere.
 pub fn spinner(quiet: bool, message: String) -> Option<ProgressBar> {
     if quiet || !crate::output::stderr_is_tty() {
         return None;
     }
+    Some(spinner_bar(message))
+}
+
+fn spinner_bar(message: String) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
         bar.set_style(style);
     }
     bar.set_message(message);
     bar.enable_steady_tick(Duration::from_millis(120));
-    Some(bar)
+    bar
 }
 
 /// Shows the progress of an image pull.
@@ -163,8 +199,10 @@ pub struct PullDisplay {
 }
 
 impl PullDisplay {
-    pub fn new(image: &str, quiet: bool) -> Self {
-        let bar = if !quiet && crate::output::stderr_is_tty() {
+    /// `draw`: a bar may be drawn (see [`can_draw`]); otherwise, unless `quiet`, the daemon's
+    /// status lines are printed plainly.
+    pub fn new(image: &str, quiet: bool, draw: bool) -> Self {
+        let bar = if !quiet && draw {
             let bar = ProgressBar::new_spinner();
             if let Ok(style) = ProgressStyle::with_template("{spinner} pulling {prefix}: {msg}") {
                 bar.set_style(style);

@@ -5,7 +5,7 @@ use rsrc_shared::api::Event;
 
 use crate::client::EventsQuery;
 use crate::error::CliResult;
-use crate::output::{print_out, table};
+use crate::output::{print_out, ListArgs, View};
 use crate::Ctx;
 
 #[derive(Debug, Args)]
@@ -29,22 +29,12 @@ pub struct EventsArgs {
     /// Everyone's events (admins only).
     #[arg(long)]
     pub all_users: bool,
-}
-
-const HEADER: &[&str] = &["TIME", "INSTANCE", "OWNER", "KIND", "CAUSE", "EXIT"];
-
-fn cells(e: &Event) -> Vec<String> {
-    vec![
-        e.at.clone(),
-        e.instance.clone(),
-        e.owner.clone(),
-        e.kind.to_string(),
-        e.cause.to_string(),
-        e.exit_code.map(|c| c.to_string()).unwrap_or_default(),
-    ]
+    #[command(flatten)]
+    pub view: ListArgs,
 }
 
 pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
+    let view = View::parse::<Event>(&args.view)?;
     let query = EventsQuery {
         since: args.since,
         until: args.until,
@@ -54,14 +44,15 @@ pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
     };
     let mut stream = ctx.client.events(&query).await?;
     let json = ctx.out.is_json();
+    let color = ctx.out.color;
     // The history is printed as one aligned table; followed events one line each as they come.
-    let mut rows = Vec::new();
+    let mut rows: Vec<Event> = Vec::new();
     let mut header_printed = false;
     while let Some(item) = stream.next().await {
         let event = match item {
             Ok(e) => e,
             Err(e) => {
-                flush(&mut rows, &mut header_printed, ctx.quiet);
+                flush(&mut rows, &view, color, &mut header_printed);
                 return Err(e.into());
             }
         };
@@ -73,37 +64,23 @@ pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
                 serde_json::to_string(&event).unwrap_or_default()
             ));
         } else if args.follow {
-            flush(&mut rows, &mut header_printed, false);
-            print_out(&table_line(&cells(&event), !header_printed));
+            flush(&mut rows, &view, color, &mut header_printed);
+            print_out(&view.line(&event, !header_printed, color));
             header_printed = true;
         } else {
-            rows.push(cells(&event));
+            rows.push(event);
         }
     }
-    flush(&mut rows, &mut header_printed, ctx.quiet);
+    flush(&mut rows, &view, color, &mut header_printed);
     Ok(())
 }
 
-fn flush(rows: &mut Vec<Vec<String>>, header_printed: &mut bool, quiet: bool) {
-    if quiet || (rows.is_empty() && *header_printed) {
-        return;
-    }
+/// Prints the events gathered so far as one table (in the order they happened).
+fn flush(rows: &mut Vec<Event>, view: &View, color: bool, header_printed: &mut bool) {
     if rows.is_empty() {
         return;
     }
-    print_out(&table(HEADER, rows));
+    print_out(&view.render(rows, color));
     rows.clear();
     *header_printed = true;
-}
-
-/// One followed event, tab-separated (widths are unknown in advance), with the header first.
-fn table_line(cells: &[String], with_header: bool) -> String {
-    let mut out = String::new();
-    if with_header {
-        out.push_str(&HEADER.join("\t"));
-        out.push('\n');
-    }
-    out.push_str(&cells.join("\t"));
-    out.push('\n');
-    out
 }

@@ -118,6 +118,8 @@ pub struct MachineLsArgs {
     /// Order of the list.
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortArg::Name)]
     pub sort: SortArg,
+    #[command(flatten)]
+    pub view: crate::output::ListArgs,
 }
 
 impl From<SortArg> for MachineSort {
@@ -183,6 +185,15 @@ impl<T: Row> Row for InOrder<T> {
     }
     fn cells(&self) -> Vec<String> {
         self.item.cells()
+    }
+    fn extra_header() -> &'static [&'static str] {
+        T::extra_header()
+    }
+    fn extra_cells(&self) -> Vec<String> {
+        self.item.extra_cells()
+    }
+    fn state(&self) -> Option<(&'static str, &str)> {
+        self.item.state()
     }
     fn id(&self) -> String {
         self.item.id()
@@ -282,12 +293,13 @@ fn summary(m: &Machine) -> String {
 
 /// `machine ls`, in the order asked for.
 pub async fn list_machines(ctx: &mut Ctx, args: MachineLsArgs) -> CliResult {
+    let view = crate::output::View::parse::<Machine>(&args.view)?;
     if args.sort == SortArg::Name {
         let mut machines = ctx.client.machines().list().await?;
-        ctx.out.list(&mut machines);
+        ctx.out.list_view(&mut machines, &view);
     } else {
         let machines = ctx.client.feed().machines_sorted(args.sort.into()).await?;
-        ctx.out.list(&mut in_order(machines));
+        ctx.out.list_view(&mut in_order(machines), &view);
     }
     Ok(())
 }

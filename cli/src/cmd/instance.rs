@@ -7,7 +7,7 @@ use rsrc_shared::api::{Instance, InstanceCreate};
 
 use crate::client::{ClientError, InstanceAction};
 use crate::error::{CliError, CliResult, ItemFailures};
-use crate::output::{key_values, print_out, published_port, Format};
+use crate::output::{key_values, print_out, published_port, Format, ListArgs, View};
 use crate::ui;
 use crate::Ctx;
 
@@ -107,6 +107,8 @@ pub struct LsArgs {
     /// values of one key are alternatives, different keys must all match).
     #[arg(long = "filter", short = 'f', value_name = "KEY=VALUE", value_parser = parse_filter)]
     pub filters: Vec<(FilterKey, String)>,
+    #[command(flatten)]
+    pub view: ListArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,9 +246,10 @@ pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
 }
 
 pub async fn ls(ctx: &mut Ctx, args: LsArgs) -> CliResult {
+    let view = View::parse::<Instance>(&args.view)?;
     let mut instances = ctx.client.instances().list(args.all_users).await?;
     instances.retain(|i| matches(i, &args.filters));
-    ctx.out.list(&mut instances);
+    ctx.out.list_view(&mut instances, &view);
     Ok(())
 }
 
@@ -257,20 +260,19 @@ async fn create(ctx: &mut Ctx, args: CreateArgs) -> CliResult {
         env: env_map(&args.env)?,
         volume_from: args.volume_from,
     };
-    let mut instance = ctx.client.instances().create(&body).await?;
+    let mut instance = ui::with_spinner(
+        &ctx.out,
+        format!("creating an instance of {}", body.machine),
+        ctx.client.instances().create(&body),
+    )
+    .await?;
     if args.wait {
-        let spinner = ui::spinner(
-            ctx.quiet,
+        let result = ui::with_spinner(
+            &ctx.out,
             format!("waiting for {} to accept connections", instance.name),
-        );
-        let result = ctx
-            .client
-            .instances()
-            .wait(&instance.id, args.timeout)
-            .await;
-        if let Some(bar) = spinner {
-            bar.finish_and_clear();
-        }
+            ctx.client.instances().wait(&instance.id, args.timeout),
+        )
+        .await;
         instance = result.map_err(|e| {
             CliError::from(e).with_hint(format!(
                 "the instance {} ({}) was created; look at `rsrc instance show {}`, or remove \
@@ -293,7 +295,14 @@ async fn action(ctx: &mut Ctx, action: InstanceAction, references: Vec<String>) 
     let mut acted_on: Vec<String> = Vec::new();
     let mut failures = ItemFailures::default();
     for reference in references {
-        match ctx.client.instances().action(&reference, action).await {
+        let doing = match action {
+            InstanceAction::Stop => "stopping",
+            InstanceAction::Start => "starting",
+            InstanceAction::Restart => "restarting",
+        };
+        let instances = ctx.client.instances();
+        let work = instances.action(&reference, action);
+        match ui::with_spinner(&ctx.out, format!("{doing} {reference}"), work).await {
             Ok(i) => {
                 acted_on.push(if ctx.quiet { i.id.clone() } else { reference });
                 done.push(i);
@@ -320,15 +329,16 @@ async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool, force: bool) 
     let mut failures = ItemFailures::default();
     for reference in references {
         // Resolve first, so that we delete exactly what we name in the output.
-        let result = async {
+        let work = async {
             let instance = ctx.client.instances().show(&reference).await?;
             ctx.client
                 .instances()
                 .remove(&instance.id, volumes, force)
                 .await?;
             Ok::<Instance, ClientError>(instance)
-        }
-        .await;
+        };
+        let what = if volumes { " and its volumes" } else { "" };
+        let result = ui::with_spinner(&ctx.out, format!("removing {reference}{what}"), work).await;
         match result {
             Ok(i) => {
                 if ctx.out.format == Format::Table || ctx.quiet {

@@ -59,7 +59,10 @@ pub async fn run(ctx: &mut Ctx, args: RecreateArgs) -> CliResult {
     let mut done = Vec::new();
     let mut failures = ItemFailures::default();
     for reference in args.references {
-        match ctx.client.instances().recreate(&reference, &req).await {
+        let instances = ctx.client.instances();
+        let work = instances.recreate(&reference, &req);
+        let message = format!("recreating {reference}");
+        match crate::ui::with_spinner(&ctx.out, message, work).await {
             Ok(instance) => {
                 if !ctx.out.is_json() {
                     print_out(&format!("{}\n", instance.name));

@@ -3,7 +3,9 @@
 use clap::Subcommand;
 
 use crate::error::{CliResult, ItemFailures};
-use crate::output::print_out;
+use rsrc_shared::api::Volume;
+
+use crate::output::{print_out, ListArgs, View};
 use crate::Ctx;
 
 #[derive(Debug, Subcommand)]
@@ -17,6 +19,8 @@ pub enum VolumeCmd {
         /// Accepted for Docker habits: kept volumes are always listed.
         #[arg(short = 'a', hide = true)]
         stopped_too: bool,
+        #[command(flatten)]
+        view: ListArgs,
     },
     /// Remove volumes for good (admins: any user's); volumes of existing instances are refused.
     #[command(visible_alias = "remove")]
@@ -30,9 +34,12 @@ pub enum VolumeCmd {
 
 pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
     match cmd {
-        VolumeCmd::Ls { all_users, .. } => {
+        VolumeCmd::Ls {
+            all_users, view, ..
+        } => {
+            let view = View::parse::<Volume>(&view)?;
             let mut volumes = ctx.client.volumes().list(all_users).await?;
-            ctx.out.list(&mut volumes);
+            ctx.out.list_view(&mut volumes, &view);
         }
         VolumeCmd::Rm { names } => {
             // Like `instance rm`: carry on past a failure, report each, exit with the first.

@@ -14,9 +14,12 @@ use clap::ValueEnum;
 use rsrc_shared::api::{MachinePort, PortMapping, Prop};
 use serde::Serialize;
 
+pub mod color;
+mod columns;
 pub mod human;
 mod rows;
 
+pub use columns::{column_name, ListArgs, View};
 pub use rows::{published_port, role_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -32,6 +35,18 @@ pub enum Format {
 pub trait Row: Serialize {
     fn header() -> &'static [&'static str];
     fn cells(&self) -> Vec<String>;
+    /// Columns shown only when `--format` names them.
+    fn extra_header() -> &'static [&'static str] {
+        &[]
+    }
+    fn extra_cells(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// The header of the column that shows this row's state, and the state (`running`), for
+    /// colour.
+    fn state(&self) -> Option<(&'static str, &str)> {
+        None
+    }
     /// What `-q` prints.
     fn id(&self) -> String;
     /// Rows are sorted by this.
@@ -50,11 +65,22 @@ pub trait Detail: Serialize {
 pub struct Output {
     pub format: Format,
     pub quiet: bool,
+    /// Tables colour states (never JSON or `-q`).
+    pub color: bool,
 }
 
 impl Output {
     pub fn new(format: Format, quiet: bool) -> Self {
-        Output { format, quiet }
+        Output {
+            format,
+            quiet,
+            color: false,
+        }
+    }
+
+    pub fn with_color(mut self, color: bool) -> Self {
+        self.color = color;
+        self
     }
 
     pub fn is_json(&self) -> bool {
@@ -63,16 +89,18 @@ impl Output {
 
     /// Renders a list, sorted, as a table, JSON array or ids.
     pub fn render_list<T: Row>(&self, items: &mut [T]) -> String {
+        self.render_view(items, &View::default_for::<T>())
+    }
+
+    /// Like [`render_list`](Self::render_list), with the columns of `--format`.
+    pub fn render_view<T: Row>(&self, items: &mut [T], view: &View) -> String {
         items.sort_by_key(|item| item.sort_key());
         if self.quiet {
             return items.iter().map(|i| format!("{}\n", i.id())).collect();
         }
         match self.format {
             Format::Json => json(&items),
-            Format::Table => {
-                let rows: Vec<Vec<String>> = items.iter().map(Row::cells).collect();
-                table(T::header(), &rows)
-            }
+            Format::Table => view.render(items, self.color),
         }
     }
 
@@ -89,6 +117,10 @@ impl Output {
 
     pub fn list<T: Row>(&self, items: &mut [T]) {
         print_out(&self.render_list(items));
+    }
+
+    pub fn list_view<T: Row>(&self, items: &mut [T], view: &View) {
+        print_out(&self.render_view(items, view));
     }
 
     pub fn one<T: Detail>(&self, item: &T) {
@@ -124,36 +156,7 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Columns separated by two spaces, padded to the widest cell, no trailing spaces.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if i < widths.len() {
-                widths[i] = widths[i].max(cell.chars().count());
-            }
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut text = String::new();
-        for (i, cell) in cells.enumerate() {
-            if i > 0 {
-                text.push_str("  ");
-            }
-            text.push_str(cell);
-            let pad = widths.get(i).copied().unwrap_or(0);
-            let len = cell.chars().count();
-            if len < pad {
-                text.push_str(&" ".repeat(pad - len));
-            }
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
-    };
-    line(&mut header.iter().copied());
-    for row in rows {
-        line(&mut row.iter().map(String::as_str));
-    }
-    out
+    columns::painted_table(Some(header), rows, &[])
 }
 
 /// `key: value` lines with the values aligned; a multi-line value continues under itself.
@@ -177,13 +180,14 @@ pub fn key_values(fields: &[(&str, String)]) -> String {
     out
 }
 
-/// Whether stderr may show colour and progress bars: a terminal, and `NO_COLOR` unset.
+/// Whether stderr may show progress bars.
 pub fn stderr_is_tty() -> bool {
     io::stderr().is_terminal()
 }
 
+/// Whether errors on stderr are coloured (`--color`, `NO_COLOR`).
 pub fn color_enabled() -> bool {
-    stderr_is_tty() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    color::stderr_color()
 }
 
 pub fn yes_no(b: bool) -> String {

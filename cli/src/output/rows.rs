@@ -1,6 +1,6 @@
 //! How each API type shows as a table row (`ls`) and as `key: value` lines (`show`).
 
-use rsrc_shared::api::{Instance, Machine, Orphan, Role, User, Volume};
+use rsrc_shared::api::{Event, Instance, Machine, Orphan, Role, User, Volume};
 
 use super::human::{self, ago};
 use super::{
@@ -198,6 +198,22 @@ impl Row for Instance {
             availability(self.availability_7d),
         ]
     }
+    fn extra_header() -> &'static [&'static str] {
+        &["STATE", "HOST", "URL", "VOLUMES", "EXIT CODE", "UPDATED"]
+    }
+    fn extra_cells(&self) -> Vec<String> {
+        vec![
+            self.status.clone(),
+            self.host.clone(),
+            opt(&self.url),
+            join(&self.volumes, |v| v.name.clone(), ","),
+            opt(&self.exit_code),
+            ago(&self.updated_at, human::now()),
+        ]
+    }
+    fn state(&self) -> Option<(&'static str, &str)> {
+        Some(("STATUS", &self.status))
+    }
     fn id(&self) -> String {
         self.id.clone()
     }
@@ -281,6 +297,44 @@ impl Row for Orphan {
     }
     fn sort_key(&self) -> String {
         self.container_name.clone()
+    }
+}
+
+/// An event of `rsrc events`; its time reads "3 minutes ago" (the JSON keeps RFC 3339).
+impl Row for Event {
+    fn header() -> &'static [&'static str] {
+        &["TIME", "INSTANCE", "OWNER", "KIND", "CAUSE", "EXIT"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            ago(&self.at, human::now()),
+            self.instance.clone(),
+            self.owner.clone(),
+            self.kind.to_string(),
+            self.cause.to_string(),
+            self.exit_code.map(|c| c.to_string()).unwrap_or_default(),
+        ]
+    }
+    fn extra_header() -> &'static [&'static str] {
+        &["ID", "AT", "UP", "DETAIL"]
+    }
+    fn extra_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.at.clone(),
+            yes_no(self.up),
+            self.detail.clone().unwrap_or_default(),
+        ]
+    }
+    fn state(&self) -> Option<(&'static str, &str)> {
+        Some(("KIND", self.kind.as_str()))
+    }
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+    /// The order they happened in.
+    fn sort_key(&self) -> String {
+        format!("{:020}", self.id)
     }
 }
 

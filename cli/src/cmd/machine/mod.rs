@@ -241,7 +241,7 @@ pub struct UpdateArgs {
 /// Streams `POST /v1/images/pull` with progress on stderr.
 pub async fn pull_image(ctx: &Ctx, image: &str) -> CliResult {
     let mut stream = ctx.client.pull(image).await?;
-    let mut display = PullDisplay::new(image, ctx.quiet);
+    let mut display = PullDisplay::new(image, ctx.quiet, ui::can_draw(&ctx.out));
     while let Some(item) = stream.next().await {
         match item {
             Ok(progress) => display.update(&progress),

@@ -1,0 +1,328 @@
+//! Which columns a table shows (`--format name,status` or a `{{.Name}}` template,
+//! `--no-headers`), and the one table writer, which pads on the visible width so colour keeps
+//! the columns aligned.
+//!
+//! A column's name is its header in lower case with `-` for spaces (`IN USE` -> `in-use`).
+//! Every `ls` that takes `--format` goes through [`View`]; JSON and `-q` never look at it.
+
+use clap::Args;
+
+use super::color::{paint, state_paint};
+use super::Row;
+use crate::error::{CliError, CliResult};
+
+/// `--format` and `--no-headers`, flattened into every listing command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ListArgs {
+    /// Only these columns, in this order: a comma-separated list of column names, e.g.
+    /// name,status,ports (a wrong name lists the valid ones), or a template like
+    /// '{{.Name}}\t{{.Status}}' (one line per row, no header). --json still prints every
+    /// field, and -q only the ids.
+    #[arg(long = "format", value_name = "COLUMNS|TEMPLATE")]
+    pub format: Option<String>,
+    /// Leave out the header line.
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    Column(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Layout {
+    /// Indexes into the row's columns (the default ones, then the extra ones).
+    Columns(Vec<usize>),
+    Template(Vec<Piece>),
+}
+
+/// What a table shows: picked once per command, before any request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    layout: Layout,
+    headers: bool,
+}
+
+/// `IN USE` -> `in-use`.
+pub fn column_name(header: &str) -> String {
+    header.to_lowercase().replace(' ', "-")
+}
+
+/// Every header of `T`: the table's own, then those shown only when asked for.
+pub fn all_headers<T: Row>() -> Vec<&'static str> {
+    T::header()
+        .iter()
+        .chain(T::extra_header())
+        .copied()
+        .collect()
+}
+
+fn all_cells<T: Row>(item: &T) -> Vec<String> {
+    let mut cells = item.cells();
+    cells.extend(item.extra_cells());
+    cells
+}
+
+/// `InUse`, `in_use` and `in-use` all name the column `IN USE`.
+fn loose(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn columns_hint(headers: &[&str]) -> String {
+    let names: Vec<String> = headers.iter().map(|h| column_name(h)).collect();
+    format!("columns: {}", names.join(", "))
+}
+
+fn unknown(what: &str, headers: &[&str]) -> CliError {
+    let hint = if what.eq_ignore_ascii_case("json") {
+        format!("for JSON use --json; {}", columns_hint(headers))
+    } else {
+        columns_hint(headers)
+    };
+    CliError::usage(format!("unknown column `{what}` in --format")).with_hint(hint)
+}
+
+fn find(name: &str, headers: &[&str]) -> CliResult<usize> {
+    let wanted = loose(name);
+    headers
+        .iter()
+        .position(|h| loose(h) == wanted)
+        .ok_or_else(|| unknown(name, headers))
+}
+
+/// `\t` and `\n` as typed on a command line mean a tab and a line break, as in Docker.
+fn unescape(text: &str) -> String {
+    text.replace("\\t", "\t").replace("\\n", "\n")
+}
+
+fn parse_template(template: &str, headers: &[&str]) -> CliResult<Vec<Piece>> {
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        if start > 0 {
+            pieces.push(Piece::Text(unescape(&rest[..start])));
+        }
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err(CliError::usage("unclosed `{{` in --format"));
+        };
+        let field = after[..end].trim();
+        let Some(name) = field.strip_prefix('.').filter(|n| !n.is_empty()) else {
+            return Err(CliError::usage(format!(
+                "`{{{{{field}}}}}` in --format is not a column; write {{{{.Name}}}}"
+            ))
+            .with_hint(columns_hint(headers)));
+        };
+        pieces.push(Piece::Column(find(name, headers)?));
+        rest = &after[end + 2..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(unescape(rest)));
+    }
+    Ok(pieces)
+}
+
+impl View {
+    /// The table's own columns, with the header.
+    pub fn default_for<T: Row>() -> View {
+        View {
+            layout: Layout::Columns((0..T::header().len()).collect()),
+            headers: true,
+        }
+    }
+
+    /// Checks `--format` against `T`'s columns: a wrong name is a usage error (exit 2).
+    pub fn parse<T: Row>(args: &ListArgs) -> CliResult<View> {
+        let headers = all_headers::<T>();
+        let layout = match args.format.as_deref().map(str::trim) {
+            None => return Ok(View::default_for::<T>().without_headers(args.no_headers)),
+            Some(spec) if spec.contains("{{") => Layout::Template(parse_template(spec, &headers)?),
+            Some(spec) => {
+                let mut picked = Vec::new();
+                for name in spec.split(',').map(str::trim) {
+                    if name.is_empty() {
+                        return Err(CliError::usage("an empty column name in --format")
+                            .with_hint(columns_hint(&headers)));
+                    }
+                    picked.push(find(name, &headers)?);
+                }
+                Layout::Columns(picked)
+            }
+        };
+        Ok(View {
+            layout,
+            headers: !args.no_headers,
+        })
+    }
+
+    fn without_headers(mut self, no_headers: bool) -> View {
+        self.headers = !no_headers;
+        self
+    }
+
+    /// Whether a header line is printed (templates never have one).
+    pub fn has_header(&self) -> bool {
+        self.headers && matches!(self.layout, Layout::Columns(_))
+    }
+
+    /// The rows of `items`, in their order, as the view shows them.
+    pub fn render<T: Row>(&self, items: &[T], color: bool) -> String {
+        let headers = all_headers::<T>();
+        let state_col = items
+            .first()
+            .and_then(|i| i.state())
+            .and_then(|(h, _)| headers.iter().position(|x| *x == h));
+        let paint_of = |item: &T| {
+            if !color {
+                return None;
+            }
+            let (_, state) = item.state()?;
+            Some((state_col?, state_paint(state)?))
+        };
+        match &self.layout {
+            Layout::Template(pieces) => items
+                .iter()
+                .map(|item| {
+                    let cells = all_cells(item);
+                    let painted = paint_of(item);
+                    let mut line = String::new();
+                    for piece in pieces {
+                        match piece {
+                            Piece::Text(t) => line.push_str(t),
+                            Piece::Column(i) => {
+                                let cell = cells.get(*i).map(String::as_str).unwrap_or("");
+                                match painted {
+                                    Some((col, sgr)) if col == *i => {
+                                        line.push_str(&paint(cell, sgr))
+                                    }
+                                    _ => line.push_str(cell),
+                                }
+                            }
+                        }
+                    }
+                    line.push('\n');
+                    line
+                })
+                .collect(),
+            Layout::Columns(picked) => {
+                let header: Vec<&str> = picked.iter().map(|i| headers[*i]).collect();
+                let mut rows = Vec::with_capacity(items.len());
+                let mut paints = Vec::with_capacity(items.len());
+                for item in items {
+                    let cells = all_cells(item);
+                    rows.push(
+                        picked
+                            .iter()
+                            .map(|i| cells.get(*i).cloned().unwrap_or_default())
+                            .collect::<Vec<_>>(),
+                    );
+                    paints.push(paint_of(item).and_then(|(col, sgr)| {
+                        picked.iter().position(|i| *i == col).map(|pos| (pos, sgr))
+                    }));
+                }
+                painted_table(self.headers.then_some(&header[..]), &rows, &paints)
+            }
+        }
+    }
+
+    /// One row, for a stream (`events -f`): tab-separated, since later widths are unknown.
+    pub fn line<T: Row>(&self, item: &T, with_header: bool, color: bool) -> String {
+        if let Layout::Template(_) = self.layout {
+            return self.render(std::slice::from_ref(item), color);
+        }
+        let Layout::Columns(picked) = &self.layout else {
+            return String::new();
+        };
+        let headers = all_headers::<T>();
+        let cells = all_cells(item);
+        let state = item
+            .state()
+            .filter(|_| color)
+            .and_then(|(h, s)| Some((headers.iter().position(|x| *x == h)?, state_paint(s)?)));
+        let mut out = String::new();
+        if with_header && self.headers {
+            let names: Vec<&str> = picked.iter().map(|i| headers[*i]).collect();
+            out.push_str(&names.join("\t"));
+            out.push('\n');
+        }
+        let line: Vec<String> = picked
+            .iter()
+            .map(|i| {
+                let cell = cells.get(*i).map(String::as_str).unwrap_or("");
+                match state {
+                    Some((col, sgr)) if col == *i => paint(cell, sgr),
+                    _ => cell.to_string(),
+                }
+            })
+            .collect();
+        out.push_str(&line.join("\t"));
+        out.push('\n');
+        out
+    }
+}
+
+/// Columns separated by two spaces, padded to the widest cell, no trailing spaces; a cell
+/// with a paint gets its escapes around the text only, so the padding counts visible
+/// characters.
+pub fn painted_table(
+    header: Option<&[&str]>,
+    rows: &[Vec<String>],
+    paints: &[Option<(usize, &str)>],
+) -> String {
+    let columns = header
+        .map(<[&str]>::len)
+        .unwrap_or_else(|| rows.iter().map(Vec::len).max().unwrap_or(0));
+    let mut widths = vec![0usize; columns];
+    for (i, h) in header.unwrap_or(&[]).iter().enumerate() {
+        widths[i] = h.chars().count();
+    }
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>, paint_at: Option<(usize, &str)>| {
+        let mut text = String::new();
+        let mut pending = 0;
+        for (i, cell) in cells.enumerate() {
+            // Padding is added before the next cell, never after the last: no trailing spaces.
+            if i > 0 {
+                text.push_str(&" ".repeat(pending + 2));
+            }
+            match paint_at {
+                Some((col, sgr)) if col == i && !cell.is_empty() => {
+                    text.push_str(&paint(cell, sgr))
+                }
+                _ => text.push_str(cell),
+            }
+            pending = widths
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(cell.chars().count());
+        }
+        let kept = text.trim_end_matches(' ').len();
+        text.truncate(kept);
+        out.push_str(&text);
+        out.push('\n');
+    };
+    if let Some(header) = header {
+        line(&mut header.iter().copied(), None);
+    }
+    for (n, row) in rows.iter().enumerate() {
+        let paint_at = paints.get(n).copied().flatten();
+        line(&mut row.iter().map(String::as_str), paint_at);
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+#[path = "columns_tests.rs"]
+mod tests;
