@@ -301,6 +301,16 @@ fn followed_events_take_the_format_too() {
     );
     let (_, out, _) = run(&d, &["events", "-f", "--format", "kind", "--no-headers"]);
     assert_eq!(out, "created\nstarted\ndied\n");
+    // A followed event's TIME is when it happened, not "… ago" (which every line would share).
+    let (_, out, _) = run(&d, &["events", "-f", "--format", "time", "--no-headers"]);
+    let times: Vec<&str> = out.lines().collect();
+    assert_eq!(times.len(), 3, "{out}");
+    assert!(
+        times
+            .iter()
+            .all(|t| t.len() == 20 && t.ends_with('Z') && !t.contains("ago")),
+        "{out}"
+    );
 }
 
 #[test]

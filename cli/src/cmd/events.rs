@@ -5,7 +5,7 @@ use rsrc_shared::api::Event;
 
 use crate::client::EventsQuery;
 use crate::error::CliResult;
-use crate::output::{print_out, ListArgs, View};
+use crate::output::{print_out, Followed, ListArgs, View};
 use crate::Ctx;
 
 #[derive(Debug, Args)]
@@ -65,7 +65,7 @@ pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
             ));
         } else if args.follow {
             flush(&mut rows, &view, color, &mut header_printed);
-            print_out(&view.line(&event, !header_printed, color));
+            print_out(&view.line(&Followed(&event), !header_printed, color));
             header_printed = true;
         } else {
             rows.push(event);

@@ -62,6 +62,14 @@ pub fn ago(time: &str, now: i64) -> String {
     }
 }
 
+/// An RFC 3339 time without its fraction of a second: `2026-12-01T16:34:05Z`.
+pub fn to_the_second(time: &str) -> String {
+    match parse_utc(time) {
+        Some(_) if time.len() > 19 && time.is_char_boundary(19) => format!("{}Z", &time[..19]),
+        _ => time.to_string(),
+    }
+}
+
 /// The STATUS column. `updated_at` changes with every state change, so it stands for "since".
 pub fn status(i: &Instance, now: i64) -> String {
     let since = parse_utc(&i.updated_at).map(|t| duration(now - t));
@@ -97,6 +105,19 @@ mod tests {
         assert_eq!(parse_utc("1970-01-01T00:00:01.500Z"), Some(1));
         assert_eq!(parse_utc("2024-03-01T00:00:00.000Z"), Some(1_709_251_200));
         assert_eq!(parse_utc("yesterday"), None);
+    }
+
+    #[test]
+    fn followed_times_are_exact_to_the_second() {
+        assert_eq!(
+            to_the_second("2026-12-01T16:34:05.123Z"),
+            "2026-12-01T16:34:05Z"
+        );
+        assert_eq!(
+            to_the_second("2026-12-01T16:34:05Z"),
+            "2026-12-01T16:34:05Z"
+        );
+        assert_eq!(to_the_second("garbage"), "garbage");
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub mod human;
 mod rows;
 
 pub use columns::{column_name, ListArgs, View};
-pub use rows::{published_port, role_text};
+pub use rows::{published_port, role_text, Followed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Format {

@@ -1,6 +1,7 @@
 //! How each API type shows as a table row (`ls`) and as `key: value` lines (`show`).
 
 use rsrc_shared::api::{Event, Instance, Machine, Orphan, Role, User, Volume};
+use serde::Serialize;
 
 use super::human::{self, ago};
 use super::{
@@ -335,6 +336,37 @@ impl Row for Event {
     /// The order they happened in.
     fn sort_key(&self) -> String {
         format!("{:020}", self.id)
+    }
+}
+
+/// An event as `events -f` prints it the moment it happens. Its TIME is when it happened, to
+/// the second: "less than a second ago" on every line of a stream would say nothing.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Followed<'a>(pub &'a Event);
+
+impl Row for Followed<'_> {
+    fn header() -> &'static [&'static str] {
+        Event::header()
+    }
+    fn cells(&self) -> Vec<String> {
+        let mut cells = self.0.cells();
+        if let Some(time) = cells.first_mut() {
+            *time = human::to_the_second(&self.0.at);
+        }
+        cells
+    }
+    fn extra_header() -> &'static [&'static str] {
+        Event::extra_header()
+    }
+    fn extra_cells(&self) -> Vec<String> {
+        self.0.extra_cells()
+    }
+    fn state(&self) -> Option<(&'static str, &str)> {
+        self.0.state()
+    }
+    fn id(&self) -> String {
+        self.0.id()
     }
 }
 
