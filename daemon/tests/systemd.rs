@@ -16,6 +16,13 @@ use common::{poll, remove_labelled, test_image, SmtpSink};
 
 const BOOT: Duration = Duration::from_secs(90);
 const STEP: Duration = Duration::from_secs(60);
+/// The unprivileged user of the per-user test.
+const USER: &str = "ada";
+const USER_UID: u32 = 1500;
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -51,6 +58,31 @@ impl Container {
             String::from_utf8_lossy(&out.stderr)
         );
         (out.status.code().unwrap_or(-1), text)
+    }
+
+    /// `sh -c script` inside, as the user `USER` in their login session's environment (the
+    /// runtime dir and bus of their user manager), with their ~/.local/bin first on PATH.
+    fn user_sh(&self, script: &str) -> (i32, String) {
+        let uid = USER_UID;
+        self.sh(&format!(
+            "exec runuser -u {USER} -- env -i HOME=/home/{USER} USER={USER} \
+             XDG_RUNTIME_DIR=/run/user/{uid} \
+             DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{uid}/bus \
+             PATH=/home/{USER}/.local/bin:/usr/bin:/bin sh -c {}",
+            shell_quote(script)
+        ))
+    }
+
+    #[track_caller]
+    fn user_ok(&self, script: &str) -> String {
+        let (code, text) = self.user_sh(script);
+        if code != 0 {
+            let (_, journal) = self.sh(&format!(
+                "journalctl -b --no-pager _UID={USER_UID} | tail -n 40"
+            ));
+            panic!("`{script}` as {USER} exited {code}:\n{text}\njournal:\n{journal}");
+        }
+        text
     }
 
     #[track_caller]
@@ -156,6 +188,39 @@ fn boot(root: &Path, dir: &Path) -> Container {
     c
 }
 
+/// One boot of the cached root at a time.
+fn lock_root(root: &Path) -> nix::fcntl::Flock<std::fs::File> {
+    let lock = std::fs::File::create(root.with_extension("lock")).expect("lock file");
+    nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, e)| e)
+        .expect("lock the root")
+}
+
+/// Removes the containers and volumes of one daemon (by its id), when dropped.
+struct Cleanup(String);
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        remove_labelled(&self.0);
+    }
+}
+
+/// The daemon id in the registry at `dir` (a path inside the container), read from a copy:
+/// SQLite resolves the /proc/PID/root link to the host's / and misses the file.
+fn daemon_id(c: &Container, dir: &str, scratch: &Path) -> String {
+    let copy = scratch.join("registry");
+    std::fs::create_dir_all(&copy).expect("registry copy dir");
+    for name in ["rsrc.db", "rsrc.db-wal"] {
+        let _ = std::fs::copy(c.file(&format!("{dir}/{name}")), copy.join(name));
+    }
+    rusqlite::Connection::open(copy.join("rsrc.db"))
+        .and_then(|db| {
+            db.query_row("SELECT value FROM meta WHERE key = 'daemon_id'", [], |r| {
+                r.get::<_, String>(0)
+            })
+        })
+        .expect("daemon id")
+}
+
 fn free_port_range() -> (u16, u16) {
     common::port_range(5)
 }
@@ -165,11 +230,7 @@ fn the_units_run_under_a_real_systemd() {
     let Some(root) = can_boot() else {
         return;
     };
-    // One boot of the cached root at a time.
-    let lock = std::fs::File::create(root.with_extension("lock")).expect("lock file");
-    let _lock = nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusive)
-        .map_err(|(_, e)| e)
-        .expect("lock the root");
+    let _lock = lock_root(&root);
     let dir = tempfile::tempdir().expect("tempdir");
     let sink = SmtpSink::start(dir.path(), 0);
     let c = boot(&root, dir.path());
@@ -202,26 +263,7 @@ fn the_units_run_under_a_real_systemd() {
     c.ok("test -S /run/rsrc/rsrcd.sock && stat -c '%a %G' /run/rsrc/rsrcd.sock | grep -qx '660 rsrc'");
     c.ok("rsrc version");
     c.ok("systemctl is-active rsrcd.service");
-    // A copy: SQLite resolves the /proc/PID/root link to the host's / and misses the file.
-    let copy = dir.path().join("registry");
-    std::fs::create_dir(&copy).expect("registry copy dir");
-    for name in ["rsrc.db", "rsrc.db-wal"] {
-        let _ = std::fs::copy(c.file(&format!("/var/lib/rsrc/{name}")), copy.join(name));
-    }
-    let daemon_id = rusqlite::Connection::open(copy.join("rsrc.db"))
-        .and_then(|db| {
-            db.query_row("SELECT value FROM meta WHERE key = 'daemon_id'", [], |r| {
-                r.get::<_, String>(0)
-            })
-        })
-        .expect("daemon id");
-    struct Cleanup(String);
-    impl Drop for Cleanup {
-        fn drop(&mut self) {
-            remove_labelled(&self.0);
-        }
-    }
-    let _cleanup = Cleanup(daemon_id);
+    let _cleanup = Cleanup(daemon_id(&c, "/var/lib/rsrc", dir.path()));
 
     // Under the hardening: the registry, Docker's socket, host port checks, SMTP.
     c.ok(
@@ -264,4 +306,138 @@ fn the_units_run_under_a_real_systemd() {
     c.ok("test ! -e /run/rsrc/rsrcd.sock");
     let (_, journal) = c.sh("journalctl -b --no-pager -u rsrcd.service -o cat");
     assert!(journal.contains("stopped"), "{journal}");
+}
+
+/// The per-user variant: `scripts/install --user` as an unprivileged user with a lingering user
+/// manager, `systemctl --user start rsrcd.socket`, a client call starts the service, and
+/// `systemctl --user stop` is clean. Skips, saying why, when this root cannot run a user manager.
+#[test]
+fn the_user_units_run_under_a_user_manager() {
+    let Some(root) = can_boot() else {
+        return;
+    };
+    let _lock = lock_root(&root);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sink = SmtpSink::start(dir.path(), 0);
+    let c = boot(&root, dir.path());
+
+    // The host's Docker socket keeps its group id inside; the user joins a group of that id.
+    let docker_gid = std::fs::metadata("/run/docker.sock")
+        .map(|m| std::os::unix::fs::MetadataExt::gid(&m))
+        .expect("the host's Docker socket");
+    c.ok(&format!(
+        "getent group {docker_gid} >/dev/null || groupadd -g {docker_gid} docker; \
+         useradd -m -u {USER_UID} -s /bin/sh -G \"$(getent group {docker_gid} | cut -d: -f1)\" {USER}"
+    ));
+    c.ok(&format!("loginctl enable-linger {USER}"));
+    let mut state = String::new();
+    let up = poll_for(BOOT, || {
+        let (_, s) = c.sh(&format!("systemctl is-active user@{USER_UID}.service"));
+        state = s.trim().to_string();
+        (state == "active").then_some(())
+    });
+    if up.is_none() {
+        let (_, journal) = c.sh(&format!(
+            "systemctl status --no-pager user@{USER_UID}.service; \
+             journalctl -b --no-pager -u user@{USER_UID}.service | tail -n 30"
+        ));
+        eprintln!(
+            "SKIP: this root cannot run a user manager: user@{USER_UID}.service is {state:?} \
+             after `loginctl enable-linger {USER}`:\n{journal}"
+        );
+        return;
+    }
+    let installed = c.user_ok("/src/scripts/install --user --from /build");
+    assert!(
+        installed.contains("systemctl --user enable --now rsrcd.socket"),
+        "{installed}"
+    );
+    let units = format!("/home/{USER}/.config/systemd/user");
+    let unit = std::fs::read_to_string(c.file(&format!("{units}/rsrcd.service"))).expect("unit");
+    assert!(
+        unit.contains(&format!("ExecStart=/home/{USER}/.local/bin/rsrcd")),
+        "{unit}"
+    );
+    let (lo, hi) = free_port_range();
+    let conf = c.file(&format!("/home/{USER}/.config/rsrc/rsrcd.toml"));
+    std::fs::write(
+        &conf,
+        format!(
+            "advertise_host = \"127.0.0.1\"\nbind_address = \"127.0.0.1\"\n\
+             port_range = \"{lo}-{hi}\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\n\
+             from = \"rsrc <rsrc@test.local>\"\ntls = \"none\"\n",
+            sink.port
+        ),
+    )
+    .expect("write the user's config");
+    c.ok(&format!(
+        "chown {USER}: /home/{USER}/.config/rsrc/rsrcd.toml"
+    ));
+
+    let verify = c.user_ok(&format!(
+        "systemd-analyze --user verify --man=no {units}/rsrcd.service {units}/rsrcd.socket 2>&1"
+    ));
+    let complaints: Vec<&str> = verify.lines().filter(|l| l.contains("rsrcd")).collect();
+    assert!(
+        complaints.is_empty(),
+        "systemd-analyze --user verify:\n{verify}"
+    );
+
+    // Socket activation under the user manager: the socket in $XDG_RUNTIME_DIR/rsrc, only the
+    // user may connect, and the first client (on its default socket) starts the service.
+    c.user_ok("systemctl --user daemon-reload && systemctl --user start rsrcd.socket");
+    let (_, state) = c.user_sh("systemctl --user is-active rsrcd.service");
+    assert_eq!(state.trim(), "inactive");
+    let sock = format!("/run/user/{USER_UID}/rsrc/rsrcd.sock");
+    c.user_ok(&format!(
+        "test -S {sock} && stat -c '%a %U' {sock} | grep -qx '600 {USER}'"
+    ));
+    c.user_ok("rsrc version");
+    c.user_ok("systemctl --user is-active rsrcd.service");
+    let _cleanup = Cleanup(daemon_id(
+        &c,
+        &format!("/home/{USER}/.local/share/rsrc"),
+        dir.path(),
+    ));
+
+    // Under the user unit's hardening: the XDG registry, Docker's socket, port checks, SMTP.
+    c.user_ok(
+        "printf 'admin-password-1\\n' | rsrcd admin create --email ada@test.local \
+          --password-stdin && printf 'admin-password-1\\n' | rsrc login --email ada@test.local \
+          --password-stdin",
+    );
+    c.user_ok(&format!(
+        "rsrc machine create web --image {} --port 8080 --command 'httpd -f -p 8080 -h /www' && \
+         rsrc instance create web --wait --name one && rsrc instance rm one",
+        test_image()
+    ));
+    c.user_ok(
+        "rsrc logout && printf 'user-password-1\\n' | rsrc signup --email bob@test.local \
+          --name Bob --password-stdin && printf 'user-password-1\\n' | rsrc login \
+          --email bob@test.local --password-stdin && rsrc otp send",
+    );
+    let code = sink.wait_for_code("bob@test.local", 1);
+    c.user_ok(&format!("rsrc otp verify {code}"));
+
+    c.user_ok("systemctl --user stop rsrcd.socket rsrcd.service");
+    let result = c.user_ok("systemctl --user show -p Result -p ExecMainStatus rsrcd.service");
+    assert!(
+        result.contains("Result=success") && result.contains("ExecMainStatus=0"),
+        "{result}"
+    );
+    c.user_ok(&format!("test ! -e {sock}"));
+}
+
+/// Polls `f` until it returns `Some` or `timeout` passes (then `None`).
+fn poll_for<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if std::time::Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
