@@ -242,6 +242,7 @@ fn quickstart_from_a_clean_clone() {
         "$ rsrc machine comment web 'Serves its page in seconds.'",
     );
     assert_has(&first, "$ rsrc machine rate web 5");
+    assert_has(&first, "rating 5.0 (1 rating)");
     assert_has(&first, "Serves its page in seconds.");
     assert_has(&first, "export RSRC_SOCKET=");
     assert_has(&first, "scripts/quickstart --stop");

@@ -275,14 +275,15 @@ fn summary(m: &Machine) -> String {
     if let Some(r) = m.my_rating {
         you.push(format!("rated {r}"));
     }
+    use rsrc_shared::words::count;
     format!(
-        "{}: {} likes, {} dislikes, rating {} ({} ratings), {} comments{}\n",
+        "{}: {}, {}, rating {} ({}), {}{}\n",
         m.name,
-        m.likes,
-        m.dislikes,
+        count(m.likes, "like", "likes"),
+        count(m.dislikes, "dislike", "dislikes"),
         crate::output::rating_text(m.rating),
-        m.ratings,
-        m.comments,
+        count(m.ratings, "rating", "ratings"),
+        count(m.comments, "comment", "comments"),
         if you.is_empty() {
             String::new()
         } else {
