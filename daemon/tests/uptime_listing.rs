@@ -34,8 +34,8 @@ fn listing_availability_equals_the_exact_report_after_restarts() {
     // A planned stop and start, then a kill -9 of rsrcd and a crash while it is away.
     alice.run(&["instance", "stop", &id]).expect_code(0);
     alice.run(&["instance", "start", &id]).expect_code(0);
-    e.d.kill9();
     let container = alice.json(&["instance", "show", &id]);
+    e.d.kill9();
     docker(&["kill", str_of(&container, "container")]);
     std::thread::sleep(std::time::Duration::from_millis(1200));
     respawn(&mut e.d);
