@@ -99,14 +99,14 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
             let rows = repo::list_visible(conn, viewer)?;
             let ports = repo::ports_of_listed(conn, viewer, &rows)?;
             let volumes = registry::volumes::of_listed(conn, viewer, &rows)?;
-            let owner = (!viewer.all).then_some(viewer.user_id);
-            let mut up = crate::uptime::availability_7d(conn, owner, &rows, keep_ms)?;
+            let up = crate::uptime::availability_7d(conn, viewer, &rows, keep_ms)?;
             Ok(rows
                 .into_iter()
                 .zip(ports)
                 .zip(volumes)
-                .map(|((row, ports), volumes)| Instance {
-                    availability_7d: up.remove(&row.id).flatten(),
+                .zip(up)
+                .map(|(((row, ports), volumes), up)| Instance {
+                    availability_7d: up,
                     ..to_api(row, &host, ports, volumes)
                 })
                 .collect())
@@ -122,11 +122,14 @@ pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<I
         .registry
         .read(move |conn| {
             let row = resolve(conn, &caller, &reference)?;
-            let owner = Some(row.owner_id);
+            let viewer = crate::registry::Viewer {
+                all: false,
+                user_id: row.owner_id,
+            };
             let up =
-                crate::uptime::availability_7d(conn, owner, std::slice::from_ref(&row), keep_ms)?;
+                crate::uptime::availability_7d(conn, viewer, std::slice::from_ref(&row), keep_ms)?;
             Ok(Instance {
-                availability_7d: up.get(&row.id).copied().flatten(),
+                availability_7d: up.first().copied().flatten(),
                 ..one(conn, &host, row)?
             })
         })

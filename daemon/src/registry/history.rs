@@ -38,6 +38,15 @@ pub struct LastState {
 
 /// Appends an entry; returns its id.
 pub fn append(conn: &Connection, e: &NewEvent) -> Result<i64> {
+    // With its uptime mark, or not at all: a kill -9 leaves the rollup in step.
+    super::uptime_marks::atomically(conn, || {
+        let id = insert(conn, e)?;
+        super::uptime_marks::on_append(conn, e)?;
+        Ok(id)
+    })
+}
+
+fn insert(conn: &Connection, e: &NewEvent) -> Result<i64> {
     query::execute(
         conn,
         "record instance event",
@@ -180,49 +189,6 @@ pub fn between(conn: &Connection, instance_id: &str, from: i64, to: i64) -> Resu
     )
 }
 
-/// For a listing: the preludes at `at` of every instance of `owner` (everyone's for `None`), in
-/// one query.
-pub fn preludes_of(conn: &Connection, owner: Option<i64>, at: i64) -> Result<Vec<NewEvent>> {
-    // One statement per case, so that each is planned on its index ((owner_id, at) or (at)):
-    // an `:owner IS NULL OR ...` condition is planned before its value is known, as a scan.
-    let (filter, owner) = match owner {
-        Some(owner) => ("owner_id = :owner AND at <= :at", owner),
-        None => ("at <= :at AND :owner = :owner", 0),
-    };
-    query::list(
-        conn,
-        "read the states before a period",
-        &format!(
-            "SELECT {COLUMNS} FROM instance_events WHERE id IN (
-               SELECT MAX(id) FROM instance_events
-               WHERE {filter}
-               GROUP BY instance_id, kind IN {ENGINE})"
-        ),
-        named_params! {":owner": owner, ":at": at},
-        events,
-    )
-}
-
-/// For a listing: every entry of `owner`'s instances (everyone's for `None`) after `from`, by
-/// instance and time, in one query.
-pub fn since_of(conn: &Connection, owner: Option<i64>, from: i64) -> Result<Vec<NewEvent>> {
-    let (filter, owner) = match owner {
-        Some(owner) => ("owner_id = :owner AND at > :from", owner),
-        None => ("at > :from AND :owner = :owner", 0),
-    };
-    query::list(
-        conn,
-        "read recent history",
-        &format!(
-            "SELECT {COLUMNS} FROM instance_events
-             WHERE {filter}
-             ORDER BY instance_id, at, id"
-        ),
-        named_params! {":owner": owner, ":from": from},
-        events,
-    )
-}
-
 /// Which entries `rsrc events` reads.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -267,7 +233,9 @@ pub fn page(
 }
 
 /// Deletes at most `batch` entries older than `cutoff`, keeping each existing instance's last
-/// up/down entry before it (the state its retained history starts in); returns how many went.
+/// up/down entry and last engine entry before it (the state its retained history starts in: an
+/// engine outage that began before the cut-off still covers what follows); returns how many
+/// went.
 pub fn prune(conn: &Connection, cutoff: i64, batch: i64) -> Result<usize> {
     query::execute(
         conn,
@@ -277,10 +245,9 @@ pub fn prune(conn: &Connection, cutoff: i64, batch: i64) -> Result<usize> {
                SELECT e.id FROM instance_events e
                WHERE e.at < :cutoff
                  AND (e.instance_id NOT IN (SELECT id FROM instances)
-                      OR e.kind IN {ENGINE}
                       OR EXISTS (SELECT 1 FROM instance_events n
                                  WHERE n.instance_id = e.instance_id AND n.at < :cutoff
-                                   AND n.kind NOT IN {ENGINE}
+                                   AND (n.kind IN {ENGINE}) = (e.kind IN {ENGINE})
                                    AND (n.at > e.at OR (n.at = e.at AND n.id > e.id))))
                ORDER BY e.id LIMIT :batch)"
         ),

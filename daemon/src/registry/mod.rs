@@ -33,6 +33,7 @@ pub mod rebuild;
 pub mod runs;
 pub mod sessions;
 pub mod signups;
+pub mod uptime_marks;
 pub mod users;
 pub mod volumes;
 pub mod votes;
@@ -60,6 +61,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_leftovers.sql"),
     include_str!("migrations/0010_rebuild.sql"),
     include_str!("migrations/0011_feed.sql"),
+    include_str!("migrations/0012_uptime_marks.sql"),
 ];
 
 /// The schema level this build writes.
@@ -383,6 +385,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     for (level, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)
             .context(&format!("apply migration {}", level + 1))?;
+    }
+    // The rollup of 0012 is filled from the history it sums, in the migration's transaction.
+    if current < 12 {
+        uptime_marks::backfill(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)
         .context("write schema version")?;

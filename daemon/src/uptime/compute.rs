@@ -164,14 +164,11 @@ fn label_after(prev: Option<&Label>, e: &Entry) -> Option<Label> {
     }
 }
 
-/// Gaps between consecutive runs: nobody watched then.
+/// Gaps between runs: nobody watched then. One definition with the rollup's.
 fn gaps(runs: &[Run]) -> Vec<(i64, i64)> {
-    let mut runs = runs.to_vec();
-    runs.sort_by_key(|r| r.started_at);
-    runs.windows(2)
-        .filter(|w| w[1].started_at > w[0].last_alive)
-        .map(|w| (w[0].last_alive, w[1].started_at))
-        .collect()
+    crate::registry::uptime_marks::Gaps::of(runs)
+        .spans()
+        .to_vec()
 }
 
 /// The intervals of `[from, to]`. `prelude` are entries at or before `from` that set the state

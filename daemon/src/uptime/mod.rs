@@ -7,16 +7,14 @@
 pub mod compute;
 pub mod upkeep;
 
-use std::collections::HashMap;
-
 use rsrc_shared::api::{Uptime, UptimeInterval};
 use rusqlite::Connection;
 
 use crate::accounts::Caller;
 use crate::error::{Error, Result};
-use crate::history::Entry;
 use crate::instances::{resolve, Row};
-use crate::registry::{self, now_ms, rfc3339};
+use crate::registry::uptime_marks::{totals, Gaps};
+use crate::registry::{self, now_ms, rfc3339, Viewer};
 use crate::State;
 use compute::{intervals, Totals};
 
@@ -131,33 +129,41 @@ pub async fn report(
         .await
 }
 
-/// The 7-day availability of each of `rows` (all `owner`'s, or everyone's for `None`), in a
-/// fixed number of queries however many rows there are.
+/// The 7-day availability of each of `rows` (a listing for `viewer`), in their order, from the
+/// rollup (`registry::uptime_marks`): a few index seeks per row, however long its history. It
+/// equals what [`report`] computes from the history itself for the same window.
 pub fn availability_7d(
     conn: &Connection,
-    owner: Option<i64>,
+    viewer: Viewer,
     rows: &[Row],
     keep_ms: i64,
-) -> Result<HashMap<String, Option<f64>>> {
-    let now = now_ms();
+) -> Result<Vec<Option<f64>>> {
+    availability_at(conn, viewer, rows, keep_ms, now_ms())
+}
+
+/// [`availability_7d`] as of `now`.
+pub fn availability_at(
+    conn: &Connection,
+    viewer: Viewer,
+    rows: &[Row],
+    keep_ms: i64,
+    now: i64,
+) -> Result<Vec<Option<f64>>> {
     let from = now - LISTING_PERIOD_MS.min(keep_ms);
-    let mut preludes: HashMap<String, Vec<Entry>> = HashMap::new();
-    for e in registry::history::preludes_of(conn, owner, from)? {
-        preludes.entry(e.instance_id.clone()).or_default().push(e);
-    }
-    let mut recent: HashMap<String, Vec<Entry>> = HashMap::new();
-    for e in registry::history::since_of(conn, owner, from)? {
-        recent.entry(e.instance_id.clone()).or_default().push(e);
-    }
-    let runs = runs(conn, from, now)?;
+    let ends = registry::uptime_marks::ends_of_listed(conn, viewer, rows, from)?;
+    let gaps = Gaps::of(&runs(conn, from, now)?);
     Ok(rows
         .iter()
-        .map(|row| {
+        .zip(ends)
+        .map(|(row, ends)| {
             let start = from.max(row.created_at).min(now);
-            let prelude = preludes.remove(&row.id).unwrap_or_default();
-            let entries = recent.remove(&row.id).unwrap_or_default();
-            let spans = intervals(start, now, &prelude, &entries, &runs);
-            (row.id.clone(), Totals::of(&spans).availability())
+            let (up, down) = totals(ends.last.as_ref(), ends.next.as_ref(), start, now, &gaps);
+            Totals {
+                up,
+                down,
+                ..Totals::default()
+            }
+            .availability()
         })
         .collect())
 }
@@ -175,3 +181,6 @@ mod tests {
         assert!(err.to_string().contains("yesterday"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod rollup_tests;

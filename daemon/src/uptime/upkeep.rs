@@ -19,7 +19,7 @@ const PRUNE_BATCH: i64 = 500;
 pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
     let run_id = match state
         .registry
-        .call(|conn| registry::runs::start(conn, now_ms()))
+        .call(|conn| registry::uptime_marks::start_run(conn, now_ms()))
         .await
     {
         Ok(id) => id,
@@ -81,6 +81,23 @@ pub async fn prune(state: &State, shutdown: &CancellationToken) {
         }
         // Let other writers in between batches.
         tokio::task::yield_now().await;
+    }
+    loop {
+        if shutdown.is_cancelled() {
+            return;
+        }
+        match state
+            .registry
+            .call(move |conn| registry::uptime_marks::prune(conn, cutoff, PRUNE_BATCH))
+            .await
+        {
+            Ok(n) if n < PRUNE_BATCH as usize => break,
+            Ok(_) => tokio::task::yield_now().await,
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "pruning old uptime marks");
+                break;
+            }
+        }
     }
     if let Err(e) = state
         .registry

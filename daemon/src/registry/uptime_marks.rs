@@ -1,0 +1,490 @@
+//! `uptime_marks`: the rollup behind a listing's availability (migration 0012).
+//!
+//! Each instance has one mark per distinct history time: the state its entries at or before
+//! then leave it in, and the up and down time it has accumulated before then. The time nobody
+//! watched (between two runs of rsrcd) and engine outages count as neither, as in
+//! `uptime::compute::intervals`. The sums of two marks give the time between them, so a
+//! window `[from, now]` needs only the first mark after `from` and the last mark:
+//!
+//! ```text
+//! up(from, now) = last.up - next.up + known(from, next.at) if next.before is up
+//!                                   + known(last.at, now)  if last's state is up
+//! ```
+//!
+//! A mark is written with its history entry, in that entry's transaction
+//! ([`on_append`]). Two things can change marks already written, and both rebuild the marks
+//! concerned from the history: an entry older than the newest mark (Docker reports a die with
+//! its own time), and a daemon start, which reveals a gap from the last run's last heartbeat
+//! (after a kill -9 the marks written after that heartbeat counted their time as watched).
+
+use std::collections::HashMap;
+
+use rsrc_shared::api::EventKind;
+use rusqlite::{named_params, Connection};
+
+use super::history::{self, NewEvent};
+use super::instances::Row;
+use super::runs::{self, Run};
+use super::{query, Viewer};
+use crate::error::{RegistryContext, Result};
+
+/// What an interval counts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Down = 0,
+    Up = 1,
+    Unknown = 2,
+}
+
+impl Class {
+    fn from_i64(v: i64) -> Class {
+        match v {
+            1 => Class::Up,
+            2 => Class::Unknown,
+            _ => Class::Down,
+        }
+    }
+}
+
+/// The state the entries up to some time leave an instance in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct State {
+    /// The last up/down entry: `None` before the first (the instance is being created).
+    pub up: Option<bool>,
+    /// The last engine entry said the engine went away.
+    pub engine_out: bool,
+}
+
+impl State {
+    /// The state after an entry of `kind`: engine entries set the outage, every other kind the
+    /// up/down state (as `compute::label_after`: only a start leaves it up).
+    pub fn after(self, kind: EventKind) -> State {
+        match kind {
+            EventKind::EngineDown => State {
+                engine_out: true,
+                ..self
+            },
+            EventKind::EngineUp => State {
+                engine_out: false,
+                ..self
+            },
+            kind => State {
+                up: Some(kind == EventKind::Started),
+                ..self
+            },
+        }
+    }
+
+    pub fn class(self) -> Class {
+        if self.engine_out {
+            Class::Unknown
+        } else if self.up == Some(true) {
+            Class::Up
+        } else {
+            Class::Down
+        }
+    }
+
+    fn label(self) -> i64 {
+        match self.up {
+            None => 0,
+            Some(false) => 1,
+            Some(true) => 2,
+        }
+    }
+
+    fn from_columns(label: i64, engine_out: bool) -> State {
+        State {
+            up: match label {
+                0 => None,
+                l => Some(l == 2),
+            },
+            engine_out,
+        }
+    }
+}
+
+/// One mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub at: i64,
+    pub state: State,
+    /// The class of the interval that ends here.
+    pub before: Class,
+    /// Up and down time accumulated before `at`, in milliseconds.
+    pub up_ms: i64,
+    pub down_ms: i64,
+}
+
+impl Mark {
+    /// The first mark of an instance: before its first entry it is being created (down).
+    fn first(at: i64, state: State) -> Mark {
+        Mark {
+            at,
+            state,
+            before: Class::Down,
+            up_ms: 0,
+            down_ms: 0,
+        }
+    }
+
+    /// The mark at `at` after this one, left in `state`.
+    fn next(&self, at: i64, state: State, gaps: &Gaps) -> Mark {
+        let (up, down) = split(self.state.class(), gaps.known(self.at, at));
+        Mark {
+            at,
+            state,
+            before: self.state.class(),
+            up_ms: self.up_ms + up,
+            down_ms: self.down_ms + down,
+        }
+    }
+}
+
+/// `ms` of `class` as (up, down).
+fn split(class: Class, ms: i64) -> (i64, i64) {
+    match class {
+        Class::Up => (ms, 0),
+        Class::Down => (0, ms),
+        Class::Unknown => (0, 0),
+    }
+}
+
+/// The times nobody watched: between two consecutive runs of rsrcd.
+#[derive(Debug, Clone, Default)]
+pub struct Gaps(Vec<(i64, i64)>);
+
+impl Gaps {
+    /// The times between `runs` that no run covers, in order (also `compute::intervals`').
+    pub fn of(runs: &[Run]) -> Gaps {
+        let mut runs = runs.to_vec();
+        runs.sort_by_key(|r| (r.started_at, r.last_alive));
+        let mut gaps = Vec::new();
+        let mut watched_until: Option<i64> = None;
+        for r in runs {
+            if let Some(until) = watched_until.filter(|&u| r.started_at > u) {
+                gaps.push((until, r.started_at));
+            }
+            watched_until = Some(watched_until.map_or(r.last_alive, |u| u.max(r.last_alive)));
+        }
+        Gaps(gaps)
+    }
+
+    /// The gaps, as `(from, to)` pairs.
+    pub fn spans(&self) -> &[(i64, i64)] {
+        &self.0
+    }
+
+    /// The gaps that reach into `[from, ...]`: a gap ends where the next run starts, so `to`
+    /// bounds nothing here.
+    pub fn since(conn: &Connection, from: i64) -> Result<Gaps> {
+        Ok(Gaps::of(&runs::overlapping(conn, from, i64::MAX)?))
+    }
+
+    /// The watched time of `[from, to]`.
+    pub fn known(&self, from: i64, to: i64) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let unwatched: i64 = self
+            .0
+            .iter()
+            .map(|&(a, b)| (b.min(to) - a.max(from)).max(0))
+            .sum();
+        to - from - unwatched
+    }
+}
+
+/// Up and down time of `[from, now]` from the two marks that bound it: `next`, the first mark
+/// after `from`, and `last`, the newest. `None` for an instance without marks (no history:
+/// being created all along).
+pub fn totals(
+    last: Option<&Mark>,
+    next: Option<&Mark>,
+    from: i64,
+    now: i64,
+    gaps: &Gaps,
+) -> (i64, i64) {
+    let Some(last) = last else {
+        return (0, gaps.known(from, now));
+    };
+    match next {
+        // Nothing happened in the window: it is all in `last`'s state.
+        None => split(last.state.class(), gaps.known(from, now)),
+        Some(next) => {
+            let (head_up, head_down) = split(next.before, gaps.known(from, next.at));
+            let (tail_up, tail_down) = split(last.state.class(), gaps.known(last.at, now));
+            (
+                last.up_ms - next.up_ms + head_up + tail_up,
+                last.down_ms - next.down_ms + head_down + tail_down,
+            )
+        }
+    }
+}
+
+fn mark_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Option<Mark>> {
+    let Some(at) = r.get::<_, Option<i64>>(first)? else {
+        return Ok(None);
+    };
+    Ok(Some(Mark {
+        at,
+        state: State::from_columns(r.get(first + 1)?, r.get(first + 2)?),
+        before: Class::from_i64(r.get(first + 3)?),
+        up_ms: r.get(first + 4)?,
+        down_ms: r.get(first + 5)?,
+    }))
+}
+
+const MARK: &str = "at, label, engine_out, before, up_ms, down_ms";
+
+fn last_mark(conn: &Connection, instance: &str) -> Result<Option<Mark>> {
+    Ok(query::optional(
+        conn,
+        "read the newest uptime mark",
+        &format!(
+            "SELECT {MARK} FROM uptime_marks WHERE instance_id = :instance
+             ORDER BY at DESC LIMIT 1"
+        ),
+        named_params! {":instance": instance},
+        |r| mark_at(r, 0),
+    )?
+    .flatten())
+}
+
+fn insert(conn: &Connection, instance: &str, m: &Mark) -> Result<()> {
+    query::execute(
+        conn,
+        "write uptime mark",
+        "INSERT OR REPLACE INTO uptime_marks
+           (instance_id, at, label, engine_out, before, up_ms, down_ms)
+         VALUES (:instance, :at, :label, :engine_out, :before, :up, :down)",
+        named_params! {
+            ":instance": instance,
+            ":at": m.at,
+            ":label": m.state.label(),
+            ":engine_out": m.state.engine_out,
+            ":before": m.before as i64,
+            ":up": m.up_ms,
+            ":down": m.down_ms,
+        },
+    )
+    .map(drop)
+}
+
+/// Keeps the marks of `e`'s instance in step with its history, `e` having just been appended.
+pub fn on_append(conn: &Connection, e: &NewEvent) -> Result<()> {
+    let id = e.instance_id.as_str();
+    match last_mark(conn, id)? {
+        None => insert(conn, id, &Mark::first(e.at, State::default().after(e.kind))),
+        Some(last) if e.at > last.at => {
+            let gaps = Gaps::since(conn, last.at)?;
+            insert(conn, id, &last.next(e.at, last.state.after(e.kind), &gaps))
+        }
+        // Entries of one time apply in id order: the newest decides.
+        Some(last) if e.at == last.at => insert(
+            conn,
+            id,
+            &Mark {
+                state: last.state.after(e.kind),
+                ..last
+            },
+        ),
+        Some(_) => rebuild(conn, id, e.at),
+    }
+}
+
+/// Writes the marks of `instance` at `from` and after again, from its history.
+pub fn rebuild(conn: &Connection, instance: &str, from: i64) -> Result<()> {
+    query::execute(
+        conn,
+        "drop uptime marks",
+        "DELETE FROM uptime_marks WHERE instance_id = :instance AND at >= :from",
+        named_params! {":instance": instance, ":from": from},
+    )?;
+    let mut current = last_mark(conn, instance)?;
+    // Without a mark before `from` (none yet, or retention took them), start from the oldest
+    // entry kept.
+    let after = match current {
+        Some(_) => from.saturating_sub(1),
+        None => {
+            query::execute(
+                conn,
+                "drop uptime marks",
+                "DELETE FROM uptime_marks WHERE instance_id = :instance",
+                named_params! {":instance": instance},
+            )?;
+            i64::MIN
+        }
+    };
+    let entries = history::between(conn, instance, after, i64::MAX)?;
+    let Some(first) = entries.first() else {
+        return Ok(());
+    };
+    let gaps = Gaps::since(conn, current.map_or(first.at, |m| m.at))?;
+    let mut pending: Option<Mark> = None;
+    for e in &entries {
+        let mark = match (pending, current) {
+            (Some(p), _) if p.at == e.at => Mark {
+                state: p.state.after(e.kind),
+                ..p
+            },
+            (Some(p), _) => {
+                insert(conn, instance, &p)?;
+                p.next(e.at, p.state.after(e.kind), &gaps)
+            }
+            (None, Some(c)) => c.next(e.at, c.state.after(e.kind), &gaps),
+            (None, None) => Mark::first(e.at, State::default().after(e.kind)),
+        };
+        pending = Some(mark);
+        current = None;
+    }
+    if let Some(p) = pending {
+        insert(conn, instance, &p)?;
+    }
+    Ok(())
+}
+
+/// Runs `f` in a savepoint: inside the caller's transaction when there is one, a transaction
+/// of its own otherwise, so that a history entry and its mark are written together.
+pub fn atomically<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT uptime_marks")
+        .context("begin savepoint")?;
+    match f() {
+        Ok(out) => {
+            conn.execute_batch("RELEASE uptime_marks")
+                .context("release savepoint")?;
+            Ok(out)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK TO uptime_marks; RELEASE uptime_marks");
+            Err(e)
+        }
+    }
+}
+
+/// Records the start of a run of rsrcd (see `runs::start`) and rebuilds the marks written
+/// after the previous run's last heartbeat: that time turns out to be unwatched.
+pub fn start_run(conn: &Connection, now: i64) -> Result<i64> {
+    atomically(conn, || {
+        let previous: Option<i64> = query::optional(
+            conn,
+            "read the last run",
+            "SELECT MAX(last_alive) FROM daemon_runs",
+            [],
+            |r| r.get(0),
+        )?
+        .flatten();
+        let id = runs::start(conn, now)?;
+        if let Some(previous) = previous.filter(|&p| p < now) {
+            let stale = query::list(
+                conn,
+                "read stale uptime marks",
+                "SELECT DISTINCT instance_id FROM uptime_marks WHERE at > :since",
+                named_params! {":since": previous},
+                |r| r.get::<_, String>(0),
+            )?;
+            for instance in stale {
+                rebuild(conn, &instance, previous.saturating_add(1))?;
+            }
+        }
+        Ok(id)
+    })
+}
+
+/// Writes every instance's marks from the retained history (when migration 0012 is applied).
+pub fn backfill(conn: &Connection) -> Result<()> {
+    let instances = query::list(
+        conn,
+        "list instances with history",
+        "SELECT DISTINCT instance_id FROM instance_events",
+        [],
+        |r| r.get::<_, String>(0),
+    )?;
+    for instance in instances {
+        rebuild(conn, &instance, i64::MIN)?;
+    }
+    Ok(())
+}
+
+/// Deletes at most `batch` marks older than `cutoff`, keeping each existing instance's newest
+/// (it holds the state a quiet instance is still in); returns how many went.
+pub fn prune(conn: &Connection, cutoff: i64, batch: i64) -> Result<usize> {
+    query::execute(
+        conn,
+        "prune uptime marks",
+        "DELETE FROM uptime_marks WHERE (instance_id, at) IN (
+           SELECT m.instance_id, m.at FROM uptime_marks m
+           WHERE m.at < :cutoff
+             AND (m.instance_id NOT IN (SELECT id FROM instances)
+                  OR EXISTS (SELECT 1 FROM uptime_marks n
+                             WHERE n.instance_id = m.instance_id AND n.at > m.at))
+           LIMIT :batch)",
+        named_params! {":cutoff": cutoff, ":batch": batch},
+    )
+}
+
+/// The marks that bound a window: the newest, and the first after the window's start.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ends {
+    pub last: Option<Mark>,
+    pub next: Option<Mark>,
+}
+
+const ENDS: &str = "SELECT i.id,
+       l.at, l.label, l.engine_out, l.before, l.up_ms, l.down_ms,
+       n.at, n.label, n.engine_out, n.before, n.up_ms, n.down_ms
+     FROM instances i
+     JOIN uptime_marks l ON l.instance_id = i.id
+       AND l.at = (SELECT MAX(at) FROM uptime_marks WHERE instance_id = i.id)
+     LEFT JOIN uptime_marks n ON n.instance_id = i.id
+       AND n.at = (SELECT MIN(at) FROM uptime_marks
+                   WHERE instance_id = i.id AND at > MAX(:from, i.created_at))";
+
+/// For a listing of `rows` (for `viewer`): each row's [`Ends`] for a window that starts at
+/// `from` or at its creation, in their order, in one query of a few index seeks per row.
+pub fn ends_of_listed(
+    conn: &Connection,
+    viewer: Viewer,
+    rows: &[Row],
+    from: i64,
+) -> Result<Vec<Ends>> {
+    let mut out = vec![Ends::default(); rows.len()];
+    let position: HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut add = |r: &rusqlite::Row<'_>| {
+        if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
+            out[i] = Ends {
+                last: mark_at(r, 1)?,
+                next: mark_at(r, 7)?,
+            };
+        }
+        Ok(())
+    };
+    match (rows, viewer.all) {
+        ([one], _) => query::each(
+            conn,
+            "read uptime marks",
+            &format!("{ENDS} WHERE i.id = :id"),
+            named_params! {":from": from, ":id": one.id},
+            &mut add,
+        )?,
+        (_, true) => query::each(
+            conn,
+            "read uptime marks",
+            ENDS,
+            named_params! {":from": from},
+            &mut add,
+        )?,
+        (_, false) => query::each(
+            conn,
+            "read uptime marks",
+            &format!("{ENDS} WHERE i.owner_id = :owner"),
+            named_params! {":from": from, ":owner": viewer.user_id},
+            &mut add,
+        )?,
+    }
+    Ok(out)
+}
