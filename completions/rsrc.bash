@@ -73,6 +73,9 @@ _rsrc() {
             rsrc,signup)
                 cmd="rsrc__subcmd__signup"
                 ;;
+            rsrc,status)
+                cmd="rsrc__subcmd__status"
+                ;;
             rsrc,version)
                 cmd="rsrc__subcmd__version"
                 ;;
@@ -240,6 +243,9 @@ _rsrc() {
                 ;;
             rsrc__subcmd__help,signup)
                 cmd="rsrc__subcmd__help__subcmd__signup"
+                ;;
+            rsrc__subcmd__help,status)
+                cmd="rsrc__subcmd__help__subcmd__status"
                 ;;
             rsrc__subcmd__help,version)
                 cmd="rsrc__subcmd__help__subcmd__version"
@@ -635,7 +641,7 @@ _rsrc() {
 
     case "${cmd}" in
         rsrc)
-            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines comment instance instances ps logs events volume volumes version completion help"
+            opts="-o -q -h -V --socket --output --json --quiet --debug --help --version signup login logout whoami profile password otp phone auth admin machine machines comment instance instances ps logs events volume volumes status version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1385,7 +1391,7 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help)
-            opts="signup login logout whoami profile password otp phone auth admin machine comment instance ps logs events volume version completion help"
+            opts="signup login logout whoami profile password otp phone auth admin machine comment instance ps logs events volume status version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2183,6 +2189,20 @@ _rsrc() {
             return 0
             ;;
         rsrc__subcmd__help__subcmd__signup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4145,6 +4165,32 @@ _rsrc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsrc__subcmd__status)
+            opts="-o -q -h --socket --output --json --quiet --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -233,6 +233,8 @@ pub enum Command {
         #[command(subcommand)]
         cmd: VolumeCmd,
     },
+    /// Show the daemon, who is logged in, Docker's state and your quota use.
+    Status,
     /// Show the versions of rsrc, rsrcd, its API and Docker.
     Version,
     /// Print the shell completion script for bash, zsh or fish.
@@ -308,6 +310,10 @@ async fn execute(cli: Cli) -> CliResult {
         Command::Logout => account::logout(&mut ctx).await,
         Command::Auth { cmd } => account::auth(&mut ctx, cmd),
         Command::Version => cmd::version::run(&mut ctx).await,
+        Command::Status => {
+            ctx.load_token()?;
+            cmd::status::run(&mut ctx).await
+        }
         Command::Completion(args) => cmd::completion::run(args),
         command => {
             ctx.load_token()?;
@@ -330,6 +336,7 @@ async fn execute(cli: Cli) -> CliResult {
                 | Command::Logout
                 | Command::Auth { .. }
                 | Command::Version
+                | Command::Status
                 | Command::Completion(_) => Ok(()),
             }
         }
@@ -429,6 +436,7 @@ mod tests {
             &["rsrc", "ps", "-a"],
             &["rsrc", "logs", "web", "--tail", "20"],
             &["rsrc", "version"],
+            &["rsrc", "status"],
             &["rsrc", "machine", "comment", "redis", "-"],
             &[
                 "rsrc", "machine", "comments", "redis", "--limit", "5", "--after", "3",
