@@ -11,6 +11,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 pub mod client;
 pub mod cmd;
+pub mod complete;
 pub mod docs;
 pub mod error;
 pub mod hints;
