@@ -71,7 +71,8 @@ fn page(cmd: &clap::Command, root: bool) -> io::Result<(String, Vec<u8>)> {
         )]);
         roff.control("SH", ["SEE ALSO"]);
         roff.text([roman(
-            "rsrcd(8); rsrc-<command>(1) for each command, e.g. rsrc-machine-create(1).",
+            "rsrcd(8), rsrcd.toml(5); rsrc-<command>(1) for each command, e.g. \
+             rsrc-machine-create(1).",
         )]);
     } else {
         if let Some(text) = cmd.get_after_long_help() {
@@ -102,19 +103,39 @@ fn page(cmd: &clap::Command, root: bool) -> io::Result<(String, Vec<u8>)> {
     Ok((name, out))
 }
 
-/// The completion script for one shell, as `rsrc completion SHELL` prints it.
-pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut cmd = crate::command();
+/// The environment variable that asks rsrc to complete (`COMPLETE=bash rsrc`).
+pub const COMPLETE_VAR: &str = "COMPLETE";
+
+/// Dynamic completion: with `COMPLETE=<shell>` set, `complete()` answers the shell and exits.
+/// The scripts name the program `rsrc` (found on PATH), not the path of this binary, so that
+/// they are the same wherever they were generated.
+pub fn complete_env() -> clap_complete::CompleteEnv<'static, fn() -> clap::Command> {
+    clap_complete::CompleteEnv::with_factory(crate::command as fn() -> clap::Command)
+        .var(COMPLETE_VAR)
+        .bin("rsrc")
+        .completer("rsrc")
+}
+
+/// The completion script for one shell, as `rsrc completion SHELL` and `COMPLETE=SHELL rsrc`
+/// print it: it asks `rsrc` for the candidates on each Tab, so names come from the daemon.
+pub fn completion(shell: Shell) -> io::Result<Vec<u8>> {
+    use clap_complete::env::EnvCompleter;
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &clap_complete::env::Bash,
+        Shell::Zsh => &clap_complete::env::Zsh,
+        Shell::Fish => &clap_complete::env::Fish,
+        other => return Err(io::Error::other(format!("no completion for {other}"))),
+    };
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "rsrc", &mut buf);
-    buf
+    completer.write_registration(COMPLETE_VAR, "rsrc", "rsrc", "rsrc", &mut buf)?;
+    Ok(buf)
 }
 
 /// The completion scripts: file name -> content, for bash, zsh and fish.
 pub fn completions() -> io::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
-        let buf = completion(shell);
+        let buf = completion(shell)?;
         let name = match shell {
             Shell::Bash => "rsrc.bash",
             Shell::Zsh => "_rsrc",

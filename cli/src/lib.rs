@@ -11,6 +11,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 pub mod client;
 pub mod cmd;
+pub mod complete;
 pub mod docs;
 pub mod error;
 pub mod hints;
@@ -247,6 +248,8 @@ pub enum Command {
         #[command(subcommand)]
         cmd: VolumeCmd,
     },
+    /// Show the daemon, who is logged in, Docker's state and your quota use.
+    Status,
     /// Show the versions of rsrc, rsrcd, its API and Docker.
     Version,
     /// Print the shell completion script for bash, zsh or fish.
@@ -323,6 +326,10 @@ async fn execute(cli: Cli) -> CliResult {
         Command::Logout => account::logout(&mut ctx).await,
         Command::Auth { cmd } => account::auth(&mut ctx, cmd),
         Command::Version => cmd::version::run(&mut ctx).await,
+        Command::Status => {
+            ctx.load_token()?;
+            cmd::status::run(&mut ctx).await
+        }
         Command::Completion(args) => cmd::completion::run(args),
         command => {
             ctx.load_token()?;
@@ -345,6 +352,7 @@ async fn execute(cli: Cli) -> CliResult {
                 | Command::Logout
                 | Command::Auth { .. }
                 | Command::Version
+                | Command::Status
                 | Command::Completion(_) => Ok(()),
             }
         }
@@ -444,6 +452,7 @@ mod tests {
             &["rsrc", "ps", "-a"],
             &["rsrc", "logs", "web", "--tail", "20"],
             &["rsrc", "version"],
+            &["rsrc", "status"],
             &["rsrc", "machine", "comment", "redis", "-"],
             &[
                 "rsrc", "machine", "comments", "redis", "--limit", "5", "--after", "3",

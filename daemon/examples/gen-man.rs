@@ -1,6 +1,7 @@
-//! Regenerates rsrcd's man pages from its clap definitions:
+//! Regenerates rsrcd's man pages from its clap definitions, and rsrcd.toml(5) from the config
+//! key table:
 //!
-//!     cargo run -p rsrcd --example gen-man            # writes man/rsrcd*.8 at the workspace root
+//!     cargo run -p rsrcd --example gen-man    # writes man/rsrcd*.8 and man/rsrcd.toml.5
 //!
 //! Commit the result; `cargo test -p rsrcd --test generated_man` fails while it is stale.
 

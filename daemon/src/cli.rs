@@ -6,11 +6,9 @@ use clap::{Parser, Subcommand};
 
 const AFTER_HELP: &str = "\
 Configuration:
-  The config file is TOML with the keys data_dir, socket, socket_mode, socket_group,
-  advertise_host, bind_address, port_range, docker_host, session_ttl_days, an [smtp] table
-  (host, port, from, tls, username, password) and a [limits] table (max_instances_per_user).
-  An unknown key or a bad value stops rsrcd with a message naming the key. See
-  contrib/rsrcd.toml.example and the README.
+  The config file is TOML; every key, its type, default and meaning: see rsrcd.toml(5)
+  (`man rsrcd.toml`). An unknown key or a bad value stops rsrcd with a message naming the
+  key. contrib/rsrcd.toml.example lists every key with its default.
 
 Environment:
   RSRC_DATA_DIR, RSRC_SOCKET  override data_dir and socket (flags override both)
@@ -71,8 +69,8 @@ pub enum AdminCommand {
     },
 }
 
-/// The man pages of rsrcd (section 8): file name -> content, one for rsrcd and one for each
-/// subcommand. `cargo run -p rsrcd --example gen-man` writes them to `man/`;
+/// The man pages of rsrcd: file name -> content, one for rsrcd and one for each subcommand
+/// (section 8), and rsrcd.toml(5) from the config key table (`config::doc`). `cargo run -p rsrcd --example gen-man` writes them to `man/`;
 /// `daemon/tests/generated_man.rs` fails when the committed copies are stale.
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     use clap::CommandFactory;
@@ -94,6 +92,7 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     cmd.build();
     let mut pages = Vec::new();
     collect(&cmd, &mut pages)?;
+    pages.push(crate::config::doc::man_page()?);
     pages.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(pages)
 }

@@ -1,4 +1,5 @@
-//! The committed man pages of rsrcd (man/rsrcd*.8) must match what its clap definitions produce.
+//! The committed man pages of rsrcd (man/rsrcd*.8 from its clap definitions, man/rsrcd.toml.5
+//! from the config key table) must match what `rsrcd::cli::man_pages` produces.
 //! When this fails, run `cargo run -p rsrcd --example gen-man` and commit man/.
 
 use std::path::Path;
@@ -21,6 +22,10 @@ fn rsrcd_man_pages_are_up_to_date() {
             stale.push(format!("man/{name} is no longer generated"));
         }
     }
+    assert!(
+        pages.iter().any(|(n, _)| n == "rsrcd.toml.5"),
+        "rsrcd.toml(5) is generated"
+    );
     assert!(
         stale.is_empty(),
         "{}\nregenerate with `cargo run -p rsrcd --example gen-man` and commit man/",

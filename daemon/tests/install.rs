@@ -66,6 +66,7 @@ fn install_into_destdir_then_uninstall() {
         "usr/lib/sysusers.d/rsrc.conf",
         "usr/share/man/man1/rsrc.1",
         "usr/share/man/man8/rsrcd.8",
+        "usr/share/man/man5/rsrcd.toml.5",
         "usr/share/bash-completion/completions/rsrc",
         "usr/share/zsh/site-functions/_rsrc",
         "usr/share/fish/vendor_completions.d/rsrc.fish",

@@ -34,12 +34,14 @@ mod events;
 mod feed;
 mod instances;
 mod machines;
+mod status;
 mod stream;
 
 pub use accounts::{Accounts, Admin};
 pub use events::{EventStream, EventsQuery};
 pub use instances::{InstanceAction, Instances, Volumes};
 pub use machines::Machines;
+pub use status::StatusReply;
 pub use stream::{LogReader, PullStream};
 
 /// The largest reply body we read into memory (the pull stream is read line by line instead).

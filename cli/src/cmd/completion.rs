@@ -1,5 +1,7 @@
 //! `rsrc completion bash|zsh|fish`: the shell completion script on stdout, the same text as the
-//! files in completions/ (both come from [`crate::docs::completion`]).
+//! files in completions/ and as `COMPLETE=SHELL rsrc` (all from [`crate::docs::completion`]).
+//! The script calls `rsrc` back on each Tab, and instance, machine and volume names come from
+//! the daemon (see [`crate::complete`]).
 
 use clap::{Args, ValueEnum};
 
@@ -15,6 +17,7 @@ pub enum ShellArg {
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
+  echo 'source <(rsrc completion bash)' >> ~/.bashrc
   rsrc completion bash > ~/.local/share/bash-completion/completions/rsrc
   rsrc completion zsh > \"${fpath[1]}/_rsrc\"
   rsrc completion fish > ~/.config/fish/completions/rsrc.fish")]
@@ -30,7 +33,9 @@ pub fn run(args: CompletionArgs) -> CliResult {
         ShellArg::Zsh => clap_complete::Shell::Zsh,
         ShellArg::Fish => clap_complete::Shell::Fish,
     };
-    let script = crate::docs::completion(shell);
+    let script = crate::docs::completion(shell).map_err(|e| {
+        CliError::failure("cannot write the completion script").with_cause(e.to_string())
+    })?;
     let text = String::from_utf8(script).map_err(|e| {
         CliError::failure("the completion script is not UTF-8").with_cause(e.to_string())
     })?;

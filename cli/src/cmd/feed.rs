@@ -21,6 +21,7 @@ pub enum FeedCmd {
     /// Comment on a machine (verified users); TEXT `-` reads it from standard input.
     Comment {
         #[arg(value_name = "MACHINE")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
         /// 1 to 2000 characters; newlines and tabs are kept, other control characters refused.
         #[arg(value_name = "TEXT", allow_hyphen_values = true)]
@@ -33,6 +34,7 @@ pub enum FeedCmd {
     )]
     Comments {
         #[arg(value_name = "MACHINE")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
         /// How many comments to show (1 to 500) [default: 50].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_PAGE as i64))]
@@ -47,21 +49,25 @@ pub enum FeedCmd {
     /// Like a machine (verified users); replaces a dislike.
     Like {
         #[arg(value_name = "MACHINE")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
     },
     /// Dislike a machine (verified users); replaces a like.
     Dislike {
         #[arg(value_name = "MACHINE")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
     },
     /// Withdraw your like or dislike.
     Unlike {
         #[arg(value_name = "MACHINE")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
     },
     /// Rate a machine 1 to 5 (verified users), with optional feedback for the admins.
     Rate {
         #[arg(value_name = "MACHINE")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
         /// 1 to 5 stars.
         #[arg(value_name = "1-5", value_parser = clap::value_parser!(i64).range(1..=5))]
@@ -73,11 +79,13 @@ pub enum FeedCmd {
     /// Withdraw your rating and its feedback.
     Unrate {
         #[arg(value_name = "MACHINE")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
     },
     /// List the ratings and feedback on a machine: an admin sees all, a user their own.
     Feedback {
         #[arg(value_name = "MACHINE")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
     },
 }

@@ -32,6 +32,7 @@ pub enum InstanceCmd {
     Show {
         /// The instance's id (or a unique prefix of it) or name.
         #[arg(value_name = "ID|NAME")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
         #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         reference: String,
     },
@@ -51,6 +52,7 @@ pub enum InstanceCmd {
     Rm {
         /// Instance ids (or unique prefixes) or names.
         #[arg(value_name = "ID", required = true)]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
         #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         references: Vec<String>,
         /// Remove the instances' volumes too (their data is gone for good).
@@ -73,6 +75,7 @@ pub enum InstanceCmd {
 pub struct CreateArgs {
     /// The machine to make an instance of (see `rsrc machine ls`).
     #[arg(value_name = "MACHINE")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
     #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub machine: String,
     /// A name for the instance, unique among yours [default: chosen by the daemon].
@@ -155,6 +158,7 @@ fn matches(i: &Instance, filters: &[(FilterKey, String)]) -> bool {
 pub struct RefsArgs {
     /// Instance ids (or unique prefixes) or names.
     #[arg(value_name = "ID", required = true)]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
     #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub references: Vec<String>,
 }

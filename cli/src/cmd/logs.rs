@@ -17,6 +17,7 @@ use crate::Ctx;
 pub struct LogsArgs {
     /// The instance's id (or a unique prefix of it) or name.
     #[arg(value_name = "ID|NAME")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
     #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub reference: String,
     /// Keep printing new output, also across restarts of the instance and of rsrcd.

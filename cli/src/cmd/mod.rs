@@ -10,6 +10,7 @@ pub mod logs;
 pub mod machine;
 pub mod phone;
 pub mod recreate;
+pub mod status;
 pub mod uptime;
 pub mod version;
 pub mod volume;

@@ -22,6 +22,7 @@ pub const EXAMPLES: &str = "Examples:
 pub struct RecreateArgs {
     /// Instance ids (or unique prefixes) or names.
     #[arg(value_name = "ID", required = true)]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
     #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub references: Vec<String>,
     /// Set a prop (repeatable); needed for secret props of a lost instance, whose values went

@@ -11,6 +11,7 @@ use crate::Ctx;
 pub struct UptimeArgs {
     /// The instance's id (or a unique prefix of it) or name.
     #[arg(value_name = "ID|NAME")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
     #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub reference: String,
     /// Where the report starts: a duration back from now (default 7d) or an RFC 3339 time.

@@ -27,6 +27,7 @@ pub enum VolumeCmd {
     Rm {
         /// The volumes' names (see `rsrc volume ls`).
         #[arg(value_name = "NAME", required = true)]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::volumes))]
         #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         names: Vec<String>,
     },

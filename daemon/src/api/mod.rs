@@ -11,6 +11,7 @@ mod machines;
 pub mod query;
 pub mod response;
 pub mod router;
+mod status;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -34,6 +35,7 @@ use router::{route, Access, Handler, Params, Route};
 pub const ROUTES: &[Route] = &[
     route!(GET    "/v1"                              => Public,   accounts::version),
     route!(GET    "/v1/version"                      => Public,   accounts::version),
+    route!(GET    "/v1/status"                       => User,     status::status),
     route!(POST   "/v1/signup"                       => Public,   accounts::signup),
     route!(POST   "/v1/login"                        => Public,   accounts::login),
     route!(POST   "/v1/login/code"                   => Public,   accounts::login_code),

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub mod doc;
+
 /// The daemon's settings, checked and typed at load: no request can fail on configuration.
 #[derive(Debug, Clone)]
 pub struct Config {

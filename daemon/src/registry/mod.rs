@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod phone_codes;
 pub mod ports;
 pub mod query;
+pub mod quota;
 pub mod ratings;
 pub mod rebuild;
 pub mod runs;

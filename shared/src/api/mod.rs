@@ -6,6 +6,7 @@
 //! | method | path                                  | body → answer                        |
 //! |--------|---------------------------------------|--------------------------------------|
 //! | GET    | /v1/version                (no auth)  | → VersionInfo                        |
+//! | GET    | /v1/status                            | → Status (without a login: 401; use /v1/version) |
 //! | POST   | /v1/signup                 (no auth)  | Signup → 201 User                    |
 //! | POST   | /v1/login                  (no auth)  | Login → LoginResponse                |
 //! | POST   | /v1/logout                            | → 204                                |
@@ -57,6 +58,7 @@ pub mod instances;
 pub mod logs;
 pub mod machines;
 pub mod paths;
+pub mod status;
 pub mod uptime;
 pub mod version;
 
@@ -65,6 +67,7 @@ pub use events::*;
 pub use feed::*;
 pub use instances::*;
 pub use machines::*;
+pub use status::*;
 pub use uptime::*;
 pub use version::*;
 

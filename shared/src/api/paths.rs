@@ -37,6 +37,10 @@ pub fn version() -> String {
     v1("version")
 }
 
+pub fn status() -> String {
+    v1("status")
+}
+
 pub fn signup() -> String {
     v1("signup")
 }

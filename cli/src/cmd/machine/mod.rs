@@ -88,6 +88,7 @@ pub enum MachineCmd {
     Show {
         /// The machine's name.
         #[arg(value_name = "NAME")]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         name: String,
     },
@@ -109,6 +110,7 @@ pub enum MachineCmd {
     Rm {
         /// The machines' names.
         #[arg(value_name = "NAME", required = true)]
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         names: Vec<String>,
         /// Remove the machine even though instances of it exist.
@@ -220,6 +222,7 @@ pub struct CreateArgs {
 pub struct UpdateArgs {
     /// The machine's name.
     #[arg(value_name = "NAME")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
     #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub name: String,
     /// A new Docker image (pulled first).

@@ -1,0 +1,235 @@
+//! The config file's keys, documented once: [`KEYS`] is the source of rsrcd.toml(5)
+//! ([`man_page`], written to man/ by `cargo run -p rsrcd --example gen-man`). A test checks the
+//! table against what the parser accepts, both ways, so a key cannot be added to the config
+//! structs without its line here, nor documented without existing.
+
+use clap_mangen::roff::{bold, italic, roman, Roff};
+
+/// One key: `table.key` for keys in a table.
+pub struct Key {
+    pub key: &'static str,
+    pub kind: &'static str,
+    pub default: &'static str,
+    pub meaning: &'static str,
+}
+
+const fn key(
+    key: &'static str,
+    kind: &'static str,
+    default: &'static str,
+    meaning: &'static str,
+) -> Key {
+    Key {
+        key,
+        kind,
+        default,
+        meaning,
+    }
+}
+
+/// Every key of rsrcd.toml, in the order the man page lists them.
+pub const KEYS: &[Key] = &[
+    key("data_dir", "path", "/var/lib/rsrc as root; ~/.local/share/rsrc per user",
+        "Where the registry (rsrc.db) and other state live. RSRC_DATA_DIR and --data-dir override it."),
+    key("socket", "path", "/run/rsrc/rsrcd.sock as root; $XDG_RUNTIME_DIR/rsrc/rsrcd.sock per user",
+        "The Unix socket of the API. RSRC_SOCKET and --socket override it. Under socket activation the socket systemd passes is used instead."),
+    key("socket_mode", "octal string", "\"0660\"",
+        "Permissions of the socket. Whoever can connect can log in and use the API."),
+    key("socket_group", "string", "\"rsrc\" if that group exists, else unset",
+        "Group of the socket: its members may use rsrc. Unset leaves the socket's group alone."),
+    key("advertise_host", "string", "this machine's host name",
+        "The host name or address users are told to connect to (shown with each instance)."),
+    key("bind_address", "IP address", "\"0.0.0.0\"",
+        "The address published container ports bind to on the host."),
+    key("port_range", "\"LOW-HIGH\"", "\"20000-29999\"",
+        "Host ports handed to instances, inclusive. A port stays reserved for the whole life of its instance."),
+    key("docker_host", "URL", "unset: DOCKER_HOST, else unix:///var/run/docker.sock",
+        "The Docker engine. While it is unreachable rsrcd keeps serving and retries."),
+    key("session_ttl_days", "integer", "30", "How long a login session lasts, in days."),
+    key("smtp", "table", "unset: no mail is sent",
+        "Outgoing mail (one-time codes, instance-down notices, password changes)."),
+    key("smtp.host", "string", "required", "The mail server."),
+    key("smtp.port", "integer", "25", "Its port."),
+    key("smtp.from", "string", "required", "The sender, e.g. \"rsrc <rsrc@example.com>\"."),
+    key("smtp.tls", "none|starttls|tls", "\"none\"",
+        "none: plain SMTP; starttls: upgrade with STARTTLS (required); tls: TLS from the start (usually port 465)."),
+    key("smtp.username", "string", "unset",
+        "Login at the mail server; goes with smtp.password. Both unset: no authentication."),
+    key("smtp.password", "string", "unset",
+        "Keep the file readable only by root and the rsrc group (mode 0640) when it holds one."),
+    key("limits", "table", "", "Quotas."),
+    key("limits.max_instances_per_user", "integer", "10",
+        "How many instances one user may have in all; each machine's max_per_user applies as well. rsrc status shows the use."),
+    key("connections", "table", "", "Caps and deadlines of connections to the API socket."),
+    key("connections.max_total", "integer", "1024",
+        "Connections held at once, all peers together. Beyond it 1/16 more stay open to users holding at most 4 connections, root and the daemon's own uid. Lowered at start when the descriptor limit cannot hold it."),
+    key("connections.max_per_uid", "integer", "128",
+        "Connections held at once from one peer uid; more are answered 503 and closed."),
+    key("connections.idle_timeout_secs", "integer, 1 to 3600", "10",
+        "A connection that sends no request head for this long is closed (also between requests on a kept-alive connection)."),
+    key("connections.body_timeout_secs", "integer, 1 to 30", "30",
+        "A request body must arrive in full within this long."),
+    key("sms", "table", "unset: no SMS are sent, phones cannot be set",
+        "An HTTP gateway for alerts by SMS; each SMS is a POST."),
+    key("sms.url", "URL", "required", "Where messages are posted (http:// only)."),
+    key("sms.token", "string", "unset", "Sent as Authorization: Bearer; never logged."),
+    key("sms.body_template", "string", "{\"to\": \"{to}\", \"text\": \"{text}\"} as JSON",
+        "The request body; {to} and {text} are replaced, JSON-escaped."),
+    key("sms.headers", "table of strings", "none", "Extra request headers, name = value."),
+    key("alerts", "table", "", "How alerts about instances that went down are paced."),
+    key("alerts.window", "duration", "\"15m\"",
+        "At most one alert per instance within this window; the next message says how many downs it covers."),
+    key("history", "table", "", "Instance history."),
+    key("history.keep_days", "integer, 1 to 36500", "90",
+        "How many days of instance history (events, uptime reports) are kept; older entries are pruned."),
+];
+
+fn default_text(default: &str) -> String {
+    match default {
+        "" => String::new(),
+        "required" => " Required.".to_string(),
+        d => format!(" Default: {d}."),
+    }
+}
+
+/// rsrcd.toml(5), rendered from [`KEYS`]: file name and content.
+pub fn man_page() -> std::io::Result<(String, Vec<u8>)> {
+    let mut roff = Roff::new();
+    roff.control(
+        "TH",
+        [
+            "rsrcd.toml",
+            "5",
+            "",
+            concat!("rsrc ", env!("CARGO_PKG_VERSION")),
+            "rsrc manual",
+        ],
+    );
+    roff.control("SH", ["NAME"]);
+    roff.text([roman("rsrcd.toml - configuration file of rsrcd")]);
+    roff.control("SH", ["SYNOPSIS"]);
+    roff.text([
+        bold("/etc/rsrc/rsrcd.toml"),
+        roman(" (system daemon); "),
+        bold("$XDG_CONFIG_HOME/rsrc/rsrcd.toml"),
+        roman(" (per-user daemon); or "),
+        bold("rsrcd --config "),
+        italic("PATH"),
+    ]);
+    roff.control("SH", ["DESCRIPTION"]);
+    roff.text([roman(
+        "TOML. Every key is optional unless marked required; a key left out takes its \
+         default. An unknown key or a bad value stops rsrcd with a message naming the key. \
+         Overrides, strongest last: this file, then RSRC_DATA_DIR and RSRC_SOCKET, then \
+         --data-dir and --socket.",
+    )]);
+    let mut section = "";
+    for k in KEYS {
+        let table = k.key.split_once('.').map(|(t, _)| t).unwrap_or("");
+        if k.kind == "table" && !k.key.contains('.') {
+            roff.control("SH", [format!("[{}]", k.key).as_str()]);
+            roff.text([roman(format!("{}{}", k.meaning, default_text(k.default)))]);
+            section = k.key;
+            continue;
+        }
+        if table.is_empty() && section.is_empty() {
+            roff.control("SH", ["KEYS"]);
+            section = "top";
+        }
+        let name = k.key.rsplit('.').next().unwrap_or(k.key);
+        roff.control("TP", []);
+        roff.text([bold(name), roman(" ("), italic(k.kind), roman(")")]);
+        roff.text([roman(format!("{}{}", k.meaning, default_text(k.default)))]);
+    }
+    roff.control("SH", ["EXAMPLE"]);
+    roff.control("nf", []);
+    for line in [
+        "advertise_host = \"devbox.example.com\"",
+        "port_range = \"20000-20999\"",
+        "",
+        "[smtp]",
+        "host = \"smtp.example.com\"",
+        "from = \"rsrc <rsrc@example.com>\"",
+        "tls = \"starttls\"",
+        "",
+        "[limits]",
+        "max_instances_per_user = 5",
+    ] {
+        roff.text([roman(line)]);
+    }
+    roff.control("fi", []);
+    roff.control("SH", ["SEE ALSO"]);
+    roff.text([roman(
+        "rsrcd(8), rsrc(1); contrib/rsrcd.toml.example in the source lists every key with \
+         its default.",
+    )]);
+    Ok(("rsrcd.toml.5".to_string(), roff.render().into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::super::FileConfig;
+    use super::*;
+
+    /// The fields the parser knows in `table` (top level: ""), from its own refusal of an
+    /// unknown key, which lists the expected ones.
+    fn accepted(table: &str) -> BTreeSet<String> {
+        let text = if table.is_empty() {
+            "no_such_key_ever = 1\n".to_string()
+        } else {
+            format!("[{table}]\nno_such_key_ever = 1\n")
+        };
+        let err = toml::from_str::<FileConfig>(&text)
+            .expect_err("an unknown key is refused")
+            .to_string();
+        let list = err
+            .split_once("expected one of")
+            .or_else(|| err.split_once("expected"))
+            .map(|(_, rest)| rest)
+            .unwrap_or_else(|| panic!("no field list in: {err}"));
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn documented(table: &str) -> BTreeSet<String> {
+        KEYS.iter()
+            .filter_map(|k| match (table, k.key.split_once('.')) {
+                ("", None) => Some(k.key.to_string()),
+                ("", Some(_)) => None,
+                (t, Some((kt, name))) if kt == t => Some(name.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_doc_table_and_the_parser_know_the_same_keys() {
+        assert_eq!(documented(""), accepted(""), "top-level keys");
+        let tables: Vec<&str> = KEYS
+            .iter()
+            .filter(|k| k.kind == "table" && !k.key.contains('.'))
+            .map(|k| k.key)
+            .collect();
+        assert!(tables.contains(&"smtp") && tables.contains(&"limits"));
+        for table in tables {
+            assert_eq!(documented(table), accepted(table), "keys of [{table}]");
+        }
+    }
+
+    #[test]
+    fn the_page_names_every_key_and_its_default() {
+        let (name, page) = man_page().unwrap();
+        assert_eq!(name, "rsrcd.toml.5");
+        let page = String::from_utf8(page).unwrap();
+        for k in KEYS {
+            let leaf = k.key.rsplit('.').next().unwrap();
+            assert!(page.contains(leaf), "{} missing", k.key);
+        }
+        assert!(page.contains("SEE ALSO"), "{page}");
+    }
+}
