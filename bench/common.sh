@@ -1,6 +1,6 @@
-# Shared by bench/memory.sh and bench/stress.sh (sourced, not run): a private rsrcd on a
-# temporary socket, data dir and port range, an RSS sampler, and a cleanup that removes every
-# container and volume carrying this daemon's io.rsrc.daemon label, and nothing else.
+# Shared by bench/memory.sh, bench/stress.sh, bench/logs.sh and bench/all (sourced, not run): a
+# private rsrcd on a temporary socket, data dir and port range, an RSS sampler, and a cleanup that
+# removes every container and volume carrying this daemon's io.rsrc.daemon label, and nothing else.
 #
 # The caller sets REPO, RSRC (the CLI) and PORTS ("45100-45199"), then calls bench_init.
 

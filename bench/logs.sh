@@ -23,6 +23,8 @@ LOG_LINES=200000
 FOLLOWERS=100
 # shellcheck source=bench/common.sh
 source "$REPO/bench/common.sh"
+# shellcheck source=bench/logbench.sh
+source "$REPO/bench/logbench.sh"
 
 cd "$REPO"
 cargo build --release -q -p rsrc -p rsrcd
@@ -31,35 +33,10 @@ start_daemon "$REPO/target/release/rsrcd"
 admin_login "$REPO/target/release/rsrcd"
 daemon_id >/dev/null
 
-container_of() { # container_of INSTANCE_NAME
-    local id
-    id="$("$RSRC" --json instance show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
-    docker ps -aq --no-trunc --filter "label=io.rsrc.instance=$id" | head -1
-}
-
 # ---- read a large log ------------------------------------------------------------------------
-log_machine benchlog "$LOG_LINES"
-"$RSRC" -q instance create benchlog --name biglog >/dev/null
-cid="$(container_of biglog)"
-for _ in $(seq 600); do
-    case "$(docker logs --tail 1 "$cid" 2>/dev/null)" in "$LOG_LINES "*) break ;; esac
-    sleep 0.1
-done
-lines="$("$RSRC" logs biglog | wc -l)"
-[ "$lines" -eq "$LOG_LINES" ] || { echo "rsrc logs gave $lines lines, not $LOG_LINES" >&2; exit 1; }
-: >"$WORK/rsrc.ms"; : >"$WORK/docker.ms"
-timed() { local t0; t0=$(date +%s%N); "$@" >/dev/null; echo $(( ($(date +%s%N) - t0) / 1000 )); }
-"$RSRC" logs biglog >/dev/null; docker logs "$cid" >/dev/null 2>&1  # warm-up
-for i in $(seq "$RUNS"); do
-    if [ $((i % 2)) -eq 0 ]; then
-        timed "$RSRC" logs biglog >>"$WORK/rsrc.ms"; timed docker logs "$cid" >>"$WORK/docker.ms"
-    else
-        timed docker logs "$cid" >>"$WORK/docker.ms"; timed "$RSRC" logs biglog >>"$WORK/rsrc.ms"
-    fi
-done
-median() { sort -n "$1" | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.0f", m / 1000}'; }
-rsrc_read=$(median "$WORK/rsrc.ms"); docker_read=$(median "$WORK/docker.ms")
-read_ratio=$(awk -v a="$rsrc_read" -v b="$docker_read" 'BEGIN {printf "%.2f", a / b}')
+log_filled biglog "$LOG_LINES"
+cid="$LOG_CID"
+logs_read biglog "$cid" "$RUNS"
 # Where the time goes, one more read each: CPU of the CLI (user+sys), of rsrcd and of dockerd.
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 hz=$(getconf CLK_TCK)
@@ -95,41 +72,7 @@ if [ -n "${READ_ONLY:-}" ]; then
 fi
 
 # ---- follow latency --------------------------------------------------------------------------
-cat >"$WORK/ticker.toml" <<TOML
-[[machine]]
-name = "ticker"
-image = "$IMAGE"
-ports = [{ port = 8080 }]
-max_per_user = 50
-command = ["sh", "-c", "sleep 2; i=0; while [ \$i -lt 1000 ]; do echo tick-\$i; i=\$((i+1)); usleep 20000; done; exec sleep 100000"]
-TOML
-"$RSRC" -q machine apply -f "$WORK/ticker.toml" >/dev/null
-"$RSRC" -q instance create ticker --name ticker >/dev/null
-cid="$(container_of ticker)"
-cat >"$WORK/latency.py" <<'PY'
-import calendar, sys, time
-# Each line: Docker's RFC 3339 timestamp (nanoseconds), a space, the line. Prints the delay from
-# that stamp to the line's arrival here, in microseconds, one a line, up to COUNT lines.
-count = int(sys.argv[1])
-for n, line in enumerate(sys.stdin.buffer):
-    now = time.time_ns()
-    stamp = line.split(b" ", 1)[0].decode()
-    secs = calendar.timegm(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S"))
-    frac = stamp[20:].rstrip("Z").split("+")[0].split("-")[0]
-    at = secs * 10**9 + int((frac + "000000000")[:9])
-    print((now - at) // 1000, flush=True)
-    if n + 1 >= count:
-        break
-PY
-( "$RSRC" logs -f --timestamps --tail 0 ticker | python3 "$WORK/latency.py" 900 >"$WORK/rsrc.lat" ) &
-rsrc_follow=$!
-( docker logs -f --timestamps --tail 0 "$cid" | python3 "$WORK/latency.py" 900 >"$WORK/docker.lat" ) &
-docker_follow=$!
-wait "$rsrc_follow" "$docker_follow" || true
-pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", a[i] / 1000}'; }
-rsrc_p50=$(pct "$WORK/rsrc.lat" 50); rsrc_p99=$(pct "$WORK/rsrc.lat" 99)
-docker_p50=$(pct "$WORK/docker.lat" 50); docker_p99=$(pct "$WORK/docker.lat" 99)
-lat_n=$(wc -l <"$WORK/rsrc.lat")
+follow_latency ticker 1000
 
 # ---- 100 followers ---------------------------------------------------------------------------
 "$RSRC" -q instance restart ticker >/dev/null
