@@ -120,20 +120,10 @@ TOML
     "$RSRC" -q machine apply -f "$WORK/$name.toml" >/dev/null
 }
 
-# failed_logins COUNT PARALLEL: wrong passwords, in rounds, each for another address (five
-# failures of one address in 15 minutes are refused before the hash). Each costs a hash.
+# failed_logins COUNT PARALLEL: wrong passwords, in rounds, each for another address, from one
+# process (bench/logins.py; each costs the daemon a hash).
 failed_logins() {
-    local count="$1" parallel="$2" done=0 i
-    while [ "$done" -lt "$count" ]; do
-        for i in $(seq "$parallel"); do
-            curl -s -o /dev/null --max-time 60 --unix-socket "$RSRC_SOCKET" \
-                -H 'Content-Type: application/json' \
-                -d "{\"email\":\"nobody-$done-$i@example.com\",\"password\":\"not-the-password\"}" \
-                http://rsrcd/v1/login &
-        done
-        wait_children
-        done=$((done + parallel))
-    done
+    python3 "$REPO/bench/logins.py" "$RSRC_SOCKET" "$1" "$2" >/dev/null
 }
 
 # log_readers COUNT INSTANCE: COUNT concurrent `rsrc logs --tail 10000`; prints how many failed.
