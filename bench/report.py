@@ -48,9 +48,13 @@ SPECS = [
      mib("mem_idle_rsrc_kib"), mib("mem_idle_docker_kib"), "5", "lower", "abs", "<", 20),
     ("mem_500", "daemon RSS, 500 instances in the registry", "MiB",
      mib("mem_500_rsrc_kib"), mib("mem_500_docker_kib"), "5", "lower", "abs", "<", 40),
-    ("tp_rps", "API throughput, 32 clients: own `instance ls` (10 of 1,000) vs `GET /containers/json?limit=10`",
+    ("tp1_rps", "API throughput, one oha with 32 connections: a user's own `instance ls` (10 of 1,000) vs `GET /containers/json?limit=10`",
+     "req/s", num("tp1_rsrc_rps"), num("tp1_docker_rps"), raw.get("tp_runs"), "higher", "abs", ">=", 5000),
+    ("tp1_p99", "API p99 latency, one oha with 32 connections (exact)", "ms",
+     num("tp1_p99_rsrc_ms"), num("tp1_p99_docker_ms"), raw.get("tp_runs"), "lower", "abs", "<", 20),
+    ("tp_rps", "API throughput, 32 oha processes, each a different user: own `instance ls` (10 of 1,000) vs `GET /containers/json?limit=10`",
      "req/s", num("tp_rsrc_rps"), num("tp_docker_rps"), raw.get("tp_runs"), "higher", "abs", ">=", 5000),
-    ("tp_p99", "API p99 latency, 32 clients", "ms",
+    ("tp_p99", "API p99 latency, 32 oha processes (the highest client's p99: an upper bound)", "ms",
      num("tp_p99_rsrc_ms"), num("tp_p99_docker_ms"), raw.get("tp_runs"), "lower", "abs", "<", 20),
 ]
 
