@@ -47,7 +47,7 @@ fn bin_dir() -> String {
 
 fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
     let out = Command::new("git")
-        .arg("-C")
+        .args(["-c", "safe.directory=*", "-C"])
         .arg(dir)
         .args(args)
         .output()
@@ -60,10 +60,46 @@ fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
+/// A clean copy of the source: a `git clone` of HEAD plus the working tree's uncommitted
+/// changes, or, where the checkout is no git repository (or git is missing), a copy of the
+/// tree without its build outputs and state.
 fn clean_clone(into: &Path) -> PathBuf {
     let clone = into.join("rsrc");
+    let is_repo = Command::new("git")
+        .args(["-c", "safe.directory=*", "-C"])
+        .arg(repo())
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !is_repo {
+        std::fs::create_dir_all(&clone).expect("clone dir");
+        for entry in std::fs::read_dir(repo()).expect("read the checkout") {
+            let entry = entry.expect("checkout entry");
+            let name = entry.file_name();
+            if [".git", "target", ".rsrc-quickstart"]
+                .iter()
+                .any(|n| name == *n)
+            {
+                continue;
+            }
+            let status = Command::new("cp")
+                .arg("-a")
+                .arg(entry.path())
+                .arg(&clone)
+                .status()
+                .expect("cp");
+            assert!(status.success(), "copying {name:?} failed");
+        }
+        return clone;
+    }
     let status = Command::new("git")
-        .args(["clone", "--quiet", "--no-hardlinks"])
+        .args([
+            "-c",
+            "safe.directory=*",
+            "clone",
+            "--quiet",
+            "--no-hardlinks",
+        ])
         .arg(repo())
         .arg(&clone)
         .status()
