@@ -686,7 +686,16 @@ pub fn raw_request(
     // The daemon may answer (413) before reading all of a large body; that is fine.
     let _ = stream.write_all(body);
     let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
+    // A reset after a complete answer is fine; no answer at all within the deadline is not,
+    // and says so (it read as "no HTTP status in ''" before).
+    if let Err(e) = stream.read_to_end(&mut response) {
+        if response.is_empty() {
+            return Err(std::io::Error::new(
+                e.kind(),
+                format!("no answer to {method} {path} within {DEADLINE:?}: {e}"),
+            ));
+        }
+    }
     let text = String::from_utf8_lossy(&response).to_string();
     let status = text
         .split_whitespace()
