@@ -6,25 +6,16 @@ long-lived process: what `rsrc version` measures minus the start of a new proces
     answer_probe.py SOCKET PHASE_FILE OUT
 """
 import os
-import socket
 import sys
 import time
+
+from unixhttp import exchange
 
 REQUEST = b"GET /v1/version HTTP/1.1\r\nHost: rsrcd\r\nConnection: close\r\n\r\n"
 
 
 def ask(path: str) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(5)
-        s.connect(path)
-        s.sendall(REQUEST)
-        answer = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
-    return answer.startswith(b"HTTP/1.1 200")
+    return exchange(path, REQUEST, 5).startswith(b"HTTP/1.1 200")
 
 
 def main() -> None:

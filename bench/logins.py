@@ -10,9 +10,10 @@ many got no answer within 60 s.
 """
 
 import json
-import socket
 import sys
 import threading
+
+from unixhttp import exchange
 
 
 def attempt(path: str, n: int, failures: list) -> None:
@@ -22,17 +23,7 @@ def attempt(path: str, n: int, failures: list) -> None:
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n{body}"
     ).encode()
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(60)
-            s.connect(path)
-            s.sendall(request)
-            answer = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                answer += chunk
-        if not answer.startswith(b"HTTP/1.1 "):
+        if not exchange(path, request, 60).startswith(b"HTTP/1.1 "):
             failures.append(n)
     except OSError:
         failures.append(n)
