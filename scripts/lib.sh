@@ -297,11 +297,22 @@ rsrc_debian_mirror() {
 # A Debian root with systemd for booting under systemd-nspawn (daemon/tests/systemd.rs), made
 # once at $1 (default target/systemd-root) and reused: the tests boot it with --volatile=overlay,
 # so it stays as debootstrap left it. Installs debootstrap and systemd-container when missing.
-# A half-made root (no .complete marker) is made again.
+# Callers that race (two tests at once) take turns on a lock, and the root is made under another
+# name and renamed when whole, so a kill at any step leaves no half-made root behind the name.
 ensure_systemd_root() {
     local root="${1:-$RSRC_REPO/target/systemd-root}"
     [ -e "$root/.complete" ] && return 0
-    local missing=()
+    mkdir -p -- "$(dirname -- "$root")" || return 1
+    (
+        flock 9 || exit 1
+        [ -e "$root/.complete" ] && exit 0
+        make_systemd_root "$root"
+    ) 9>"$root.lock"
+}
+
+# The unlocked half of ensure_systemd_root.
+make_systemd_root() {
+    local root="$1" missing=()
     command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
     command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
     if [ "${#missing[@]}" -gt 0 ]; then
@@ -310,19 +321,27 @@ ensure_systemd_root() {
             --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
             { rsrc_err "apt-get install ${missing[*]} failed"; return 1; }
     fi
-    local mirror log
+    local mirror log building="$root.new" attempt
     mirror="$(rsrc_debian_mirror)"
     log="$(mktemp)" || return 1
     rsrc_note "making a Debian root with systemd at $root (about a minute, once)"
-    rsrc_as_root rm -rf -- "$root"
-    if ! rsrc_as_root debootstrap --variant=minbase \
-        --include=systemd,systemd-sysv,dbus,python3-minimal,socat,passwd,libpam-systemd \
-        bookworm "$root" "$mirror" >"$log" 2>&1; then
+    # A mirror that drops a connection once should not fail the whole suite.
+    for attempt in 1 2; do
+        rsrc_as_root rm -rf -- "$building" "$root"
+        if rsrc_as_root debootstrap --variant=minbase \
+            --include=systemd,systemd-sysv,dbus,python3-minimal,socat,passwd,libpam-systemd \
+            bookworm "$building" "$mirror" >"$log" 2>&1; then
+            break
+        fi
         tail -n 20 "$log" >&2
-        rm -f "$log"
-        rsrc_err "debootstrap into $root failed"
-        return 1
-    fi
+        if [ "$attempt" -eq 2 ]; then
+            rm -f "$log"
+            rsrc_as_root rm -rf -- "$building"
+            rsrc_err "debootstrap into $building failed"
+            return 1
+        fi
+        rsrc_note "debootstrap failed; trying once more"
+    done
     rm -f "$log"
-    rsrc_as_root touch "$root/.complete"
+    rsrc_as_root touch "$building/.complete" && rsrc_as_root mv -T -- "$building" "$root"
 }
