@@ -45,6 +45,8 @@ pub struct State {
     pub daemon_id: String,
     /// Creates and removes running right now, which reconciliation must not touch.
     pub in_flight: instances::InFlight,
+    /// Log reads without follow take turns per user ([`logs::LogTurns`]).
+    pub log_turns: logs::LogTurns,
     /// Cancelled once at SIGTERM or SIGINT: it ends the accept loop, the background tasks and
     /// the open streams, and from then on requests are refused.
     pub shutdown: CancellationToken,
@@ -58,6 +60,7 @@ impl State {
         outbox: Outbox,
         daemon_id: String,
     ) -> State {
+        let log_turns = logs::LogTurns::new(config.limits.log_reads_per_user());
         State {
             config,
             registry,
@@ -65,6 +68,7 @@ impl State {
             outbox,
             daemon_id,
             in_flight: instances::InFlight::default(),
+            log_turns,
             shutdown: CancellationToken::new(),
         }
     }

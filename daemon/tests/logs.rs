@@ -250,3 +250,89 @@ fn the_whole_of_a_large_log_comes_with_flat_memory() {
         .expect_code(0);
     assert_nothing_labelled(&e.d);
 }
+
+/// Log reads without follow take turns per user (`limits.log_reads_per_user`): a user's second
+/// read waits while the first is under way, another user's does not, and the turn passes on
+/// when the first reader goes away.
+#[test]
+fn a_users_log_reads_take_turns_and_nobody_elses_wait() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options {
+        limits_toml: "log_reads_per_user = 1".into(),
+        ..Options::default()
+    });
+    // About 16 MB: more than every buffer between the daemon and a reader that stops reading.
+    script_machine(
+        &e,
+        "big",
+        "seq 1 200000 | sed 's/$/ a line of the test log, padded to about eighty bytes ......../'; \
+         echo done; sleep 1000",
+        "",
+    );
+    let alice = e.user("alice@example.com");
+    let bob = e.user("bob@example.com");
+    let alices = create(&alice, "big", &["--name", "big"]);
+    let bobs = create(&bob, "big", &["--name", "big"]);
+    for made in [&alices, &bobs] {
+        let container = container_of(str_of(made, "id"));
+        poll("the last line", Duration::from_secs(120), || {
+            (docker_logs(&["--tail", "1"], &container).0 == "done\n").then_some(())
+        });
+    }
+
+    // Alice's first read takes its turn, then stops reading: it holds the turn.
+    let mut first = alice
+        .command(&["logs", "big", "--tail", "all"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the first reader");
+    let mut head = [0u8; 16];
+    std::io::Read::read_exact(first.stdout.as_mut().expect("stdout"), &mut head)
+        .expect("the first read's first bytes");
+    assert!(
+        head.starts_with(b"1 a line"),
+        "{:?}",
+        String::from_utf8_lossy(&head)
+    );
+
+    let mut second = alice
+        .command(&["logs", "big", "--tail", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the second reader");
+    // Bob's read is not held up by Alice's.
+    let (bobs_tail, _) = rsrc_logs(&bob, &["big", "--tail", "1"]);
+    assert_eq!(bobs_tail, "done\n");
+    // Alice's second waits as long as her first holds the turn.
+    let held_until = std::time::Instant::now() + Duration::from_secs(2);
+    while std::time::Instant::now() < held_until {
+        assert!(
+            second.try_wait().expect("try_wait").is_none(),
+            "Alice's second read ended while her first held the turn"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The first reader goes away; the turn passes on.
+    first.kill().expect("kill the first reader");
+    first.wait().expect("wait for the first reader");
+    poll("the second read to end", DEADLINE, || {
+        second.try_wait().expect("try_wait").map(|_| ())
+    });
+    let done = second.wait_with_output().expect("the second read's output");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&done.stdout), "done\n");
+
+    for (who, made) in [(&alice, &alices), (&bob, &bobs)] {
+        who.run(&["instance", "rm", str_of(made, "id"), "--volumes"])
+            .expect_code(0);
+    }
+    assert_nothing_labelled(&e.d);
+}

@@ -136,13 +136,25 @@ pub enum SmtpTls {
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsConfig {
     pub max_instances_per_user: i64,
+    /// Log reads without follow one user may have going at once; unset: half the cores.
+    pub log_reads_per_user: Option<usize>,
 }
 
 impl Default for LimitsConfig {
     fn default() -> Self {
         LimitsConfig {
             max_instances_per_user: 10,
+            log_reads_per_user: None,
         }
+    }
+}
+
+impl LimitsConfig {
+    pub fn log_reads_per_user(&self) -> usize {
+        self.log_reads_per_user.unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            (cores / 2).max(1)
+        })
     }
 }
 
@@ -375,6 +387,9 @@ impl FileConfig {
                 "limits.max_instances_per_user",
                 "must be at least 1",
             ));
+        }
+        if self.limits.log_reads_per_user == Some(0) {
+            return Err(value_err("limits.log_reads_per_user", "must be at least 1"));
         }
         self.connections.check()?;
         if !(1..=36_500).contains(&self.history.keep_days) {

@@ -9,6 +9,7 @@
 
 pub mod body;
 mod pump;
+mod turns;
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use crate::instances::{state as instance_state, Row};
 use crate::registry::now_ms;
 use crate::State;
 pub use body::LogBody;
+pub use turns::LogTurns;
 
 /// What part of the log to send. Times are Unix nanoseconds, both ends inclusive as in Docker.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -82,6 +84,7 @@ pub async fn open(
         name: row.name.clone(),
         container,
         query,
+        turn: (!query.follow).then(|| state.log_turns.line(caller.user.id)),
     };
     tokio::spawn(pump.run(tx));
     Ok(body)

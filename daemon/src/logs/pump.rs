@@ -33,6 +33,8 @@ pub struct Pump {
     pub name: String,
     pub container: String,
     pub query: Query,
+    /// The line this read waits in before Docker is asked; followers have none.
+    pub turn: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 /// Why a pump stops sending.
@@ -66,6 +68,15 @@ impl Pump {
     }
 
     async fn pump(&self, tx: &Tx) -> Result<(), Stop> {
+        // Held until the read ends.
+        let _turn = match &self.turn {
+            Some(line) => tokio::select! {
+                turn = super::turns::wait_turn(Arc::clone(line)) => turn,
+                _ = tx.tx.closed() => return Err(Stop::Gone),
+                _ = self.state.shutdown.cancelled() => return Err(Stop::Gone),
+            },
+            None => None,
+        };
         let mut resume = Resume::default();
         let mut first = true;
         // What the first round's tail left out stays out of the later ones.

@@ -248,7 +248,10 @@ pub struct Options {
     pub smtp_port: Option<u16>,
     pub port_range: (u16, u16),
     pub max_instances_per_user: i64,
+    /// Top-level keys for the config file.
     pub extra_toml: String,
+    /// More keys of its `[limits]` table.
+    pub limits_toml: String,
 }
 
 impl Default for Options {
@@ -258,6 +261,7 @@ impl Default for Options {
             port_range: port_range(20),
             max_instances_per_user: 10,
             extra_toml: String::new(),
+            limits_toml: String::new(),
         }
     }
 }
@@ -288,13 +292,14 @@ impl TestDaemon {
         let toml = format!(
             "data_dir = {data:?}\nsocket = {sock:?}\nadvertise_host = \"127.0.0.1\"\n\
              bind_address = \"127.0.0.1\"\nport_range = \"{lo}-{hi}\"\n{extra}\n\
-             [limits]\nmax_instances_per_user = {max}\n{smtp}",
+             [limits]\nmax_instances_per_user = {max}\n{limits}\n{smtp}",
             data = data_dir.display().to_string(),
             sock = socket.display().to_string(),
             lo = opts.port_range.0,
             hi = opts.port_range.1,
             extra = opts.extra_toml,
             max = opts.max_instances_per_user,
+            limits = opts.limits_toml,
         );
         std::fs::write(&config, toml).expect("write config");
         let log = dir.path().join("rsrcd.log");
