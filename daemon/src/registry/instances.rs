@@ -327,8 +327,9 @@ pub fn ports_of_listed(
     Ok(out)
 }
 
-/// Where each row's id is in `rows`.
-pub fn positions(rows: &[Row]) -> HashMap<&str, usize> {
+/// Where each row's id is in `rows`. Keyed with foldhash rather than SipHash, which showed in a
+/// listing's profile: the ids are the daemon's own random ones, so no caller picks the keys.
+pub fn positions(rows: &[Row]) -> HashMap<&str, usize, foldhash::fast::RandomState> {
     rows.iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
