@@ -278,14 +278,20 @@ pub fn format_unix(nanos: i128) -> String {
 }
 
 /// Where a reader is in a log, so that reading it again from a time (`since` is inclusive, and
-/// lines may share a timestamp) repeats nothing: lines before the last one passed are dropped,
-/// and of those with its very timestamp, as many as were passed already.
+/// lines may share a timestamp) repeats nothing: while reading again, lines before the last one
+/// passed are dropped, and of those with its very timestamp, as many as were passed already.
+/// Otherwise every line passes: Docker's log is not always in timestamp order (it copies stdout
+/// and stderr on two goroutines into one file), and a line stamped before the one above it is
+/// still a line nobody has seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Resume {
+    /// The latest timestamp passed.
     last: Option<i128>,
     same: usize,
     /// While reading again: how many lines with `last`'s timestamp are still to be dropped.
     skip: usize,
+    /// From a restart until a line newer than `last`: what came before `last` was passed.
+    rereading: bool,
 }
 
 impl Resume {
@@ -297,12 +303,13 @@ impl Resume {
     /// Starts reading the log again from [`Resume::since`].
     pub fn restart(&mut self) {
         self.skip = self.same;
+        self.rereading = true;
     }
 
     /// Whether a line with timestamp `ts` is new; a new one is counted as passed.
     pub fn admit(&mut self, ts: i128) -> bool {
         match self.last {
-            Some(last) if ts < last => false,
+            Some(last) if ts < last => !self.rereading,
             Some(last) if ts == last => {
                 if self.skip > 0 {
                     self.skip -= 1;
@@ -316,6 +323,7 @@ impl Resume {
                 self.last = Some(ts);
                 self.same = 1;
                 self.skip = 0;
+                self.rereading = false;
                 true
             }
         }
@@ -508,5 +516,28 @@ mod tests {
             );
             assert_eq!(seen, log, "cut after {cut}");
         }
+    }
+
+    /// Docker copies stdout and stderr on two goroutines into one json-file, so its log is not
+    /// always in timestamp order: a stderr line can come after a stdout line stamped later. A
+    /// first read passes every line; only a read again drops what came before.
+    #[test]
+    fn a_log_out_of_timestamp_order_loses_no_line() {
+        let log = [1, 2, 5, 4, 6, 6, 3, 7];
+        let mut r = Resume::default();
+        let seen: Vec<i128> = log.iter().copied().filter(|&t| r.admit(t)).collect();
+        assert_eq!(seen, log);
+        // Reading again from the last line's time repeats nothing, and what follows, in any
+        // order, is passed.
+        r.restart();
+        let since = r.since().unwrap_or(0);
+        let again = [7, 8, 7, 9];
+        let more: Vec<i128> = again
+            .iter()
+            .copied()
+            .filter(|&t| t >= since)
+            .filter(|&t| r.admit(t))
+            .collect();
+        assert_eq!(more, [8, 7, 9]);
     }
 }
