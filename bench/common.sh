@@ -106,18 +106,24 @@ peak_kib() { awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b && $2 > m {m = $2} END 
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b - a) / 1000}'; }
 mib() { echo $(( ($1 + 512) / 1024 )); }
 
-# A machine whose container writes LINES lines of about 80 bytes, then idles.
-log_machine() {
-    local name="$1" lines="$2"
+# script_machine NAME SCRIPT: a machine whose container runs `sh -c SCRIPT` (SCRIPT goes into
+# a TOML string: no double quotes or backslashes).
+script_machine() {
+    local name="$1" script="$2"
     cat >"$WORK/$name.toml" <<TOML
 [[machine]]
 name = "$name"
 image = "$IMAGE"
 ports = [{ port = 8080 }]
 max_per_user = 50
-command = ["sh", "-c", "seq $lines | sed 's/\$/ a line of the benchmark log, padded to about eighty bytes ....../'; exec sleep 100000"]
+command = ["sh", "-c", "$script"]
 TOML
     "$RSRC" -q machine apply -f "$WORK/$name.toml" >/dev/null
+}
+
+# A machine whose container writes LINES lines of about 80 bytes, then idles.
+log_machine() {
+    script_machine "$1" "seq $2 | sed 's/$/ a line of the benchmark log, padded to about eighty bytes ....../'; exec sleep 100000"
 }
 
 # failed_logins COUNT PARALLEL: wrong passwords, in rounds, each for another address, from one

@@ -53,15 +53,7 @@ logs_read() {
 follow_latency() {
     local name="$1" ticks="$2" count cid rsrc_follow docker_follow
     count=$(( ticks * 9 / 10 ))
-    cat >"$WORK/$name.toml" <<TOML
-[[machine]]
-name = "$name-m"
-image = "$IMAGE"
-ports = [{ port = 8080 }]
-max_per_user = 50
-command = ["sh", "-c", "sleep 2; i=0; while [ \$i -lt $ticks ]; do echo tick-\$i; i=\$((i+1)); usleep 20000; done; exec sleep 100000"]
-TOML
-    "$RSRC" -q machine apply -f "$WORK/$name.toml" >/dev/null
+    script_machine "$name-m" "sleep 2; i=0; while [ \$i -lt $ticks ]; do echo tick-\$i; i=\$((i+1)); usleep 20000; done; exec sleep 100000"
     "$RSRC" -q instance create "$name-m" --name "$name" >/dev/null
     cid="$(container_of "$name")"
     cat >"$WORK/latency.py" <<'PY'

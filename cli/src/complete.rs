@@ -15,8 +15,8 @@ use std::time::Duration;
 use clap_complete::engine::CompletionCandidate;
 
 use crate::client::{Client, ClientError};
+use crate::resolve_socket;
 use crate::session::Sessions;
-use crate::GlobalArgs;
 
 /// The most a completion may wait for the daemon, connect and answer together.
 pub const BUDGET: Duration = Duration::from_millis(300);
@@ -71,15 +71,7 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = Result<Vec<CompletionCandidate>, ClientError>>,
 {
-    let global = GlobalArgs {
-        socket: socket_flag(std::env::args_os()),
-        output: None,
-        json: false,
-        quiet: true,
-        debug: false,
-        color: crate::output::color::ColorChoice::Never,
-    };
-    let socket = global.socket();
+    let socket = resolve_socket(socket_flag(std::env::args_os()));
     let mut client = Client::new(&socket, false);
     match Sessions::new(&socket, false).active_token() {
         Ok(token) => client.set_token(token),

@@ -169,12 +169,16 @@ impl GlobalArgs {
     }
 
     pub fn socket(&self) -> PathBuf {
-        self.socket
-            .clone()
-            .or_else(|| std::env::var_os(rsrc_shared::paths::SOCKET_ENV).map(PathBuf::from))
-            .filter(|s| !s.as_os_str().is_empty())
-            .unwrap_or_else(rsrc_shared::paths::client_default_socket)
+        resolve_socket(self.socket.clone())
     }
+}
+
+/// The daemon's socket: `--socket`, else RSRC_SOCKET, else the default (an empty value counts
+/// as not given).
+pub(crate) fn resolve_socket(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os(rsrc_shared::paths::SOCKET_ENV).map(PathBuf::from))
+        .filter(|s| !s.as_os_str().is_empty())
+        .unwrap_or_else(rsrc_shared::paths::client_default_socket)
 }
 
 // Parsed once per process; boxing the big variants would only add noise.
@@ -326,14 +330,11 @@ async fn execute(cli: Cli) -> CliResult {
         Command::Logout => account::logout(&mut ctx).await,
         Command::Auth { cmd } => account::auth(&mut ctx, cmd),
         Command::Version => cmd::version::run(&mut ctx).await,
-        Command::Status => {
-            ctx.load_token()?;
-            cmd::status::run(&mut ctx).await
-        }
         Command::Completion(args) => cmd::completion::run(args),
         command => {
             ctx.load_token()?;
             match command {
+                Command::Status => cmd::status::run(&mut ctx).await,
                 Command::Whoami => account::whoami(&mut ctx).await,
                 Command::Profile { cmd } => account::profile(&mut ctx, cmd).await,
                 Command::Password { cmd } => account::password(&mut ctx, cmd).await,
@@ -352,7 +353,6 @@ async fn execute(cli: Cli) -> CliResult {
                 | Command::Logout
                 | Command::Auth { .. }
                 | Command::Version
-                | Command::Status
                 | Command::Completion(_) => Ok(()),
             }
         }

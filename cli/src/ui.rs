@@ -171,14 +171,6 @@ pub async fn with_spinner<F: Future>(
     done
 }
 
-/// A spinner on a terminal while we wait for something; `None` elsewhere.
-pub fn spinner(quiet: bool, message: String) -> Option<ProgressBar> {
-    if quiet || !crate::output::stderr_is_tty() {
-        return None;
-    }
-    Some(spinner_bar(message))
-}
-
 fn spinner_bar(message: String) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
@@ -202,7 +194,7 @@ impl PullDisplay {
     /// `draw`: a bar may be drawn (see [`can_draw`]); otherwise, unless `quiet`, the daemon's
     /// status lines are printed plainly.
     pub fn new(image: &str, quiet: bool, draw: bool) -> Self {
-        let bar = if !quiet && draw {
+        let bar = if draw {
             let bar = ProgressBar::new_spinner();
             if let Ok(style) = ProgressStyle::with_template("{spinner} pulling {prefix}: {msg}") {
                 bar.set_style(style);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{poll, remove_labelled, test_image, SmtpSink};
+use common::{poll, poll_for, remove_labelled, test_image, SmtpSink};
 
 const BOOT: Duration = Duration::from_secs(90);
 const STEP: Duration = Duration::from_secs(60);
@@ -426,18 +426,4 @@ fn the_user_units_run_under_a_user_manager() {
         "{result}"
     );
     c.user_ok(&format!("test ! -e {sock}"));
-}
-
-/// Polls `f` until it returns `Some` or `timeout` passes (then `None`).
-fn poll_for<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
-    let deadline = std::time::Instant::now() + timeout;
-    loop {
-        if let Some(v) = f() {
-            return Some(v);
-        }
-        if std::time::Instant::now() >= deadline {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }

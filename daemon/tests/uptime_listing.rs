@@ -37,6 +37,8 @@ fn listing_availability_equals_the_exact_report_after_restarts() {
     let container = alice.json(&["instance", "show", &id]);
     e.d.kill9();
     docker(&["kill", str_of(&container, "container")]);
+    // Not a wait for anything: rsrcd stays away over a second, so that the time nobody watched
+    // is long enough to show in the report (asserted below).
     std::thread::sleep(std::time::Duration::from_millis(1200));
     respawn(&mut e.d);
     poll("the crash to be recorded", DEADLINE, || {

@@ -71,17 +71,10 @@ impl EventStream {
         if self.finished {
             return None;
         }
-        match self.lines.next().await {
-            Some(Ok(text)) => Some(self.parse(&text)),
-            Some(Err(e)) => {
-                self.finished = true;
-                Some(Err(e))
-            }
-            None => {
-                self.finished = true;
-                None
-            }
-        }
+        // `Lines` stops for good after an error or the end; `finished` is for the lines that
+        // end the stream here (an error line, a line that is not JSON).
+        let item = self.lines.next().await?;
+        Some(item.and_then(|text| self.parse(&text)))
     }
 
     fn parse(&mut self, text: &str) -> Result<Event, ClientError> {

@@ -25,7 +25,7 @@ impl Client {
                 } else {
                     e.to_string()
                 };
-                let version = self.get::<VersionInfo>(&paths::version()).await?;
+                let version = self.version().await?;
                 Ok(StatusReply::Anonymous { version, why })
             }
             Err(e) => Err(e),

@@ -52,7 +52,7 @@ pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
         let event = match item {
             Ok(e) => e,
             Err(e) => {
-                flush(&mut rows, &view, color, &mut header_printed);
+                flush(&mut rows, &view, color);
                 return Err(e.into());
             }
         };
@@ -64,23 +64,21 @@ pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
                 serde_json::to_string(&event).unwrap_or_default()
             ));
         } else if args.follow {
-            flush(&mut rows, &view, color, &mut header_printed);
             print_out(&view.line(&Followed(&event), !header_printed, color));
             header_printed = true;
         } else {
             rows.push(event);
         }
     }
-    flush(&mut rows, &view, color, &mut header_printed);
+    flush(&mut rows, &view, color);
     Ok(())
 }
 
 /// Prints the events gathered so far as one table (in the order they happened).
-fn flush(rows: &mut Vec<Event>, view: &View, color: bool, header_printed: &mut bool) {
+fn flush(rows: &mut Vec<Event>, view: &View, color: bool) {
     if rows.is_empty() {
         return;
     }
     print_out(&view.render(rows, color));
     rows.clear();
-    *header_printed = true;
 }

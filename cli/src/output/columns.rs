@@ -165,25 +165,11 @@ impl View {
         self
     }
 
-    /// Whether a header line is printed (templates never have one).
-    pub fn has_header(&self) -> bool {
-        self.headers && matches!(self.layout, Layout::Columns(_))
-    }
-
     /// The rows of `items`, in their order, as the view shows them.
     pub fn render<T: Row>(&self, items: &[T], color: bool) -> String {
         let headers = all_headers::<T>();
-        let state_col = items
-            .first()
-            .and_then(|i| i.state())
-            .and_then(|(h, _)| headers.iter().position(|x| *x == h));
-        let paint_of = |item: &T| {
-            if !color {
-                return None;
-            }
-            let (_, state) = item.state()?;
-            Some((state_col?, state_paint(state)?))
-        };
+        let state_col = items.first().and_then(|i| state_column(i, &headers));
+        let paint_of = |item: &T| state_paint_at(item, state_col, color);
         match &self.layout {
             Layout::Template(pieces) => items
                 .iter()
@@ -232,18 +218,13 @@ impl View {
 
     /// One row, for a stream (`events -f`): tab-separated, since later widths are unknown.
     pub fn line<T: Row>(&self, item: &T, with_header: bool, color: bool) -> String {
-        if let Layout::Template(_) = self.layout {
-            return self.render(std::slice::from_ref(item), color);
-        }
-        let Layout::Columns(picked) = &self.layout else {
-            return String::new();
+        let picked = match &self.layout {
+            Layout::Template(_) => return self.render(std::slice::from_ref(item), color),
+            Layout::Columns(picked) => picked,
         };
         let headers = all_headers::<T>();
         let cells = all_cells(item);
-        let state = item
-            .state()
-            .filter(|_| color)
-            .and_then(|(h, s)| Some((headers.iter().position(|x| *x == h)?, state_paint(s)?)));
+        let state = state_paint_at(item, state_column(item, &headers), color);
         let mut out = String::new();
         if with_header && self.headers {
             let names: Vec<&str> = picked.iter().map(|i| headers[*i]).collect();
@@ -264,6 +245,26 @@ impl View {
         out.push('\n');
         out
     }
+}
+
+/// Where `item`'s state column is among `headers` (all of `T`'s), if it has one.
+fn state_column<T: Row>(item: &T, headers: &[&str]) -> Option<usize> {
+    let (header, _) = item.state()?;
+    headers.iter().position(|h| *h == header)
+}
+
+/// The column to colour in `item`'s row and its paint: its state at `state_col`, when colour
+/// is on and the state has a colour.
+fn state_paint_at<T: Row>(
+    item: &T,
+    state_col: Option<usize>,
+    color: bool,
+) -> Option<(usize, &'static str)> {
+    if !color {
+        return None;
+    }
+    let (_, state) = item.state()?;
+    Some((state_col?, state_paint(state)?))
 }
 
 /// Columns separated by two spaces, padded to the widest cell, no trailing spaces; a cell

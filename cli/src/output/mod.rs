@@ -19,7 +19,7 @@ mod columns;
 pub mod human;
 mod rows;
 
-pub use columns::{column_name, ListArgs, View};
+pub use columns::{ListArgs, View};
 pub use rows::{published_port, role_text, Followed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

@@ -13,6 +13,13 @@ pub struct Key {
     pub meaning: &'static str,
 }
 
+impl Key {
+    /// A `[table]` line of the table, not a key in it.
+    pub fn is_table(&self) -> bool {
+        self.kind == "table" && !self.key.contains('.')
+    }
+}
+
 const fn key(
     key: &'static str,
     kind: &'static str,
@@ -125,18 +132,13 @@ pub fn man_page() -> std::io::Result<(String, Vec<u8>)> {
          Overrides, strongest last: this file, then RSRC_DATA_DIR and RSRC_SOCKET, then \
          --data-dir and --socket.",
     )]);
-    let mut section = "";
+    // KEYS lists the top-level keys first, then each table with its keys.
+    roff.control("SH", ["KEYS"]);
     for k in KEYS {
-        let table = k.key.split_once('.').map(|(t, _)| t).unwrap_or("");
-        if k.kind == "table" && !k.key.contains('.') {
+        if k.is_table() {
             roff.control("SH", [format!("[{}]", k.key).as_str()]);
             roff.text([roman(format!("{}{}", k.meaning, default_text(k.default)))]);
-            section = k.key;
             continue;
-        }
-        if table.is_empty() && section.is_empty() {
-            roff.control("SH", ["KEYS"]);
-            section = "top";
         }
         let name = k.key.rsplit('.').next().unwrap_or(k.key);
         roff.control("TP", []);
@@ -214,7 +216,7 @@ mod tests {
         assert_eq!(documented(""), accepted(""), "top-level keys");
         let tables: Vec<&str> = KEYS
             .iter()
-            .filter(|k| k.kind == "table" && !k.key.contains('.'))
+            .filter(|k| k.is_table())
             .map(|k| k.key)
             .collect();
         assert!(tables.contains(&"smtp") && tables.contains(&"limits"));
@@ -224,13 +226,19 @@ mod tests {
     }
 
     #[test]
-    fn the_page_names_every_key_and_its_default() {
+    fn the_page_has_an_entry_for_every_key() {
         let (name, page) = man_page().unwrap();
         assert_eq!(name, "rsrcd.toml.5");
         let page = String::from_utf8(page).unwrap();
         for k in KEYS {
-            let leaf = k.key.rsplit('.').next().unwrap();
-            assert!(page.contains(leaf), "{} missing", k.key);
+            // A table is a section; a key, a tagged paragraph with its name in bold. A bare
+            // `contains(name)` would be met by the prose ("host", "port", "url").
+            let entry = if k.is_table() {
+                format!("\n.SH [{}]\n", k.key)
+            } else {
+                format!("\n\\fB{}\\fR (", k.key.rsplit('.').next().unwrap())
+            };
+            assert!(page.contains(&entry), "{} has no entry {entry:?}", k.key);
         }
         assert!(page.contains("SEE ALSO"), "{page}");
     }

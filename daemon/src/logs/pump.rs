@@ -68,10 +68,10 @@ impl Pump {
     }
 
     async fn pump(&self, tx: &Tx) -> Result<(), Stop> {
-        // Held until the read ends.
+        // Held until the read ends. The line is never closed; were it, the read goes ahead.
         let _turn = match &self.turn {
             Some(line) => tokio::select! {
-                turn = super::turns::wait_turn(Arc::clone(line)) => turn,
+                turn = Arc::clone(line).acquire_owned() => turn.ok(),
                 _ = tx.tx.closed() => return Err(Stop::Gone),
                 _ = self.state.shutdown.cancelled() => return Err(Stop::Gone),
             },

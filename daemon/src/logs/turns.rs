@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 
 pub struct LogTurns {
     per_user: Mutex<HashMap<i64, Arc<Semaphore>>>,
@@ -18,11 +18,11 @@ pub struct LogTurns {
 }
 
 impl LogTurns {
-    /// At most `at_once` reads of one user at a time.
+    /// At most `at_once` (at least 1: the config says so) reads of one user at a time.
     pub fn new(at_once: usize) -> LogTurns {
         LogTurns {
             per_user: Mutex::new(HashMap::new()),
-            at_once: at_once.max(1),
+            at_once,
         }
     }
 
@@ -43,16 +43,15 @@ impl LogTurns {
     }
 }
 
-/// Waits for a turn in `line`. `None`: the line was closed (it never is, but a permit that
-/// cannot be had is no reason to hold the read up).
-pub async fn wait_turn(line: Arc<Semaphore>) -> Option<OwnedSemaphorePermit> {
-    line.acquire_owned().await.ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+    use tokio::sync::OwnedSemaphorePermit;
+
+    async fn wait_turn(line: Arc<Semaphore>) -> Option<OwnedSemaphorePermit> {
+        line.acquire_owned().await.ok()
+    }
 
     #[tokio::test]
     async fn a_users_reads_wait_their_turn_and_nobody_elses() {

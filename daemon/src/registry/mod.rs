@@ -171,11 +171,7 @@ impl Registry {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .context(&format!("cannot open {} for reading", path.display()))?;
-            reader
-                .busy_timeout(Duration::from_secs(5))
-                .context("set busy timeout")?;
-            reader.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-            stable_plans(&reader)?;
+            per_connection(&reader)?;
             readers.push(reader);
         }
         Registry::start(conn, Some(readers))
@@ -376,11 +372,16 @@ fn stable_plans(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+/// What every connection, the writer's and each reader's, is set up with.
+fn per_connection(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))
         .context("set busy timeout")?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    stable_plans(conn)?;
+    stable_plans(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    per_connection(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;

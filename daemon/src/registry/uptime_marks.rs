@@ -300,19 +300,11 @@ pub fn rebuild(conn: &Connection, instance: &str, from: i64) -> Result<()> {
         named_params! {":instance": instance, ":from": from},
     )?;
     let mut current = last_mark(conn, instance)?;
-    // Without a mark before `from` (none yet, or retention took them), start from the oldest
-    // entry kept.
+    // Without a mark before `from` (none yet, or retention took them) the instance has no mark
+    // left at all: start from the oldest entry kept.
     let after = match current {
         Some(_) => from.saturating_sub(1),
-        None => {
-            query::execute(
-                conn,
-                "drop uptime marks",
-                "DELETE FROM uptime_marks WHERE instance_id = :instance",
-                named_params! {":instance": instance},
-            )?;
-            i64::MIN
-        }
+        None => i64::MIN,
     };
     let entries = history::between(conn, instance, after, i64::MAX)?;
     let Some(first) = entries.first() else {

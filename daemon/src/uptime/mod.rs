@@ -54,6 +54,19 @@ fn runs(conn: &Connection, from: i64, to: i64) -> Result<Vec<registry::runs::Run
 }
 
 /// `rsrc instance uptime ID [--since ...]`.
+/// The exact states of `row` over `[from, now]`, from its history and the daemon's runs.
+fn spans(conn: &Connection, row: &Row, from: i64, now: i64) -> Result<Vec<compute::Span>> {
+    let prelude = registry::history::prelude(conn, &row.id, from)?;
+    let entries = registry::history::between(conn, &row.id, from, now)?;
+    Ok(intervals(
+        from,
+        now,
+        &prelude,
+        &entries,
+        &runs(conn, from, now)?,
+    ))
+}
+
 pub async fn report(
     state: &State,
     caller: &Caller,
@@ -73,9 +86,7 @@ pub async fn report(
         .read(move |conn| {
             let row = resolve(conn, &caller, &reference)?;
             let from = data_start(&row, asked, keep_ms, now);
-            let prelude = registry::history::prelude(conn, &row.id, from)?;
-            let entries = registry::history::between(conn, &row.id, from, now)?;
-            let spans = intervals(from, now, &prelude, &entries, &runs(conn, from, now)?);
+            let spans = spans(conn, &row, from, now)?;
             let totals = Totals::of(&spans);
             let mut notes = Vec::new();
             if from > asked {

@@ -64,16 +64,7 @@ fn record(conn: &Connection, instance: &str, at: i64, (kind, cause): (EventKind,
 /// The exact computation of `report`, for the listing's window.
 fn exact(conn: &Connection, row: &Row, keep_ms: i64, now: i64) -> Option<f64> {
     let from = data_start(row, now - LISTING_PERIOD_MS, keep_ms, now);
-    let prelude = registry::history::prelude(conn, &row.id, from).unwrap();
-    let entries = registry::history::between(conn, &row.id, from, now).unwrap();
-    let spans = intervals(
-        from,
-        now,
-        &prelude,
-        &entries,
-        &runs(conn, from, now).unwrap(),
-    );
-    Totals::of(&spans).availability()
+    Totals::of(&spans(conn, row, from, now).unwrap()).availability()
 }
 
 fn check(conn: &Connection, keep_ms: i64, now: i64, seed: &str) {

@@ -58,46 +58,27 @@ async fn alive(state: &State, run_id: i64) {
 /// Deletes history older than `[history] keep_days`, a batch per writer call.
 pub async fn prune(state: &State, shutdown: &CancellationToken) {
     let cutoff = now_ms() - state.config.history.keep_ms();
-    let mut total = 0;
-    loop {
-        if shutdown.is_cancelled() {
-            return;
-        }
-        match state
-            .registry
-            .call(move |conn| registry::history::prune(conn, cutoff, PRUNE_BATCH))
-            .await
-        {
-            Ok(n) => {
-                total += n;
-                if n < PRUNE_BATCH as usize {
-                    break;
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e.chain(), "pruning old history");
-                return;
-            }
-        }
-        // Let other writers in between batches.
-        tokio::task::yield_now().await;
-    }
-    loop {
-        if shutdown.is_cancelled() {
-            return;
-        }
-        match state
-            .registry
-            .call(move |conn| registry::uptime_marks::prune(conn, cutoff, PRUNE_BATCH))
-            .await
-        {
-            Ok(n) if n < PRUNE_BATCH as usize => break,
-            Ok(_) => tokio::task::yield_now().await,
-            Err(e) => {
-                tracing::warn!(error = %e.chain(), "pruning old uptime marks");
-                break;
-            }
-        }
+    let Some(total) = in_batches(
+        state,
+        shutdown,
+        "pruning old history",
+        cutoff,
+        registry::history::prune,
+    )
+    .await
+    else {
+        return;
+    };
+    let marks = in_batches(
+        state,
+        shutdown,
+        "pruning old uptime marks",
+        cutoff,
+        registry::uptime_marks::prune,
+    )
+    .await;
+    if marks.is_none() && shutdown.is_cancelled() {
+        return;
     }
     if let Err(e) = state
         .registry
@@ -108,5 +89,40 @@ pub async fn prune(state: &State, shutdown: &CancellationToken) {
     }
     if total > 0 {
         tracing::info!(entries = total, "pruned history older than the retention");
+    }
+}
+
+/// Calls `delete(conn, cutoff, PRUNE_BATCH)` on the writer until a batch comes back short,
+/// letting other writers in between: how many rows went in all. `None`: cancelled, or failed
+/// (logged as `what`).
+async fn in_batches(
+    state: &State,
+    shutdown: &CancellationToken,
+    what: &'static str,
+    cutoff: i64,
+    delete: fn(&rusqlite::Connection, i64, i64) -> crate::error::Result<usize>,
+) -> Option<usize> {
+    let mut total = 0;
+    loop {
+        if shutdown.is_cancelled() {
+            return None;
+        }
+        match state
+            .registry
+            .call(move |conn| delete(conn, cutoff, PRUNE_BATCH))
+            .await
+        {
+            Ok(n) => {
+                total += n;
+                if n < PRUNE_BATCH as usize {
+                    return Some(total);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "{what}");
+                return None;
+            }
+        }
+        tokio::task::yield_now().await;
     }
 }
