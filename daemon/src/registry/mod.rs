@@ -64,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_rebuild.sql"),
     include_str!("migrations/0011_feed.sql"),
     include_str!("migrations/0012_uptime_marks.sql"),
+    include_str!("migrations/0013_newest_uptime_mark.sql"),
 ];
 
 /// The schema level this build writes.
@@ -538,6 +539,49 @@ mod tests {
             SCHEMA_VERSION + 1,
             "a newer database is left as it was"
         );
+    }
+
+    #[test]
+    fn migration_13_copies_each_instances_newest_uptime_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsrc.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..12] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 12).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
+                                updated_at)
+             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
+             INSERT INTO machines (id, name, spec, created_at, updated_at)
+             VALUES (1, 'm', '{}', 0, 0);
+             INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                    created_at, updated_at)
+             VALUES ('marked', 'a', 1, 1, 'c-a', 'running', 0, 0),
+                    ('quiet', 'b', 1, 1, 'c-b', 'running', 0, 0);
+             INSERT INTO uptime_marks (instance_id, at, label, engine_out, before, up_ms, down_ms)
+             VALUES ('marked', 10, 2, 0, 0, 0, 10), ('marked', 30, 1, 0, 1, 20, 10);",
+        )
+        .unwrap();
+        drop(conn);
+        drop(Registry::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let copy = |id: &str| -> Vec<Option<i64>> {
+            conn.query_row(
+                "SELECT newest_mark_at, newest_mark_label, newest_mark_engine_out,
+                        newest_mark_before, newest_mark_up_ms, newest_mark_down_ms
+                 FROM instances WHERE id = ?1",
+                [id],
+                |r| (0..6).map(|i| r.get(i)).collect(),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            copy("marked"),
+            [Some(30), Some(1), Some(0), Some(1), Some(20), Some(10)]
+        );
+        assert_eq!(copy("quiet"), [None; 6]);
     }
 
     #[test]

@@ -220,7 +220,8 @@ pub fn totals(
     }
 }
 
-fn mark_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Option<Mark>> {
+/// The mark in the six columns from `first` (as [`MARK`] orders them); `None` if `at` is NULL.
+pub fn mark_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Option<Mark>> {
     let Some(at) = r.get::<_, Option<i64>>(first)? else {
         return Ok(None);
     };
@@ -420,57 +421,64 @@ pub struct Ends {
     pub next: Option<Mark>,
 }
 
-/// Driven by the instances (CROSS JOIN fixes that order in SQLite): a few seeks per instance.
-/// Left to itself the planner scanned every mark by time and looked each instance up, twice the
-/// work of a 1,000-row listing.
-const ENDS: &str = "SELECT i.id,
-       l.at, l.label, l.engine_out, l.before, l.up_ms, l.down_ms,
-       n.at, n.label, n.engine_out, n.before, n.up_ms, n.down_ms
+/// The first mark after the window's start, for the instances whose newest mark (the copy on
+/// their row, migration 0013) lies inside the window: for the others there is none. The
+/// instances drive the query (the LEFT JOIN keeps that order in SQLite): left to itself, the
+/// planner scanned every mark by time and looked each instance up.
+const NEXT: &str = "SELECT i.id, n.at, n.label, n.engine_out, n.before, n.up_ms, n.down_ms
      FROM instances i
-     CROSS JOIN uptime_marks l ON l.instance_id = i.id
-       AND l.at = (SELECT MAX(at) FROM uptime_marks WHERE instance_id = i.id)
      LEFT JOIN uptime_marks n ON n.instance_id = i.id
        AND n.at = (SELECT MIN(at) FROM uptime_marks
-                   WHERE instance_id = i.id AND at > MAX(:from, i.created_at))";
+                   WHERE instance_id = i.id AND at > MAX(:from, i.created_at))
+     WHERE i.newest_mark_at > MAX(:from, i.created_at)";
 
 /// For a listing of `rows` (for `viewer`): each row's [`Ends`] for a window that starts at
-/// `from` or at its creation, in their order, in one query of a few index seeks per row.
+/// `from` or at its creation, in their order. The newest marks come with the rows; the first
+/// marks of the window take one query of two index seeks per row that has one, and none at
+/// all when nothing listed happened inside the window.
 pub fn ends_of_listed(
     conn: &Connection,
     viewer: Viewer,
     rows: &[Row],
     from: i64,
 ) -> Result<Vec<Ends>> {
-    let mut out = vec![Ends::default(); rows.len()];
+    let mut out: Vec<Ends> = rows
+        .iter()
+        .map(|r| Ends {
+            last: r.newest_mark,
+            next: None,
+        })
+        .collect();
+    let inside = |r: &Row| r.newest_mark.is_some_and(|m| m.at > from.max(r.created_at));
+    let Some(first_inside) = rows.iter().find(|r| inside(r)) else {
+        return Ok(out);
+    };
     let position = super::instances::positions(rows);
     let mut add = |r: &rusqlite::Row<'_>| {
         if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
-            out[i] = Ends {
-                last: mark_at(r, 1)?,
-                next: mark_at(r, 7)?,
-            };
+            out[i].next = mark_at(r, 1)?;
         }
         Ok(())
     };
     match (rows, viewer.all) {
-        ([one], _) => query::each(
+        ([_], _) => query::each(
             conn,
             "read uptime marks",
-            &format!("{ENDS} WHERE i.id = :id"),
-            named_params! {":from": from, ":id": one.id},
+            &format!("{NEXT} AND i.id = :id"),
+            named_params! {":from": from, ":id": first_inside.id},
             &mut add,
         )?,
         (_, true) => query::each(
             conn,
             "read uptime marks",
-            ENDS,
+            NEXT,
             named_params! {":from": from},
             &mut add,
         )?,
         (_, false) => query::each(
             conn,
             "read uptime marks",
-            &format!("{ENDS} WHERE i.owner_id = :owner"),
+            &format!("{NEXT} AND i.owner_id = :owner"),
             named_params! {":from": from, ":owner": viewer.user_id},
             &mut add,
         )?,

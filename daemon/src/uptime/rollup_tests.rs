@@ -67,7 +67,31 @@ fn exact(conn: &Connection, row: &Row, keep_ms: i64, now: i64) -> Option<f64> {
     Totals::of(&spans(conn, row, from, now).unwrap()).availability()
 }
 
+/// Migration 0013's triggers keep each instance's copy of its newest mark equal to the newest
+/// row of `uptime_marks`.
+fn check_newest_copies(conn: &Connection, seed: &str) {
+    let stale: Vec<String> = conn
+        .prepare(
+            "SELECT id FROM instances i
+             WHERE (newest_mark_at, newest_mark_label, newest_mark_engine_out,
+                    newest_mark_before, newest_mark_up_ms, newest_mark_down_ms)
+                   IS NOT (SELECT at, label, engine_out, before, up_ms, down_ms
+                           FROM uptime_marks WHERE instance_id = i.id
+                           ORDER BY at DESC LIMIT 1)",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        stale.is_empty(),
+        "seed {seed}: stale newest marks on {stale:?}"
+    );
+}
+
 fn check(conn: &Connection, keep_ms: i64, now: i64, seed: &str) {
+    check_newest_copies(conn, seed);
     let rows = repo::all(conn).unwrap();
     let want: Vec<_> = rows.iter().map(|r| exact(conn, r, keep_ms, now)).collect();
     let all = availability_at(conn, Viewer::ADMIN, &rows, keep_ms, now).unwrap();
@@ -189,6 +213,7 @@ fn rollup_availability_equals_the_exact_one_on_random_histories() {
             }
             // An existing registry gets the same figures from the backfill of migration 0012.
             conn.execute("DELETE FROM uptime_marks", []).unwrap();
+            check_newest_copies(conn, &format!("{seed} emptied"));
             uptime_marks::backfill(conn).unwrap();
             check(conn, 30 * DAY, now, &format!("{seed} backfilled"));
             // Retention prunes the rollup with the history; the window after it is unchanged.

@@ -73,6 +73,7 @@ fn row_for(spec: MachineSpec) -> Row {
         exit_code: None,
         created_at: 0,
         updated_at: 0,
+        newest_mark: None,
     }
 }
 
