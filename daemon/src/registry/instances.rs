@@ -123,19 +123,20 @@ impl Row {
     }
 }
 
-/// The row alone: the owner's email and the machine are read once per distinct owner and
-/// machine and query (`Lookups`), not joined to every row. A listing then scans the table in
+/// The owner's email and the machine's name are joined (seeks on integer keys); the machine's
+/// spec is read once per machine and query, not per row (`Specs`). A listing scans the table in
 /// its own order and sorts in memory (`list_visible`): through the name index, SQLite seeks each
-/// row in the table, and those seeks cost more than the sort.
-const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, i.machine_id, i.container_name,
-        i.container_id, i.state, i.desired_state, i.pending_cause, i.pending_expect,
-        i.pending_until, i.remove_volumes, i.env, i.exit_code, i.created_at, i.updated_at,
-        i.create_failed, i.newest_mark_at, i.newest_mark_label, i.newest_mark_engine_out,
-        i.newest_mark_before, i.newest_mark_up_ms, i.newest_mark_down_ms
-     FROM instances i";
+/// row in the table by its rowid, and those seeks cost more than the sort.
+const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, u.email, i.machine_id, m.name,
+        i.container_name, i.container_id, i.state, i.desired_state, i.pending_cause,
+        i.pending_expect, i.pending_until, i.remove_volumes, i.env, i.exit_code, i.created_at,
+        i.updated_at, i.create_failed, i.newest_mark_at, i.newest_mark_label,
+        i.newest_mark_engine_out, i.newest_mark_before, i.newest_mark_up_ms,
+        i.newest_mark_down_ms
+     FROM instances i JOIN users u ON u.id = i.owner_id JOIN machines m ON m.id = i.machine_id";
 
 /// Column of `newest_mark_at` in [`ROW_SELECT`].
-const NEWEST_MARK: usize = 17;
+const NEWEST_MARK: usize = 19;
 
 fn conversion(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -145,101 +146,78 @@ fn conversion(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
     )
 }
 
-/// Owners' emails and machines met by one query, each read once however many rows share it.
+/// Machine specs met by one query, each parsed once however many rows share it.
 #[derive(Default)]
-struct Lookups {
-    emails: HashMap<i64, String>,
-    machines: HashMap<i64, (String, Arc<MachineSpec>)>,
-}
+struct Specs(HashMap<i64, Arc<MachineSpec>>);
 
-impl Lookups {
-    fn email(&mut self, conn: &Connection, owner: i64) -> rusqlite::Result<String> {
-        if let Some(email) = self.emails.get(&owner) {
-            return Ok(email.clone());
+impl Specs {
+    fn of(&mut self, conn: &Connection, machine: i64) -> rusqlite::Result<Arc<MachineSpec>> {
+        if let Some(spec) = self.0.get(&machine) {
+            return Ok(Arc::clone(spec));
         }
-        let email: String = conn
-            .prepare_cached("SELECT email FROM users WHERE id = :id")?
-            .query_row(named_params! {":id": owner}, |r| r.get(0))?;
-        self.emails.insert(owner, email.clone());
-        Ok(email)
-    }
-
-    fn machine(
-        &mut self,
-        conn: &Connection,
-        machine: i64,
-    ) -> rusqlite::Result<(String, Arc<MachineSpec>)> {
-        if let Some((name, spec)) = self.machines.get(&machine) {
-            return Ok((name.clone(), Arc::clone(spec)));
-        }
-        let (name, text): (String, String) = conn
-            .prepare_cached("SELECT name, spec FROM machines WHERE id = :id")?
-            .query_row(named_params! {":id": machine}, |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+        let text: String = conn
+            .prepare_cached("SELECT spec FROM machines WHERE id = :id")?
+            .query_row(named_params! {":id": machine}, |r| r.get(0))?;
         let spec: Arc<MachineSpec> =
-            Arc::new(serde_json::from_str(&text).map_err(|e| conversion(3, e))?);
-        self.machines
-            .insert(machine, (name.clone(), Arc::clone(&spec)));
-        Ok((name, spec))
+            Arc::new(serde_json::from_str(&text).map_err(|e| conversion(4, e))?);
+        self.0.insert(machine, Arc::clone(&spec));
+        Ok(spec)
     }
 }
 
 fn row_from_sql(
     conn: &Connection,
     r: &rusqlite::Row<'_>,
-    lookups: &mut Lookups,
+    specs: &mut Specs,
 ) -> rusqlite::Result<Row> {
-    let owner_id: i64 = r.get(2)?;
-    let machine_id: i64 = r.get(3)?;
-    let (machine, machine_spec) = lookups.machine(conn, machine_id)?;
-    let state: String = r.get(6)?;
-    let pending_cause: Option<String> = r.get(8)?;
-    let pending_expect: Option<String> = r.get(9)?;
-    let pending_until: Option<i64> = r.get(10)?;
+    let machine_id: i64 = r.get(4)?;
+    let state: String = r.get(8)?;
+    let pending_cause: Option<String> = r.get(10)?;
+    let pending_expect: Option<String> = r.get(11)?;
+    let pending_until: Option<i64> = r.get(12)?;
     let pending = match (
         pending_cause,
         pending_expect.as_deref().and_then(Expect::parse),
     ) {
         (Some(cause), Some(expect)) => Some(Pending {
-            cause: cause.parse().map_err(|e: String| conversion(8, e))?,
+            cause: cause.parse().map_err(|e: String| conversion(10, e))?,
             expect,
             until: pending_until.unwrap_or(0),
         }),
         _ => None,
     };
-    let env: String = r.get(12)?;
+    let env: String = r.get(14)?;
     Ok(Row {
         id: r.get(0)?,
         name: r.get(1)?,
-        owner_id,
-        owner_email: lookups.email(conn, owner_id)?,
+        owner_id: r.get(2)?,
+        owner_email: r.get(3)?,
         machine_id,
-        machine,
-        machine_spec,
-        container_name: r.get(4)?,
-        container_id: r.get(5)?,
-        state: state.parse().map_err(|e: String| conversion(6, e))?,
-        desired: Desired::parse(&r.get::<_, String>(7)?),
+        machine: r.get(5)?,
+        machine_spec: specs.of(conn, machine_id)?,
+        container_name: r.get(6)?,
+        container_id: r.get(7)?,
+        state: state.parse().map_err(|e: String| conversion(8, e))?,
+        desired: Desired::parse(&r.get::<_, String>(9)?),
         pending,
-        remove_volumes: r.get(11)?,
-        env: serde_json::from_str(&env).map_err(|e| conversion(12, e))?,
-        exit_code: r.get(13)?,
-        created_at: r.get(14)?,
-        updated_at: r.get(15)?,
-        create_failed: r.get(16)?,
+        remove_volumes: r.get(13)?,
+        env: serde_json::from_str(&env).map_err(|e| conversion(14, e))?,
+        exit_code: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
+        create_failed: r.get(18)?,
         newest_mark: super::uptime_marks::mark_at(r, NEWEST_MARK)?,
     })
 }
 
 fn rows(conn: &Connection, filter: &str, params: &[(&str, &dyn ToSql)]) -> Result<Vec<Row>> {
-    let mut lookups = Lookups::default();
+    let mut specs = Specs::default();
     query::list(
         conn,
         "query instances",
         &format!("{ROW_SELECT} {filter}"),
         params,
-        |r| row_from_sql(conn, r, &mut lookups),
+        |r| row_from_sql(conn, r, &mut specs),
     )
 }
 
