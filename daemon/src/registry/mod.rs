@@ -216,15 +216,15 @@ impl Registry {
             .await
     }
 
-    /// Runs a read-only `f` on a reader connection, beside the writer.
+    /// Runs a read-only `f` on a reader connection, beside the writer, in one snapshot.
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         match &self.readers {
-            Some(readers) => readers.run(move |conn| f(conn)).await,
-            None => self.writer.run(move |conn| f(conn)).await,
+            Some(readers) => readers.run(move |conn| in_snapshot(conn, f)).await,
+            None => self.writer.run(move |conn| in_snapshot(conn, f)).await,
         }
     }
 
@@ -413,6 +413,23 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     tx.commit().context("commit migration")
 }
 
+/// Runs `f` in a read transaction, so that all its queries see one state of the registry: a
+/// listing's rows, ports, volumes and uptime marks must agree (a mark written between two of
+/// its queries would make the newest mark older than the window's first).
+fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.execute_batch("BEGIN DEFERRED")
+        .context("begin a read")?;
+    let out = f(conn);
+    if !conn.is_autocommit() {
+        // A read transaction has nothing to keep: ending it either way only lets go of the
+        // snapshot.
+        if let Err(e) = conn.execute_batch("ROLLBACK") {
+            tracing::warn!(error = %e, "cannot end a read transaction");
+        }
+    }
+    out
+}
+
 /// Milliseconds since the Unix epoch: every time in the registry is stored this way, so that
 /// ranges compare as integers.
 pub fn now_ms() -> i64 {
@@ -582,6 +599,37 @@ mod tests {
             [Some(30), Some(1), Some(0), Some(1), Some(20), Some(10)]
         );
         assert_eq!(copy("quiet"), [None; 6]);
+    }
+
+    #[tokio::test]
+    async fn a_read_sees_one_state_of_the_registry_however_many_queries_it_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsrc.db");
+        let reg = Registry::open(&path).unwrap();
+        let writer_path = path.clone();
+        let (before, after) = reg
+            .read(move |conn| {
+                let count = |conn: &Connection| -> Result<i64> {
+                    conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+                        .context("count users")
+                };
+                let before = count(conn)?;
+                // Another connection commits between the read's two queries.
+                let other = Connection::open(&writer_path).context("open")?;
+                fixtures::insert_user(&other, 7, "late@example.com", false)?;
+                Ok((before, count(conn)?))
+            })
+            .await
+            .unwrap();
+        assert_eq!(before, after, "the second query saw a later state");
+        let now: i64 = reg
+            .read(|conn| {
+                conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+                    .context("count users")
+            })
+            .await
+            .unwrap();
+        assert_eq!(now, before + 1, "the next read sees the commit");
     }
 
     #[test]
