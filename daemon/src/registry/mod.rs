@@ -1,6 +1,7 @@
 //! The registry: one SQLite file, `rsrc.db` in the data dir, holding every record of the daemon.
 //!
-//! This module owns the connections, their pragmas and the migrations; the SQL itself lives in
+//! This module owns the connections and their pragmas (the migrations are in `schema`, the
+//! time format in `clock`); the SQL itself lives in
 //! one repository per noun beside it (`users`, `instances`, `history`, ...), and domain modules
 //! call those. Nothing here touches Docker.
 //!
@@ -14,6 +15,7 @@
 //! event bus needs no call site to remember it.
 
 pub mod alerts;
+mod clock;
 pub mod comments;
 #[cfg(test)]
 pub mod fixtures;
@@ -32,6 +34,7 @@ pub mod quota;
 pub mod ratings;
 pub mod rebuild;
 pub mod runs;
+mod schema;
 pub mod sessions;
 pub mod signups;
 pub mod uptime_marks;
@@ -49,26 +52,9 @@ use tokio::sync::{oneshot, watch};
 
 use crate::error::{Error, RegistryContext, Result};
 
-/// Migrations, applied in order; the schema level is `PRAGMA user_version`. Append only: never
-/// edit or reorder a file that has shipped.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_accounts.sql"),
-    include_str!("migrations/0002_machines_instances.sql"),
-    include_str!("migrations/0003_volume_index.sql"),
-    include_str!("migrations/0004_listing_indexes.sql"),
-    include_str!("migrations/0005_failed_creates.sql"),
-    include_str!("migrations/0006_throttles.sql"),
-    include_str!("migrations/0007_uptime.sql"),
-    include_str!("migrations/0008_alerts.sql"),
-    include_str!("migrations/0009_leftovers.sql"),
-    include_str!("migrations/0010_rebuild.sql"),
-    include_str!("migrations/0011_feed.sql"),
-    include_str!("migrations/0012_uptime_marks.sql"),
-    include_str!("migrations/0013_newest_uptime_mark.sql"),
-];
-
-/// The schema level this build writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+pub use clock::{now_ms, rfc3339};
+pub use schema::SCHEMA_VERSION;
+use schema::{migrate, refuse_newer};
 
 /// Who is looking: an admin sees every user's instances (and counts them in listings), a user
 /// only their own.
@@ -348,19 +334,6 @@ fn repair_modes(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn refuse_newer(conn: &Connection) -> Result<()> {
-    let current: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .context("read schema version")?;
-    if current > SCHEMA_VERSION {
-        return Err(Error::internal(format!(
-            "the registry has schema version {current}, but this rsrcd knows only up to \
-             {SCHEMA_VERSION}: it was written by a newer rsrcd; refusing to touch it"
-        )));
-    }
-    Ok(())
-}
-
 /// Plans that never depend on the values bound to a statement. Without this guarantee SQLite
 /// looks at bound values while planning (to match them against indexes) and then compiles the
 /// statement again whenever one changes: with a new session hash or instance id on every
@@ -391,28 +364,6 @@ fn configure(conn: &Connection) -> Result<()> {
     .context("set pragmas")
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .context("begin migration")?;
-    // Checked again inside the transaction: another process may have migrated meanwhile.
-    refuse_newer(&tx)?;
-    let current: i64 = tx
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .context("read schema version")?;
-    for (level, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql)
-            .context(&format!("apply migration {}", level + 1))?;
-    }
-    // The rollup of 0012 is filled from the history it sums, in the migration's transaction.
-    if current < 12 {
-        uptime_marks::backfill(&tx)?;
-    }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-        .context("write schema version")?;
-    tx.commit().context("commit migration")
-}
-
 /// Runs `f` in a read transaction, so that all its queries see one state of the registry: a
 /// listing's rows, ports, volumes and uptime marks must agree (a mark written between two of
 /// its queries would make the newest mark older than the window's first).
@@ -430,176 +381,9 @@ fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -
     out
 }
 
-/// Milliseconds since the Unix epoch: every time in the registry is stored this way, so that
-/// ranges compare as integers.
-pub fn now_ms() -> i64 {
-    let now = time::OffsetDateTime::now_utc();
-    (now.unix_timestamp_nanos() / 1_000_000) as i64
-}
-
-/// Formats registry time for the API: RFC 3339, UTC, always with three fraction digits, so
-/// every time has one width and sorts as text (`2024-05-01T12:00:00.000Z`). A listing formats two
-/// per row: the digits are written straight into the text, without `format!`.
-pub fn rfc3339(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
-    if !(0..=9999).contains(&year) {
-        return String::new();
-    }
-    let mut text = *b"0000-00-00T00:00:00.000Z";
-    let mut put = |at: usize, width: usize, mut value: i64| {
-        for i in (at..at + width).rev() {
-            text[i] = b'0' + (value % 10) as u8;
-            value /= 10;
-        }
-    };
-    put(0, 4, year);
-    put(5, 2, month);
-    put(8, 2, day);
-    put(11, 2, in_day / 3_600_000);
-    put(14, 2, in_day / 60_000 % 60);
-    put(17, 2, in_day / 1000 % 60);
-    put(20, 3, in_day % 1000);
-    text.iter().map(|&b| char::from(b)).collect()
-}
-
-/// The proleptic Gregorian (year, month, day) of a count of days since 1970-01-01 (Howard
-/// Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The slow, obvious formatting, to check the fast one against.
-    fn rfc3339_by_time(ms: i64) -> String {
-        let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-            .expect("in range");
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            t.millisecond()
-        )
-    }
-
-    #[test]
-    fn rfc3339_agrees_with_the_time_crate() {
-        let mut samples = vec![
-            0,
-            1,
-            999,
-            1000,
-            -1,
-            -86_400_000,
-            951_782_400_000,
-            4_107_542_399_999,
-        ];
-        // Every day of a few leap and century years, at odd times, and a spread of others.
-        let mut ms: i64 = -2_208_988_800_000; // 1900-01-01
-        while ms < 7_258_118_400_000 {
-            samples.push(ms);
-            ms += 86_400_000 * 13 + 3_723_456;
-        }
-        for ms in samples {
-            assert_eq!(rfc3339(ms), rfc3339_by_time(ms), "{ms}");
-        }
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00.000Z");
-        assert_eq!(rfc3339(i64::MAX), "");
-    }
-
-    #[test]
-    fn migrates_an_empty_database_and_refuses_a_newer_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rsrc.db");
-        let reg = Registry::open(&path).unwrap();
-        let level: i64 = reg
-            .call_blocking(|c| {
-                c.query_row("PRAGMA user_version", [], |r| r.get(0))
-                    .context("x")
-            })
-            .unwrap();
-        assert_eq!(level, SCHEMA_VERSION);
-        drop(reg);
-        // Opening again is a no-op.
-        drop(Registry::open(&path).unwrap());
-
-        let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-            .unwrap();
-        drop(conn);
-        let err = Registry::open(&path).err().unwrap().to_string();
-        assert!(err.contains("newer rsrcd"), "{err}");
-        let conn = Connection::open(&path).unwrap();
-        let level: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(
-            level,
-            SCHEMA_VERSION + 1,
-            "a newer database is left as it was"
-        );
-    }
-
-    #[test]
-    fn migration_13_copies_each_instances_newest_uptime_mark() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rsrc.db");
-        let conn = Connection::open(&path).unwrap();
-        for sql in &MIGRATIONS[..12] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 12).unwrap();
-        conn.execute_batch(
-            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
-                                updated_at)
-             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
-             INSERT INTO machines (id, name, spec, created_at, updated_at)
-             VALUES (1, 'm', '{}', 0, 0);
-             INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
-                                    created_at, updated_at)
-             VALUES ('marked', 'a', 1, 1, 'c-a', 'running', 0, 0),
-                    ('quiet', 'b', 1, 1, 'c-b', 'running', 0, 0);
-             INSERT INTO uptime_marks (instance_id, at, label, engine_out, before, up_ms, down_ms)
-             VALUES ('marked', 10, 2, 0, 0, 0, 10), ('marked', 30, 1, 0, 1, 20, 10);",
-        )
-        .unwrap();
-        drop(conn);
-        drop(Registry::open(&path).unwrap());
-        let conn = Connection::open(&path).unwrap();
-        let copy = |id: &str| -> Vec<Option<i64>> {
-            conn.query_row(
-                "SELECT newest_mark_at, newest_mark_label, newest_mark_engine_out,
-                        newest_mark_before, newest_mark_up_ms, newest_mark_down_ms
-                 FROM instances WHERE id = ?1",
-                [id],
-                |r| (0..6).map(|i| r.get(i)).collect(),
-            )
-            .unwrap()
-        };
-        assert_eq!(
-            copy("marked"),
-            [Some(30), Some(1), Some(0), Some(1), Some(20), Some(10)]
-        );
-        assert_eq!(copy("quiet"), [None; 6]);
-    }
 
     #[tokio::test]
     async fn a_read_sees_one_state_of_the_registry_however_many_queries_it_makes() {
@@ -630,12 +414,5 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(now, before + 1, "the next read sees the commit");
-    }
-
-    #[test]
-    fn times_format_as_rfc3339() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339(1_500), "1970-01-01T00:00:01.500Z");
-        assert_eq!(rfc3339(1_714_564_800_007), "2024-05-01T12:00:00.007Z");
     }
 }

@@ -29,14 +29,10 @@ CREATE TRIGGER uptime_marks_newest_delete AFTER DELETE ON uptime_marks BEGIN
     WHERE id = OLD.instance_id AND newest_mark_at = OLD.at;
 END;
 
--- rsrcd never updates a mark in place; should anything, the copy follows.
-CREATE TRIGGER uptime_marks_newest_update AFTER UPDATE ON uptime_marks BEGIN
-    UPDATE instances SET
-        (newest_mark_at, newest_mark_label, newest_mark_engine_out, newest_mark_before,
-         newest_mark_up_ms, newest_mark_down_ms) =
-        (SELECT at, label, engine_out, before, up_ms, down_ms FROM uptime_marks
-         WHERE instance_id = instances.id ORDER BY at DESC LIMIT 1)
-    WHERE id IN (OLD.instance_id, NEW.instance_id);
+-- A mark is replaced (`INSERT OR REPLACE`) or deleted, never updated in place: refusing an
+-- update keeps the two triggers above the only ways the copy can change.
+CREATE TRIGGER uptime_marks_no_update BEFORE UPDATE ON uptime_marks BEGIN
+    SELECT RAISE(ABORT, 'uptime marks are replaced, never updated');
 END;
 
 UPDATE instances SET

@@ -1,0 +1,149 @@
+//! The registry's schema: the migrations, in order, and how a database is brought up to date.
+
+use rusqlite::Connection;
+
+use super::uptime_marks;
+use crate::error::{Error, RegistryContext, Result};
+
+/// Migrations, applied in order; the schema level is `PRAGMA user_version`. Append only: never
+/// edit or reorder a file that has shipped.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_accounts.sql"),
+    include_str!("migrations/0002_machines_instances.sql"),
+    include_str!("migrations/0003_volume_index.sql"),
+    include_str!("migrations/0004_listing_indexes.sql"),
+    include_str!("migrations/0005_failed_creates.sql"),
+    include_str!("migrations/0006_throttles.sql"),
+    include_str!("migrations/0007_uptime.sql"),
+    include_str!("migrations/0008_alerts.sql"),
+    include_str!("migrations/0009_leftovers.sql"),
+    include_str!("migrations/0010_rebuild.sql"),
+    include_str!("migrations/0011_feed.sql"),
+    include_str!("migrations/0012_uptime_marks.sql"),
+    include_str!("migrations/0013_newest_uptime_mark.sql"),
+];
+
+/// The schema level this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(super) fn refuse_newer(conn: &Connection) -> Result<()> {
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .context("read schema version")?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::internal(format!(
+            "the registry has schema version {current}, but this rsrcd knows only up to \
+             {SCHEMA_VERSION}: it was written by a newer rsrcd; refusing to touch it"
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .context("begin migration")?;
+    // Checked again inside the transaction: another process may have migrated meanwhile.
+    refuse_newer(&tx)?;
+    let current: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .context("read schema version")?;
+    for (level, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)
+            .context(&format!("apply migration {}", level + 1))?;
+    }
+    // The rollup of 0012 is filled from the history it sums, in the migration's transaction.
+    if current < 12 {
+        uptime_marks::backfill(&tx)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .context("write schema version")?;
+    tx.commit().context("commit migration")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Registry;
+
+    #[test]
+    fn migrates_an_empty_database_and_refuses_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsrc.db");
+        let reg = Registry::open(&path).unwrap();
+        let level: i64 = reg
+            .call_blocking(|c| {
+                c.query_row("PRAGMA user_version", [], |r| r.get(0))
+                    .context("x")
+            })
+            .unwrap();
+        assert_eq!(level, SCHEMA_VERSION);
+        drop(reg);
+        // Opening again is a no-op.
+        drop(Registry::open(&path).unwrap());
+
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = Registry::open(&path).err().unwrap().to_string();
+        assert!(err.contains("newer rsrcd"), "{err}");
+        let conn = Connection::open(&path).unwrap();
+        let level: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            level,
+            SCHEMA_VERSION + 1,
+            "a newer database is left as it was"
+        );
+    }
+
+    #[test]
+    fn migration_13_copies_each_instances_newest_uptime_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsrc.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..12] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 12).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
+                                updated_at)
+             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
+             INSERT INTO machines (id, name, spec, created_at, updated_at)
+             VALUES (1, 'm', '{}', 0, 0);
+             INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                    created_at, updated_at)
+             VALUES ('marked', 'a', 1, 1, 'c-a', 'running', 0, 0),
+                    ('quiet', 'b', 1, 1, 'c-b', 'running', 0, 0);
+             INSERT INTO uptime_marks (instance_id, at, label, engine_out, before, up_ms, down_ms)
+             VALUES ('marked', 10, 2, 0, 0, 0, 10), ('marked', 30, 1, 0, 1, 20, 10);",
+        )
+        .unwrap();
+        drop(conn);
+        drop(Registry::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let copy = |id: &str| -> Vec<Option<i64>> {
+            conn.query_row(
+                "SELECT newest_mark_at, newest_mark_label, newest_mark_engine_out,
+                        newest_mark_before, newest_mark_up_ms, newest_mark_down_ms
+                 FROM instances WHERE id = ?1",
+                [id],
+                |r| (0..6).map(|i| r.get(i)).collect(),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            copy("marked"),
+            [Some(30), Some(1), Some(0), Some(1), Some(20), Some(10)]
+        );
+        assert_eq!(copy("quiet"), [None; 6]);
+        let err = conn
+            .execute("UPDATE uptime_marks SET up_ms = 0", [])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("never updated"), "{err}");
+    }
+}
