@@ -2,6 +2,7 @@
 //! requested env, the first port, and the connect template filled in.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 
 use rsrc_shared::api::{MachineSpec, PortMapping, Protocol};
 
@@ -96,18 +97,24 @@ pub fn first_port<'a>(
 
 /// Fills a connect template; placeholders were checked when the machine was saved.
 pub fn render_connect(template: &str, host: &str, row: &Row, ports: &[PortMapping]) -> String {
-    connect::render(template, |placeholder| match placeholder {
-        Placeholder::Host => host.to_string(),
-        Placeholder::Port => first_port(&row.machine_spec, ports, None)
-            .map(|p| p.host_port.to_string())
-            .unwrap_or_default(),
-        Placeholder::PortOf(port) => ports
-            .iter()
-            .find(|p| p.container_port == *port)
-            .map(|p| p.host_port.to_string())
-            .unwrap_or_default(),
-        Placeholder::Name => row.name.clone(),
-        Placeholder::Id => row.id.clone(),
-        Placeholder::Env(prop) => row.env.get(prop).cloned().flatten().unwrap_or_default(),
+    let host_port = |port: Option<&PortMapping>, out: &mut String| {
+        if let Some(p) = port {
+            // Writing into a String cannot fail.
+            let _ = write!(out, "{}", p.host_port);
+        }
+    };
+    connect::render(template, |placeholder, out| match placeholder {
+        Placeholder::Host => out.push_str(host),
+        Placeholder::Port => host_port(first_port(&row.machine_spec, ports, None), out),
+        Placeholder::PortOf(port) => {
+            host_port(ports.iter().find(|p| p.container_port == *port), out)
+        }
+        Placeholder::Name => out.push_str(&row.name),
+        Placeholder::Id => out.push_str(&row.id),
+        Placeholder::Env(prop) => {
+            if let Some(Some(v)) = row.env.get(prop) {
+                out.push_str(v)
+            }
+        }
     })
 }

@@ -91,17 +91,19 @@ pub fn unknown_placeholder(key: &str) -> Error {
     ))
 }
 
-/// Fills in a template. One that does not parse (it was checked when it was stored, so it never
-/// should) is shown as it is written rather than half rendered.
-pub fn render(template: &str, mut value: impl FnMut(&Placeholder) -> String) -> String {
+/// Fills in a template: `value` writes what a placeholder stands for onto the output, so that a
+/// listing of a thousand rows allocates one string per row. One that does not parse (it was
+/// checked when it was stored, so it never should) is shown as it is written rather than half
+/// rendered.
+pub fn render(template: &str, mut value: impl FnMut(&Placeholder, &mut String)) -> String {
     let Ok(pieces) = parse(template) else {
         return template.to_string();
     };
-    let mut out = String::with_capacity(template.len());
+    let mut out = String::with_capacity(template.len() + 16);
     for piece in &pieces {
         match piece {
             Piece::Text(text) => out.push_str(text),
-            Piece::Placeholder(p) => out.push_str(&value(p)),
+            Piece::Placeholder(p) => value(p, &mut out),
         }
     }
     out
@@ -157,14 +159,14 @@ mod tests {
     fn rendering_fills_each_placeholder() {
         let out = render(
             "redis://{env.USER}@{host}:{port} ({port:6379}) {name}/{id}",
-            |p| match p {
-                Placeholder::Host => "example.org".into(),
-                Placeholder::Port => "40001".into(),
-                Placeholder::PortOf(6379) => "40002".into(),
-                Placeholder::PortOf(_) => String::new(),
-                Placeholder::Name => "cache".into(),
-                Placeholder::Id => "ab12".into(),
-                Placeholder::Env(prop) => prop.to_lowercase(),
+            |p, out| match p {
+                Placeholder::Host => out.push_str("example.org"),
+                Placeholder::Port => out.push_str("40001"),
+                Placeholder::PortOf(6379) => out.push_str("40002"),
+                Placeholder::PortOf(_) => {}
+                Placeholder::Name => out.push_str("cache"),
+                Placeholder::Id => out.push_str("ab12"),
+                Placeholder::Env(prop) => out.push_str(&prop.to_lowercase()),
             },
         );
         assert_eq!(out, "redis://user@example.org:40001 (40002) cache/ab12");
@@ -173,7 +175,7 @@ mod tests {
     #[test]
     fn a_template_that_does_not_parse_renders_as_written() {
         for t in ["x://{host", "x://{nope}:{port}"] {
-            assert_eq!(render(t, |_| "V".into()), t);
+            assert_eq!(render(t, |_, out| out.push('V')), t);
         }
     }
 

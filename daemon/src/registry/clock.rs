@@ -31,7 +31,10 @@ pub fn rfc3339(ms: i64) -> String {
     put(14, 2, in_day / 60_000 % 60);
     put(17, 2, in_day / 1000 % 60);
     put(20, 3, in_day % 1000);
-    text.iter().map(|&b| char::from(b)).collect()
+    // Only ASCII digits and separators: the check cannot fail.
+    std::str::from_utf8(&text)
+        .map(str::to_owned)
+        .unwrap_or_default()
 }
 
 /// The proleptic Gregorian (year, month, day) of a count of days since 1970-01-01 (Howard

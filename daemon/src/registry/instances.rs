@@ -171,14 +171,19 @@ fn row_from_sql(
     specs: &mut Specs,
 ) -> rusqlite::Result<Row> {
     let machine_id: i64 = r.get(4)?;
-    let state: String = r.get(8)?;
-    let pending_cause: Option<String> = r.get(10)?;
-    let pending_expect: Option<String> = r.get(11)?;
+    // Read in place where a value is parsed, not kept: a listing of a thousand rows allocates
+    // no string for them.
+    let text = |idx: usize| r.get_ref(idx)?.as_str().map_err(|e| conversion(idx, e));
+    let pending_cause = r
+        .get_ref(10)?
+        .as_str_or_null()
+        .map_err(|e| conversion(10, e))?;
+    let pending_expect = r
+        .get_ref(11)?
+        .as_str_or_null()
+        .map_err(|e| conversion(11, e))?;
     let pending_until: Option<i64> = r.get(12)?;
-    let pending = match (
-        pending_cause,
-        pending_expect.as_deref().and_then(Expect::parse),
-    ) {
+    let pending = match (pending_cause, pending_expect.and_then(Expect::parse)) {
         (Some(cause), Some(expect)) => Some(Pending {
             cause: cause.parse().map_err(|e: String| conversion(10, e))?,
             expect,
@@ -186,7 +191,6 @@ fn row_from_sql(
         }),
         _ => None,
     };
-    let env: String = r.get(14)?;
     Ok(Row {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -197,11 +201,11 @@ fn row_from_sql(
         machine_spec: specs.of(conn, machine_id)?,
         container_name: r.get(6)?,
         container_id: r.get(7)?,
-        state: state.parse().map_err(|e: String| conversion(8, e))?,
-        desired: Desired::parse(&r.get::<_, String>(9)?),
+        state: text(8)?.parse().map_err(|e: String| conversion(8, e))?,
+        desired: Desired::parse(text(9)?),
         pending,
         remove_volumes: r.get(13)?,
-        env: serde_json::from_str(&env).map_err(|e| conversion(14, e))?,
+        env: serde_json::from_str(text(14)?).map_err(|e| conversion(14, e))?,
         exit_code: r.get(15)?,
         created_at: r.get(16)?,
         updated_at: r.get(17)?,

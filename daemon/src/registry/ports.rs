@@ -59,15 +59,11 @@ pub(super) fn mapping_from_row(
     r: &rusqlite::Row<'_>,
     first: usize,
 ) -> rusqlite::Result<PortMapping> {
-    let protocol: String = r.get(first + 2)?;
+    let udp = r.get_ref(first + 2)?.as_str()? == "udp";
     Ok(PortMapping {
         container_port: r.get(first)?,
         host_port: r.get(first + 1)?,
-        protocol: if protocol == "udp" {
-            Protocol::Udp
-        } else {
-            Protocol::Tcp
-        },
+        protocol: if udp { Protocol::Udp } else { Protocol::Tcp },
     })
 }
 
