@@ -112,6 +112,8 @@ pub struct Row {
     pub updated_at: i64,
     /// The copy of its newest `uptime_marks` row (migration 0013); `None` before any history.
     pub newest_mark: Option<super::uptime_marks::Mark>,
+    /// When its mark before the newest is (migration 0014); `None` with fewer than two marks.
+    pub mark_before_newest_at: Option<i64>,
 }
 
 impl Row {
@@ -132,7 +134,7 @@ const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, u.email, i.machine_id
         i.pending_expect, i.pending_until, i.remove_volumes, i.env, i.exit_code, i.created_at,
         i.updated_at, i.create_failed, i.newest_mark_at, i.newest_mark_label,
         i.newest_mark_engine_out, i.newest_mark_before, i.newest_mark_up_ms,
-        i.newest_mark_down_ms
+        i.newest_mark_down_ms, i.mark_before_newest_at
      FROM instances i JOIN users u ON u.id = i.owner_id JOIN machines m ON m.id = i.machine_id";
 
 /// Column of `newest_mark_at` in [`ROW_SELECT`].
@@ -211,6 +213,7 @@ fn row_from_sql(
         updated_at: r.get(17)?,
         create_failed: r.get(18)?,
         newest_mark: super::uptime_marks::mark_at(r, NEWEST_MARK)?,
+        mark_before_newest_at: r.get(NEWEST_MARK + 6)?,
     })
 }
 

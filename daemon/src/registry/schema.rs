@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_feed.sql"),
     include_str!("migrations/0012_uptime_marks.sql"),
     include_str!("migrations/0013_newest_uptime_mark.sql"),
+    include_str!("migrations/0014_mark_before_newest.sql"),
 ];
 
 /// The schema level this build writes.
@@ -145,5 +146,65 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("never updated"), "{err}");
+    }
+
+    #[test]
+    fn migration_14_keeps_when_the_mark_before_the_newest_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsrc.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..13] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 13).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
+                                updated_at)
+             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
+             INSERT INTO machines (id, name, spec, created_at, updated_at)
+             VALUES (1, 'm', '{}', 0, 0);
+             INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                    created_at, updated_at)
+             VALUES ('three', 'a', 1, 1, 'c-a', 'running', 0, 0),
+                    ('one', 'b', 1, 1, 'c-b', 'running', 0, 0),
+                    ('none', 'c', 1, 1, 'c-c', 'running', 0, 0);
+             INSERT INTO uptime_marks (instance_id, at, label, engine_out, before, up_ms, down_ms)
+             VALUES ('three', 10, 2, 0, 0, 0, 10), ('three', 30, 1, 0, 1, 20, 10),
+                    ('three', 20, 2, 0, 1, 10, 10), ('one', 5, 2, 0, 2, 0, 0);",
+        )
+        .unwrap();
+        drop(conn);
+        drop(Registry::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let before_newest = |id: &str| -> Option<i64> {
+            conn.query_row(
+                "SELECT mark_before_newest_at FROM instances WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(before_newest("three"), Some(20), "filled by the migration");
+        assert_eq!(before_newest("one"), None);
+        assert_eq!(before_newest("none"), None);
+        let run = |sql: &str| conn.execute_batch(sql).unwrap();
+        run("INSERT INTO uptime_marks VALUES ('three', 40, 2, 0, 0, 30, 10)");
+        assert_eq!(before_newest("three"), Some(30), "a newer mark");
+        run("INSERT INTO uptime_marks VALUES ('three', 35, 2, 0, 0, 25, 10)");
+        assert_eq!(
+            before_newest("three"),
+            Some(35),
+            "a late mark between the two"
+        );
+        run("INSERT INTO uptime_marks VALUES ('three', 1, 2, 0, 0, 0, 1)");
+        assert_eq!(before_newest("three"), Some(35), "a mark older than both");
+        run("DELETE FROM uptime_marks WHERE instance_id = 'three' AND at = 40");
+        assert_eq!(before_newest("three"), Some(30), "the newest deleted");
+        run("DELETE FROM uptime_marks WHERE instance_id = 'three' AND at = 30");
+        assert_eq!(before_newest("three"), Some(20), "the one before deleted");
+        run("DELETE FROM uptime_marks WHERE instance_id = 'three' AND at < 35");
+        assert_eq!(before_newest("three"), None, "one mark left");
+        run("INSERT INTO uptime_marks VALUES ('one', 6, 2, 0, 0, 1, 0)");
+        assert_eq!(before_newest("one"), Some(5), "a second mark");
     }
 }

@@ -74,6 +74,7 @@ fn row_for(spec: MachineSpec) -> Row {
         created_at: 0,
         updated_at: 0,
         newest_mark: None,
+        mark_before_newest_at: None,
     }
 }
 
