@@ -46,6 +46,15 @@ pub struct FakeContainer {
     pub finished_at: Option<i64>,
 }
 
+impl FakeContainer {
+    /// The time of a start or finish now: after its last ones, as Docker's are. A restart in the
+    /// millisecond of the start before it would otherwise look like no restart at all.
+    fn next_change_at(&self) -> i64 {
+        let last = self.started_at.max(self.finished_at);
+        now_ms().max(last.map_or(i64::MIN, |at| at + 1))
+    }
+}
+
 #[derive(Default)]
 struct World {
     available: bool,
@@ -165,7 +174,7 @@ impl FakeEngine {
             c.running = false;
             c.exit_code = Some(exit_code);
             c.oom_killed = oom;
-            c.finished_at = Some(now_ms());
+            c.finished_at = Some(c.next_change_at());
             label_of(c)
         };
         if oom {
@@ -187,7 +196,7 @@ impl FakeEngine {
                 return;
             };
             c.running = true;
-            c.started_at = Some(now_ms());
+            c.started_at = Some(c.next_change_at());
             // As Docker does: a started container's state shows no exit code any more.
             c.exit_code = Some(0);
             c.oom_killed = false;
@@ -268,11 +277,11 @@ impl FakeEngine {
                 return Ok(());
             }
             c.running = running;
-            let now = now_ms();
+            let at = c.next_change_at();
             if running {
-                c.started_at = Some(now);
+                c.started_at = Some(at);
             } else {
-                c.finished_at = Some(now);
+                c.finished_at = Some(at);
                 c.exit_code = Some(0);
             }
             label_of(c)

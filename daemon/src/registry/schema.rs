@@ -100,32 +100,57 @@ mod tests {
         );
     }
 
-    #[test]
-    fn migration_13_copies_each_instances_newest_uptime_mark() {
+    /// A registry at schema `level` holding one user, one machine, an instance per name in
+    /// `instances` and `marks` (SQL `VALUES` rows of `uptime_marks`); then migrated by a real
+    /// open, and connected to.
+    fn migrated_from(
+        level: usize,
+        instances: &[&str],
+        marks: &str,
+    ) -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rsrc.db");
         let conn = Connection::open(&path).unwrap();
-        for sql in &MIGRATIONS[..12] {
+        for sql in &MIGRATIONS[..level] {
             conn.execute_batch(sql).unwrap();
         }
-        conn.pragma_update(None, "user_version", 12).unwrap();
+        conn.pragma_update(None, "user_version", level as i64)
+            .unwrap();
         conn.execute_batch(
             "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
                                 updated_at)
              VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
              INSERT INTO machines (id, name, spec, created_at, updated_at)
-             VALUES (1, 'm', '{}', 0, 0);
-             INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
-                                    created_at, updated_at)
-             VALUES ('marked', 'a', 1, 1, 'c-a', 'running', 0, 0),
-                    ('quiet', 'b', 1, 1, 'c-b', 'running', 0, 0);
-             INSERT INTO uptime_marks (instance_id, at, label, engine_out, before, up_ms, down_ms)
-             VALUES ('marked', 10, 2, 0, 0, 0, 10), ('marked', 30, 1, 0, 1, 20, 10);",
+             VALUES (1, 'm', '{}', 0, 0);",
         )
+        .unwrap();
+        for id in instances {
+            conn.execute(
+                "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                        created_at, updated_at)
+                 VALUES (?1, ?1, 1, 1, 'c-' || ?1, 'running', 0, 0)",
+                [id],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(&format!(
+            "INSERT INTO uptime_marks (instance_id, at, label, engine_out, before, up_ms, down_ms)
+             VALUES {marks}"
+        ))
         .unwrap();
         drop(conn);
         drop(Registry::open(&path).unwrap());
         let conn = Connection::open(&path).unwrap();
+        (dir, conn)
+    }
+
+    #[test]
+    fn migration_13_copies_each_instances_newest_uptime_mark() {
+        let (_dir, conn) = migrated_from(
+            12,
+            &["marked", "quiet"],
+            "('marked', 10, 2, 0, 0, 0, 10), ('marked', 30, 1, 0, 1, 20, 10)",
+        );
         let copy = |id: &str| -> Vec<Option<i64>> {
             conn.query_row(
                 "SELECT newest_mark_at, newest_mark_label, newest_mark_engine_out,
@@ -150,32 +175,12 @@ mod tests {
 
     #[test]
     fn migration_14_keeps_when_the_mark_before_the_newest_is() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rsrc.db");
-        let conn = Connection::open(&path).unwrap();
-        for sql in &MIGRATIONS[..13] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 13).unwrap();
-        conn.execute_batch(
-            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
-                                updated_at)
-             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
-             INSERT INTO machines (id, name, spec, created_at, updated_at)
-             VALUES (1, 'm', '{}', 0, 0);
-             INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
-                                    created_at, updated_at)
-             VALUES ('three', 'a', 1, 1, 'c-a', 'running', 0, 0),
-                    ('one', 'b', 1, 1, 'c-b', 'running', 0, 0),
-                    ('none', 'c', 1, 1, 'c-c', 'running', 0, 0);
-             INSERT INTO uptime_marks (instance_id, at, label, engine_out, before, up_ms, down_ms)
-             VALUES ('three', 10, 2, 0, 0, 0, 10), ('three', 30, 1, 0, 1, 20, 10),
-                    ('three', 20, 2, 0, 1, 10, 10), ('one', 5, 2, 0, 2, 0, 0);",
-        )
-        .unwrap();
-        drop(conn);
-        drop(Registry::open(&path).unwrap());
-        let conn = Connection::open(&path).unwrap();
+        let (_dir, conn) = migrated_from(
+            13,
+            &["three", "one", "none"],
+            "('three', 10, 2, 0, 0, 0, 10), ('three', 30, 1, 0, 1, 20, 10),
+             ('three', 20, 2, 0, 1, 10, 10), ('one', 5, 2, 0, 2, 0, 0)",
+        );
         let before_newest = |id: &str| -> Option<i64> {
             conn.query_row(
                 "SELECT mark_before_newest_at FROM instances WHERE id = ?1",
