@@ -99,7 +99,7 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
             let rows = repo::list_visible(conn, viewer)?;
             let ports = repo::ports_of_listed(conn, viewer, &rows)?;
             let volumes = registry::volumes::of_listed(conn, viewer, &rows)?;
-            let up = crate::uptime::availability_7d(conn, &rows, keep_ms)?;
+            let up = crate::uptime::availability_7d(conn, viewer, &rows, keep_ms)?;
             Ok(rows
                 .into_iter()
                 .zip(ports)
@@ -122,7 +122,12 @@ pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<I
         .registry
         .read(move |conn| {
             let row = resolve(conn, &caller, &reference)?;
-            let up = crate::uptime::availability_7d(conn, std::slice::from_ref(&row), keep_ms)?;
+            let viewer = crate::registry::Viewer {
+                all: false,
+                user_id: row.owner_id,
+            };
+            let up =
+                crate::uptime::availability_7d(conn, viewer, std::slice::from_ref(&row), keep_ms)?;
             Ok(Instance {
                 availability_7d: up.first().copied().flatten(),
                 ..one(conn, &host, row)?

@@ -18,12 +18,12 @@
 //! (after a kill -9 the marks written after that heartbeat counted their time as watched).
 
 use rsrc_shared::api::EventKind;
-use rusqlite::{named_params, Connection, OptionalExtension};
+use rusqlite::{named_params, Connection};
 
 use super::history::{self, NewEvent};
 use super::instances::Row;
-use super::query;
 use super::runs::{self, Run};
+use super::{query, Viewer};
 use crate::error::{RegistryContext, Result};
 
 /// What an interval counts as.
@@ -421,19 +421,32 @@ pub struct Ends {
     pub next: Option<Mark>,
 }
 
-/// The first mark of an instance after a time: one seek on the primary key.
-const NEXT: &str = "SELECT at, label, engine_out, before, up_ms, down_ms FROM uptime_marks
-     WHERE instance_id = :id AND at > :after ORDER BY at LIMIT 1";
+/// The first mark after the window's start, for the instances with two marks or more inside
+/// the window (the newest and the one before it, both on their row: migrations 0013 and 0014).
+/// The instances drive the query (the LEFT JOIN keeps that order in SQLite): left to itself,
+/// the planner scanned every mark by time and looked each instance up.
+const NEXT: &str = "SELECT i.id, n.at, n.label, n.engine_out, n.before, n.up_ms, n.down_ms
+     FROM instances i
+     LEFT JOIN uptime_marks n ON n.instance_id = i.id
+       AND n.at = (SELECT at FROM uptime_marks
+                   WHERE instance_id = i.id AND at > MAX(:from, i.created_at)
+                   ORDER BY at LIMIT 1)
+     WHERE i.mark_before_newest_at > MAX(:from, i.created_at)";
 
-/// For a listing of `rows`: each row's [`Ends`] for a window that starts at `from` or at its
-/// creation, in their order. The newest marks come with the rows (the copy on the row,
-/// migration 0013), and so does when the mark before the newest is (0014). The window's first
-/// mark is then known without a read, except for the rows with two marks or more inside the
-/// window: those take one seek each. One cached statement run per such row costs less than a
-/// query that joins the marks to the instances, which seeks twice per row.
-pub fn ends_of_listed(conn: &Connection, rows: &[Row], from: i64) -> Result<Vec<Ends>> {
-    let mut next = conn.prepare_cached(NEXT).context("read uptime marks")?;
-    rows.iter()
+/// For a listing of `rows` (for `viewer`): each row's [`Ends`] for a window that starts at
+/// `from` or at its creation, in their order. The newest marks come with the rows, and so does
+/// when the mark before the newest is. The window's first mark is then known without a read,
+/// except for the rows with two marks or more inside the window: those take one query for the
+/// whole listing, of two index seeks per such row, and none is made when there is no such row.
+pub fn ends_of_listed(
+    conn: &Connection,
+    viewer: Viewer,
+    rows: &[Row],
+    from: i64,
+) -> Result<Vec<Ends>> {
+    let mut first_to_read = None;
+    let mut out: Vec<Ends> = rows
+        .iter()
         .map(|r| {
             let after = from.max(r.created_at);
             let next = match r.newest_mark {
@@ -443,19 +456,50 @@ pub fn ends_of_listed(conn: &Connection, rows: &[Row], from: i64) -> Result<Vec<
                 Some(newest) if r.mark_before_newest_at.is_none_or(|at| at <= after) => {
                     Some(newest)
                 }
-                Some(_) => next
-                    .query_row(named_params! {":id": r.id, ":after": after}, |m| {
-                        mark_at(m, 0)
-                    })
-                    .optional()
-                    .context("read uptime marks")?
-                    .flatten(),
+                Some(_) => {
+                    first_to_read.get_or_insert(r.id.as_str());
+                    None
+                }
                 None => None,
             };
-            Ok(Ends {
+            Ends {
                 last: r.newest_mark,
                 next,
-            })
+            }
         })
-        .collect()
+        .collect();
+    let Some(first_to_read) = first_to_read else {
+        return Ok(out);
+    };
+    let position = super::instances::positions(rows);
+    let mut add = |r: &rusqlite::Row<'_>| {
+        if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
+            out[i].next = mark_at(r, 1)?;
+        }
+        Ok(())
+    };
+    match (rows, viewer.all) {
+        ([_], _) => query::each(
+            conn,
+            "read uptime marks",
+            &format!("{NEXT} AND i.id = :id"),
+            named_params! {":from": from, ":id": first_to_read},
+            &mut add,
+        )?,
+        (_, true) => query::each(
+            conn,
+            "read uptime marks",
+            NEXT,
+            named_params! {":from": from},
+            &mut add,
+        )?,
+        (_, false) => query::each(
+            conn,
+            "read uptime marks",
+            &format!("{NEXT} AND i.owner_id = :owner"),
+            named_params! {":from": from, ":owner": viewer.user_id},
+            &mut add,
+        )?,
+    }
+    Ok(out)
 }

@@ -14,7 +14,7 @@ use crate::accounts::Caller;
 use crate::error::{Error, Result};
 use crate::instances::{resolve, Row};
 use crate::registry::uptime_marks::{totals, Gaps};
-use crate::registry::{self, now_ms, rfc3339};
+use crate::registry::{self, now_ms, rfc3339, Viewer};
 use crate::State;
 use compute::{intervals, Totals};
 
@@ -140,22 +140,29 @@ pub async fn report(
         .await
 }
 
-/// The 7-day availability of each of `rows`, in their order, from the rollup
-/// (`registry::uptime_marks`): at most one index seek per row, however long its history. It
-/// equals what [`report`] computes from the history itself for the same window.
-pub fn availability_7d(conn: &Connection, rows: &[Row], keep_ms: i64) -> Result<Vec<Option<f64>>> {
-    availability_at(conn, rows, keep_ms, now_ms())
+/// The 7-day availability of each of `rows` (a listing for `viewer`), in their order, from the
+/// rollup (`registry::uptime_marks`): two queries whatever the number of rows, and at most two
+/// index seeks per row, however long its history. It equals what [`report`] computes from the
+/// history itself for the same window.
+pub fn availability_7d(
+    conn: &Connection,
+    viewer: Viewer,
+    rows: &[Row],
+    keep_ms: i64,
+) -> Result<Vec<Option<f64>>> {
+    availability_at(conn, viewer, rows, keep_ms, now_ms())
 }
 
 /// [`availability_7d`] as of `now`.
 pub fn availability_at(
     conn: &Connection,
+    viewer: Viewer,
     rows: &[Row],
     keep_ms: i64,
     now: i64,
 ) -> Result<Vec<Option<f64>>> {
     let from = now - LISTING_PERIOD_MS.min(keep_ms);
-    let ends = registry::uptime_marks::ends_of_listed(conn, rows, from)?;
+    let ends = registry::uptime_marks::ends_of_listed(conn, viewer, rows, from)?;
     let gaps = Gaps::of(&runs(conn, from, now)?);
     Ok(rows
         .iter()

@@ -97,10 +97,14 @@ fn check(conn: &Connection, keep_ms: i64, now: i64, seed: &str) {
     check_newest_copies(conn, seed);
     let rows = repo::all(conn).unwrap();
     let want: Vec<_> = rows.iter().map(|r| exact(conn, r, keep_ms, now)).collect();
-    let all = availability_at(conn, &rows, keep_ms, now).unwrap();
+    let all = availability_at(conn, Viewer::ADMIN, &rows, keep_ms, now).unwrap();
     assert_eq!(all, want, "seed {seed}: admin listing");
     for row in &rows {
-        let one = availability_at(conn, std::slice::from_ref(row), keep_ms, now).unwrap();
+        let viewer = Viewer {
+            all: false,
+            user_id: row.owner_id,
+        };
+        let one = availability_at(conn, viewer, std::slice::from_ref(row), keep_ms, now).unwrap();
         assert_eq!(
             one,
             [exact(conn, row, keep_ms, now)],
@@ -112,7 +116,7 @@ fn check(conn: &Connection, keep_ms: i64, now: i64, seed: &str) {
             .filter(|r| r.owner_id == row.owner_id)
             .cloned()
             .collect();
-        let listed = availability_at(conn, &own, keep_ms, now).unwrap();
+        let listed = availability_at(conn, viewer, &own, keep_ms, now).unwrap();
         let exact_own: Vec<_> = own.iter().map(|r| exact(conn, r, keep_ms, now)).collect();
         assert_eq!(listed, exact_own, "seed {seed}: user listing");
     }

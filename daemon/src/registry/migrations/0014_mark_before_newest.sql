@@ -1,10 +1,10 @@
 -- The time of each instance's mark before its newest (issue 6), kept on its row next to the
 -- copy of the newest (0013). A listing's window needs the first mark after its start; when the
 -- mark before the newest lies at or before the start, that first mark is the newest one, and
--- the listing seeks nothing. NULL while the instance has fewer than two marks. Recomputed from
--- the table by the triggers on every write of a mark, like the copy of 0013, so no Rust write
--- path can forget it. A write older than the mark before the newest changes neither, so the
--- prune of old marks does not touch the rows.
+-- the listing seeks nothing. NULL while the instance has fewer than two marks. The triggers
+-- recompute it from the table, like the copy of 0013, so no Rust write path can forget it; they
+-- skip the writes of marks older than it, which cannot change it (most of what the prune
+-- deletes).
 ALTER TABLE instances ADD COLUMN mark_before_newest_at INTEGER;
 
 CREATE TRIGGER uptime_marks_before_newest_insert AFTER INSERT ON uptime_marks BEGIN
