@@ -9,7 +9,10 @@
 # A private release rsrcd runs on a temporary socket and data dir, with Docker pointed at a
 # socket that does not exist: nothing reconciles the rows seeded straight into its SQLite file,
 # and listing needs no engine. The registry grows in stages (100, 500, N instances); rsrcd is
-# restarted at each, so every stage starts cold and idle.
+# restarted at each, so every stage starts cold and idle. Each stage is measured once rsrcd has
+# recorded Docker's outage in every instance's history (after its 10 s start-up grace): at N
+# rows, the instances of the first stage then have three uptime marks inside the 7-day window,
+# those of the second two, the rest one, so the listing's availability has real history to read.
 #
 #   bench/registry.sh [N_INSTANCES (default 1000)] [USERS (default 100)]
 #
@@ -82,8 +85,26 @@ start_daemon() {
     done
     # Start-up work (the password hasher's warm-up) must not count: wait until the CPU counter
     # stands still for half a second.
-    local last now still=0
-    deadline=$((SECONDS + 30))
+    wait_for_cpu_still
+}
+
+# With Docker away, rsrcd records the outage in every instance's history once its start-up grace
+# (10 s) has passed: wait for that write, so that each listed row has an uptime mark inside the
+# 7-day window (as in any registry with history) and the write's CPU is not counted.
+wait_for_outage_marks() {
+    local deadline=$((SECONDS + 60))
+    until python3 - "$DB" <<'PY'
+import sqlite3, sys
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=10)
+sys.exit(conn.execute("SELECT COUNT(*) FROM instances WHERE newest_mark_at IS NULL").fetchone()[0] != 0)
+PY
+    do
+        [ "$SECONDS" -lt "$deadline" ] || die "rsrcd did not record the engine's outage within 60 s"
+        sleep 0.5
+    done
+}
+wait_for_cpu_still() {
+    local last now still=0 deadline=$((SECONDS + 30))
     last=$(cpu_ticks)
     while [ "$still" -lt 5 ] && [ "$SECONDS" -lt "$deadline" ]; do
         sleep 0.1
@@ -127,6 +148,8 @@ for stage in "${STAGES[@]}"; do
     stop_daemon
     seed "$stage"
     start_daemon
+    wait_for_outage_marks
+    wait_for_cpu_still
     ADMIN_TOKEN="$(cat "$WORK/admin.tok")"
     idle_rss=$(mem_kib VmRSS); idle_hwm=$(mem_kib VmHWM)
 
