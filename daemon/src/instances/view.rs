@@ -97,7 +97,7 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
         .registry
         .read(move |conn| {
             let rows = repo::list_visible(conn, viewer)?;
-            let ports = repo::ports_of_listed(conn, viewer, &rows)?;
+            let ports = registry::ports::of_listed(conn, viewer, &rows)?;
             let volumes = registry::volumes::of_listed(conn, viewer, &rows)?;
             let up = crate::uptime::availability_7d(conn, viewer, &rows, keep_ms)?;
             Ok(rows

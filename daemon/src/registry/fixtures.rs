@@ -29,3 +29,28 @@ pub fn insert_machine(conn: &Connection, id: i64, spec: &MachineSpec) -> Result<
     )
     .map(drop)
 }
+
+/// The instances whose copies on their row disagree with `uptime_marks`: the newest mark
+/// (migration 0013) or the time of the one before it (0014).
+pub fn stale_mark_copies(conn: &Connection) -> Result<Vec<String>> {
+    query::list(
+        conn,
+        "check mark copies",
+        "SELECT id FROM instances i
+         WHERE (newest_mark_at, newest_mark_label, newest_mark_engine_out,
+                newest_mark_before, newest_mark_up_ms, newest_mark_down_ms)
+               IS NOT (SELECT at, label, engine_out, before, up_ms, down_ms
+                       FROM uptime_marks WHERE instance_id = i.id
+                       ORDER BY at DESC LIMIT 1)
+            OR mark_before_newest_at
+               IS NOT (SELECT at FROM uptime_marks WHERE instance_id = i.id
+                       ORDER BY at DESC LIMIT 1 OFFSET 1)",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// Forgets every uptime mark, as a registry from before migration 0012 would have none.
+pub fn delete_uptime_marks(conn: &Connection) -> Result<()> {
+    query::execute(conn, "delete marks", "DELETE FROM uptime_marks", []).map(drop)
+}

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use rsrc_shared::api::{Cause, InstanceState, MachineSpec, PortMapping};
+use rsrc_shared::api::{Cause, InstanceState, MachineSpec};
 use rusqlite::{named_params, Connection, ToSql};
 
 use super::query;
@@ -309,47 +309,6 @@ pub fn all_ids(conn: &Connection) -> Result<Vec<String>> {
     query::list(conn, "list ids", "SELECT id FROM instances", [], |r| {
         r.get(0)
     })
-}
-
-/// The ports of `rows` (a listing for `viewer`), in their order: one query for a whole listing.
-pub fn ports_of_listed(
-    conn: &Connection,
-    viewer: Viewer,
-    rows: &[Row],
-) -> Result<Vec<Vec<PortMapping>>> {
-    let mut out = vec![Vec::new(); rows.len()];
-    let position = positions(rows);
-    let mut add = |r: &rusqlite::Row<'_>| {
-        // Looked up by the borrowed id: a listing of a thousand allocates no key.
-        if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
-            out[i].push(super::ports::mapping_from_row(r, 1)?);
-        }
-        Ok(())
-    };
-    if viewer.all {
-        query::each(
-            conn,
-            "read ports",
-            "SELECT instance_id, container_port, host_port, protocol FROM instance_ports",
-            [],
-            &mut add,
-        )?;
-    } else {
-        query::each(
-            conn,
-            "read ports",
-            "SELECT p.instance_id, p.container_port, p.host_port, p.protocol
-             FROM instances i JOIN instance_ports p ON p.instance_id = i.id
-             WHERE i.owner_id = :owner",
-            named_params! {":owner": viewer.user_id},
-            &mut add,
-        )?;
-    }
-    // As `ports::of_instance` lists them; sorted here, a few per instance, not by SQLite.
-    for ports in &mut out {
-        ports.sort_by_key(|p| (p.container_port, p.protocol.as_str()));
-    }
-    Ok(out)
 }
 
 /// Where each row's id is in `rows`. Keyed with foldhash rather than SipHash, which showed in a

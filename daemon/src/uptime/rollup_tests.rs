@@ -70,23 +70,7 @@ fn exact(conn: &Connection, row: &Row, keep_ms: i64, now: i64) -> Option<f64> {
 /// Migration 0013's triggers keep each instance's copy of its newest mark equal to the newest
 /// row of `uptime_marks`, and 0014's the time of the one before it.
 fn check_newest_copies(conn: &Connection, seed: &str) {
-    let stale: Vec<String> = conn
-        .prepare(
-            "SELECT id FROM instances i
-             WHERE (newest_mark_at, newest_mark_label, newest_mark_engine_out,
-                    newest_mark_before, newest_mark_up_ms, newest_mark_down_ms)
-                   IS NOT (SELECT at, label, engine_out, before, up_ms, down_ms
-                           FROM uptime_marks WHERE instance_id = i.id
-                           ORDER BY at DESC LIMIT 1)
-                OR mark_before_newest_at
-                   IS NOT (SELECT at FROM uptime_marks WHERE instance_id = i.id
-                           ORDER BY at DESC LIMIT 1 OFFSET 1)",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let stale = fixtures::stale_mark_copies(conn).unwrap();
     assert!(
         stale.is_empty(),
         "seed {seed}: stale newest marks on {stale:?}"
@@ -215,7 +199,7 @@ fn rollup_availability_equals_the_exact_one_on_random_histories() {
                 check(conn, keep_ms, now, &format!("{seed} keep {keep_ms}"));
             }
             // An existing registry gets the same figures from the backfill of migration 0012.
-            conn.execute("DELETE FROM uptime_marks", []).unwrap();
+            fixtures::delete_uptime_marks(conn).unwrap();
             check_newest_copies(conn, &format!("{seed} emptied"));
             uptime_marks::backfill(conn).unwrap();
             check(conn, 30 * DAY, now, &format!("{seed} backfilled"));
