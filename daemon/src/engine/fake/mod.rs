@@ -20,6 +20,8 @@ use super::{
 use crate::error::{Error, Result};
 use crate::registry::now_ms;
 
+mod control;
+
 /// The operations a test can make fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
@@ -105,134 +107,10 @@ impl FakeEngine {
         }
     }
 
-    /// Runs `hook` on every host-port probe, e.g. to see what else is held meanwhile.
-    pub fn on_probe(&self, hook: ProbeHook) {
-        if let Ok(mut h) = self.probe_hook.lock() {
-            *h = Some(hook);
-        }
-    }
-
     fn world(&self) -> std::sync::MutexGuard<'_, World> {
         // A test that panicked while holding the lock has failed already; its state is still
         // the best answer for the rest of that test.
         self.world.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn add_image(&self, image: &str) {
-        self.world().images.insert(image.to_string());
-    }
-
-    /// Takes the engine away (every call fails `EngineUnavailable`) or brings it back, which
-    /// counts as a reconnection.
-    pub fn set_available(&self, available: bool) {
-        self.world().available = available;
-        if available {
-            self.generation.send_modify(|g| *g += 1);
-        }
-    }
-
-    /// The next call of `op` fails.
-    pub fn fail_next(&self, op: Op) {
-        self.world().failures.insert(op);
-    }
-
-    /// Runs `hook` right after `op` fails as asked, e.g. to take the engine away at that moment.
-    pub fn on_fail(&self, op: Op, hook: FailHook) {
-        if let Ok(mut hooks) = self.fail_hooks.lock() {
-            hooks.insert(op, hook);
-        }
-    }
-
-    /// Marks a host port as held by something else on the host.
-    pub fn hold_port(&self, port: u16) {
-        self.world().busy_ports.insert(port);
-    }
-
-    pub fn containers(&self) -> Vec<FakeContainer> {
-        self.world().containers.values().cloned().collect()
-    }
-
-    pub fn container(&self, name_or_id: &str) -> Option<FakeContainer> {
-        let world = self.world();
-        find(&world, name_or_id).cloned()
-    }
-
-    pub fn volumes(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.world().volumes.keys().cloned().collect();
-        v.sort();
-        v
-    }
-
-    /// The container's process exits with `exit_code`, as a crash would (with `oom`, killed
-    /// by the OOM killer). The restart policy is not simulated.
-    pub fn exit(&self, name_or_id: &str, exit_code: i64, oom: bool) {
-        let event = {
-            let mut world = self.world();
-            let Some(c) = find_mut(&mut world, name_or_id) else {
-                return;
-            };
-            c.running = false;
-            c.exit_code = Some(exit_code);
-            c.oom_killed = oom;
-            c.finished_at = Some(c.next_change_at());
-            label_of(c)
-        };
-        if oom {
-            self.emit(&event, Happening::Oom);
-        }
-        self.emit(
-            &event,
-            Happening::Died {
-                exit_code: Some(exit_code),
-            },
-        );
-    }
-
-    /// The container is started again behind rsrc's back (e.g. `docker start`).
-    pub fn start_behind_the_back(&self, name_or_id: &str) {
-        let event = {
-            let mut world = self.world();
-            let Some(c) = find_mut(&mut world, name_or_id) else {
-                return;
-            };
-            c.running = true;
-            c.started_at = Some(c.next_change_at());
-            // As Docker does: a started container's state shows no exit code any more.
-            c.exit_code = Some(0);
-            c.oom_killed = false;
-            label_of(c)
-        };
-        self.emit(&event, Happening::Started);
-    }
-
-    /// The container disappears without an event, as if removed while nobody watched.
-    pub fn vanish(&self, name_or_id: &str) {
-        let mut world = self.world();
-        if let Some(id) = find(&world, name_or_id).map(|c| c.id.clone()) {
-            world.containers.remove(&id);
-        }
-    }
-
-    /// Makes a container as if rsrc had made it and then crashed before recording its id.
-    pub fn adopt(&self, spec: ContainerSpec, running: bool) -> String {
-        let mut world = self.world();
-        world.next_id += 1;
-        let id = format!("{:064x}", world.next_id);
-        let now = now_ms();
-        world.containers.insert(
-            id.clone(),
-            FakeContainer {
-                id: id.clone(),
-                name: spec.name.clone(),
-                spec,
-                running,
-                exit_code: None,
-                oom_killed: false,
-                started_at: running.then_some(now),
-                finished_at: None,
-            },
-        );
-        id
     }
 
     fn emit(&self, instance: &Option<String>, what: Happening) {
