@@ -3,7 +3,6 @@
 
 use super::{find, find_mut, label_of, FailHook, FakeContainer, FakeEngine, Op, ProbeHook};
 use crate::engine::{ContainerSpec, Happening};
-use crate::registry::now_ms;
 
 impl FakeEngine {
     /// Runs `hook` on every host-port probe, e.g. to see what else is held meanwhile.
@@ -61,22 +60,24 @@ impl FakeEngine {
     /// The container's process exits with `exit_code`, as a crash would (with `oom`, killed
     /// by the OOM killer). The restart policy is not simulated.
     pub fn exit(&self, name_or_id: &str, exit_code: i64, oom: bool) {
-        let event = {
+        let (label, at) = {
             let mut world = self.world();
             let Some(c) = find_mut(&mut world, name_or_id) else {
                 return;
             };
+            let at = c.next_change_at();
             c.running = false;
             c.exit_code = Some(exit_code);
             c.oom_killed = oom;
-            c.finished_at = Some(c.next_change_at());
-            label_of(c)
+            c.finished_at = Some(at);
+            (label_of(c), at)
         };
         if oom {
-            self.emit(&event, Happening::Oom);
+            self.emit(&label, at, Happening::Oom);
         }
         self.emit(
-            &event,
+            &label,
+            at,
             Happening::Died {
                 exit_code: Some(exit_code),
             },
@@ -85,19 +86,20 @@ impl FakeEngine {
 
     /// The container is started again behind rsrc's back (e.g. `docker start`).
     pub fn start_behind_the_back(&self, name_or_id: &str) {
-        let event = {
+        let (label, at) = {
             let mut world = self.world();
             let Some(c) = find_mut(&mut world, name_or_id) else {
                 return;
             };
+            let at = c.next_change_at();
             c.running = true;
-            c.started_at = Some(c.next_change_at());
+            c.started_at = Some(at);
             // As Docker does: a started container's state shows no exit code any more.
             c.exit_code = Some(0);
             c.oom_killed = false;
-            label_of(c)
+            (label_of(c), at)
         };
-        self.emit(&event, Happening::Started);
+        self.emit(&label, at, Happening::Started);
     }
 
     /// The container disappears without an event, as if removed while nobody watched.
@@ -110,23 +112,6 @@ impl FakeEngine {
 
     /// Makes a container as if rsrc had made it and then crashed before recording its id.
     pub fn adopt(&self, spec: ContainerSpec, running: bool) -> String {
-        let mut world = self.world();
-        world.next_id += 1;
-        let id = format!("{:064x}", world.next_id);
-        let now = now_ms();
-        world.containers.insert(
-            id.clone(),
-            FakeContainer {
-                id: id.clone(),
-                name: spec.name.clone(),
-                spec,
-                running,
-                exit_code: None,
-                oom_killed: false,
-                started_at: running.then_some(now),
-                finished_at: None,
-            },
-        );
-        id
+        self.world().add_container(spec, running)
     }
 }

@@ -76,6 +76,26 @@ pub type ProbeHook = Box<dyn Fn(u16) + Send + Sync>;
 /// Called when an operation fails as a test asked.
 pub type FailHook = Box<dyn Fn() + Send + Sync>;
 
+impl World {
+    /// A new container with a Docker-like id; `running` as if it had just started.
+    fn add_container(&mut self, spec: ContainerSpec, running: bool) -> String {
+        self.next_id += 1;
+        let id = format!("{:064x}", self.next_id);
+        let container = FakeContainer {
+            id: id.clone(),
+            name: spec.name.clone(),
+            spec,
+            running,
+            exit_code: None,
+            oom_killed: false,
+            started_at: running.then(now_ms),
+            finished_at: None,
+        };
+        self.containers.insert(id.clone(), container);
+        id
+    }
+}
+
 pub struct FakeEngine {
     world: Mutex<World>,
     probe_hook: Mutex<Option<ProbeHook>>,
@@ -113,11 +133,13 @@ impl FakeEngine {
         self.world.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn emit(&self, instance: &Option<String>, what: Happening) {
+    /// Sends an event of `instance` at `at`: the time of the change it reports, as Docker's
+    /// events carry the time of the container's state.
+    fn emit(&self, instance: &Option<String>, at: i64, what: Happening) {
         if let Some(instance) = instance {
             let event = EngineEvent {
                 instance: instance.clone(),
-                at: now_ms(),
+                at,
                 what,
             };
             self.world().record.push(event.clone());
@@ -147,7 +169,7 @@ impl FakeEngine {
     }
 
     fn set_running(&self, container: &str, running: bool, what: Happening) -> Result<()> {
-        let event = {
+        let (label, at) = {
             let mut world = self.world();
             let c = find_mut(&mut world, container)
                 .ok_or_else(|| Error::not_found(format!("no container {container}")))?;
@@ -162,9 +184,9 @@ impl FakeEngine {
                 c.finished_at = Some(at);
                 c.exit_code = Some(0);
             }
-            label_of(c)
+            (label_of(c), at)
         };
-        self.emit(&event, what);
+        self.emit(&label, at, what);
         Ok(())
     }
 }
@@ -263,22 +285,7 @@ impl Engine for FakeEngine {
                 spec.name
             )));
         }
-        world.next_id += 1;
-        let id = format!("{:064x}", world.next_id);
-        world.containers.insert(
-            id.clone(),
-            FakeContainer {
-                id: id.clone(),
-                name: spec.name.clone(),
-                spec,
-                running: false,
-                exit_code: None,
-                oom_killed: false,
-                started_at: None,
-                finished_at: None,
-            },
-        );
-        Ok(id)
+        Ok(world.add_container(spec, false))
     }
 
     async fn start(&self, container: &str) -> Result<()> {
@@ -306,16 +313,18 @@ impl Engine for FakeEngine {
         };
         if let Some(c) = removed {
             let label = label_of(&c);
+            let at = c.next_change_at();
             if c.running {
-                self.emit(&label, Happening::Killed { signal: "9".into() });
+                self.emit(&label, at, Happening::Killed { signal: "9".into() });
                 self.emit(
                     &label,
+                    at,
                     Happening::Died {
                         exit_code: Some(137),
                     },
                 );
             }
-            self.emit(&label, Happening::Destroyed);
+            self.emit(&label, at, Happening::Destroyed);
         }
         Ok(())
     }
