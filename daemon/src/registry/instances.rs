@@ -175,15 +175,14 @@ fn row_from_sql(
     let machine_id: i64 = r.get(4)?;
     // Read in place where a value is parsed, not kept: a listing of a thousand rows allocates
     // no string for them.
-    let text = |idx: usize| r.get_ref(idx)?.as_str().map_err(|e| conversion(idx, e));
-    let pending_cause = r
-        .get_ref(10)?
-        .as_str_or_null()
-        .map_err(|e| conversion(10, e))?;
-    let pending_expect = r
-        .get_ref(11)?
-        .as_str_or_null()
-        .map_err(|e| conversion(11, e))?;
+    let text_or_null = |idx: usize| {
+        r.get_ref(idx)?
+            .as_str_or_null()
+            .map_err(|e| conversion(idx, e))
+    };
+    let text = |idx: usize| text_or_null(idx)?.ok_or_else(|| conversion(idx, "NULL"));
+    let pending_cause = text_or_null(10)?;
+    let pending_expect = text_or_null(11)?;
     let pending_until: Option<i64> = r.get(12)?;
     let pending = match (pending_cause, pending_expect.and_then(Expect::parse)) {
         (Some(cause), Some(expect)) => Some(Pending {
@@ -309,15 +308,6 @@ pub fn all_ids(conn: &Connection) -> Result<Vec<String>> {
     query::list(conn, "list ids", "SELECT id FROM instances", [], |r| {
         r.get(0)
     })
-}
-
-/// Where each row's id is in `rows`. Keyed with foldhash rather than SipHash, which showed in a
-/// listing's profile: the ids are the daemon's own random ones, so no caller picks the keys.
-pub fn positions(rows: &[Row]) -> HashMap<&str, usize, foldhash::fast::RandomState> {
-    rows.iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect()
 }
 
 /// How many instances `owner` has of machine `machine_id`, and in all.

@@ -22,6 +22,7 @@ pub mod fixtures;
 pub mod history;
 pub mod instances;
 pub mod leftovers;
+pub mod listing;
 pub mod login_codes;
 pub mod logins;
 pub mod machines;

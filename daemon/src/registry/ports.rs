@@ -85,34 +85,19 @@ pub fn of_listed(
     viewer: Viewer,
     rows: &[super::instances::Row],
 ) -> Result<Vec<Vec<PortMapping>>> {
-    let mut out = vec![Vec::new(); rows.len()];
-    let position = super::instances::positions(rows);
-    let mut add = |r: &rusqlite::Row<'_>| {
-        // Looked up by the borrowed id: a listing of a thousand allocates no key.
-        if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
-            out[i].push(mapping_from_row(r, 1)?);
-        }
-        Ok(())
-    };
-    if viewer.all {
-        query::each(
-            conn,
-            "read ports",
+    let mut out = super::listing::group_by_listed(
+        conn,
+        "read ports",
+        viewer,
+        rows,
+        (
             "SELECT instance_id, container_port, host_port, protocol FROM instance_ports",
-            [],
-            &mut add,
-        )?;
-    } else {
-        query::each(
-            conn,
-            "read ports",
             "SELECT p.instance_id, p.container_port, p.host_port, p.protocol
              FROM instances i JOIN instance_ports p ON p.instance_id = i.id
              WHERE i.owner_id = :owner",
-            named_params! {":owner": viewer.user_id},
-            &mut add,
-        )?;
-    }
+        ),
+        |r| mapping_from_row(r, 1),
+    )?;
     // As `of_instance` lists them; sorted here, a few per instance, not by SQLite.
     for ports in &mut out {
         ports.sort_by_key(|p| (p.container_port, p.protocol.as_str()));

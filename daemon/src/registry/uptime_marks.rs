@@ -449,9 +449,9 @@ pub fn ends_of_listed(
         .iter()
         .map(|r| {
             let after = from.max(r.created_at);
-            let next = match r.newest_mark {
+            let next = match r.newest_mark.filter(|newest| newest.at > after) {
                 // Nothing happened inside the window.
-                Some(newest) if newest.at <= after => None,
+                None => None,
                 // Only the newest did.
                 Some(newest) if r.mark_before_newest_at.is_none_or(|at| at <= after) => {
                     Some(newest)
@@ -460,7 +460,6 @@ pub fn ends_of_listed(
                     first_to_read.get_or_insert(r.id.as_str());
                     None
                 }
-                None => None,
             };
             Ends {
                 last: r.newest_mark,
@@ -471,7 +470,7 @@ pub fn ends_of_listed(
     let Some(first_to_read) = first_to_read else {
         return Ok(out);
     };
-    let position = super::instances::positions(rows);
+    let position = super::listing::positions(rows);
     let mut add = |r: &rusqlite::Row<'_>| {
         if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
             out[i].next = mark_at(r, 1)?;

@@ -60,35 +60,23 @@ pub fn of_listed(
     viewer: Viewer,
     rows: &[super::instances::Row],
 ) -> Result<Vec<Vec<InstanceVolume>>> {
-    let mut out = vec![Vec::new(); rows.len()];
-    let position = super::instances::positions(rows);
-    // A volume row outlives its instance; those of removed instances match no position.
-    let mut add = |r: &rusqlite::Row<'_>| {
-        if let Some(&i) = position.get(r.get_ref(0)?.as_str()?) {
-            out[i].push(InstanceVolume {
+    // A volume row outlives its instance; those of removed instances are not listed.
+    let mut out = super::listing::group_by_listed(
+        conn,
+        "read volumes",
+        viewer,
+        rows,
+        (
+            "SELECT instance_id, name, path FROM volumes",
+            "SELECT instance_id, name, path FROM volumes WHERE owner_id = :owner",
+        ),
+        |r| {
+            Ok(InstanceVolume {
                 name: r.get(1)?,
                 path: r.get(2)?,
-            });
-        }
-        Ok(())
-    };
-    if viewer.all {
-        query::each(
-            conn,
-            "read volumes",
-            "SELECT instance_id, name, path FROM volumes",
-            [],
-            &mut add,
-        )?;
-    } else {
-        query::each(
-            conn,
-            "read volumes",
-            "SELECT instance_id, name, path FROM volumes WHERE owner_id = :owner",
-            named_params! {":owner": viewer.user_id},
-            &mut add,
-        )?;
-    }
+            })
+        },
+    )?;
     for volumes in &mut out {
         volumes.sort_by(|a, b| a.path.cmp(&b.path));
     }
