@@ -5,7 +5,7 @@
 mod common;
 mod docker_support;
 
-use common::{docker, poll, Options, DEADLINE};
+use common::{docker, poll_for, Options, DEADLINE};
 use docker_support::*;
 
 /// A machine whose container runs `sh -c SCRIPT`, with extra machine-file lines.
@@ -32,14 +32,16 @@ fn uptime(c: &common::Client, id: &str) -> serde_json::Value {
 
 /// Polls until the report has a down interval with `reason`; returns it.
 fn wait_for_down(c: &common::Client, id: &str, reason: &str) -> serde_json::Value {
-    poll(&format!("a down interval `{reason}`"), DEADLINE, || {
-        let report = uptime(c, id);
+    let mut report = serde_json::Value::Null;
+    let found = poll_for(DEADLINE, || {
+        report = uptime(c, id);
         report["intervals"]
             .as_array()?
             .iter()
             .find(|i| i["state"] == "down" && i["reason"] == reason)
             .cloned()
-    })
+    });
+    found.unwrap_or_else(|| panic!("no down interval `{reason}` within {DEADLINE:?}: {report}"))
 }
 
 #[test]
@@ -50,11 +52,12 @@ fn down_intervals_name_exit_codes_signals_and_oom() {
     let e = env(Options::default());
     script_machine(&e, "exits", "sleep 1; exit 3", "restart = \"no\"");
     script_machine(&e, "sleeper", "sleep 1000", "restart = \"no\"");
-    // A shell variable of 50 MB under an 8 MiB limit.
+    // A shell variable that doubles until it is over an 8 MiB limit. The shell is the only
+    // process that grows, so it is the one the OOM killer takes, and the container ends.
     script_machine(
         &e,
         "hungry",
-        "sleep 1; x=$(head -c 50000000 /dev/zero | tr '\\0' a); sleep 1000",
+        "sleep 1; x=a; while :; do x=$x$x; done",
         "restart = \"no\"\nlimits = { memory = \"8m\" }",
     );
     let alice = e.user("alice@example.com");

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use rsrc_shared::api::Cause;
@@ -11,7 +11,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::reconcile;
 use super::state::{mark_lost, observe, record_engine_outage, Seen};
-use crate::engine::{EngineEvent, Happening};
+use crate::engine::{EngineEvent, EventStream, Happening};
+use crate::error::Error;
 use crate::registry::{self, now_ms};
 use crate::State;
 
@@ -102,7 +103,7 @@ async fn record_outage(state: &State, engine_up: bool) -> bool {
 
 /// Records what the engine's event record holds between `since` and `until` (Unix seconds).
 pub async fn replay(state: &State, since: i64, until: i64) {
-    let mut stream = match state
+    let stream = match state
         .engine
         .events(&state.daemon_id, since, Some(until))
         .await
@@ -114,17 +115,66 @@ pub async fn replay(state: &State, since: i64, until: i64) {
         }
     };
     // Found while catching up on the gap, with the engine's times and exit codes.
-    let mut preludes = Preludes::new(Cause::Reconcile);
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(event) => apply(state, &mut preludes, event).await,
-            Err(e) => {
-                tracing::warn!(error = %e.chain(), "the engine's events of the gap broke off");
-                return;
-            }
-        }
+    let (_, broke) = record_stream(state, Cause::Reconcile, stream).await;
+    if let Some(e) = broke {
+        tracing::warn!(error = %e.chain(), "the engine's events of the gap broke off");
     }
 }
+
+/// Records the live stream until it ends; returns the time of the last event it delivered.
+async fn follow(state: &State, since: i64) -> Option<i64> {
+    let stream = match state.engine.events(&state.daemon_id, since, None).await {
+        Ok(stream) => stream,
+        Err(e) => {
+            state.engine.mark_down(format!("event stream: {e}")).await;
+            return None;
+        }
+    };
+    let (last_seen, broke) = record_stream(state, Cause::Docker, stream).await;
+    let why = match broke {
+        Some(e) => format!("event stream: {}", e.chain()),
+        None => "event stream ended".into(),
+    };
+    state.engine.mark_down(why).await;
+    last_seen
+}
+
+/// Records a stream of engine events until it ends. Returns the time of the last event it
+/// delivered, and the error it broke off with, if it did.
+async fn record_stream(
+    state: &State,
+    observer: Cause,
+    mut stream: EventStream,
+) -> (Option<i64>, Option<Error>) {
+    let mut preludes = Preludes::new(observer);
+    let mut last_seen = None;
+    let broke = loop {
+        let next = match preludes.next_due() {
+            Some(due) => tokio::select! {
+                item = stream.next() => Some(item),
+                _ = tokio::time::sleep_until(due.into()) => None,
+            },
+            None => Some(stream.next().await),
+        };
+        match next {
+            None => record_all(state, preludes.due(Some(Instant::now()))).await,
+            Some(Some(Ok(event))) => {
+                last_seen = Some(event.at);
+                apply(state, &mut preludes, event).await;
+            }
+            Some(Some(Err(e))) => break Some(e),
+            Some(None) => break None,
+        }
+    };
+    // What waited for a late OOM happened all the same.
+    record_all(state, preludes.due(None)).await;
+    (last_seen, broke)
+}
+
+/// How long a die by SIGKILL with no kill before it waits for the engine's `oom` about it:
+/// Docker may report the OOM kill just after the die it caused (seen 1 in 30 on 20.10 with
+/// cgroup v1, as the shim's OOM and exit notifications race).
+const LATE_OOM: Duration = Duration::from_secs(2);
 
 /// What the events before a `die` say about it, and who reports what the events show.
 struct Preludes {
@@ -133,6 +183,8 @@ struct Preludes {
     oom: HashSet<String>,
     /// A kill nobody here asked for (e.g. `docker kill`) explains the die that follows it.
     killed: HashMap<String, String>,
+    /// Dies that an `oom` just after them may still explain, and until when they wait for it.
+    held: HashMap<String, (Seen, Instant)>,
 }
 
 impl Preludes {
@@ -141,7 +193,52 @@ impl Preludes {
             observer,
             oom: HashSet::new(),
             killed: HashMap::new(),
+            held: HashMap::new(),
         }
+    }
+
+    /// Takes in one event at `now`; returns the instances' ups and downs it settles, in order.
+    fn feed(&mut self, event: &EngineEvent, now: Instant) -> Vec<(String, Seen)> {
+        let mut settled = Vec::new();
+        if let Some((mut held, _)) = self.held.remove(&event.instance) {
+            let late_oom = event.what == Happening::Oom;
+            held.oom |= late_oom;
+            settled.push((event.instance.clone(), held));
+            if late_oom {
+                return settled;
+            }
+        }
+        if let Some(seen) = self.seen(event) {
+            let unexplained_kill =
+                !seen.up && !seen.oom && seen.killed_by.is_none() && seen.exit_code == Some(137);
+            if unexplained_kill {
+                self.held
+                    .insert(event.instance.clone(), (seen, now + LATE_OOM));
+            } else {
+                settled.push((event.instance.clone(), seen));
+            }
+        }
+        settled
+    }
+
+    /// When the first held die stops waiting, if one is held.
+    fn next_due(&self) -> Option<Instant> {
+        self.held.values().map(|(_, until)| *until).min()
+    }
+
+    /// The held dies that stopped waiting by `now`; with `None`, all of them.
+    fn due(&mut self, now: Option<Instant>) -> Vec<(String, Seen)> {
+        let is_due = |until: &Instant| now.is_none_or(|now| *until <= now);
+        let instances: Vec<String> = self
+            .held
+            .iter()
+            .filter(|(_, (_, until))| is_due(until))
+            .map(|(instance, _)| instance.clone())
+            .collect();
+        instances
+            .into_iter()
+            .filter_map(|i| self.held.remove(&i).map(|(seen, _)| (i, seen)))
+            .collect()
     }
 
     /// The up/down an event shows, if it shows one; remembers the preludes of a die.
@@ -184,40 +281,11 @@ impl Preludes {
     }
 }
 
-/// Records the live stream until it ends; returns the time of the last event it delivered.
-async fn follow(state: &State, since: i64) -> Option<i64> {
-    let mut stream = match state.engine.events(&state.daemon_id, since, None).await {
-        Ok(stream) => stream,
-        Err(e) => {
-            state.engine.mark_down(format!("event stream: {e}")).await;
-            return None;
-        }
-    };
-    let mut preludes = Preludes::new(Cause::Docker);
-    let mut last_seen = None;
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(event) => {
-                last_seen = Some(event.at);
-                apply(state, &mut preludes, event).await;
-            }
-            Err(e) => {
-                state
-                    .engine
-                    .mark_down(format!("event stream: {}", e.chain()))
-                    .await;
-                return last_seen;
-            }
-        }
-    }
-    state.engine.mark_down("event stream ended".into()).await;
-    last_seen
-}
-
 /// Records one engine event.
 async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
-    let instance = event.instance.clone();
+    record_all(state, preludes.feed(&event, Instant::now())).await;
     if event.what == Happening::Destroyed {
+        let instance = event.instance;
         let at = event.at;
         let observer = preludes.observer.clone();
         let result = state
@@ -227,20 +295,24 @@ async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
         if let Err(e) = result {
             tracing::error!(error = %e.chain(), "recording a destroyed container");
         }
-        return;
     }
-    let Some(seen) = preludes.seen(&event) else {
-        return;
-    };
-    let id = instance.clone();
-    match state
-        .registry
-        .call(move |conn| observe(conn, &id, seen))
-        .await
-    {
-        Ok(Some(kind)) => tracing::info!(instance = %instance, kind = %kind, "instance changed"),
-        Ok(None) => {}
-        Err(e) => tracing::error!(error = %e.chain(), "recording an engine event"),
+}
+
+/// Records instances' ups and downs, in order.
+async fn record_all(state: &State, settled: Vec<(String, Seen)>) {
+    for (instance, seen) in settled {
+        let id = instance.clone();
+        match state
+            .registry
+            .call(move |conn| observe(conn, &id, seen))
+            .await
+        {
+            Ok(Some(kind)) => {
+                tracing::info!(instance = %instance, kind = %kind, "instance changed")
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e.chain(), "recording an engine event"),
+        }
     }
 }
 
@@ -290,5 +362,74 @@ mod tests {
         assert!(p.seen(&event(Happening::Started)).unwrap().up);
         let died = p.seen(&event(Happening::Died { exit_code: None })).unwrap();
         assert_eq!(died.killed_by, None);
+    }
+
+    fn died(exit_code: i64) -> Happening {
+        Happening::Died {
+            exit_code: Some(exit_code),
+        }
+    }
+
+    /// What `events` settle, fed one after another at the same instant.
+    fn settle(p: &mut Preludes, events: Vec<Happening>, now: Instant) -> Vec<Seen> {
+        events
+            .into_iter()
+            .flat_map(|what| p.feed(&event(what), now))
+            .map(|(_, seen)| seen)
+            .collect()
+    }
+
+    #[test]
+    fn an_oom_reported_just_after_its_die_still_names_it() {
+        let mut p = Preludes::new(Cause::Docker);
+        let now = Instant::now();
+        let seen = settle(&mut p, vec![Happening::Started, died(137)], now);
+        assert_eq!(seen.len(), 1, "the die waits for a late OOM: {seen:?}");
+        assert_eq!(p.next_due(), Some(now + LATE_OOM));
+        let seen = settle(&mut p, vec![Happening::Oom], now);
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].oom && !seen[0].up && seen[0].exit_code == Some(137));
+        assert_eq!(p.next_due(), None);
+        // The OOM went with the die it explained, so the next SIGKILL waits again.
+        let seen = settle(&mut p, vec![Happening::Started, died(137)], now);
+        assert_eq!(seen.len(), 1, "{seen:?}");
+    }
+
+    #[test]
+    fn a_die_that_no_oom_follows_is_recorded_when_its_wait_ends() {
+        let mut p = Preludes::new(Cause::Docker);
+        let now = Instant::now();
+        settle(&mut p, vec![died(137)], now);
+        assert!(p.due(Some(now)).is_empty(), "still waiting");
+        let due = p.due(Some(now + LATE_OOM));
+        assert_eq!(due.len(), 1);
+        assert!(!due[0].1.oom && due[0].1.exit_code == Some(137));
+        // Any other event of the instance settles it at once, before what that event shows.
+        settle(&mut p, vec![died(137)], now);
+        let seen = settle(&mut p, vec![Happening::Started], now);
+        assert_eq!(seen.len(), 2);
+        assert!(!seen[0].up && !seen[0].oom && seen[1].up);
+        // At the end of a stream, whatever waits is recorded.
+        settle(&mut p, vec![died(137)], now);
+        assert_eq!(p.due(None).len(), 1);
+        assert_eq!(p.next_due(), None);
+    }
+
+    #[test]
+    fn only_an_unexplained_sigkill_waits() {
+        let mut p = Preludes::new(Cause::Docker);
+        let now = Instant::now();
+        let seen = settle(&mut p, vec![died(3)], now);
+        assert_eq!(seen.len(), 1, "a crash is recorded at once");
+        let seen = settle(
+            &mut p,
+            vec![Happening::Killed { signal: "9".into() }, died(137)],
+            now,
+        );
+        assert_eq!(seen.len(), 1, "a `docker kill` explains its die");
+        let seen = settle(&mut p, vec![Happening::Oom, died(137)], now);
+        assert_eq!(seen.len(), 1, "an OOM before the die explains it");
+        assert!(seen[0].oom);
+        assert_eq!(p.next_due(), None);
     }
 }
