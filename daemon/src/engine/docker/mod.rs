@@ -1,17 +1,19 @@
 //! [`Engine`] on Docker's API through bollard: the only module that names bollard.
 //!
-//! It connects, negotiates the API version (Docker 20.10 speaks 1.41; newer engines and Podman's
-//! compatible socket more), and keeps watching: when Docker goes away the daemon keeps serving
-//! everything that does not need it, and when Docker comes back the engine reconnects and
-//! announces it, so that instances are reconciled. `convert` turns rsrc's types into Docker's
-//! and back.
+//! `connection` connects, negotiates the API version (Docker 20.10 speaks 1.41; newer engines
+//! and Podman's compatible socket more), and keeps watching: when Docker goes away the daemon
+//! keeps serving everything that does not need it, and when Docker comes back the engine
+//! reconnects and announces it, so that instances are reconciled. `convert` turns rsrc's types
+//! into Docker's and back; `logs` and `demux` read the log stream.
 
+mod connection;
 mod convert;
 mod demux;
 mod logs;
 
+pub use connection::DockerEngine;
+
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bollard::models::VolumeCreateRequest;
@@ -20,12 +22,10 @@ use bollard::query_parameters::{
     ListContainersOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
     RemoveVolumeOptionsBuilder, RestartContainerOptionsBuilder, StopContainerOptionsBuilder,
 };
-use bollard::Docker;
 use futures_util::StreamExt;
 use rsrc_shared::api::{DockerInfo, PullProgress};
 use rsrc_shared::image::ImageRef;
-use tokio::sync::{watch, RwLock};
-use tokio_util::sync::CancellationToken;
+use tokio::sync::watch;
 
 use super::{
     ContainerSpec, Engine, EventStream, Listed, LogRange, LogStream, Observed, PullReporter,
@@ -33,23 +33,8 @@ use super::{
 };
 use crate::error::{EngineCause, Error, Result};
 
-const RETRY: Duration = Duration::from_secs(2);
-const HEALTH_CHECK: Duration = Duration::from_secs(5);
 /// How long a remove waits for one the engine already has in progress.
 const REMOVAL_WAIT: Duration = Duration::from_secs(30);
-
-#[derive(Clone)]
-pub struct DockerEngine {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    docker_host: Option<String>,
-    docker: RwLock<Option<Docker>>,
-    status: RwLock<DockerInfo>,
-    /// Bumped on every (re)connection.
-    generation: watch::Sender<u64>,
-}
 
 fn cause(e: bollard::errors::Error) -> EngineCause {
     EngineCause(Box::new(e))
@@ -78,102 +63,10 @@ fn is_status(err: &bollard::errors::Error, code: u16) -> bool {
     matches!(err, bollard::errors::Error::DockerResponseServerError { status_code, .. } if *status_code == code)
 }
 
-impl DockerEngine {
-    pub fn new(docker_host: Option<String>) -> DockerEngine {
-        let (generation, _) = watch::channel(0);
-        DockerEngine {
-            inner: Arc::new(Inner {
-                docker_host,
-                docker: RwLock::new(None),
-                status: RwLock::new(DockerInfo {
-                    connected: false,
-                    version: None,
-                    api_version: None,
-                    error: Some("not connected yet".into()),
-                }),
-                generation,
-            }),
-        }
-    }
-
-    async fn docker(&self) -> Result<Docker> {
-        self.inner
-            .docker
-            .read()
-            .await
-            .clone()
-            .ok_or(Error::EngineUnavailable(None))
-    }
-
-    async fn connect(&self) -> std::result::Result<(), String> {
-        let docker = match &self.inner.docker_host {
-            Some(host) => Docker::connect_with_host(host),
-            None => Docker::connect_with_defaults(),
-        }
-        .map_err(|e| e.to_string())?;
-        let docker = docker
-            .negotiate_version()
-            .await
-            .map_err(|e| e.to_string())?;
-        let version = docker.version().await.map_err(|e| e.to_string())?;
-        tracing::info!(
-            version = version.version.as_deref().unwrap_or("?"),
-            api = version.api_version.as_deref().unwrap_or("?"),
-            client_api = %docker.client_version(),
-            "connected to Docker"
-        );
-        *self.inner.status.write().await = DockerInfo {
-            connected: true,
-            version: version.version,
-            api_version: version.api_version,
-            error: None,
-        };
-        *self.inner.docker.write().await = Some(docker);
-        self.inner.generation.send_modify(|g| *g += 1);
-        Ok(())
-    }
-
-    /// Keeps the connection up until `shutdown`: connects, pings, reconnects.
-    pub async fn supervise(self, shutdown: CancellationToken) {
-        let mut warned = false;
-        loop {
-            let connected = self.inner.docker.read().await.clone();
-            let pause = match connected {
-                Some(docker) => match docker.ping().await {
-                    Ok(_) => HEALTH_CHECK,
-                    Err(e) => {
-                        self.mark_down(e.to_string()).await;
-                        RETRY
-                    }
-                },
-                None => match self.connect().await {
-                    Ok(()) => {
-                        warned = false;
-                        HEALTH_CHECK
-                    }
-                    Err(e) => {
-                        if !warned {
-                            tracing::warn!(error = %e, "Docker is not reachable; serving accounts \
-                                 and the registry, retrying in the background");
-                            warned = true;
-                        }
-                        self.inner.status.write().await.error = Some(e);
-                        RETRY
-                    }
-                },
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
-                _ = shutdown.cancelled() => return,
-            }
-        }
-    }
-}
-
 #[async_trait::async_trait]
 impl Engine for DockerEngine {
     async fn info(&self) -> DockerInfo {
-        self.inner.status.read().await.clone()
+        self.status().await
     }
 
     async fn available(&self) -> Result<()> {
@@ -181,17 +74,11 @@ impl Engine for DockerEngine {
     }
 
     fn connections(&self) -> watch::Receiver<u64> {
-        self.inner.generation.subscribe()
+        self.subscribe()
     }
 
     async fn mark_down(&self, why: String) {
-        let mut docker = self.inner.docker.write().await;
-        if docker.take().is_some() {
-            tracing::warn!(error = %why, "lost the connection to Docker");
-        }
-        let mut status = self.inner.status.write().await;
-        status.connected = false;
-        status.error = Some(why);
+        self.drop_connection(why).await;
     }
 
     async fn host_cpus(&self) -> Result<Option<u32>> {
@@ -501,7 +388,7 @@ impl Engine for DockerEngine {
 
     async fn log_stream(&self, container: &str, range: LogRange) -> Result<LogStream> {
         let docker = self.docker().await?;
-        match logs::unix_socket(self.inner.docker_host.as_deref()) {
+        match logs::unix_socket(self.docker_host()) {
             Some(socket) => logs::raw(&docker, socket, container, range).await,
             None => Ok(logs::stream(&docker, container, range)),
         }
