@@ -254,7 +254,10 @@ impl Preludes {
         };
         match &event.what {
             Happening::Started => {
+                // What came before a start belongs to the run that ended: Docker may repeat an
+                // OOM after the die it explained.
                 self.killed.remove(&event.instance);
+                self.oom.remove(&event.instance);
                 Some(seen(true, None, false, None))
             }
             Happening::Killed { signal } => {
@@ -393,6 +396,15 @@ mod tests {
         // The OOM went with the die it explained, so the next SIGKILL waits again.
         let seen = settle(&mut p, vec![Happening::Started, died(137)], now);
         assert_eq!(seen.len(), 1, "{seen:?}");
+        // Repeats of an OOM after its die do not explain the next run's end.
+        let seen = settle(
+            &mut p,
+            vec![Happening::Oom, Happening::Oom, Happening::Started, died(3)],
+            now,
+        );
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert!(seen[0].oom, "the held die took the first");
+        assert!(!seen[2].oom && seen[2].exit_code == Some(3), "{seen:?}");
     }
 
     #[test]
