@@ -84,6 +84,23 @@ impl FakeEngine {
         );
     }
 
+    /// How many live event streams the engine has handed out so far.
+    pub fn live_streams(&self) -> usize {
+        self.world().live_streams
+    }
+
+    /// The OOM killer ends the container, and the engine reports the OOM just after the die, as
+    /// Docker 20.10 sometimes does (its state then says nothing of the OOM either).
+    pub fn oom_reported_after_die(&self, name_or_id: &str) {
+        let label = {
+            let world = self.world();
+            find(&world, name_or_id).map(label_of)
+        };
+        self.exit(name_or_id, 137, false);
+        let at = crate::registry::now_ms();
+        self.emit(&label.flatten(), at, Happening::Oom);
+    }
+
     /// The container is started again behind rsrc's back (e.g. `docker start`).
     pub fn start_behind_the_back(&self, name_or_id: &str) {
         let (label, at) = {

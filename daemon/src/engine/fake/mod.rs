@@ -68,6 +68,8 @@ struct World {
     next_id: u64,
     /// Every event so far, for replays with `since`.
     record: Vec<EngineEvent>,
+    /// How many live event streams were handed out: a test waits for the watcher's.
+    live_streams: usize,
 }
 
 /// Called on every host-port probe.
@@ -413,6 +415,7 @@ impl Engine for FakeEngine {
         if until.is_some() {
             return Ok(past.boxed());
         }
+        self.world().live_streams += 1;
         let live = futures_util::stream::unfold(rx, |mut rx| async move {
             loop {
                 match rx.recv().await {

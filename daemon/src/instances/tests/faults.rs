@@ -183,6 +183,56 @@ async fn exit_codes_the_stream_missed_come_from_the_engines_record() {
 }
 
 #[tokio::test]
+async fn an_oom_the_engine_reports_after_the_die_still_names_it() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let since = crate::registry::now_ms() / 1000 - 1;
+    h.engine
+        .oom_reported_after_die(made.container.as_deref().unwrap());
+    crate::instances::watch::replay(&h.state, since, crate::registry::now_ms() / 1000 + 1).await;
+    let last = h.kinds(&made.id).await.last().cloned().unwrap();
+    assert_eq!(last, (EventKind::Oom, Cause::Oom));
+}
+
+#[tokio::test]
+async fn the_live_stream_records_a_die_that_waited_for_an_oom_in_vain() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let container = made.container.clone().unwrap();
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let watcher = tokio::spawn(crate::instances::watch::run(
+        Arc::clone(&h.state),
+        shutdown.clone(),
+    ));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let until = |what: &str| {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+    };
+    while h.engine.live_streams() == 0 {
+        until("the watcher to follow the live stream");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // Killed with no kill event and no OOM: recorded once its wait for a late OOM ends.
+    h.engine.exit(&container, 137, false);
+    while h.kinds(&made.id).await.last().map(|k| k.0) != Some(EventKind::Killed) {
+        until("the held die to be recorded");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // Started again, then OOM-killed with the OOM reported after the die.
+    h.engine.start_behind_the_back(&container);
+    h.engine.oom_reported_after_die(&container);
+    while h.kinds(&made.id).await.last().cloned() != Some((EventKind::Oom, Cause::Oom)) {
+        until("the OOM to be recorded");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    shutdown.cancel();
+    watcher.await.unwrap();
+}
+
+#[tokio::test]
 async fn an_engine_outage_is_an_interval_in_the_history_and_states_show_as_last_known() {
     let h = harness();
     let made = h.create("one").await.unwrap();
