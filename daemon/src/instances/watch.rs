@@ -149,21 +149,22 @@ async fn record_stream(
     let mut preludes = Preludes::new(observer);
     let mut last_seen = None;
     let broke = loop {
-        let next = match preludes.next_due() {
-            Some(due) => tokio::select! {
-                item = stream.next() => Some(item),
-                _ = tokio::time::sleep_until(due.into()) => None,
-            },
-            None => Some(stream.next().await),
+        let due = preludes.next_due();
+        let wait_ends = tokio::time::sleep_until(due.unwrap_or_else(Instant::now).into());
+        let item = tokio::select! {
+            item = stream.next() => item,
+            _ = wait_ends, if due.is_some() => {
+                record_all(state, preludes.due(Some(Instant::now()))).await;
+                continue;
+            }
         };
-        match next {
-            None => record_all(state, preludes.due(Some(Instant::now()))).await,
-            Some(Some(Ok(event))) => {
+        match item {
+            Some(Ok(event)) => {
                 last_seen = Some(event.at);
                 apply(state, &mut preludes, event).await;
             }
-            Some(Some(Err(e))) => break Some(e),
-            Some(None) => break None,
+            Some(Err(e)) => break Some(e),
+            None => break None,
         }
     };
     // What waited for a late OOM happened all the same.
@@ -228,16 +229,9 @@ impl Preludes {
 
     /// The held dies that stopped waiting by `now`; with `None`, all of them.
     fn due(&mut self, now: Option<Instant>) -> Vec<(String, Seen)> {
-        let is_due = |until: &Instant| now.is_none_or(|now| *until <= now);
-        let instances: Vec<String> = self
-            .held
-            .iter()
-            .filter(|(_, (_, until))| is_due(until))
-            .map(|(instance, _)| instance.clone())
-            .collect();
-        instances
-            .into_iter()
-            .filter_map(|i| self.held.remove(&i).map(|(seen, _)| (i, seen)))
+        self.held
+            .extract_if(|_, (_, until)| now.is_none_or(|now| *until <= now))
+            .map(|(instance, (seen, _))| (instance, seen))
             .collect()
     }
 

@@ -194,6 +194,18 @@ async fn an_oom_the_engine_reports_after_the_die_still_names_it() {
     assert_eq!(last, (EventKind::Oom, Cause::Oom));
 }
 
+/// Polls `done` until it holds; fails the test after 10 s.
+async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !done().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test]
 async fn the_live_stream_records_a_die_that_waited_for_an_oom_in_vain() {
     let h = harness();
@@ -204,30 +216,23 @@ async fn the_live_stream_records_a_die_that_waited_for_an_oom_in_vain() {
         Arc::clone(&h.state),
         shutdown.clone(),
     ));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let until = |what: &str| {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-    };
-    while h.engine.live_streams() == 0 {
-        until("the watcher to follow the live stream");
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    eventually("the watcher to follow the live stream", async || {
+        h.engine.live_streams() > 0
+    })
+    .await;
     // Killed with no kill event and no OOM: recorded once its wait for a late OOM ends.
     h.engine.exit(&container, 137, false);
-    while h.kinds(&made.id).await.last().map(|k| k.0) != Some(EventKind::Killed) {
-        until("the held die to be recorded");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    eventually("the held die to be recorded", async || {
+        h.kinds(&made.id).await.last().map(|k| k.0) == Some(EventKind::Killed)
+    })
+    .await;
     // Started again, then OOM-killed with the OOM reported after the die.
     h.engine.start_behind_the_back(&container);
     h.engine.oom_reported_after_die(&container);
-    while h.kinds(&made.id).await.last().cloned() != Some((EventKind::Oom, Cause::Oom)) {
-        until("the OOM to be recorded");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    eventually("the OOM to be recorded", async || {
+        h.kinds(&made.id).await.last().cloned() == Some((EventKind::Oom, Cause::Oom))
+    })
+    .await;
     shutdown.cancel();
     watcher.await.unwrap();
 }
