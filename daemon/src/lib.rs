@@ -1,38 +1,29 @@
 //! rsrcd: the daemon that alone holds the Docker socket, keeps every record in one SQLite file
 //! and serves the `/v1` API on a Unix socket.
 //!
-//! Module map: `config` (settings), `server` (listener + HTTP), `api` (the route table with
-//! access levels, and thin handlers), `registry` (SQLite and migrations), `accounts`, `mail`,
-//! `machines`, `instances` (with their reconciliation), `events` (history and Docker's event
-//! stream) and `engine` (Docker).
+//! Layers, from the outside in: `http` (the listener and the route table with thin handlers),
+//! `domain` (accounts, machines, instances, logs, events, feed, notify, uptime), then `registry`
+//! (SQLite, the only module that knows it) and `engine` (Docker, or the in-memory fake).
+//! `config`, `clock`, `error` and `systemd` serve them all.
 
-pub mod accounts;
-pub mod api;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod domain;
 pub mod engine;
 pub mod error;
-pub mod events;
-pub mod feed;
-pub mod history;
-pub mod instances;
-pub mod logs;
-pub mod machines;
-pub mod mail;
-pub mod notify;
+pub mod http;
 pub mod registry;
-pub mod server;
-pub mod service;
-pub mod uptime;
+pub mod systemd;
 
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
+use crate::domain::notify::outbox::Outbox;
 use crate::engine::docker::DockerEngine;
 use crate::engine::Engine;
-use crate::mail::Outbox;
 use crate::registry::Registry;
 
 /// Everything a request may need, shared by all of them.
@@ -44,9 +35,9 @@ pub struct State {
     /// This registry's identity, the value of the `io.rsrc.daemon` label on everything it makes.
     pub daemon_id: String,
     /// Creates and removes running right now, which reconciliation must not touch.
-    pub in_flight: instances::InFlight,
-    /// Log reads without follow take turns per user ([`logs::LogTurns`]).
-    pub log_turns: logs::LogTurns,
+    pub in_flight: domain::instances::InFlight,
+    /// Log reads without follow take turns per user ([`domain::logs::LogTurns`]).
+    pub log_turns: domain::logs::LogTurns,
     /// Cancelled once at SIGTERM or SIGINT: it ends the accept loop, the background tasks and
     /// the open streams, and from then on requests are refused.
     pub shutdown: CancellationToken,
@@ -60,14 +51,14 @@ impl State {
         outbox: Outbox,
         daemon_id: String,
     ) -> State {
-        let log_turns = logs::LogTurns::new(config.limits.log_reads_per_user());
+        let log_turns = domain::logs::LogTurns::new(config.limits.log_reads_per_user());
         State {
             config,
             registry,
             engine,
             outbox,
             daemon_id,
-            in_flight: instances::InFlight::default(),
+            in_flight: domain::instances::InFlight::default(),
             log_turns,
             shutdown: CancellationToken::new(),
         }
@@ -90,7 +81,7 @@ pub fn open_registry(config: &Config) -> Result<Registry, StartError> {
 }
 
 /// Runs the daemon until SIGTERM or SIGINT, on `inherited` when systemd passed a socket
-/// (`service::take_inherited_listener`), else on one it binds at `config.socket`.
+/// (`systemd::take_inherited_listener`), else on one it binds at `config.socket`.
 pub async fn run(
     config: Config,
     inherited: Option<std::os::unix::net::UnixListener>,
@@ -101,8 +92,8 @@ pub async fn run(
     let registry = open_registry(&config)?;
     let outbox = Outbox::open(&config.data_dir).map_err(|e| StartError(e.chain()))?;
     let listener = match inherited {
-        Some(l) => server::Listener::inherit(l),
-        None => server::Listener::bind(&config).await,
+        Some(l) => http::server::Listener::inherit(l),
+        None => http::server::Listener::bind(&config).await,
     }
     .map_err(|e| StartError(error_chain(&e)))?;
     // One daemon per data dir (two would both send the outbox), whatever their sockets.
@@ -114,7 +105,7 @@ pub async fn run(
         }
     };
     let socket = listener.path().unwrap_or_else(|| config.socket.clone());
-    let from = if matches!(listener, server::Listener::Inherited { .. }) {
+    let from = if matches!(listener, http::server::Listener::Inherited { .. }) {
         "systemd"
     } else {
         "rsrcd"
@@ -136,45 +127,57 @@ pub async fn run(
     let shutdown = state.shutdown.clone();
 
     tokio::spawn(async {
-        if let Err(e) = accounts::warm_up().await {
+        if let Err(e) = domain::accounts::warm_up().await {
             tracing::warn!(error = %e.chain(), "warming up the password hasher");
         }
     });
     let tasks = vec![
         tokio::spawn(engine.clone().supervise(shutdown.clone())),
-        tokio::spawn(mail::run_sender(
+        tokio::spawn(domain::notify::outbox::run_sender(
             registry.clone(),
             outbox,
             smtp,
             shutdown.clone(),
         )),
-        tokio::spawn(notify::sms::run_sender(
+        tokio::spawn(domain::notify::sms::run_sender(
             registry.clone(),
             state.outbox.clone(),
             sms,
             shutdown.clone(),
         )),
-        tokio::spawn(notify::alerts::run(Arc::clone(&state), shutdown.clone())),
-        tokio::spawn(instances::watch::run(Arc::clone(&state), shutdown.clone())),
-        tokio::spawn(instances::repair::run(Arc::clone(&state), shutdown.clone())),
-        tokio::spawn(uptime::upkeep::run(Arc::clone(&state), shutdown.clone())),
-        tokio::spawn(service::run_status(
+        tokio::spawn(domain::notify::alerts::run(
+            Arc::clone(&state),
+            shutdown.clone(),
+        )),
+        tokio::spawn(domain::instances::watch::run(
+            Arc::clone(&state),
+            shutdown.clone(),
+        )),
+        tokio::spawn(domain::instances::repair::run(
+            Arc::clone(&state),
+            shutdown.clone(),
+        )),
+        tokio::spawn(domain::uptime::upkeep::run(
+            Arc::clone(&state),
+            shutdown.clone(),
+        )),
+        tokio::spawn(systemd::run_status(
             Arc::clone(&state.engine),
             shutdown.clone(),
         )),
-        tokio::spawn(service::run_watchdog(registry.clone(), shutdown.clone())),
+        tokio::spawn(systemd::run_watchdog(registry.clone(), shutdown.clone())),
     ];
 
-    let server = tokio::spawn(server::serve(
+    let server = tokio::spawn(http::server::serve(
         listener,
         Arc::clone(&state),
         shutdown.clone(),
     ));
     // The socket accepted since it was bound (or since systemd made it): connections queue.
-    service::ready();
+    systemd::ready();
     wait_for_signal().await;
     tracing::info!("shutting down: no new connections, finishing requests in flight");
-    service::stopping();
+    systemd::stopping();
     shutdown.cancel();
     let _ = server.await;
     for task in tasks {

@@ -44,9 +44,9 @@ fn main() -> ExitCode {
 }
 
 fn run_daemon(config: Config) -> ExitCode {
-    rsrcd::service::init_logging();
+    rsrcd::systemd::init_logging();
     // Before the runtime's threads exist: it unsets LISTEN_FDS and LISTEN_PID.
-    let inherited = match rsrcd::service::take_inherited_listener() {
+    let inherited = match rsrcd::systemd::take_inherited_listener() {
         Ok(l) => l,
         Err(e) => {
             tracing::error!("{e}");
@@ -106,7 +106,7 @@ fn admin_create(
             return ExitCode::FAILURE;
         }
     };
-    match rsrcd::accounts::create_admin(&registry, email, name, &password) {
+    match rsrcd::domain::accounts::create_admin(&registry, email, name, &password) {
         Ok(user) => {
             println!("created admin {} (id {})", user.email, user.id);
             ExitCode::SUCCESS

@@ -28,7 +28,7 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     pub limits: LimitsConfig,
     pub connections: ConnectionsConfig,
-    pub sms: Option<crate::notify::sms::SmsConfig>,
+    pub sms: Option<crate::domain::notify::sms::SmsConfig>,
     pub alerts: AlertsConfig,
     pub history: HistoryConfig,
 }
@@ -87,7 +87,7 @@ struct FileConfig {
     smtp: Option<SmtpConfig>,
     limits: LimitsConfig,
     connections: ConnectionsConfig,
-    sms: Option<crate::notify::sms::FileSms>,
+    sms: Option<crate::domain::notify::sms::FileSms>,
     alerts: FileAlerts,
     history: HistoryConfig,
 }
@@ -426,7 +426,7 @@ impl FileConfig {
             })?;
         let sms = self
             .sms
-            .map(crate::notify::sms::FileSms::check)
+            .map(crate::domain::notify::sms::FileSms::check)
             .transpose()
             .map_err(|(key, message)| value_err(key, &message))?;
         Ok(Config {

@@ -1,5 +1,5 @@
 //! `instance_events`: the append-only history of every instance (triggers refuse UPDATE and
-//! DELETE). Domain code writes it through `crate::history`.
+//! DELETE). Domain code writes it through `crate::domain::events`.
 
 use rsrc_shared::api::{Cause, EventKind};
 use rusqlite::{named_params, Connection};

@@ -15,7 +15,7 @@
 //! event bus needs no call site to remember it.
 
 pub mod alerts;
-mod clock;
+
 pub mod comments;
 #[cfg(test)]
 pub mod fixtures;
@@ -53,7 +53,6 @@ use tokio::sync::{oneshot, watch};
 
 use crate::error::{Error, RegistryContext, Result};
 
-pub use clock::{now_ms, rfc3339};
 pub use schema::SCHEMA_VERSION;
 use schema::{migrate, refuse_newer};
 

@@ -72,7 +72,7 @@ pub fn prune(conn: &Connection, cutoff: i64) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::{self, Entry};
+    use crate::domain::events::{self as bus, Entry};
     use crate::registry::{history as events, Registry};
     use rsrc_shared::api::{Cause, EventKind};
 
@@ -120,7 +120,7 @@ mod tests {
     fn prune_drops_old_entries_but_keeps_each_live_instances_last_state_and_the_last_day() {
         let reg = Registry::open_in_memory().unwrap();
         let day = 86_400_000;
-        let now = crate::registry::now_ms();
+        let now = crate::clock::now_ms();
         let (deleted, left, recent) = reg
             .call_blocking(|conn| {
                 // "gone" has no instance row any more: all of its old history may go.
@@ -128,9 +128,9 @@ mod tests {
                     ("gone", now - 50 * day, EventKind::Started),
                     ("gone", now - 40 * day, EventKind::Removed),
                 ] {
-                    history::record(conn, &entry(instance, at, kind))?;
+                    bus::record(conn, &entry(instance, at, kind))?;
                 }
-                let recent = history::record(conn, &entry("gone", now, EventKind::Started))?;
+                let recent = bus::record(conn, &entry("gone", now, EventKind::Started))?;
                 let cutoff = now - 30 * day;
                 let mut deleted = 0;
                 loop {

@@ -4,7 +4,8 @@
 use rsrc_shared::api::{Role, User};
 use rusqlite::{named_params, Connection, Row};
 
-use super::{query, rfc3339};
+use super::query;
+use crate::clock::rfc3339;
 use crate::error::{is_unique_violation, Error, RegistryContext, Result};
 
 const COLUMNS: &str = "id, email, name, role, verified, disabled, notify_email, phone,

@@ -5,7 +5,8 @@ use rsrc_shared::api::{InstanceVolume, Volume};
 use rusqlite::{named_params, Connection};
 
 use super::instances::Viewer;
-use super::{query, rfc3339};
+use super::query;
+use crate::clock::rfc3339;
 use crate::error::Result;
 
 pub struct NewVolume<'a> {

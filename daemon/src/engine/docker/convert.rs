@@ -113,7 +113,7 @@ pub fn to_event(message: EventMessage) -> Option<EngineEvent> {
         .time_nano
         .map(|n| n / 1_000_000)
         .or(message.time.map(|s| s * 1000))
-        .unwrap_or_else(crate::registry::now_ms);
+        .unwrap_or_else(crate::clock::now_ms);
     let what = match message.action.as_deref()? {
         "start" => Happening::Started,
         "kill" => Happening::Killed {

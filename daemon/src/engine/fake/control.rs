@@ -97,7 +97,7 @@ impl FakeEngine {
             find(&world, name_or_id).map(label_of)
         };
         self.exit(name_or_id, 137, false);
-        let at = crate::registry::now_ms();
+        let at = crate::clock::now_ms();
         self.emit(&label.flatten(), at, Happening::Oom);
     }
 

@@ -17,8 +17,8 @@ use super::{
     ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, LogRange, LogStream,
     Observed, PullReporter, RunState, LABEL_DAEMON,
 };
+use crate::clock::now_ms;
 use crate::error::{Error, Result};
-use crate::registry::now_ms;
 
 mod control;
 

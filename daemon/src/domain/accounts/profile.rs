@@ -1,0 +1,120 @@
+//! A user's own account: profile changes, password changes and deletion.
+
+use rsrc_shared::api::{self, User};
+
+use super::hashing::{hash_blocking, verify_blocking};
+use super::validate::{validate_name, validate_password};
+use super::{admin::ensure_not_last_admin, Caller};
+use crate::clock::now_ms;
+use crate::error::{Error, RegistryContext, Result};
+use crate::registry::{sessions, users};
+use crate::State;
+
+pub async fn update_profile(
+    state: &State,
+    caller: &Caller,
+    req: api::ProfileUpdate,
+) -> Result<User> {
+    let name = req.name.as_deref().map(validate_name).transpose()?;
+    if req.notify_feedback == Some(true) && !caller.is_admin() {
+        return Err(Error::forbidden(
+            "notify-feedback: only admins get mail of comments and feedback",
+        ));
+    }
+    let phone = super::phone::prepare(state, caller, req.phone).await?;
+    let id = caller.user.id;
+    let outbox = state.outbox.clone();
+    let user = state
+        .registry
+        .call(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .context("begin")?;
+            if let Some(name) = name {
+                users::set_name(&tx, id, &name, now_ms())?;
+            }
+            if let Some(notify) = req.notify_email {
+                users::set_notify_email(&tx, id, notify, now_ms())?;
+            }
+            if let Some(notify) = req.notify_sms {
+                users::set_notify_sms(&tx, id, notify, now_ms())?;
+            }
+            if let Some(notify) = req.notify_feedback {
+                users::set_notify_feedback(&tx, id, notify, now_ms())?;
+            }
+            super::phone::apply(&tx, &outbox, id, phone)?;
+            let user = users::by_id(&tx, id)?;
+            tx.commit().context("commit")?;
+            Ok(user)
+        })
+        .await?;
+    state.outbox.wake();
+    Ok(user)
+}
+
+async fn check_password(state: &State, user_id: i64, password: String) -> Result<()> {
+    let hash = state
+        .registry
+        .read(move |conn| users::password_hash(conn, user_id))
+        .await?;
+    if verify_blocking(password, hash).await? {
+        Ok(())
+    } else {
+        Err(Error::forbidden("wrong password"))
+    }
+}
+
+pub async fn delete_profile(state: &State, caller: &Caller, req: api::ProfileDelete) -> Result<()> {
+    check_password(state, caller.user.id, req.password).await?;
+    let id = caller.user.id;
+    state
+        .registry
+        .call(move |conn| {
+            let tx = conn.transaction().context("begin")?;
+            ensure_not_last_admin(&tx, id)?;
+            let (instances, volumes) = users::belongings(&tx, id)?;
+            if instances > 0 || volumes > 0 {
+                return Err(Error::conflict(format!(
+                    "you still have {instances} instance(s) and {volumes} volume(s); remove them first"
+                )));
+            }
+            users::delete(&tx, id)?;
+            tx.commit().context("commit")
+        })
+        .await
+}
+
+pub async fn change_password(
+    state: &State,
+    caller: &Caller,
+    req: api::PasswordChange,
+) -> Result<()> {
+    validate_password(&req.new_password)?;
+    check_password(state, caller.user.id, req.current_password).await?;
+    let hash = hash_blocking(req.new_password).await?;
+    let id = caller.user.id;
+    let keep = caller.token_hash.clone();
+    let email = caller.user.email.clone();
+    let outbox = state.outbox.clone();
+    state
+        .registry
+        .call(move |conn| {
+            let tx = conn.transaction().context("begin")?;
+            let now = now_ms();
+            users::set_password_hash(&tx, id, &hash, now)?;
+            sessions::revoke_others(&tx, id, &keep, now)?;
+            outbox.enqueue(
+                &tx,
+                &email,
+                "Your rsrc password was changed",
+                "The password of your rsrc account was just changed, and your other sessions \
+                 were logged out.\n\nIf this was not you, ask your rsrc admin to disable the \
+                 account.\n",
+            )?;
+            tx.commit().context("commit")
+        })
+        .await?;
+    state.outbox.wake();
+    tracing::info!(user = %caller.user.email, "password changed");
+    Ok(())
+}

@@ -1,0 +1,405 @@
+//! Mail: a durable outbox in the registry and a background sender.
+//!
+//! A mail is a row in `mail_outbox`, written in the same transaction as whatever caused it (an OTP
+//! code, a password change), so nothing is lost on a crash. The sender delivers due rows over SMTP
+//! with exponential backoff. Once the server has accepted a mail its row is marked sent and its
+//! body wiped, so it is never sent again. Bodies may carry a one-time code, so they are sealed
+//! (ChaCha20-Poly1305) with a key kept in the data dir, outside the database.
+//!
+//! SMS go through the same outbox on a channel of their own (`notify::sms`): every channel's
+//! sender is [`run_channel`] with its own [`Transport`], so all share the retry rules and the
+//! never-twice rule.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rand::RngCore;
+use rusqlite::Connection;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::now_ms;
+use crate::config::{SmtpConfig, SmtpTls};
+use crate::error::{Error, Result};
+pub use crate::registry::outbox::Channel;
+use crate::registry::outbox::{self as queue, Due};
+use crate::registry::Registry;
+
+const KEY_FILE: &str = "outbox.key";
+const FIRST_RETRY: Duration = Duration::from_secs(1);
+const MAX_RETRY: Duration = Duration::from_secs(300);
+const IDLE_POLL: Duration = Duration::from_secs(30);
+const BATCH: i64 = 20;
+
+/// Handle to the outbox: seals bodies for [`Outbox::enqueue`] and wakes the senders.
+#[derive(Clone)]
+pub struct Outbox {
+    cipher: Arc<ChaCha20Poly1305>,
+    /// One per channel (email, sms): each sender waits on its own.
+    wake: Arc<[Notify; 2]>,
+}
+
+/// Why a delivery failed, and whether it is for good.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: String,
+    /// Trying again cannot help (a 4xx, a refused recipient): the row is given up.
+    pub permanent: bool,
+}
+
+/// How one channel delivers a message: the SMTP server, the SMS gateway.
+#[async_trait::async_trait]
+pub trait Transport: Send + Sync {
+    fn channel(&self) -> Channel;
+    async fn deliver(&self, message: &Due, body: String) -> std::result::Result<(), Failure>;
+}
+
+fn wake_index(channel: Channel) -> usize {
+    match channel {
+        Channel::Email => 0,
+        Channel::Sms => 1,
+    }
+}
+
+impl Outbox {
+    /// Loads the sealing key from `data_dir`, creating it (mode 0600) on first start.
+    pub fn open(data_dir: &Path) -> Result<Outbox> {
+        let path = data_dir.join(KEY_FILE);
+        let key = match std::fs::read(&path) {
+            Ok(bytes) if bytes.len() == 32 => bytes,
+            Ok(_) => {
+                return Err(Error::internal(format!(
+                "{} is not a 32-byte key; restore it or remove it (pending mails are then lost)",
+                path.display()
+            )))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key(&path)?,
+            Err(e) => {
+                return Err(Error::internal(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )))
+            }
+        };
+        let key = Key::try_from(key.as_slice())
+            .map_err(|_| Error::internal(format!("{} is not a 32-byte key", path.display())))?;
+        Ok(Outbox {
+            cipher: Arc::new(ChaCha20Poly1305::new(&key)),
+            wake: Arc::new([Notify::new(), Notify::new()]),
+        })
+    }
+
+    fn seal(&self, body: &str) -> Result<Vec<u8>> {
+        let mut nonce = [0u8; 12];
+        rand::rng().fill_bytes(&mut nonce);
+        let sealed = self
+            .cipher
+            .encrypt(&Nonce::from(nonce), body.as_bytes())
+            .map_err(|_| Error::internal("cannot seal mail body"))?;
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        Ok(out)
+    }
+
+    fn open_body(&self, sealed: &[u8]) -> Result<String> {
+        if sealed.len() < 12 {
+            return Err(Error::internal("sealed mail body is truncated"));
+        }
+        let (nonce, data) = sealed.split_at(12);
+        let nonce = Nonce::try_from(nonce)
+            .map_err(|_| Error::internal("sealed mail nonce is truncated"))?;
+        let plain = self
+            .cipher
+            .decrypt(&nonce, data)
+            .map_err(|_| Error::internal("cannot open mail body: the outbox key changed"))?;
+        String::from_utf8(plain).map_err(|_| Error::internal("mail body is not UTF-8"))
+    }
+
+    /// Queues a mail inside the caller's transaction. Call [`Outbox::wake`] after committing.
+    pub fn enqueue(&self, conn: &Connection, to: &str, subject: &str, body: &str) -> Result<()> {
+        self.enqueue_on(conn, Channel::Email, to, subject, body)
+    }
+
+    /// Queues a message on `channel` (an SMS has no subject) inside the caller's transaction.
+    pub fn enqueue_on(
+        &self,
+        conn: &Connection,
+        channel: Channel,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<()> {
+        let sealed = self.seal(body)?;
+        queue::enqueue(conn, channel, to, subject, &sealed, now_ms())
+    }
+
+    /// Wakes every channel's sender.
+    pub fn wake(&self) {
+        for notify in self.wake.iter() {
+            notify.notify_one();
+        }
+    }
+}
+
+fn create_key(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut key = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| f.write_all(&key).and_then(|_| f.sync_all()).map(|_| f))
+        .map_err(|e| Error::internal(format!("cannot create {}: {e}", path.display())))?;
+    let _ = file.flush();
+    Ok(key)
+}
+
+/// Delivers due mails until `shutdown` flips. Without `[smtp]` mails stay queued.
+pub async fn run_sender(
+    registry: Registry,
+    outbox: Outbox,
+    smtp: Option<SmtpConfig>,
+    shutdown: CancellationToken,
+) {
+    let Some(smtp) = smtp else {
+        tracing::warn!("no [smtp] table in the config: mails are queued but not sent");
+        return;
+    };
+    let transport = match build_transport(&smtp) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot set up SMTP; mails stay queued");
+            return;
+        }
+    };
+    let from: lettre::message::Mailbox = match smtp.from.parse() {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "smtp.from is not a mailbox; mails stay queued");
+            return;
+        }
+    };
+    let smtp = Smtp { transport, from };
+    run_channel(registry, outbox, Arc::new(smtp), shutdown).await;
+}
+
+struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+#[async_trait::async_trait]
+impl Transport for Smtp {
+    fn channel(&self) -> Channel {
+        Channel::Email
+    }
+
+    async fn deliver(&self, mail: &Due, body: String) -> std::result::Result<(), Failure> {
+        let message = compose(&self.from, mail, body).map_err(|e| Failure {
+            error: e.to_string(),
+            permanent: true,
+        })?;
+        self.transport
+            .send(message)
+            .await
+            .map(drop)
+            .map_err(|e| Failure {
+                permanent: e.is_permanent(),
+                error: e.to_string(),
+            })
+    }
+}
+
+/// Delivers the due messages of `transport`'s channel until `shutdown` flips.
+pub async fn run_channel(
+    registry: Registry,
+    outbox: Outbox,
+    transport: Arc<dyn Transport>,
+    shutdown: CancellationToken,
+) {
+    let channel = transport.channel();
+    // A row claimed but never marked sent was cut off mid-send (a crash, a kill, a shutdown).
+    // The server may have accepted it, so it is given up rather than sent twice.
+    match registry
+        .call(move |conn| queue::give_up_interrupted(conn, channel, now_ms()))
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            messages = n,
+            channel = channel.as_str(),
+            "messages interrupted while being sent are not sent again (they may have arrived)"
+        ),
+        Err(e) => tracing::error!(error = %e.chain(), "outbox"),
+    }
+    loop {
+        let pause = match deliver_due(&registry, &outbox, transport.as_ref(), &shutdown).await {
+            Ok(pause) => pause,
+            Err(e) => {
+                tracing::error!(error = %e.chain(), channel = channel.as_str(), "outbox");
+                IDLE_POLL
+            }
+        };
+        // A send cut off by the shutdown ends here, before another batch or pause starts.
+        if shutdown.is_cancelled() {
+            return;
+        }
+        tokio::select! {
+            _ = outbox.wake[wake_index(channel)].notified() => {}
+            _ = tokio::time::sleep(pause) => {}
+            _ = shutdown.cancelled() => return,
+        }
+    }
+}
+
+fn build_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let builder = match smtp.tls {
+        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+            .map_err(|e| Error::internal(format!("smtp starttls: {e}")))?,
+        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
+            .map_err(|e| Error::internal(format!("smtp tls: {e}")))?,
+    };
+    let mut builder = builder
+        .port(smtp.port)
+        .timeout(Some(Duration::from_secs(20)));
+    if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
+    }
+    Ok(builder.build())
+}
+
+/// Sends what is due; returns how long to wait before the next look.
+async fn deliver_due(
+    registry: &Registry,
+    outbox: &Outbox,
+    transport: &dyn Transport,
+    shutdown: &CancellationToken,
+) -> Result<Duration> {
+    let channel = transport.channel();
+    let now = now_ms();
+    let due = registry
+        .read(move |conn| queue::due(conn, channel, now, BATCH))
+        .await?;
+
+    for message in due {
+        let id = message.id;
+        let claimed = registry
+            .call(move |conn| queue::claim(conn, id, now_ms()))
+            .await?;
+        if !claimed {
+            continue;
+        }
+        let body = match &message.body_sealed {
+            Some(sealed) => outbox.open_body(sealed),
+            None => Err(Error::internal("message body is gone")),
+        };
+        let outcome = match body {
+            Ok(body) => tokio::select! {
+                sent = transport.deliver(&message, body) => sent,
+                // Cut off mid-send: the claim stays, and the next start gives the row up.
+                _ = shutdown.cancelled() => return Ok(IDLE_POLL),
+            },
+            Err(e) => Err(Failure {
+                error: e.to_string(),
+                permanent: true,
+            }),
+        };
+        let channel = channel.as_str();
+        match outcome {
+            Ok(()) => {
+                tracing::info!(id, channel, "message sent");
+                registry
+                    .call(move |conn| queue::mark_sent(conn, id, now_ms()))
+                    .await?;
+            }
+            Err(Failure { error, permanent }) => {
+                let attempts = message.attempts + 1;
+                let delay = backoff(attempts);
+                tracing::warn!(id, channel, attempts, permanent, %error, "message not sent");
+                registry
+                    .call(move |conn| {
+                        let now = now_ms();
+                        if permanent {
+                            queue::mark_failed(conn, id, attempts, &error, now)
+                        } else {
+                            let next = now + delay.as_millis() as i64;
+                            queue::retry_later(conn, id, attempts, &error, next)
+                        }
+                    })
+                    .await?;
+            }
+        }
+    }
+
+    let channel = transport.channel();
+    let next = registry
+        .read(move |conn| queue::next_due_at(conn, channel))
+        .await?;
+    Ok(match next {
+        Some(at) => {
+            Duration::from_millis((at - now_ms()).clamp(0, IDLE_POLL.as_millis() as i64) as u64)
+        }
+        None => IDLE_POLL,
+    })
+}
+
+fn compose(from: &lettre::message::Mailbox, mail: &Due, body: String) -> Result<Message> {
+    let to = mail
+        .recipient
+        .parse()
+        .map_err(|e| Error::invalid(format!("bad recipient: {e}")))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(mail.subject.clone())
+        // Deterministic, so that a copy sent twice after a crash is recognisable as one mail.
+        .message_id(Some(format!(
+            "<outbox-{}-{}@rsrcd>",
+            mail.id, mail.created_at
+        )))
+        .body(body)
+        .map_err(|e| Error::internal(format!("cannot build mail: {e}")))
+}
+
+fn backoff(attempts: i64) -> Duration {
+    let exp = attempts.clamp(1, 20) as u32 - 1;
+    FIRST_RETRY
+        .saturating_mul(2u32.saturating_pow(exp))
+        .min(MAX_RETRY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(1), Duration::from_secs(1));
+        assert_eq!(backoff(2), Duration::from_secs(2));
+        assert_eq!(backoff(4), Duration::from_secs(8));
+        assert_eq!(backoff(30), MAX_RETRY);
+    }
+
+    #[test]
+    fn bodies_are_sealed_and_open_with_the_same_key_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(dir.path()).unwrap();
+        let sealed = outbox.seal("your code is 123456").unwrap();
+        assert!(!String::from_utf8_lossy(&sealed).contains("123456"));
+        assert_eq!(outbox.open_body(&sealed).unwrap(), "your code is 123456");
+        // The key persists across opens.
+        let again = Outbox::open(dir.path()).unwrap();
+        assert_eq!(again.open_body(&sealed).unwrap(), "your code is 123456");
+        let other = Outbox::open(tempfile::tempdir().unwrap().path()).unwrap();
+        assert!(other.open_body(&sealed).is_err());
+    }
+}

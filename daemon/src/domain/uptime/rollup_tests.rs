@@ -1,0 +1,215 @@
+//! The rollup's availability equals the exact one: random histories with restarts of rsrcd
+//! (clean and kill -9), engine outages, planned stops and entries that arrive late.
+
+use rsrc_shared::api::{Cause, EventKind, Limits, MachineSpec, RestartPolicy};
+use rusqlite::Connection;
+
+use super::*;
+use crate::domain::events::{self, Entry};
+use crate::registry::{fixtures, instances as repo, runs, uptime_marks, Registry};
+
+const MIN: i64 = 60_000;
+const HOUR: i64 = 60 * MIN;
+const DAY: i64 = 24 * HOUR;
+
+/// xorshift64*: reproducible without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: i64) -> i64 {
+        (self.next() % n.max(1) as u64) as i64
+    }
+    fn chance(&mut self, percent: i64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const KINDS: &[(EventKind, Cause)] = &[
+    (EventKind::Started, Cause::User),
+    (EventKind::Started, Cause::Docker),
+    (EventKind::Stopped, Cause::User),
+    (EventKind::Stopped, Cause::Admin),
+    (EventKind::Stopped, Cause::Docker),
+    (EventKind::Died, Cause::Docker),
+    (EventKind::Oom, Cause::Docker),
+    (EventKind::Lost, Cause::Daemon),
+    (EventKind::Recreated, Cause::User),
+    (EventKind::EngineDown, Cause::Engine),
+    (EventKind::EngineUp, Cause::Engine),
+];
+
+fn record(conn: &Connection, instance: &str, at: i64, (kind, cause): (EventKind, Cause)) {
+    events::record(
+        conn,
+        &Entry {
+            instance_id: instance.into(),
+            owner_id: 1 + (instance.len() as i64 % 2),
+            at,
+            kind,
+            up: kind == EventKind::Started,
+            cause,
+            exit_code: None,
+            detail: None,
+        },
+    )
+    .unwrap();
+}
+
+/// The exact computation of `report`, for the listing's window.
+fn exact(conn: &Connection, row: &Row, keep_ms: i64, now: i64) -> Option<f64> {
+    let from = data_start(row, now - LISTING_PERIOD_MS, keep_ms, now);
+    Totals::of(&spans(conn, row, from, now).unwrap()).availability()
+}
+
+/// Migration 0013's triggers keep each instance's copy of its newest mark equal to the newest
+/// row of `uptime_marks`, and 0014's the time of the one before it.
+fn check_newest_copies(conn: &Connection, seed: &str) {
+    let stale = fixtures::stale_mark_copies(conn).unwrap();
+    assert!(
+        stale.is_empty(),
+        "seed {seed}: stale newest marks on {stale:?}"
+    );
+}
+
+fn check(conn: &Connection, keep_ms: i64, now: i64, seed: &str) {
+    check_newest_copies(conn, seed);
+    let rows = repo::all(conn).unwrap();
+    let want: Vec<_> = rows.iter().map(|r| exact(conn, r, keep_ms, now)).collect();
+    let all = availability_at(conn, Viewer::ADMIN, &rows, keep_ms, now).unwrap();
+    assert_eq!(all, want, "seed {seed}: admin listing");
+    for row in &rows {
+        let viewer = Viewer {
+            all: false,
+            user_id: row.owner_id,
+        };
+        let one = availability_at(conn, viewer, std::slice::from_ref(row), keep_ms, now).unwrap();
+        assert_eq!(
+            one,
+            [exact(conn, row, keep_ms, now)],
+            "seed {seed}: {}",
+            row.id
+        );
+        let own: Vec<Row> = rows
+            .iter()
+            .filter(|r| r.owner_id == row.owner_id)
+            .cloned()
+            .collect();
+        let listed = availability_at(conn, viewer, &own, keep_ms, now).unwrap();
+        let exact_own: Vec<_> = own.iter().map(|r| exact(conn, r, keep_ms, now)).collect();
+        assert_eq!(listed, exact_own, "seed {seed}: user listing");
+    }
+}
+
+/// Builds a random history of a few instances over some ten days ending a day ago; returns the
+/// time to look from.
+fn simulate(conn: &Connection, rng: &mut Rng) -> i64 {
+    fixtures::insert_user(conn, 1, "a@example.com", false).unwrap();
+    fixtures::insert_user(conn, 2, "b@example.com", false).unwrap();
+    let spec = MachineSpec {
+        name: "m".into(),
+        description: String::new(),
+        image: "redis:7".into(),
+        ports: vec![],
+        props: vec![],
+        command: None,
+        volumes: vec![],
+        limits: Limits::default(),
+        max_per_user: 9,
+        active: true,
+        connect: None,
+        restart: RestartPolicy::UnlessStopped,
+    };
+    fixtures::insert_machine(conn, 1, &spec).unwrap();
+    let base = crate::clock::now_ms() - 12 * DAY;
+    let names = ["a", "bb", "c", "dd"];
+    let mut created = Vec::new();
+    for name in names {
+        let at = base + rng.below(6 * DAY);
+        repo::insert(
+            conn,
+            &repo::NewInstance {
+                id: name,
+                name,
+                owner_id: 1 + (name.len() as i64 % 2),
+                machine_id: 1,
+                container_name: name,
+                env_json: "{}",
+                now: at,
+            },
+        )
+        .unwrap();
+        created.push(at);
+    }
+    let mut t = base;
+    for _ in 0..1 + rng.below(6) {
+        let run = uptime_marks::start_run(conn, t).unwrap();
+        let mut last_seen = t;
+        for _ in 0..rng.below(30) {
+            let step = if rng.chance(50) { HOUR } else { DAY / 2 };
+            t += 1 + rng.below(step);
+            if t > base + 11 * DAY {
+                break;
+            }
+            let i = rng.below(names.len() as i64) as usize;
+            if created[i] > t {
+                continue;
+            }
+            let at = match rng.below(10) {
+                // Late: Docker's time of a die, seen after newer entries.
+                0 | 1 => (t - rng.below(3 * HOUR)).max(created[i]),
+                // Two entries of one time.
+                2 => last_seen.max(created[i]),
+                _ => t,
+            };
+            last_seen = at;
+            record(
+                conn,
+                names[i],
+                at,
+                KINDS[rng.below(KINDS.len() as i64) as usize].clone(),
+            );
+            // The heartbeat, now and then: a kill -9 loses what came after the last one.
+            if rng.chance(40) {
+                runs::alive(conn, run, t).unwrap();
+            }
+        }
+        if rng.chance(50) {
+            runs::alive(conn, run, t).unwrap(); // a clean stop
+        }
+        let gap = if rng.chance(30) { 0 } else { DAY };
+        t += rng.below(gap);
+    }
+    t + rng.below(DAY / 2)
+}
+
+#[test]
+fn rollup_availability_equals_the_exact_one_on_random_histories() {
+    for seed in 1..=120u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let reg = Registry::open_in_memory().unwrap();
+        reg.call_blocking(|conn| {
+            let now = simulate(conn, &mut rng);
+            for keep_ms in [30 * DAY, 3 * DAY] {
+                check(conn, keep_ms, now, &format!("{seed} keep {keep_ms}"));
+            }
+            // An existing registry gets the same figures from the backfill of migration 0012.
+            fixtures::delete_uptime_marks(conn).unwrap();
+            check_newest_copies(conn, &format!("{seed} emptied"));
+            uptime_marks::backfill(conn).unwrap();
+            check(conn, 30 * DAY, now, &format!("{seed} backfilled"));
+            // Retention prunes the rollup with the history; the window after it is unchanged.
+            let cutoff = now - 8 * DAY;
+            while registry::history::prune(conn, cutoff, 7).unwrap() > 0 {}
+            while uptime_marks::prune(conn, cutoff, 7).unwrap() > 0 {}
+            check(conn, 8 * DAY, now, &format!("{seed} pruned"));
+            Ok(())
+        })
+        .unwrap();
+    }
+}

@@ -1,0 +1,280 @@
+//! The HTTP layer: one route table from (method, path) to an access level and a handler.
+//! Authentication follows from the access level, before the handler runs. Handlers decode the
+//! request (typed query, JSON body), call the domain module, and encode the answer; they hold no
+//! SQL and no Docker calls.
+
+mod accounts;
+mod events;
+mod feed;
+mod instances;
+mod machines;
+pub mod query;
+pub mod response;
+pub mod router;
+mod status;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body as _, Incoming};
+use hyper::{Request, Response};
+use rsrc_shared::api::MAX_BODY_BYTES;
+use serde::de::DeserializeOwned;
+
+use crate::domain::accounts::{Caller, Peer};
+use crate::error::{Error, Result};
+use crate::State;
+use response::{Body, StreamTx};
+use router::{route, Access, Handler, Params, Route};
+
+/// Every endpoint, one line each. `Admin` and `Verified` are checked here and again in the
+/// domain functions; `User` routes such as `GET /v1/instances?all=true` leave the admin-only
+/// variants to the domain.
+pub const ROUTES: &[Route] = &[
+    route!(GET    "/v1"                              => Public,   accounts::version),
+    route!(GET    "/v1/version"                      => Public,   accounts::version),
+    route!(GET    "/v1/status"                       => User,     status::status),
+    route!(POST   "/v1/signup"                       => Public,   accounts::signup),
+    route!(POST   "/v1/login"                        => Public,   accounts::login),
+    route!(POST   "/v1/login/code"                   => Public,   accounts::login_code),
+    route!(POST   "/v1/logout"                       => User,     accounts::logout),
+    route!(GET    "/v1/whoami"                       => User,     accounts::whoami),
+    route!(GET    "/v1/profile"                      => User,     accounts::whoami),
+    route!(PATCH  "/v1/profile"                      => User,     accounts::update_profile),
+    route!(DELETE "/v1/profile"                      => User,     accounts::delete_profile),
+    route!(POST   "/v1/password"                     => User,     accounts::change_password),
+    route!(POST   "/v1/otp/send"                     => User,     accounts::send_otp),
+    route!(POST   "/v1/otp/verify"                   => User,     accounts::verify_otp),
+    route!(POST   "/v1/phone/verify"                 => User,     accounts::verify_phone),
+    route!(GET    "/v1/admin/users"                  => Admin,    accounts::list_users),
+    route!(POST   "/v1/admin/users/{email}/{action}" => Admin,    accounts::admin_action),
+    route!(GET    "/v1/admin/orphans"                => Admin,    instances::orphans),
+    route!(GET    "/v1/machines"                     => User,     machines::list),
+    route!(POST   "/v1/machines"                     => Admin,    machines::create),
+    route!(GET    "/v1/machines/{name}"              => User,     machines::show),
+    route!(PATCH  "/v1/machines/{name}"              => Admin,    machines::update),
+    route!(PUT    "/v1/machines/{name}"              => Admin,    machines::apply),
+    route!(DELETE "/v1/machines/{name}"              => Admin,    machines::remove),
+    route!(GET    "/v1/machines/{name}/comments"     => User,     feed::list_comments),
+    route!(POST   "/v1/machines/{name}/comments"     => Verified, feed::post_comment),
+    route!(PATCH  "/v1/comments/{id}"                => Verified, feed::edit_comment),
+    route!(DELETE "/v1/comments/{id}"                => Verified, feed::remove_comment),
+    route!(PUT    "/v1/machines/{name}/vote"         => Verified, feed::vote),
+    route!(DELETE "/v1/machines/{name}/vote"         => Verified, feed::unvote),
+    route!(PUT    "/v1/machines/{name}/rating"       => Verified, feed::rate),
+    route!(DELETE "/v1/machines/{name}/rating"       => Verified, feed::unrate),
+    route!(GET    "/v1/machines/{name}/feedback"     => User,     feed::feedback),
+    route!(POST   "/v1/images/pull"                  => Admin,    streams, machines::pull),
+    route!(GET    "/v1/instances"                    => User,     instances::list),
+    route!(POST   "/v1/instances"                    => Verified, instances::create),
+    route!(GET    "/v1/instances/{ref}"              => User,     instances::show),
+    route!(DELETE "/v1/instances/{ref}"              => User,     instances::remove),
+    route!(GET    "/v1/instances/{ref}/logs"         => User,     streams, instances::logs),
+    route!(GET    "/v1/instances/{ref}/uptime"       => User,     events::uptime),
+    route!(POST   "/v1/instances/{ref}/{action}"     => User,     instances::action),
+    route!(GET    "/v1/events"                       => User,     streams, events::list),
+    route!(GET    "/v1/volumes"                      => User,     instances::list_volumes),
+    route!(DELETE "/v1/volumes/{name}"               => User,     instances::remove_volume),
+];
+
+/// What a handler gets besides its caller: the decoded request and who is on the other end.
+pub struct Ctx {
+    pub state: Arc<State>,
+    pub peer: Peer,
+    params: Params,
+    /// Checked and without repeated keys (`query::normalize`).
+    query: String,
+    body: Bytes,
+    streams: bool,
+    /// Closes this request's connection (see `server::Hangup`).
+    hangup: Option<tokio_util::sync::CancellationToken>,
+}
+
+impl Ctx {
+    /// Decodes the JSON body; an empty body reads as `{}`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        let bytes: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &self.body
+        };
+        serde_json::from_slice(bytes)
+            .map_err(|e| Error::invalid(format!("bad request body: {}", describe_json_error(&e))))
+    }
+
+    /// Decodes the query string into the handler's struct; unknown keys are ignored.
+    pub fn query<T: DeserializeOwned>(&self) -> Result<T> {
+        query::decode(&self.query)
+    }
+
+    /// A path parameter of the route, e.g. `ref` in `/v1/instances/{ref}`.
+    pub fn param(&self, name: &str) -> Result<&str> {
+        self.params
+            .get(name)
+            .ok_or_else(|| Error::internal(format!("the route has no parameter `{name}`")))
+    }
+
+    /// A streamed response; only a route declared `streams` may open one, so that the table
+    /// says which requests hold their connection open. The stream's producer learns of shutdown
+    /// through the sender.
+    pub fn stream(&self, content_type: &str) -> Result<(StreamTx, Response<Body>)> {
+        if !self.streams {
+            return Err(Error::internal("this route is not declared as streaming"));
+        }
+        Ok(response::stream(content_type, self.state.shutdown.clone()))
+    }
+
+    /// A streamed text response that forwards `chunks` (see [`response::text_stream`]); only for
+    /// a route declared `streams`.
+    pub fn text_stream(
+        &self,
+        chunks: impl futures_util::Stream<Item = Result<Bytes>> + Send + 'static,
+    ) -> Result<Response<Body>> {
+        if !self.streams {
+            return Err(Error::internal("this route is not declared as streaming"));
+        }
+        Ok(response::text_stream(chunks, self.state.shutdown.clone()))
+    }
+}
+
+/// Runs `work` to the end even when the client goes away. hyper drops a request's future when
+/// its connection closes; a create or remove cut off there would leave its journal entry for
+/// the next start to finish.
+pub async fn detached<T, F>(work: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = Result<T>> + Send + 'static,
+{
+    tokio::spawn(work)
+        .await
+        .map_err(|e| Error::internal(format!("request task failed: {e}")))?
+}
+
+/// serde repeats the offending value in type errors (`invalid type: string "hunter2", expected
+/// ...`), and that value may be a password, a code or a secret env value: keep what kind of
+/// error it is and what was expected, drop what was sent.
+fn describe_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let Some(kind) = ["invalid type", "invalid value", "invalid length"]
+        .into_iter()
+        .find(|k| text.starts_with(k))
+    else {
+        return text;
+    };
+    match text.rfind(", expected ") {
+        Some(i) => format!("{kind}{}", &text[i..]),
+        None => format!("{kind} at line {} column {}", e.line(), e.column()),
+    }
+}
+
+/// The whole request body, at most `MAX_BODY_BYTES`, within `deadline`. A declared length over
+/// the cap is refused before anything is read, and a body that does not arrive in time (a
+/// client that declares one and never sends it) does not hold its connection for ever.
+async fn read_body(body: Incoming, deadline: std::time::Duration) -> Result<Bytes> {
+    if body.size_hint().lower() > MAX_BODY_BYTES as u64 {
+        return Err(Error::PayloadTooLarge(MAX_BODY_BYTES));
+    }
+    let collected = tokio::time::timeout(deadline, Limited::new(body, MAX_BODY_BYTES).collect())
+        .await
+        .map_err(|_| {
+            Error::invalid(format!(
+                "the request body did not arrive within {}",
+                humantime::format_duration(deadline)
+            ))
+        })?;
+    let body = collected.map_err(|e| {
+        if e.is::<http_body_util::LengthLimitError>() {
+            Error::PayloadTooLarge(MAX_BODY_BYTES)
+        } else {
+            Error::invalid(format!("cannot read request body: {e}"))
+        }
+    })?;
+    Ok(body.to_bytes())
+}
+
+pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Response<Body> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = match dispatch(state, req, peer).await {
+        Ok(resp) => resp,
+        Err(err) => response::error(&err),
+    };
+    tracing::debug!(%method, %path, status = resp.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64, "request");
+    resp
+}
+
+async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Result<Response<Body>> {
+    if state.is_shutting_down() {
+        return Err(Error::ShuttingDown);
+    }
+    let (parts, body) = req.into_parts();
+    let hangup = parts
+        .extensions
+        .get::<crate::http::server::Hangup>()
+        .map(|h| h.0.clone());
+    let body = read_body(body, state.config.connections.body_timeout()).await?;
+    let path = parts.uri.path();
+    let segments = router::split_path(path)?;
+    let query = query::normalize(parts.uri.query().unwrap_or(""))?;
+    let (route, params) = router::find(ROUTES, &parts.method, path, &segments)?;
+    let token = parts
+        .headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let ctx = Ctx {
+        state,
+        peer,
+        params,
+        query,
+        body,
+        streams: route.streams,
+        hangup,
+    };
+    match route.handler {
+        Handler::Public(handler) => handler(ctx).await,
+        Handler::Caller(handler) => {
+            let caller = authorize(&ctx.state, token, route.access).await?;
+            handler(ctx, caller).await
+        }
+    }
+}
+
+/// The caller a route's access level demands. The messages are the domain's own
+/// (`require_verified`, `require_admin`), which still check for themselves.
+async fn authorize(state: &State, token: Option<String>, access: Access) -> Result<Caller> {
+    let caller = crate::domain::accounts::authenticate(state, token).await?;
+    match access {
+        Access::Public | Access::User => {}
+        Access::Verified => caller.require_verified()?,
+        Access::Admin => caller.require_admin()?,
+    }
+    Ok(caller)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_errors_do_not_repeat_values() {
+        let e = serde_json::from_str::<rsrc_shared::api::Login>(
+            r#"{"email":"a@b.co","password":12345678}"#,
+        )
+        .unwrap_err();
+        let text = describe_json_error(&e);
+        assert!(!text.contains("12345678"), "{text}");
+        assert!(text.contains("expected a string"), "{text}");
+        let e = serde_json::from_str::<rsrc_shared::api::Login>(r#""hunter2-secret""#).unwrap_err();
+        let text = describe_json_error(&e);
+        assert!(!text.contains("hunter2"), "{text}");
+        let e = serde_json::from_str::<rsrc_shared::api::Login>(r#"{"x":1}"#).unwrap_err();
+        assert!(describe_json_error(&e).contains("unknown field `x`"));
+    }
+}

@@ -1,0 +1,344 @@
+//! Matching a request against the route table in `api/mod.rs`: which route, with which path
+//! parameters, or why none (404 `unknown_endpoint`, 405 `method_not_allowed`, 400 for a bad
+//! escape). It knows nothing of handlers' work, only of paths, methods and access levels.
+
+use futures_util::future::BoxFuture;
+use hyper::{Method, Response};
+use rsrc_shared::api::decode_segment;
+
+use super::response::Body;
+use super::Ctx;
+use crate::domain::accounts::Caller;
+use crate::error::{Error, Result};
+
+/// Who may call a route. Everything but `Public` needs a valid session of an enabled account,
+/// and its handler gets that `Caller`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No token needed.
+    Public,
+    /// Any logged-in user.
+    User,
+    /// A logged-in user whose email is verified.
+    Verified,
+    /// A logged-in admin.
+    Admin,
+}
+
+pub type Reply = BoxFuture<'static, Result<Response<Body>>>;
+
+/// A handler; which kind follows from the route's access level (the `route!` macro picks it), so
+/// a handler that needs a caller cannot be reached without one.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    Public(fn(Ctx) -> Reply),
+    Caller(fn(Ctx, Caller) -> Reply),
+}
+
+/// One endpoint: `path` is `/v1/...` with `{name}` for a parameter, one whole segment each.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    /// Its response is a stream that outlives the handler (and ends at shutdown).
+    pub streams: bool,
+    pub handler: Handler,
+}
+
+/// One line of the route table: `route!(GET "/v1/instances/{ref}" => User, instances::show)`,
+/// with `streams,` before the handler for a streamed response. A `Public` handler takes the
+/// `Ctx`; every other one takes the `Ctx` and the `Caller`.
+macro_rules! route {
+    ($method:ident $path:literal => $access:ident, streams, $handler:path) => {
+        $crate::http::api::router::Route {
+            method: ::hyper::Method::$method,
+            path: $path,
+            access: $crate::http::api::router::Access::$access,
+            streams: true,
+            handler: $crate::http::api::router::route!(@handler $access, $handler),
+        }
+    };
+    ($method:ident $path:literal => $access:ident, $handler:path) => {
+        $crate::http::api::router::Route {
+            method: ::hyper::Method::$method,
+            path: $path,
+            access: $crate::http::api::router::Access::$access,
+            streams: false,
+            handler: $crate::http::api::router::route!(@handler $access, $handler),
+        }
+    };
+    (@handler Public, $handler:path) => {
+        $crate::http::api::router::Handler::Public(|ctx| Box::pin($handler(ctx)))
+    };
+    (@handler $access:ident, $handler:path) => {
+        $crate::http::api::router::Handler::Caller(|ctx, caller| Box::pin($handler(ctx, caller)))
+    };
+}
+pub(crate) use route;
+
+/// The path parameters of a matched route, decoded: (name, value) in path order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Params(Vec<(&'static str, String)>);
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// `/v1/a/b` → `["a", "b"]`, percent-decoded. Anything outside `/v1` is unknown. The path is
+/// split before it is decoded, so an encoded `/` (in an email, say) stays inside its segment.
+pub fn split_path(path: &str) -> Result<Vec<String>> {
+    let rest = path
+        .strip_prefix("/v1")
+        .filter(|r| r.is_empty() || r.starts_with('/'))
+        .ok_or_else(|| Error::UnknownEndpoint(path.to_string()))?;
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.is_empty() {
+        return Ok(Vec::new());
+    }
+    // An empty segment (`/v1/instances//stop`) is never a name: `rsrc instance stop ""` must
+    // not become `rsrc instance ls`.
+    rest.split('/')
+        .map(|s| match s {
+            "" => Err(Error::UnknownEndpoint(path.to_string())),
+            s => decode_segment(s).ok_or_else(|| Error::invalid(format!("bad path segment `{s}`"))),
+        })
+        .collect()
+}
+
+/// A route path's segments after `/v1`: `Ok(literal)` or `Err(parameter name)`.
+fn pattern(
+    path: &'static str,
+) -> impl Iterator<Item = std::result::Result<&'static str, &'static str>> {
+    path.strip_prefix("/v1")
+        .unwrap_or(path)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(
+            |s| match s.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(name) => Err(name),
+                None => Ok(s),
+            },
+        )
+}
+
+/// How well `path` fits `segments`: `None` if not at all, else one flag per segment, true for a
+/// literal. A greater score is more specific, so `/instances/{ref}/logs` wins over
+/// `/instances/{ref}/{action}` for `.../logs`.
+fn score(path: &'static str, segments: &[String]) -> Option<Vec<bool>> {
+    let mut fit = Vec::with_capacity(segments.len());
+    let mut parts = pattern(path);
+    for segment in segments {
+        match parts.next()? {
+            Ok(literal) if literal == segment => fit.push(true),
+            Ok(_) => return None,
+            Err(_) => fit.push(false),
+        }
+    }
+    parts.next().is_none().then_some(fit)
+}
+
+/// Finds the route for `method` on the decoded `segments` of `raw_path`. The most specific path
+/// that fits decides: a wrong method on it is 405, even when a vaguer path would take the method.
+pub fn find<'r>(
+    routes: &'r [Route],
+    method: &Method,
+    raw_path: &str,
+    segments: &[String],
+) -> Result<(&'r Route, Params)> {
+    let best = routes
+        .iter()
+        .filter_map(|r| score(r.path, segments).map(|s| (s, r.path)))
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, path)| path)
+        .ok_or_else(|| Error::UnknownEndpoint(raw_path.to_string()))?;
+    let route = routes
+        .iter()
+        .find(|r| r.path == best && r.method == *method)
+        .ok_or_else(|| Error::MethodNotAllowed {
+            method: method.to_string(),
+            path: raw_path.to_string(),
+        })?;
+    let params = pattern(route.path)
+        .zip(segments)
+        .filter_map(|(part, value)| part.err().map(|name| (name, value.clone())))
+        .collect();
+    Ok((route, Params(params)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_split_under_v1_only() {
+        assert_eq!(split_path("/v1").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            split_path("/v1/admin/users/a%2Bb%40c.de/promote").unwrap(),
+            vec!["admin", "users", "a+b@c.de", "promote"]
+        );
+        assert_eq!(
+            split_path("/v1/machines/a%2Fb").unwrap(),
+            vec!["machines", "a/b"]
+        );
+        assert!(split_path("/v2/version").is_err());
+        assert!(split_path("/v1x").is_err());
+        assert!(split_path("/v1/%zz").is_err());
+        assert_eq!(split_path("/v1/instances/").unwrap(), vec!["instances"]);
+        assert!(split_path("/v1/instances//stop").is_err());
+        assert!(split_path("/v1//instances").is_err());
+    }
+
+    #[test]
+    fn patterns_score_literals_above_parameters() {
+        let segs = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(score("/v1", &[]), Some(vec![]));
+        assert_eq!(score("/v1/version", &segs(&["version"])), Some(vec![true]));
+        assert_eq!(score("/v1/version", &segs(&["versions"])), None);
+        assert_eq!(score("/v1/version", &segs(&["version", "x"])), None);
+        assert_eq!(score("/v1/machines/{name}", &segs(&["machines"])), None);
+        assert_eq!(
+            score(
+                "/v1/instances/{ref}/{action}",
+                &segs(&["instances", "a", "logs"])
+            ),
+            Some(vec![true, false, false])
+        );
+        assert_eq!(
+            score(
+                "/v1/instances/{ref}/logs",
+                &segs(&["instances", "a", "logs"])
+            ),
+            Some(vec![true, false, true])
+        );
+    }
+
+    fn matched(method: Method, path: &str) -> (&'static Route, Params) {
+        let segments = split_path(path).unwrap();
+        find(super::super::ROUTES, &method, path, &segments).unwrap()
+    }
+
+    #[test]
+    fn requests_find_their_route_and_parameters() {
+        let (route, params) = matched(Method::POST, "/v1/admin/users/a%2Bb%40c.de/promote");
+        assert_eq!(route.path, "/v1/admin/users/{email}/{action}");
+        assert_eq!(route.access, Access::Admin);
+        assert_eq!(params.get("email"), Some("a+b@c.de"));
+        assert_eq!(params.get("action"), Some("promote"));
+        assert_eq!(params.get("ref"), None);
+
+        let (route, params) = matched(Method::GET, "/v1/instances/web-1/logs");
+        assert_eq!(route.path, "/v1/instances/{ref}/logs");
+        assert_eq!(params.get("ref"), Some("web-1"));
+        let (route, params) = matched(Method::POST, "/v1/instances/web-1/wait");
+        assert_eq!(route.path, "/v1/instances/{ref}/{action}");
+        assert_eq!(params.get("action"), Some("wait"));
+
+        // An encoded `/` stays inside its segment.
+        let (route, params) = matched(Method::DELETE, "/v1/volumes/a%2Fb");
+        assert_eq!(route.path, "/v1/volumes/{name}");
+        assert_eq!(params.get("name"), Some("a/b"));
+
+        for (method, path, access) in [
+            (Method::GET, "/v1", Access::Public),
+            (Method::GET, "/v1/version/", Access::Public),
+            (Method::POST, "/v1/signup", Access::Public),
+            (Method::POST, "/v1/login", Access::Public),
+            (Method::GET, "/v1/whoami", Access::User),
+            (Method::DELETE, "/v1/profile", Access::User),
+            (Method::GET, "/v1/instances", Access::User),
+            (Method::POST, "/v1/instances", Access::Verified),
+            (Method::GET, "/v1/volumes", Access::User),
+            (Method::GET, "/v1/machines", Access::User),
+            (Method::GET, "/v1/machines/web", Access::User),
+            (Method::PUT, "/v1/machines/web", Access::Admin),
+            (Method::GET, "/v1/admin/orphans", Access::Admin),
+        ] {
+            assert_eq!(
+                matched(method.clone(), path).0.access,
+                access,
+                "{method} {path}"
+            );
+        }
+        let (route, _) = matched(Method::POST, "/v1/images/pull");
+        assert!(route.streams && route.access == Access::Admin);
+    }
+
+    #[test]
+    fn the_table_is_well_formed() {
+        let routes = super::super::ROUTES;
+        for (i, r) in routes.iter().enumerate() {
+            assert!(
+                r.path == "/v1" || r.path.starts_with("/v1/"),
+                "{} is outside /v1",
+                r.path
+            );
+            assert!(
+                !r.path.ends_with('/') && !r.path.contains("//"),
+                "{}",
+                r.path
+            );
+            assert_eq!(
+                matches!(r.handler, Handler::Public(_)),
+                r.access == Access::Public,
+                "{} {}: the handler does not fit the access level",
+                r.method,
+                r.path
+            );
+            assert!(
+                routes[..i]
+                    .iter()
+                    .all(|o| (o.path, &o.method) != (r.path, &r.method)),
+                "{} {} is declared twice",
+                r.method,
+                r.path
+            );
+        }
+        assert_eq!(routes.iter().filter(|r| r.streams).count(), 3);
+    }
+
+    #[test]
+    fn codes_of_failed_matches() {
+        let routes = super::super::ROUTES;
+        let code = |method: Method, path: &str| {
+            let segments = match split_path(path) {
+                Ok(s) => s,
+                Err(e) => return e.code().as_str(),
+            };
+            match find(routes, &method, path, &segments) {
+                Ok(_) => "ok",
+                Err(e) => e.code().as_str(),
+            }
+        };
+        assert_eq!(code(Method::GET, "/v1/nope"), "unknown_endpoint");
+        assert_eq!(
+            code(Method::GET, "/v1/otp/verify/extra"),
+            "unknown_endpoint"
+        );
+        assert_eq!(code(Method::GET, "/"), "unknown_endpoint");
+        assert_eq!(code(Method::GET, "/v1/instances//stop"), "unknown_endpoint");
+        assert_eq!(code(Method::GET, "/v1/signup"), "method_not_allowed");
+        assert_eq!(code(Method::PUT, "/v1/version"), "method_not_allowed");
+        assert_eq!(
+            code(Method::DELETE, "/v1/admin/users"),
+            "method_not_allowed"
+        );
+        assert_eq!(code(Method::GET, "/v1/machines/%zz"), "invalid_request");
+        // The logs path takes GET only, although `{ref}/{action}` takes POST.
+        assert_eq!(
+            code(Method::POST, "/v1/instances/a/logs"),
+            "method_not_allowed"
+        );
+        assert_eq!(
+            code(Method::GET, "/v1/instances/a/stop"),
+            "method_not_allowed"
+        );
+        assert_eq!(code(Method::POST, "/v1/instances/a/stop"), "ok");
+        assert_eq!(code(Method::GET, "/v1/"), "ok");
+    }
+}
