@@ -6,7 +6,22 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What an entry of the history records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EventKind {
     Created,
     Started,
@@ -23,6 +38,9 @@ pub enum EventKind {
     /// The container was made again from the machine's current definition (`detail` names the
     /// revision); the start that follows is its own entry.
     Recreated,
+    /// A kind this build does not know (from a newer daemon).
+    #[serde(other)]
+    Unknown,
 }
 
 /// Who or what caused an entry: rsrc's own actions are `user` (the owner) or `admin`; the rest
@@ -50,7 +68,22 @@ pub enum Cause {
 }
 
 /// The state of an instance, as `instance ls` shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum InstanceState {
     /// Journalled, the container being made.
     Creating,
@@ -67,79 +100,22 @@ pub enum InstanceState {
     Removing,
     /// Its container being made again (`rsrc instance recreate`).
     Recreating,
+    /// A state this build does not know (from a newer daemon).
+    #[serde(other)]
+    Unknown,
 }
 
-/// Implements `as_str`, `Display`, `FromStr` and string serde for a fieldless enum.
-macro_rules! string_enum {
-    ($ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $text),+
-                }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = String;
-
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    $($text => Ok($ty::$variant),)+
-                    other => Err(format!("unknown {} `{other}`", stringify!($ty))),
-                }
-            }
-        }
-
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(d)?;
-                text.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    };
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
-
-string_enum!(EventKind {
-    Created => "created",
-    Started => "started",
-    Stopped => "stopped",
-    Died => "died",
-    Oom => "oom",
-    Killed => "killed",
-    Lost => "lost",
-    Removed => "removed",
-    EngineDown => "engine_down",
-    EngineUp => "engine_up",
-    Recreated => "recreated",
-});
-
-string_enum!(InstanceState {
-    Creating => "creating",
-    Created => "created",
-    Running => "running",
-    Stopped => "stopped",
-    Exited => "exited",
-    Lost => "lost",
-    Removing => "removing",
-    Recreating => "recreating",
-});
 
 impl InstanceState {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
     /// Creating, recreating and removing: a request (or the repair after a crash) is at work.
     pub fn is_transitional(self) -> bool {
         matches!(
@@ -230,13 +206,31 @@ mod tests {
 
     #[test]
     fn kinds_and_states_round_trip_through_their_names() {
-        for k in EventKind::ALL {
-            assert_eq!(k.as_str().parse::<EventKind>(), Ok(*k));
+        use strum::IntoEnumIterator;
+        for k in EventKind::iter().filter(|k| *k != EventKind::Unknown) {
+            assert_eq!(k.as_str().parse::<EventKind>(), Ok(k));
+            let wire = serde_json::to_value(k).unwrap();
+            assert_eq!(wire.as_str(), Some(k.as_str()));
         }
-        for s in InstanceState::ALL {
-            assert_eq!(s.as_str().parse::<InstanceState>(), Ok(*s));
+        for s in InstanceState::iter().filter(|s| *s != InstanceState::Unknown) {
+            assert_eq!(s.as_str().parse::<InstanceState>(), Ok(s));
+            let wire = serde_json::to_value(s).unwrap();
+            assert_eq!(wire.as_str(), Some(s.as_str()));
         }
         assert!("bogus".parse::<InstanceState>().is_err());
+        assert_eq!(
+            "unknown".parse::<InstanceState>(),
+            Ok(InstanceState::Unknown)
+        );
+        assert_eq!(
+            serde_json::from_str::<InstanceState>("\"paused\"").unwrap(),
+            InstanceState::Unknown
+        );
+        assert_eq!(
+            serde_json::from_str::<EventKind>("\"paused\"").unwrap(),
+            EventKind::Unknown
+        );
+        assert_eq!(EventKind::EngineDown.to_string(), "engine_down");
     }
 
     #[test]

@@ -32,8 +32,20 @@ pub struct CommentText {
 }
 
 /// One vote per user per machine; the last one wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Vote {
     Like,
     Dislike,
@@ -41,10 +53,7 @@ pub enum Vote {
 
 impl Vote {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Vote::Like => "like",
-            Vote::Dislike => "dislike",
-        }
+        self.into()
     }
 }
 
@@ -77,8 +86,21 @@ pub struct Feedback {
 }
 
 /// How `GET /v1/machines?sort=` orders the list: by name (the default), or best first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum MachineSort {
     #[default]
     Name,
@@ -89,11 +111,6 @@ pub enum MachineSort {
 
 impl MachineSort {
     pub fn as_str(self) -> &'static str {
-        match self {
-            MachineSort::Name => "name",
-            MachineSort::Rating => "rating",
-            MachineSort::Likes => "likes",
-            MachineSort::Instances => "instances",
-        }
+        self.into()
     }
 }

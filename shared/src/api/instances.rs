@@ -2,7 +2,30 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::events::InstanceState;
 use super::machines::Protocol;
+
+/// What `POST /v1/instances/{ref}/start|stop|restart` does to an instance; each has its own
+/// route in [`super::endpoints`].
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum InstanceAction {
+    Start,
+    Stop,
+    Restart,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,8 +61,8 @@ pub struct InstanceRecreate {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortMapping {
-    pub container_port: u32,
-    pub host_port: u32,
+    pub container_port: u16,
+    pub host_port: u16,
     pub protocol: Protocol,
 }
 
@@ -59,8 +82,7 @@ pub struct Instance {
     pub machine: String,
     /// The owner's email.
     pub owner: String,
-    /// `creating`, `running`, `stopped`, `exited`, `restarting`, `lost`, …
-    pub status: String,
+    pub status: InstanceState,
     pub host: String,
     pub ports: Vec<PortMapping>,
     pub url: Option<String>,

@@ -36,7 +36,7 @@ impl Protocol {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MachinePort {
-    pub port: u32,
+    pub port: u16,
     #[serde(default = "default_protocol")]
     pub protocol: Protocol,
 }

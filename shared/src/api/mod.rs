@@ -1,63 +1,14 @@
-//! The `/v1` API: request and response bodies, one file per resource, and in [`paths`] a
-//! builder for every path below.
-//!
-//! Routes (all JSON; a bearer token in `Authorization` unless noted):
-//!
-//! | method | path                                  | body → answer                        |
-//! |--------|---------------------------------------|--------------------------------------|
-//! | GET    | /v1/version                (no auth)  | → VersionInfo                        |
-//! | GET    | /v1/status                            | → Status (without a login: 401; use /v1/version) |
-//! | POST   | /v1/signup                 (no auth)  | Signup → 201 User                    |
-//! | POST   | /v1/login                  (no auth)  | Login → LoginResponse                |
-//! | POST   | /v1/logout                            | → 204                                |
-//! | GET    | /v1/whoami                            | → User                               |
-//! | GET    | /v1/profile                           | → User                               |
-//! | PATCH  | /v1/profile                           | ProfileUpdate → User                 |
-//! | DELETE | /v1/profile                           | ProfileDelete → 204                  |
-//! | POST   | /v1/password                          | PasswordChange → 204                 |
-//! | POST   | /v1/otp/send                          | → 202 OtpSent                        |
-//! | POST   | /v1/otp/verify                        | OtpVerify → User                     |
-//! | POST   | /v1/phone/verify                      | PhoneVerify → User                   |
-//! | GET    | /v1/admin/users                       | → [User]                             |
-//! | POST   | /v1/admin/users/{email}/{action}      | action: promote, demote, disable, enable → User |
-//! | GET    | /v1/admin/orphans                     | → [Orphan]                           |
-//! | GET    | /v1/machines                          | → [Machine]                          |
-//! | POST   | /v1/machines?dry_run=true             | MachineSpec → 201 Machine (dry run: 200, nothing written or pulled) |
-//! | GET    | /v1/machines/{name}                   | → Machine                            |
-//! | PATCH  | /v1/machines/{name}                   | MachineUpdate → Machine              |
-//! | PUT    | /v1/machines/{name}?dry_run=true      | MachineSpec → ApplyResult (dry run: action create/update/unchanged) |
-//! | DELETE | /v1/machines/{name}?force=true        | → 204                                |
-//! | POST   | /v1/images/pull                       | ImagePull → NDJSON stream of PullProgress |
-//! | GET    | /v1/instances?all=true                | → [Instance]                         |
-//! | POST   | /v1/instances                         | InstanceCreate → 201 Instance        |
-//! | GET    | /v1/instances/{ref}                   | → Instance                           |
-//! | POST   | /v1/instances/{ref}/{action}          | action: start, stop, restart → Instance |
-//! | POST   | /v1/instances/{ref}/wait?timeout=SECS | → Instance, or 504 with log lines    |
-//! | POST   | /v1/instances/{ref}/recreate          | InstanceRecreate → Instance          |
-//! | GET    | /v1/instances/{ref}/logs?tail=N       | → text/plain                         |
-//! | DELETE | /v1/instances/{ref}?volumes=true      | → 204                                |
-//! | GET    | /v1/instances/{ref}/uptime?since=7d   | → Uptime                             |
-//! | GET    | /v1/events?since&until&instance&all&follow | → NDJSON stream of Event         |
-//! | GET    | /v1/volumes?all=true                  | → [Volume]                           |
-//! | DELETE | /v1/volumes/{name}                    | → 204                                |
-//! | GET    | /v1/machines?sort=name|rating|likes|instances | → [Machine]                  |
-//! | POST   | /v1/machines/{name}/comments          | CommentText → 201 Comment            |
-//! | GET    | /v1/machines/{name}/comments?limit=N&before=ID&after=ID | → [Comment], oldest first |
-//! | PATCH  | /v1/comments/{id}                     | CommentText → Comment (author only)  |
-//! | DELETE | /v1/comments/{id}                     | → 204 (author or admin)              |
-//! | PUT    | /v1/machines/{name}/vote              | VoteSet → Machine                    |
-//! | DELETE | /v1/machines/{name}/vote              | → Machine                            |
-//! | PUT    | /v1/machines/{name}/rating            | RatingSet → Machine                  |
-//! | DELETE | /v1/machines/{name}/rating            | → Machine                            |
-//! | GET    | /v1/machines/{name}/feedback          | → [Feedback] (a user: their own)     |
+//! The `/v1` API: request and response bodies, one file per resource; in [`endpoints`] every
+//! endpoint (method, path, query, request and response), and in [`query`] their query strings.
 
 pub mod accounts;
+pub mod endpoints;
 pub mod events;
 pub mod feed;
 pub mod instances;
 pub mod logs;
 pub mod machines;
-pub mod paths;
+pub mod query;
 pub mod status;
 pub mod uptime;
 pub mod version;
