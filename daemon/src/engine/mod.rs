@@ -57,7 +57,7 @@ pub struct ContainerSpec {
 /// start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PortBinding {
-    pub container_port: u32,
+    pub container_port: u16,
     pub protocol: Protocol,
     pub host_port: u16,
 }
@@ -69,7 +69,8 @@ pub struct VolumeMount {
 }
 
 /// The run state of a container, as the engine reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum RunState {
     Created,
     Running,
@@ -82,15 +83,7 @@ pub enum RunState {
 
 impl RunState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            RunState::Created => "created",
-            RunState::Running => "running",
-            RunState::Restarting => "restarting",
-            RunState::Paused => "paused",
-            RunState::Exited => "exited",
-            RunState::Dead => "dead",
-            RunState::Removing => "removing",
-        }
+        self.into()
     }
 }
 

@@ -139,7 +139,9 @@ fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
             instance_id: r.get(1)?,
             owner_id: r.get(2)?,
             at: r.get(3)?,
-            kind: text(4)?.parse().map_err(|e| parse_err(4, e))?,
+            kind: text(4)?
+                .parse::<EventKind>()
+                .map_err(|e| parse_err(4, e.to_string()))?,
             up: r.get(5)?,
             cause: text(6)?.parse().map_err(|e| parse_err(6, e))?,
             exit_code: r.get(7)?,

@@ -12,8 +12,10 @@ use super::query;
 pub use super::Viewer;
 use crate::error::{Error, Result};
 
-/// What the owner last asked for. A die while `Running` is wanted is unexpected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the owner last asked for. A die while `Running` is wanted is unexpected. A stored
+/// value this build does not know is an error, never a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Desired {
     Running,
     Stopped,
@@ -21,47 +23,24 @@ pub enum Desired {
 
 impl Desired {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Desired::Running => "running",
-            Desired::Stopped => "stopped",
-        }
-    }
-
-    fn parse(s: &str) -> Desired {
-        if s == "stopped" {
-            Desired::Stopped
-        } else {
-            Desired::Running
-        }
+        self.into()
     }
 }
 
 /// The transitions still expected from an action somebody asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Expect {
     Up,
     Down,
-    /// A restart: down, then up.
+    /// A restart: down, then up. `down,up`: how rsrcd 0.1 wrote it.
+    #[strum(to_string = "down-up", serialize = "down,up")]
     DownThenUp,
 }
 
 impl Expect {
     fn as_str(self) -> &'static str {
-        match self {
-            Expect::Up => "up",
-            Expect::Down => "down",
-            Expect::DownThenUp => "down-up",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Expect> {
-        match s {
-            "up" => Some(Expect::Up),
-            "down" => Some(Expect::Down),
-            // `down,up`: how rsrcd 0.1 wrote it.
-            "down-up" | "down,up" => Some(Expect::DownThenUp),
-            _ => None,
-        }
+        self.into()
     }
 
     /// The transition expected next: up (`true`) or down.
@@ -184,7 +163,10 @@ fn row_from_sql(
     let pending_cause = text_or_null(10)?;
     let pending_expect = text_or_null(11)?;
     let pending_until: Option<i64> = r.get(12)?;
-    let pending = match (pending_cause, pending_expect.and_then(Expect::parse)) {
+    let pending = match (
+        pending_cause,
+        pending_expect.and_then(|e| e.parse::<Expect>().ok()),
+    ) {
         (Some(cause), Some(expect)) => Some(Pending {
             cause: cause.parse().map_err(|e: String| conversion(10, e))?,
             expect,
@@ -202,8 +184,18 @@ fn row_from_sql(
         machine_spec: specs.of(conn, machine_id)?,
         container_name: r.get(6)?,
         container_id: r.get(7)?,
-        state: text(8)?.parse().map_err(|e: String| conversion(8, e))?,
-        desired: Desired::parse(text(9)?),
+        state: text(8)?.parse::<InstanceState>().map_err(|_| {
+            conversion(
+                8,
+                format!("unknown instance state `{}`", text(8).unwrap_or_default()),
+            )
+        })?,
+        desired: text(9)?.parse::<Desired>().map_err(|_| {
+            conversion(
+                9,
+                format!("unknown desired state `{}`", text(9).unwrap_or_default()),
+            )
+        })?,
         pending,
         remove_volumes: r.get(13)?,
         env: serde_json::from_str(text(14)?).map_err(|e| conversion(14, e))?,

@@ -12,7 +12,8 @@ use crate::error::Result;
 const PENDING: &str = "sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL";
 
 /// How a row is delivered; stored as its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Channel {
     Email,
     Sms,
@@ -20,10 +21,7 @@ pub enum Channel {
 
 impl Channel {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Sms => "sms",
-        }
+        self.into()
     }
 }
 

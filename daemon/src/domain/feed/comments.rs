@@ -3,7 +3,6 @@
 //! is not theirs.
 
 use rsrc_shared::api::{Comment, DEFAULT_PAGE, DELETED_USER, MAX_PAGE};
-use serde::Deserialize;
 
 use super::{notify_admins, validate_text};
 use crate::clock::{now_ms, rfc3339};
@@ -13,13 +12,7 @@ use crate::error::{Error, RegistryContext, Result};
 use crate::registry::comments::{self as rows, Cursor, Stored};
 use crate::State;
 
-/// `?limit=N&before=ID&after=ID`, read as text so that a bad value is named in the error.
-#[derive(Debug, Default, Deserialize)]
-pub struct PageQuery {
-    limit: Option<String>,
-    before: Option<String>,
-    after: Option<String>,
-}
+pub use rsrc_shared::api::query::CommentsQuery as PageQuery;
 
 fn number(field: &str, value: &str) -> Result<i64> {
     value
@@ -29,30 +22,27 @@ fn number(field: &str, value: &str) -> Result<i64> {
         .ok_or_else(|| Error::invalid(format!("{field}: `{value}` is not a comment id")))
 }
 
-impl PageQuery {
-    fn parse(&self) -> Result<(Cursor, u32)> {
-        let limit = match &self.limit {
-            None => DEFAULT_PAGE,
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=MAX_PAGE).contains(n))
-                .ok_or_else(|| {
-                    Error::invalid(format!("limit: must be 1 to {MAX_PAGE}, not `{v}`"))
-                })?,
-        };
-        let cursor = match (&self.before, &self.after) {
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid(
-                    "before and after: give one of them, not both",
-                ))
-            }
-            (Some(v), None) => Cursor::Before(number("before", v)?),
-            (None, Some(v)) => Cursor::After(number("after", v)?),
-            (None, None) => Cursor::Start,
-        };
-        Ok((cursor, limit))
-    }
+/// The cursor and size of the page `query` asks for.
+fn page(query: &PageQuery) -> Result<(Cursor, u32)> {
+    let limit = match &query.limit {
+        None => DEFAULT_PAGE,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| Error::invalid(format!("limit: must be 1 to {MAX_PAGE}, not `{v}`")))?,
+    };
+    let cursor = match (&query.before, &query.after) {
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid(
+                "before and after: give one of them, not both",
+            ))
+        }
+        (Some(v), None) => Cursor::Before(number("before", v)?),
+        (None, Some(v)) => Cursor::After(number("after", v)?),
+        (None, None) => Cursor::Start,
+    };
+    Ok((cursor, limit))
 }
 
 fn to_api(c: Stored) -> Comment {
@@ -109,7 +99,7 @@ pub async fn comment(
 
 /// One page of a machine's comments, oldest first.
 pub async fn comments(state: &State, machine: String, query: PageQuery) -> Result<Vec<Comment>> {
-    let (cursor, limit) = query.parse()?;
+    let (cursor, limit) = page(&query)?;
     state
         .registry
         .read(move |conn| {

@@ -85,7 +85,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
     let id = random_hex(8);
     let _in_flight = state.in_flight.claim(&id);
     let spec = Arc::new(machine.spec);
-    let wanted: Vec<(u32, Protocol)> = spec.ports.iter().map(|p| (p.port, p.protocol)).collect();
+    let wanted: Vec<(u16, Protocol)> = spec.ports.iter().map(|p| (p.port, p.protocol)).collect();
     // Each round that finds its candidates taken means other creates got ports: this ends, at
     // the latest when the range is full and planning says so.
     let planned = loop {
@@ -289,12 +289,10 @@ async fn materialise(state: &State, p: &Planned) -> Result<()> {
         ports: p
             .ports
             .iter()
-            .filter_map(|m| {
-                Some(PortBinding {
-                    container_port: m.container_port,
-                    protocol: m.protocol,
-                    host_port: u16::try_from(m.host_port).ok()?,
-                })
+            .map(|m| PortBinding {
+                container_port: m.container_port,
+                protocol: m.protocol,
+                host_port: m.host_port,
             })
             .collect(),
         bind_address: state.config.bind_address,

@@ -18,30 +18,15 @@ use crate::State;
 
 const WAIT_LOG_LINES: usize = 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Start,
-    Stop,
-    Restart,
-}
+/// What the HTTP layer asks of an instance; each has its own route.
+pub use rsrc_shared::api::InstanceAction as Action;
 
-impl Action {
-    pub fn parse(s: &str) -> Option<Action> {
-        match s {
-            "start" => Some(Action::Start),
-            "stop" => Some(Action::Stop),
-            "restart" => Some(Action::Restart),
-            _ => None,
-        }
-    }
-
-    /// What the owner wants after it, and the transitions it causes.
-    fn intent(self) -> (Desired, Expect) {
-        match self {
-            Action::Stop => (Desired::Stopped, Expect::Down),
-            Action::Start => (Desired::Running, Expect::Up),
-            Action::Restart => (Desired::Running, Expect::DownThenUp),
-        }
+/// What the owner wants after `action`, and the transitions it causes.
+fn intent(action: Action) -> (Desired, Expect) {
+    match action {
+        Action::Stop => (Desired::Stopped, Expect::Down),
+        Action::Start => (Desired::Running, Expect::Up),
+        Action::Restart => (Desired::Running, Expect::DownThenUp),
     }
 }
 
@@ -71,7 +56,7 @@ pub async fn act(
     }
     // Nothing is recorded for an action the engine cannot take.
     state.engine.available().await?;
-    let (desired, expect) = action.intent();
+    let (desired, expect) = intent(action);
     let pending = Pending {
         cause: cause_for(&row, caller),
         expect,
@@ -133,7 +118,7 @@ pub async fn wait(
     state.engine.available().await?;
     let ports = view::by_id(state, &row.id).await?.ports;
     let target_port = first_port(&row.machine_spec, &ports, Some(Protocol::Tcp))
-        .map(|p| (p.container_port, p.host_port as u16));
+        .map(|p| (p.container_port, p.host_port));
     let Some((container_port, host_port)) = target_port else {
         return Err(Error::invalid(format!(
             "instance `{}` has no TCP port to wait for",
@@ -154,7 +139,7 @@ pub async fn wait(
             }
         };
         let target = match observed.address {
-            Some(ip) => SocketAddr::new(ip, container_port as u16),
+            Some(ip) => SocketAddr::new(ip, container_port),
             None => SocketAddr::new(probe_host(state), host_port),
         };
         match tokio::time::timeout(

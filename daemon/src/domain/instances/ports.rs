@@ -23,13 +23,13 @@ const SPARES: usize = 8;
 /// Free host ports for each wanted container port, in order of preference.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    wanted: Vec<(u32, Protocol)>,
+    wanted: Vec<(u16, Protocol)>,
     candidates: Vec<Vec<u16>>,
 }
 
 /// Finds candidates for each wanted container port: ports of the range not reserved in the
 /// registry that nothing on the host holds.
-pub async fn plan(state: &State, wanted: &[(u32, Protocol)]) -> Result<Plan> {
+pub async fn plan(state: &State, wanted: &[(u16, Protocol)]) -> Result<Plan> {
     let (low, high) = (state.config.port_range.low, state.config.port_range.high);
     let bind = state.config.bind_address;
     let reserved = state
@@ -83,7 +83,7 @@ pub fn pick(conn: &Connection, plan: &Plan) -> Result<Option<Vec<PortMapping>>> 
         };
         out.push(PortMapping {
             container_port,
-            host_port: u32::from(host_port),
+            host_port,
             protocol,
         });
     }

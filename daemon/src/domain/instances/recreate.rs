@@ -75,12 +75,12 @@ pub async fn recreate(
             .await?
     };
     // Host ports are the instance's for life: a machine whose ports changed needs a new one.
-    let mut wanted: Vec<(u32, &str)> = spec
+    let mut wanted: Vec<(u16, &str)> = spec
         .ports
         .iter()
         .map(|p| (p.port, p.protocol.as_str()))
         .collect();
-    let mut have: Vec<(u32, &str)> = ports
+    let mut have: Vec<(u16, &str)> = ports
         .iter()
         .map(|p| (p.container_port, p.protocol.as_str()))
         .collect();
@@ -254,12 +254,10 @@ async fn make_container(
         labels,
         ports: ports
             .iter()
-            .filter_map(|m| {
-                Some(PortBinding {
-                    container_port: m.container_port,
-                    protocol: m.protocol,
-                    host_port: u16::try_from(m.host_port).ok()?,
-                })
+            .map(|m| PortBinding {
+                container_port: m.container_port,
+                protocol: m.protocol,
+                host_port: m.host_port,
             })
             .collect(),
         bind_address: state.config.bind_address,

@@ -1,7 +1,7 @@
 //! How the API shows instances. A listing costs a fixed number of queries however many rows it
 //! has: the rows, then the ports and the volumes of all of them.
 
-use rsrc_shared::api::{Instance, InstanceVolume, PortMapping};
+use rsrc_shared::api::{Instance, InstanceState, InstanceVolume, PortMapping};
 use rusqlite::Connection;
 
 use super::env::render_connect;
@@ -27,7 +27,7 @@ pub fn to_api(
         .map(|t| render_connect(t, advertise_host, &row, &ports));
     Instance {
         url,
-        status: row.state.to_string(),
+        status: row.state,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
         id: row.id,
@@ -55,7 +55,7 @@ async fn mark_last_known<'a>(state: &State, instances: impl Iterator<Item = &'a 
         return;
     }
     for i in instances {
-        i.last_known = !matches!(i.status.as_str(), "creating" | "removing");
+        i.last_known = !matches!(i.status, InstanceState::Creating | InstanceState::Removing);
     }
 }
 

@@ -13,7 +13,7 @@ pub enum Placeholder {
     /// The host port of the machine's first port.
     Port,
     /// The host port published for this container port.
-    PortOf(u32),
+    PortOf(u16),
     Name,
     Id,
     /// The value of a (non-secret) prop.

@@ -145,7 +145,7 @@ pub fn validate_spec(mut spec: MachineSpec) -> Result<MachineSpec> {
     }
     let mut seen = HashSet::new();
     for p in &spec.ports {
-        if !(1..=65535).contains(&p.port) {
+        if p.port == 0 {
             return Err(Error::invalid(format!(
                 "port {} is outside 1-65535",
                 p.port

@@ -119,7 +119,7 @@ fn label_after(prev: Option<&Label>, e: &Entry) -> Option<Label> {
         })
     };
     match e.kind {
-        EventKind::EngineDown | EventKind::EngineUp => None,
+        EventKind::EngineDown | EventKind::EngineUp | EventKind::Unknown => None,
         EventKind::Created => down(UptimeReason::Creating, true),
         EventKind::Started => {
             let reason = match e.cause {

@@ -1,122 +1,32 @@
 //! Handlers for instances, volumes and orphans.
 
-use std::time::Duration;
-
 use hyper::Response;
-use rsrc_shared::api::InstanceCreate;
-use serde::de::{Deserializer, Error as _};
-use serde::Deserialize;
+use rsrc_shared::api::endpoints::{self as ep, NoBody};
+use rsrc_shared::api::query::{AllQuery, InstanceRemoveQuery, NoQuery, WaitQuery};
+use rsrc_shared::api::{
+    Instance, InstanceAction, InstanceCreate, InstanceRecreate, Orphan, Volume,
+};
 
-use super::query::flag;
-use super::response::{self, Body};
+use super::response::Body;
 use super::{detached, Ctx};
 use crate::domain::accounts::Caller;
-use crate::domain::instances::Action;
 use crate::error::{Error, Result};
 
-const MAX_WAIT: Duration = Duration::from_secs(3600);
-const DEFAULT_WAIT: Duration = Duration::from_secs(60);
-
-/// `?all`: everyone's, for admins.
-#[derive(Deserialize)]
-struct ListQuery {
-    #[serde(default, deserialize_with = "flag::all")]
-    all: bool,
+pub async fn list(ctx: Ctx, caller: Caller, q: AllQuery, _: NoBody) -> Result<Vec<Instance>> {
+    crate::domain::instances::list(&ctx.state, &caller, q.all).await
 }
 
-#[derive(Deserialize)]
-struct RemoveQuery {
-    #[serde(default, deserialize_with = "flag::volumes")]
-    volumes: bool,
-    #[serde(default, deserialize_with = "flag::force")]
-    force: bool,
-}
-
-/// `?follow&tail=N|all&since=UNIX&until=UNIX&bare`; the whole log by default, as `docker logs`.
-#[derive(Deserialize)]
-struct LogsQuery {
-    #[serde(default, deserialize_with = "flag::follow")]
-    follow: bool,
-    #[serde(default, deserialize_with = "tail")]
-    tail: Option<usize>,
-    #[serde(default, deserialize_with = "since")]
-    since: Option<i128>,
-    #[serde(default, deserialize_with = "until")]
-    until: Option<i128>,
-    #[serde(default, deserialize_with = "flag::bare")]
-    bare: bool,
-}
-
-/// `?timeout=SECS` of a wait; more than an hour waits an hour.
-#[derive(Deserialize)]
-struct WaitQuery {
-    #[serde(default = "default_wait", deserialize_with = "wait_timeout")]
-    timeout: Duration,
-}
-
-fn tail<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<usize>, D::Error> {
-    let text = String::deserialize(d)?;
-    if text == "all" {
-        return Ok(None);
-    }
-    text.parse::<usize>()
-        .map(Some)
-        .map_err(|_| D::Error::custom("tail must be a whole number or `all`"))
-}
-
-fn unix_time<'de, D: Deserializer<'de>>(
-    d: D,
-    name: &str,
-) -> std::result::Result<Option<i128>, D::Error> {
-    rsrc_shared::api::logs::parse_unix(&String::deserialize(d)?)
-        .map(Some)
-        .ok_or_else(|| D::Error::custom(format!("{name} must be Unix seconds (SECS[.FRACTION])")))
-}
-
-fn since<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<i128>, D::Error> {
-    unix_time(d, "since")
-}
-
-fn until<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<i128>, D::Error> {
-    unix_time(d, "until")
-}
-
-fn default_wait() -> Duration {
-    DEFAULT_WAIT
-}
-
-fn wait_timeout<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Duration, D::Error> {
-    let secs = String::deserialize(d)?
-        .parse::<u64>()
-        .map_err(|_| D::Error::custom("timeout must be a whole number of seconds"))?;
-    Ok(Duration::from_secs(secs).min(MAX_WAIT))
-}
-
-pub async fn list(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let q: ListQuery = ctx.query()?;
-    Ok(response::ok(
-        &crate::domain::instances::list(&ctx.state, &caller, q.all).await?,
-    ))
-}
-
-pub async fn create(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let req: InstanceCreate = ctx.json()?;
+pub async fn create(ctx: Ctx, caller: Caller, _: NoQuery, req: InstanceCreate) -> Result<Instance> {
     let state = ctx.state.clone();
-    let instance =
-        detached(async move { crate::domain::instances::create(&state, &caller, req).await })
-            .await?;
-    Ok(response::created(&instance))
+    detached(async move { crate::domain::instances::create(&state, &caller, req).await }).await
 }
 
-pub async fn show(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+pub async fn show(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Instance> {
     let reference = ctx.param("ref")?.to_string();
-    Ok(response::ok(
-        &crate::domain::instances::show(&ctx.state, &caller, reference).await?,
-    ))
+    crate::domain::instances::show(&ctx.state, &caller, reference).await
 }
 
-pub async fn remove(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let q: RemoveQuery = ctx.query()?;
+pub async fn remove(ctx: Ctx, caller: Caller, q: InstanceRemoveQuery, _: NoBody) -> Result<()> {
     let (state, reference) = (ctx.state.clone(), ctx.param("ref")?.to_string());
     detached(async move {
         if q.force {
@@ -126,8 +36,7 @@ pub async fn remove(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
             crate::domain::instances::remove(&state, &caller, &reference, q.volumes).await
         }
     })
-    .await?;
-    Ok(response::no_content())
+    .await
 }
 
 /// The log as frames of `rsrc_shared::api::logs`, streamed (see `crate::domain::logs`).
@@ -135,7 +44,7 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     if !ctx.streams {
         return Err(Error::internal("this route is not declared as streaming"));
     }
-    let q: LogsQuery = ctx.query()?;
+    let (q, _) = ctx.decode::<ep::InstanceLogs>()?;
     let query = crate::domain::logs::Query {
         follow: q.follow,
         tail: q.tail,
@@ -159,54 +68,61 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     Ok(resp)
 }
 
-pub async fn action(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let reference = ctx.param("ref")?;
-    let action = ctx.param("action")?;
-    if action == "wait" {
-        let q: WaitQuery = ctx.query()?;
-        let instance =
-            crate::domain::instances::wait(&ctx.state, &caller, reference, q.timeout).await?;
-        return Ok(response::ok(&instance));
-    }
-    if action == "recreate" {
-        let req: rsrc_shared::api::InstanceRecreate = ctx.json()?;
-        let (state, reference) = (ctx.state.clone(), reference.to_string());
-        let instance = detached(async move {
-            crate::domain::instances::recreate::recreate(&state, &caller, &reference, req).await
-        })
-        .await?;
-        return Ok(response::ok(&instance));
-    }
-    let action = Action::parse(action)
-        .ok_or_else(|| Error::UnknownEndpoint(format!("/v1/instances/{{id}}/{action}")))?;
-    let (state, reference) = (ctx.state.clone(), reference.to_string());
-    let instance = detached(async move {
-        crate::domain::instances::act(&state, &caller, &reference, action).await
+async fn act(ctx: Ctx, caller: Caller, action: InstanceAction) -> Result<Instance> {
+    let (state, reference) = (ctx.state.clone(), ctx.param("ref")?.to_string());
+    detached(
+        async move { crate::domain::instances::act(&state, &caller, &reference, action).await },
+    )
+    .await
+}
+
+pub async fn start(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Instance> {
+    act(ctx, caller, InstanceAction::Start).await
+}
+
+pub async fn stop(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Instance> {
+    act(ctx, caller, InstanceAction::Stop).await
+}
+
+pub async fn restart(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Instance> {
+    act(ctx, caller, InstanceAction::Restart).await
+}
+
+pub async fn wait(ctx: Ctx, caller: Caller, q: WaitQuery, _: NoBody) -> Result<Instance> {
+    crate::domain::instances::wait(&ctx.state, &caller, ctx.param("ref")?, q.timeout).await
+}
+
+pub async fn recreate(
+    ctx: Ctx,
+    caller: Caller,
+    _: NoQuery,
+    req: InstanceRecreate,
+) -> Result<Instance> {
+    let (state, reference) = (ctx.state.clone(), ctx.param("ref")?.to_string());
+    detached(async move {
+        crate::domain::instances::recreate::recreate(&state, &caller, &reference, req).await
     })
-    .await?;
-    Ok(response::ok(&instance))
+    .await
 }
 
-pub async fn orphans(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    Ok(response::ok(
-        &crate::domain::instances::orphans::list(&ctx.state, &caller).await?,
-    ))
+pub async fn orphans(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Vec<Orphan>> {
+    crate::domain::instances::orphans::list(&ctx.state, &caller).await
 }
 
-pub async fn list_volumes(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let q: ListQuery = ctx.query()?;
-    Ok(response::ok(
-        &crate::domain::instances::volumes::list(&ctx.state, &caller, q.all).await?,
-    ))
+pub async fn list_volumes(ctx: Ctx, caller: Caller, q: AllQuery, _: NoBody) -> Result<Vec<Volume>> {
+    crate::domain::instances::volumes::list(&ctx.state, &caller, q.all).await
 }
 
-pub async fn remove_volume(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    crate::domain::instances::volumes::remove(&ctx.state, &caller, ctx.param("name")?).await?;
-    Ok(response::no_content())
+pub async fn remove_volume(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<()> {
+    crate::domain::instances::volumes::remove(&ctx.state, &caller, ctx.param("name")?).await
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use rsrc_shared::api::query::{LogsQuery, DEFAULT_WAIT, MAX_WAIT};
+
     use super::*;
     use crate::http::api::query;
 
@@ -254,6 +170,6 @@ mod tests {
             assert_eq!(err.to_string(), "timeout must be a whole number of seconds");
         }
         assert!(decode::<RemoveQuery>("volumes").unwrap().volumes);
-        assert!(!decode::<ListQuery>("volumes").unwrap().all);
+        assert!(!decode::<AllQuery>("volumes").unwrap().all);
     }
 }

@@ -2,99 +2,75 @@
 
 use bytes::Bytes;
 use hyper::Response;
-use rsrc_shared::api::{ImagePull, MachineSort, MachineSpec, MachineUpdate, PullProgress};
-use serde::Deserialize;
+use rsrc_shared::api::endpoints::{self as ep, NoBody};
+use rsrc_shared::api::query::{DryRunQuery, ForceQuery, MachineListQuery, NoQuery};
+use rsrc_shared::api::{ApplyResult, Machine, MachineSpec, MachineUpdate, PullProgress};
 
-use super::query::flag;
 use super::response::{self, Body};
 use super::{detached, Ctx};
 use crate::domain::accounts::Caller;
 use crate::error::{Error, Result};
 
-/// `?dry_run`: check and preview, change nothing.
-#[derive(Deserialize)]
-struct DryRunQuery {
-    #[serde(default, deserialize_with = "flag::dry_run")]
-    dry_run: bool,
+pub async fn list(
+    ctx: Ctx,
+    caller: Caller,
+    q: MachineListQuery,
+    _: NoBody,
+) -> Result<Vec<Machine>> {
+    crate::domain::machines::list(&ctx.state, &caller, q.sort).await
 }
 
-/// `?force`: remove the machine's instances too.
-#[derive(Deserialize)]
-struct RemoveQuery {
-    #[serde(default, deserialize_with = "flag::force")]
-    force: bool,
-}
-
-/// `?sort=name|rating|likes|instances`.
-#[derive(Deserialize)]
-struct ListQuery {
-    #[serde(default)]
-    sort: Option<String>,
-}
-
-pub async fn list(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let ListQuery { sort } = ctx.query()?;
-    let sort = match sort.as_deref() {
-        None | Some("name") => MachineSort::Name,
-        Some("rating") => MachineSort::Rating,
-        Some("likes") => MachineSort::Likes,
-        Some("instances") => MachineSort::Instances,
-        Some(other) => {
-            return Err(Error::invalid(format!(
-                "sort: must be name, rating, likes or instances, not `{other}`"
-            )))
-        }
-    };
-    Ok(response::ok(
-        &crate::domain::machines::list(&ctx.state, &caller, sort).await?,
-    ))
-}
-
+/// 201, or 200 for a dry run, which writes and pulls nothing.
 pub async fn create(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let spec: MachineSpec = ctx.json()?;
-    let DryRunQuery { dry_run } = ctx.query()?;
+    let (DryRunQuery { dry_run }, spec) = ctx.decode::<ep::CreateMachine>()?;
     let machine = crate::domain::machines::create(&ctx.state, &caller, spec, dry_run).await?;
     Ok(if dry_run {
         response::ok(&machine)
     } else {
-        response::created(&machine)
+        response::typed::<ep::CreateMachine>(&machine)
     })
 }
 
-pub async fn show(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+pub async fn show(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Machine> {
     let name = ctx.param("name")?.to_string();
-    Ok(response::ok(
-        &crate::domain::machines::show(&ctx.state, &caller, name).await?,
-    ))
+    crate::domain::machines::show(&ctx.state, &caller, name).await
 }
 
-pub async fn update(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let change: MachineUpdate = ctx.json()?;
+pub async fn update(
+    ctx: Ctx,
+    caller: Caller,
+    _: NoQuery,
+    change: MachineUpdate,
+) -> Result<Machine> {
     let name = ctx.param("name")?.to_string();
-    let machine = crate::domain::machines::update(&ctx.state, &caller, name, change).await?;
-    Ok(response::ok(&machine))
+    crate::domain::machines::update(&ctx.state, &caller, name, change).await
 }
 
-pub async fn apply(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let spec: MachineSpec = ctx.json()?;
-    let DryRunQuery { dry_run } = ctx.query()?;
+pub async fn apply(
+    ctx: Ctx,
+    caller: Caller,
+    DryRunQuery { dry_run }: DryRunQuery,
+    spec: MachineSpec,
+) -> Result<ApplyResult> {
     let name = ctx.param("name")?.to_string();
-    let result = crate::domain::machines::apply(&ctx.state, &caller, name, spec, dry_run).await?;
-    Ok(response::ok(&result))
+    crate::domain::machines::apply(&ctx.state, &caller, name, spec, dry_run).await
 }
 
-pub async fn remove(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let RemoveQuery { force } = ctx.query()?;
+pub async fn remove(
+    ctx: Ctx,
+    caller: Caller,
+    ForceQuery { force }: ForceQuery,
+    _: NoBody,
+) -> Result<()> {
     let (state, name) = (ctx.state.clone(), ctx.param("name")?.to_string());
     detached(async move { crate::domain::machines::remove(&state, &caller, name, force).await })
-        .await?;
-    Ok(response::no_content())
+        .await
 }
 
 /// Streams the pull as NDJSON `PullProgress` lines; the last one has `done` or `error`. At
 /// shutdown the pull is given up and the last line says so.
 pub async fn pull(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    let req: ImagePull = ctx.json()?;
+    let (_, req) = ctx.decode::<ep::PullImage>()?;
     crate::domain::machines::validate_image(&req.image)?;
     let (tx, resp) = ctx.stream("application/x-ndjson")?;
     let state = ctx.state.clone();

@@ -20,6 +20,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::{Body as _, Incoming};
 use hyper::{Request, Response};
+use rsrc_shared::api::endpoints::{self as ep, Body as _, Endpoint};
 use rsrc_shared::api::MAX_BODY_BYTES;
 use serde::de::DeserializeOwned;
 
@@ -29,54 +30,61 @@ use crate::State;
 use response::{Body, StreamTx};
 use router::{route, Access, Handler, Params, Route};
 
-/// Every endpoint, one line each. `Admin` and `Verified` are checked here and again in the
-/// domain functions; `User` routes such as `GET /v1/instances?all=true` leave the admin-only
-/// variants to the domain.
+/// Every endpoint of `rsrc_shared::api::endpoints`, one line each. `Admin` and `Verified` are
+/// checked here and again in the domain functions; `User` routes such as `ListInstances` with
+/// `?all` leave the admin-only variants to the domain.
 pub const ROUTES: &[Route] = &[
-    route!(GET    "/v1"                              => Public,   accounts::version),
-    route!(GET    "/v1/version"                      => Public,   accounts::version),
-    route!(GET    "/v1/status"                       => User,     status::status),
-    route!(POST   "/v1/signup"                       => Public,   accounts::signup),
-    route!(POST   "/v1/login"                        => Public,   accounts::login),
-    route!(POST   "/v1/login/code"                   => Public,   accounts::login_code),
-    route!(POST   "/v1/logout"                       => User,     accounts::logout),
-    route!(GET    "/v1/whoami"                       => User,     accounts::whoami),
-    route!(GET    "/v1/profile"                      => User,     accounts::whoami),
-    route!(PATCH  "/v1/profile"                      => User,     accounts::update_profile),
-    route!(DELETE "/v1/profile"                      => User,     accounts::delete_profile),
-    route!(POST   "/v1/password"                     => User,     accounts::change_password),
-    route!(POST   "/v1/otp/send"                     => User,     accounts::send_otp),
-    route!(POST   "/v1/otp/verify"                   => User,     accounts::verify_otp),
-    route!(POST   "/v1/phone/verify"                 => User,     accounts::verify_phone),
-    route!(GET    "/v1/admin/users"                  => Admin,    accounts::list_users),
-    route!(POST   "/v1/admin/users/{email}/{action}" => Admin,    accounts::admin_action),
-    route!(GET    "/v1/admin/orphans"                => Admin,    instances::orphans),
-    route!(GET    "/v1/machines"                     => User,     machines::list),
-    route!(POST   "/v1/machines"                     => Admin,    machines::create),
-    route!(GET    "/v1/machines/{name}"              => User,     machines::show),
-    route!(PATCH  "/v1/machines/{name}"              => Admin,    machines::update),
-    route!(PUT    "/v1/machines/{name}"              => Admin,    machines::apply),
-    route!(DELETE "/v1/machines/{name}"              => Admin,    machines::remove),
-    route!(GET    "/v1/machines/{name}/comments"     => User,     feed::list_comments),
-    route!(POST   "/v1/machines/{name}/comments"     => Verified, feed::post_comment),
-    route!(PATCH  "/v1/comments/{id}"                => Verified, feed::edit_comment),
-    route!(DELETE "/v1/comments/{id}"                => Verified, feed::remove_comment),
-    route!(PUT    "/v1/machines/{name}/vote"         => Verified, feed::vote),
-    route!(DELETE "/v1/machines/{name}/vote"         => Verified, feed::unvote),
-    route!(PUT    "/v1/machines/{name}/rating"       => Verified, feed::rate),
-    route!(DELETE "/v1/machines/{name}/rating"       => Verified, feed::unrate),
-    route!(GET    "/v1/machines/{name}/feedback"     => User,     feed::feedback),
-    route!(POST   "/v1/images/pull"                  => Admin,    streams, machines::pull),
-    route!(GET    "/v1/instances"                    => User,     instances::list),
-    route!(POST   "/v1/instances"                    => Verified, instances::create),
-    route!(GET    "/v1/instances/{ref}"              => User,     instances::show),
-    route!(DELETE "/v1/instances/{ref}"              => User,     instances::remove),
-    route!(GET    "/v1/instances/{ref}/logs"         => User,     streams, instances::logs),
-    route!(GET    "/v1/instances/{ref}/uptime"       => User,     events::uptime),
-    route!(POST   "/v1/instances/{ref}/{action}"     => User,     instances::action),
-    route!(GET    "/v1/events"                       => User,     streams, events::list),
-    route!(GET    "/v1/volumes"                      => User,     instances::list_volumes),
-    route!(DELETE "/v1/volumes/{name}"               => User,     instances::remove_volume),
+    route!(ep::GetRoot          => Public,   accounts::version),
+    route!(ep::GetVersion       => Public,   accounts::version),
+    route!(ep::GetStatus        => User,     status::status),
+    route!(ep::SignUp           => Public,   accounts::signup),
+    route!(ep::LogIn            => Public,   raw, accounts::login),
+    route!(ep::RequestLoginCode => Public,   accounts::login_code),
+    route!(ep::LogOut           => User,     accounts::logout),
+    route!(ep::WhoAmI           => User,     accounts::whoami),
+    route!(ep::ShowProfile      => User,     accounts::whoami),
+    route!(ep::UpdateProfile    => User,     accounts::update_profile),
+    route!(ep::DeleteProfile    => User,     accounts::delete_profile),
+    route!(ep::ChangePassword   => User,     accounts::change_password),
+    route!(ep::SendOtp          => User,     accounts::send_otp),
+    route!(ep::VerifyOtp        => User,     accounts::verify_otp),
+    route!(ep::VerifyPhone      => User,     accounts::verify_phone),
+    route!(ep::ListUsers        => Admin,    accounts::list_users),
+    route!(ep::PromoteUser      => Admin,    accounts::promote),
+    route!(ep::DemoteUser       => Admin,    accounts::demote),
+    route!(ep::DisableUser      => Admin,    accounts::disable),
+    route!(ep::EnableUser       => Admin,    accounts::enable),
+    route!(ep::ListOrphans      => Admin,    instances::orphans),
+    route!(ep::ListMachines     => User,     machines::list),
+    route!(ep::CreateMachine    => Admin,    raw, machines::create),
+    route!(ep::ShowMachine      => User,     machines::show),
+    route!(ep::UpdateMachine    => Admin,    machines::update),
+    route!(ep::ApplyMachine     => Admin,    machines::apply),
+    route!(ep::RemoveMachine    => Admin,    machines::remove),
+    route!(ep::ListComments     => User,     feed::list_comments),
+    route!(ep::PostComment      => Verified, feed::post_comment),
+    route!(ep::EditComment      => Verified, feed::edit_comment),
+    route!(ep::RemoveComment    => Verified, feed::remove_comment),
+    route!(ep::SetVote          => Verified, feed::vote),
+    route!(ep::RemoveVote       => Verified, feed::unvote),
+    route!(ep::SetRating        => Verified, feed::rate),
+    route!(ep::RemoveRating     => Verified, feed::unrate),
+    route!(ep::ListFeedback     => User,     feed::feedback),
+    route!(ep::PullImage        => Admin,    raw, machines::pull),
+    route!(ep::ListInstances    => User,     instances::list),
+    route!(ep::CreateInstance   => Verified, instances::create),
+    route!(ep::ShowInstance     => User,     instances::show),
+    route!(ep::RemoveInstance   => User,     instances::remove),
+    route!(ep::InstanceLogs     => User,     raw, instances::logs),
+    route!(ep::InstanceUptime   => User,     events::uptime),
+    route!(ep::StartInstance    => User,     instances::start),
+    route!(ep::StopInstance     => User,     instances::stop),
+    route!(ep::RestartInstance  => User,     instances::restart),
+    route!(ep::WaitInstance     => User,     instances::wait),
+    route!(ep::RecreateInstance => User,     instances::recreate),
+    route!(ep::ListEvents       => User,     raw, events::list),
+    route!(ep::ListVolumes      => User,     instances::list_volumes),
+    route!(ep::RemoveVolume     => User,     instances::remove_volume),
 ];
 
 /// What a handler gets besides its caller: the decoded request and who is on the other end.
@@ -102,6 +110,19 @@ impl Ctx {
         };
         serde_json::from_slice(bytes)
             .map_err(|e| Error::invalid(format!("bad request body: {}", describe_json_error(&e))))
+    }
+
+    /// The query and body of endpoint `E`, decoded: the query first, then the body unless
+    /// the endpoint takes none (what is sent then is not read).
+    pub fn decode<E: Endpoint>(&self) -> Result<(E::Query, E::Request)> {
+        let query = self.query()?;
+        let body = if E::Request::EMPTY {
+            serde_json::from_slice(b"null")
+                .map_err(|e| Error::internal(format!("an empty body does not decode: {e}")))?
+        } else {
+            self.json()?
+        };
+        Ok((query, body))
     }
 
     /// Decodes the query string into the handler's struct; unknown keys are ignored.

@@ -1,12 +1,12 @@
 //! Query strings into typed structs (`serde_urlencoded`), with the daemon's rules on top: a bad
 //! escape is a 400 (form decoding would pass `%zz` through as text), the first of repeated keys
-//! counts, unknown keys are ignored, and a flag's error names its key.
+//! counts, and unknown keys are ignored. The structs and their messages are
+//! `rsrc_shared::api::query`'s.
 
 use std::collections::HashSet;
 
 use rsrc_shared::api::decode_segment;
-use serde::de::{DeserializeOwned, Deserializer, Error as _};
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 
@@ -35,38 +35,11 @@ pub fn decode<T: DeserializeOwned>(normalized: &str) -> Result<T> {
     serde_urlencoded::from_str(normalized).map_err(|e| Error::invalid(e.to_string()))
 }
 
-/// `?key`, `?key=true` and `?key=1` are true; `?key=false` and `?key=0` false; anything else is
-/// an error naming the key.
-fn flag<'de, D: Deserializer<'de>>(key: &str, d: D) -> std::result::Result<bool, D::Error> {
-    let value = String::deserialize(d)?;
-    match value.as_str() {
-        "" | "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        other => Err(D::Error::custom(format!(
-            "query parameter `{key}` must be true or false, not `{other}`"
-        ))),
-    }
-}
-
-/// One `deserialize_with` function per flag, `#[serde(default, deserialize_with =
-/// "flag::force")]`: serde does not tell a field's deserializer the field's name, and the error
-/// must name it.
-pub mod flag {
-    use serde::de::Deserializer;
-
-    macro_rules! flags {
-        ($($key:ident)*) => {$(
-            pub fn $key<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-                super::flag(stringify!($key), d)
-            }
-        )*};
-    }
-
-    flags!(all bare dry_run follow force volumes);
-}
-
 #[cfg(test)]
 mod tests {
+    use rsrc_shared::api::query::flag;
+    use serde::Deserialize;
+
     use super::*;
 
     #[derive(Debug, Deserialize)]

@@ -36,6 +36,15 @@ pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
     }
 }
 
+/// The answer of endpoint `E`: `value` with the endpoint's status; a 204 without a body.
+pub fn typed<E: rsrc_shared::api::endpoints::Endpoint>(value: &E::Response) -> Response<Body> {
+    match StatusCode::from_u16(E::STATUS) {
+        Ok(StatusCode::NO_CONTENT) => no_content(),
+        Ok(status) => json(status, value),
+        Err(e) => error(&Error::internal(format!("bad status of {}: {e}", E::PATH))),
+    }
+}
+
 pub fn ok<T: Serialize>(value: &T) -> Response<Body> {
     json(StatusCode::OK, value)
 }

@@ -3,8 +3,9 @@
 //! escape). It knows nothing of handlers' work, only of paths, methods and access levels.
 
 use futures_util::future::BoxFuture;
-use hyper::{Method, Response};
+use hyper::Response;
 use rsrc_shared::api::decode_segment;
+use rsrc_shared::api::endpoints::Method;
 
 use super::response::Body;
 use super::Ctx;
@@ -35,9 +36,10 @@ pub enum Handler {
     Caller(fn(Ctx, Caller) -> Reply),
 }
 
-/// One endpoint: `path` is `/v1/...` with `{name}` for a parameter, one whole segment each.
+/// One route: an endpoint of `rsrc_shared::api::endpoints`, who may call it, and its handler.
 pub struct Route {
     pub method: Method,
+    /// `/v1/...` with `{name}` for a parameter, one whole segment each.
     pub path: &'static str,
     pub access: Access,
     /// Its response is a stream that outlives the handler (and ends at shutdown).
@@ -45,33 +47,52 @@ pub struct Route {
     pub handler: Handler,
 }
 
-/// One line of the route table: `route!(GET "/v1/instances/{ref}" => User, instances::show)`,
-/// with `streams,` before the handler for a streamed response. A `Public` handler takes the
-/// `Ctx`; every other one takes the `Ctx` and the `Caller`.
+/// One line of the route table, from an endpoint's declaration:
+/// `route!(ep::ShowInstance => User, instances::show)`. The handler gets the `Ctx`, the
+/// `Caller` (unless `Public`), and the decoded query and body, and returns the typed response,
+/// sent with the endpoint's status. With `raw,` before it the handler gets only the `Ctx` (and
+/// `Caller`) and builds the response itself: streams, and answers whose status varies.
 macro_rules! route {
-    ($method:ident $path:literal => $access:ident, streams, $handler:path) => {
+    ($ep:ty => $access:ident, raw, $handler:path) => {
+        $crate::http::api::router::route!(@route $ep, $access,
+            $crate::http::api::router::route!(@raw $access, $handler))
+    };
+    ($ep:ty => $access:ident, $handler:path) => {
+        $crate::http::api::router::route!(@route $ep, $access,
+            $crate::http::api::router::route!(@typed $ep, $access, $handler))
+    };
+    (@route $ep:ty, $access:ident, $handler:expr) => {
         $crate::http::api::router::Route {
-            method: ::hyper::Method::$method,
-            path: $path,
+            method: <$ep as ::rsrc_shared::api::endpoints::Endpoint>::METHOD,
+            path: <$ep as ::rsrc_shared::api::endpoints::Endpoint>::PATH,
             access: $crate::http::api::router::Access::$access,
-            streams: true,
-            handler: $crate::http::api::router::route!(@handler $access, $handler),
+            streams: <$ep as ::rsrc_shared::api::endpoints::Endpoint>::STREAM,
+            handler: $handler,
         }
     };
-    ($method:ident $path:literal => $access:ident, $handler:path) => {
-        $crate::http::api::router::Route {
-            method: ::hyper::Method::$method,
-            path: $path,
-            access: $crate::http::api::router::Access::$access,
-            streams: false,
-            handler: $crate::http::api::router::route!(@handler $access, $handler),
-        }
-    };
-    (@handler Public, $handler:path) => {
+    (@raw Public, $handler:path) => {
         $crate::http::api::router::Handler::Public(|ctx| Box::pin($handler(ctx)))
     };
-    (@handler $access:ident, $handler:path) => {
+    (@raw $access:ident, $handler:path) => {
         $crate::http::api::router::Handler::Caller(|ctx, caller| Box::pin($handler(ctx, caller)))
+    };
+    (@typed $ep:ty, Public, $handler:path) => {
+        $crate::http::api::router::Handler::Public(|ctx| {
+            Box::pin(async move {
+                let (query, body) = ctx.decode::<$ep>()?;
+                let value = $handler(ctx, query, body).await?;
+                Ok($crate::http::api::response::typed::<$ep>(&value))
+            })
+        })
+    };
+    (@typed $ep:ty, $access:ident, $handler:path) => {
+        $crate::http::api::router::Handler::Caller(|ctx, caller| {
+            Box::pin(async move {
+                let (query, body) = ctx.decode::<$ep>()?;
+                let value = $handler(ctx, caller, query, body).await?;
+                Ok($crate::http::api::response::typed::<$ep>(&value))
+            })
+        })
     };
 }
 pub(crate) use route;
@@ -147,7 +168,7 @@ fn score(path: &'static str, segments: &[String]) -> Option<Vec<bool>> {
 /// that fits decides: a wrong method on it is 405, even when a vaguer path would take the method.
 pub fn find<'r>(
     routes: &'r [Route],
-    method: &Method,
+    method: &hyper::Method,
     raw_path: &str,
     segments: &[String],
 ) -> Result<(&'r Route, Params)> {
@@ -159,7 +180,7 @@ pub fn find<'r>(
         .ok_or_else(|| Error::UnknownEndpoint(raw_path.to_string()))?;
     let route = routes
         .iter()
-        .find(|r| r.path == best && r.method == *method)
+        .find(|r| r.path == best && r.method.as_str() == method.as_str())
         .ok_or_else(|| Error::MethodNotAllowed {
             method: method.to_string(),
             path: raw_path.to_string(),

@@ -6,16 +6,16 @@
 //! with no "maybe logged in" level. Cost per request: the session lookup and one registry read;
 //! Docker's state is the one the engine already tracks, so no Docker call is made.
 
-use hyper::Response;
+use rsrc_shared::api::endpoints::NoBody;
+use rsrc_shared::api::query::NoQuery;
 use rsrc_shared::api::{self, DaemonStatus, Quota, Status, StatusUser};
 
-use super::response::{self, Body};
 use super::Ctx;
 use crate::domain::accounts::Caller;
 use crate::error::Result;
 use crate::registry::quota;
 
-pub async fn status(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
+pub async fn status(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Status> {
     let owner = caller.user.id;
     let machines = ctx
         .state
@@ -41,5 +41,5 @@ pub async fn status(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
             machines,
         },
     };
-    Ok(response::ok(&status))
+    Ok(status)
 }
