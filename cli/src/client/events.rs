@@ -1,44 +1,21 @@
 //! `GET /v1/events` (an NDJSON stream of events, read as it arrives) and
 //! `GET /v1/instances/{ref}/uptime`.
 
-use hyper::Method;
-use rsrc_shared::api::{paths, Event, Uptime};
+use rsrc_shared::api::endpoints::{self as ep, NoBody};
+use rsrc_shared::api::query::UptimeQuery;
+use rsrc_shared::api::{Event, Uptime};
 use rsrc_shared::ErrorBody;
 
 use super::stream::Lines;
-use super::{error_from_reply, read_body, Client, ClientError, Credential};
+use super::{Client, ClientError, Credential};
 
-/// What `rsrc events` asks for.
-#[derive(Debug, Default, Clone)]
-pub struct EventsQuery {
-    pub since: Option<String>,
-    pub until: Option<String>,
-    pub instance: Option<String>,
-    pub all: bool,
-    pub follow: bool,
-}
+pub use rsrc_shared::api::query::EventsQuery;
 
 impl Client {
     pub async fn events(&self, q: &EventsQuery) -> Result<EventStream, ClientError> {
-        let mut path = paths::events();
-        for (name, value) in [
-            ("since", &q.since),
-            ("until", &q.until),
-            ("instance", &q.instance),
-        ] {
-            if let Some(v) = value {
-                path = paths::param(path, name, v);
-            }
-        }
-        let path = paths::flag(paths::flag(path, "all", q.all), "follow", q.follow);
-        let response = self.send(Method::GET, &path, None).await?;
-        let status = response.status();
-        if !status.is_success() {
-            let bytes = read_body(response.into_body()).await?;
-            return Err(error_from_reply(status, &bytes).sent(self.credential));
-        }
+        let body = self.open_stream(ep::ListEvents, &[], q, &NoBody).await?;
         Ok(EventStream {
-            lines: Lines::new(response.into_body(), "the event stream"),
+            lines: Lines::new(body, "the event stream"),
             finished: false,
             sent: self.credential,
         })
@@ -49,11 +26,11 @@ impl Client {
         reference: &str,
         since: Option<&str>,
     ) -> Result<Uptime, ClientError> {
-        let mut path = paths::instance_uptime(reference);
-        if let Some(s) = since {
-            path = paths::param(path, "since", s);
-        }
-        self.get(&path).await
+        let query = UptimeQuery {
+            since: since.map(str::to_string),
+        };
+        self.call(ep::InstanceUptime, &[reference], &query, &NoBody)
+            .await
     }
 }
 

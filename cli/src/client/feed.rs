@@ -1,7 +1,9 @@
 //! The feed: comments, votes, ratings and feedback on machines.
 
+use rsrc_shared::api::endpoints::{self as ep, NoBody};
+use rsrc_shared::api::query::{CommentsQuery, MachineListQuery, NoQuery};
 use rsrc_shared::api::{
-    paths, Comment, CommentText, Feedback, Machine, MachineSort, RatingSet, Vote, VoteSet,
+    Comment, CommentText, Feedback, Machine, MachineSort, RatingSet, Vote, VoteSet,
 };
 
 use super::{Client, ClientError};
@@ -16,12 +18,19 @@ impl<'a> Feed<'a> {
     }
 
     pub async fn machines_sorted(&self, sort: MachineSort) -> Result<Vec<Machine>, ClientError> {
-        self.client.get(&paths::machines_sorted(sort)).await
+        self.client
+            .call(ep::ListMachines, &[], &MachineListQuery { sort }, &NoBody)
+            .await
     }
 
     pub async fn comment(&self, machine: &str, text: String) -> Result<Comment, ClientError> {
         self.client
-            .post(&paths::machine_comments(machine), &CommentText { text })
+            .call(
+                ep::PostComment,
+                &[machine],
+                &NoQuery {},
+                &CommentText { text },
+            )
             .await
     }
 
@@ -32,44 +41,60 @@ impl<'a> Feed<'a> {
         before: Option<i64>,
         after: Option<i64>,
     ) -> Result<Vec<Comment>, ClientError> {
+        let query = CommentsQuery {
+            limit: limit.map(|n| n.to_string()),
+            before: before.map(|n| n.to_string()),
+            after: after.map(|n| n.to_string()),
+        };
         self.client
-            .get(&paths::machine_comments_page(machine, limit, before, after))
+            .call(ep::ListComments, &[machine], &query, &NoBody)
             .await
     }
 
     pub async fn edit(&self, id: i64, text: String) -> Result<Comment, ClientError> {
         self.client
-            .patch(&paths::comment(id), &CommentText { text })
+            .call(
+                ep::EditComment,
+                &[&id.to_string()],
+                &NoQuery {},
+                &CommentText { text },
+            )
             .await
     }
 
     pub async fn remove(&self, id: i64) -> Result<(), ClientError> {
-        self.client.delete(&paths::comment(id)).await
+        self.client
+            .call(ep::RemoveComment, &[&id.to_string()], &NoQuery {}, &NoBody)
+            .await
     }
 
     pub async fn vote(&self, machine: &str, vote: Vote) -> Result<Machine, ClientError> {
         self.client
-            .put(&paths::machine_vote(machine), &VoteSet { vote })
+            .call(ep::SetVote, &[machine], &NoQuery {}, &VoteSet { vote })
             .await
     }
 
     pub async fn unvote(&self, machine: &str) -> Result<Machine, ClientError> {
-        self.client.delete_json(&paths::machine_vote(machine)).await
+        self.client
+            .call(ep::RemoveVote, &[machine], &NoQuery {}, &NoBody)
+            .await
     }
 
     pub async fn rate(&self, machine: &str, rating: &RatingSet) -> Result<Machine, ClientError> {
         self.client
-            .put(&paths::machine_rating(machine), rating)
+            .call(ep::SetRating, &[machine], &NoQuery {}, rating)
             .await
     }
 
     pub async fn unrate(&self, machine: &str) -> Result<Machine, ClientError> {
         self.client
-            .delete_json(&paths::machine_rating(machine))
+            .call(ep::RemoveRating, &[machine], &NoQuery {}, &NoBody)
             .await
     }
 
     pub async fn feedback(&self, machine: &str) -> Result<Vec<Feedback>, ClientError> {
-        self.client.get(&paths::machine_feedback(machine)).await
+        self.client
+            .call(ep::ListFeedback, &[machine], &NoQuery {}, &NoBody)
+            .await
     }
 }

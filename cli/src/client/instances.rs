@@ -1,26 +1,10 @@
 //! Instances and the volumes they leave.
 
-use rsrc_shared::api::{paths, Instance, InstanceCreate, Volume};
+use rsrc_shared::api::endpoints::{self as ep, NoBody};
+use rsrc_shared::api::query::{AllQuery, InstanceRemoveQuery, LogsQuery, NoQuery, WaitQuery};
+use rsrc_shared::api::{Instance, InstanceAction, InstanceCreate, InstanceRecreate, Volume};
 
 use super::{Client, ClientError, LogReader};
-
-/// What `POST /v1/instances/{ref}/{action}` does to an instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InstanceAction {
-    Start,
-    Stop,
-    Restart,
-}
-
-impl InstanceAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceAction::Start => "start",
-            InstanceAction::Stop => "stop",
-            InstanceAction::Restart => "restart",
-        }
-    }
-}
 
 pub struct Instances<'a> {
     client: &'a Client,
@@ -33,16 +17,22 @@ impl<'a> Instances<'a> {
 
     /// The caller's instances; everyone's when `all` (admins only).
     pub async fn list(&self, all: bool) -> Result<Vec<Instance>, ClientError> {
-        self.client.get(&paths::instances(all)).await
+        self.client
+            .call(ep::ListInstances, &[], &AllQuery { all }, &NoBody)
+            .await
     }
 
     pub async fn create(&self, req: &InstanceCreate) -> Result<Instance, ClientError> {
-        self.client.post(&paths::instances(false), req).await
+        self.client
+            .call(ep::CreateInstance, &[], &NoQuery {}, req)
+            .await
     }
 
     /// `reference`: an id, a unique prefix of one, or a name.
     pub async fn show(&self, reference: &str) -> Result<Instance, ClientError> {
-        self.client.get(&paths::instance(reference)).await
+        self.client
+            .call(ep::ShowInstance, &[reference], &NoQuery {}, &NoBody)
+            .await
     }
 
     pub async fn action(
@@ -50,19 +40,22 @@ impl<'a> Instances<'a> {
         reference: &str,
         action: InstanceAction,
     ) -> Result<Instance, ClientError> {
-        self.client
-            .post_empty(&paths::instance_action(reference, action.as_str()))
-            .await
+        let (client, args, q) = (self.client, &[reference], &NoQuery {});
+        match action {
+            InstanceAction::Start => client.call(ep::StartInstance, args, q, &NoBody).await,
+            InstanceAction::Stop => client.call(ep::StopInstance, args, q, &NoBody).await,
+            InstanceAction::Restart => client.call(ep::RestartInstance, args, q, &NoBody).await,
+        }
     }
 
     /// Makes the instance's container again from its machine's current definition.
     pub async fn recreate(
         &self,
         reference: &str,
-        req: &rsrc_shared::api::InstanceRecreate,
+        req: &InstanceRecreate,
     ) -> Result<Instance, ClientError> {
         self.client
-            .post(&paths::instance_recreate(reference), req)
+            .call(ep::RecreateInstance, &[reference], &NoQuery {}, req)
             .await
     }
 
@@ -73,8 +66,9 @@ impl<'a> Instances<'a> {
         volumes: bool,
         force: bool,
     ) -> Result<(), ClientError> {
+        let query = InstanceRemoveQuery { volumes, force };
         self.client
-            .delete(&paths::instance_remove(reference, volumes, force))
+            .call(ep::RemoveInstance, &[reference], &query, &NoBody)
             .await
     }
 
@@ -89,15 +83,26 @@ impl<'a> Instances<'a> {
         until: Option<i128>,
         bare: bool,
     ) -> Result<LogReader, ClientError> {
-        let path = paths::instance_logs(reference, follow, tail, since, until);
-        let path = paths::flag(path, "bare", bare);
-        self.client.open_stream(&path).await.map(LogReader::new)
+        let query = LogsQuery {
+            follow,
+            tail: tail.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            since,
+            until,
+            bare,
+        };
+        self.client
+            .open_stream(ep::InstanceLogs, &[reference], &query, &NoBody)
+            .await
+            .map(LogReader::new)
     }
 
     /// Waits until its first port accepts connections, at most `timeout_secs`.
     pub async fn wait(&self, reference: &str, timeout_secs: u64) -> Result<Instance, ClientError> {
+        let query = WaitQuery {
+            timeout: std::time::Duration::from_secs(timeout_secs),
+        };
         self.client
-            .post_empty(&paths::instance_wait(reference, timeout_secs))
+            .call(ep::WaitInstance, &[reference], &query, &NoBody)
             .await
     }
 }
@@ -114,10 +119,14 @@ impl<'a> Volumes<'a> {
     /// The volumes of the caller's instances, also of removed ones.
     /// `all`: every user's (admins only).
     pub async fn list(&self, all: bool) -> Result<Vec<Volume>, ClientError> {
-        self.client.get(&paths::volumes(all)).await
+        self.client
+            .call(ep::ListVolumes, &[], &AllQuery { all }, &NoBody)
+            .await
     }
 
     pub async fn remove(&self, name: &str) -> Result<(), ClientError> {
-        self.client.delete(&paths::volume(name)).await
+        self.client
+            .call(ep::RemoveVolume, &[name], &NoQuery {}, &NoBody)
+            .await
     }
 }

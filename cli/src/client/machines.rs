@@ -1,6 +1,8 @@
 //! Machines: listing for everyone, the rest for admins. Image pulls are [`Client::pull`].
 
-use rsrc_shared::api::{paths, ApplyResult, Machine, MachineSpec, MachineUpdate};
+use rsrc_shared::api::endpoints::{self as ep, NoBody};
+use rsrc_shared::api::query::{DryRunQuery, ForceQuery, MachineListQuery, NoQuery};
+use rsrc_shared::api::{ApplyResult, Machine, MachineSpec, MachineUpdate};
 
 use super::{Client, ClientError};
 
@@ -14,17 +16,21 @@ impl<'a> Machines<'a> {
     }
 
     pub async fn list(&self) -> Result<Vec<Machine>, ClientError> {
-        self.client.get(&paths::machines()).await
+        self.client
+            .call(ep::ListMachines, &[], &MachineListQuery::default(), &NoBody)
+            .await
     }
 
     pub async fn show(&self, name: &str) -> Result<Machine, ClientError> {
-        self.client.get(&paths::machine(name)).await
+        self.client
+            .call(ep::ShowMachine, &[name], &NoQuery {}, &NoBody)
+            .await
     }
 
     /// Creates the machine; with `dry_run`, only checks it (nothing is written or pulled).
     pub async fn create(&self, spec: &MachineSpec, dry_run: bool) -> Result<Machine, ClientError> {
         self.client
-            .post(&paths::machine_create(dry_run), spec)
+            .call(ep::CreateMachine, &[], &DryRunQuery { dry_run }, spec)
             .await
     }
 
@@ -35,18 +41,25 @@ impl<'a> Machines<'a> {
         dry_run: bool,
     ) -> Result<ApplyResult, ClientError> {
         self.client
-            .put(&paths::machine_apply(&spec.name, dry_run), spec)
+            .call(
+                ep::ApplyMachine,
+                &[&spec.name],
+                &DryRunQuery { dry_run },
+                spec,
+            )
             .await
     }
 
     pub async fn update(&self, name: &str, update: &MachineUpdate) -> Result<Machine, ClientError> {
-        self.client.patch(&paths::machine(name), update).await
+        self.client
+            .call(ep::UpdateMachine, &[name], &NoQuery {}, update)
+            .await
     }
 
     /// Removes the machine; with `force`, also while instances of it exist.
     pub async fn remove(&self, name: &str, force: bool) -> Result<(), ClientError> {
         self.client
-            .delete(&paths::machine_remove(name, force))
+            .call(ep::RemoveMachine, &[name], &ForceQuery { force }, &NoBody)
             .await
     }
 }

@@ -6,7 +6,8 @@
 //! else the daemon says that we cannot read is [`ClientError::Protocol`] (exit 1).
 //!
 //! Commands call the typed handles ([`Client::instances`], [`Client::machines`], ...), which
-//! build their paths with `rsrc_shared::api::paths`; the verbs below them stay in this crate.
+//! call [`Client::call`] with an endpoint of `rsrc_shared::api::endpoints`: its declaration
+//! gives the method, the path and the types.
 //! Every error from the daemon records which [`Credential`] the request carried, so that the CLI
 //! can word its hint for the credential that was refused (see `hints`).
 //!
@@ -22,7 +23,9 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::client::legacy::Client as HyperClient;
 use hyperlocal::{UnixClientExt, UnixConnector};
-use rsrc_shared::api::{paths, ImagePull, VersionInfo};
+use rsrc_shared::api::endpoints::{self as ep, Body as _, Endpoint, NoBody};
+use rsrc_shared::api::query::NoQuery;
+use rsrc_shared::api::{ImagePull, VersionInfo};
 use rsrc_shared::{ErrorBody, ErrorCode, ErrorDetail};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -39,8 +42,9 @@ mod stream;
 
 pub use accounts::{Accounts, Admin};
 pub use events::{EventStream, EventsQuery};
-pub use instances::{InstanceAction, Instances, Volumes};
+pub use instances::{Instances, Volumes};
 pub use machines::Machines;
+pub use rsrc_shared::api::InstanceAction;
 pub use status::StatusReply;
 pub use stream::{LogReader, PullStream};
 
@@ -172,117 +176,53 @@ impl Client {
 
     /// `GET /v1/version`; needs no login.
     pub async fn version(&self) -> Result<VersionInfo, ClientError> {
-        self.get(&paths::version()).await
+        self.call(ep::GetVersion, &[], &NoQuery {}, &NoBody).await
     }
 
-    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let body = self.call(Method::GET, path, None).await?;
-        decode(&body)
-    }
-
-    pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
+    /// One request to endpoint `E`: `args` fill its path parameters in order, `query` and
+    /// `body` are sent when they carry anything, and the answer is decoded as `E`'s response
+    /// (a 204 as `()`); non-2xx becomes an error.
+    pub async fn call<E: Endpoint>(
         &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ClientError> {
-        let reply = self.call(Method::POST, path, Some(encode(body)?)).await?;
+        _: E,
+        args: &[&str],
+        query: &E::Query,
+        body: &E::Request,
+    ) -> Result<E::Response, ClientError> {
+        let (method, uri, payload) = request::<E>(args, query, body)?;
+        let reply = self.exchange(method, &uri, payload).await?;
         decode(&reply)
     }
 
-    /// A POST without a request body.
-    pub(crate) async fn post_empty<T: DeserializeOwned>(
+    /// A request to a streaming endpoint: the answer's body, read as it arrives; non-2xx
+    /// becomes an error.
+    pub(crate) async fn open_stream<E: Endpoint>(
         &self,
-        path: &str,
-    ) -> Result<T, ClientError> {
-        let reply = self.call(Method::POST, path, None).await?;
-        decode(&reply)
-    }
-
-    /// A POST without a request body whose answer carries none either (204).
-    pub(crate) async fn post_no_content(&self, path: &str) -> Result<(), ClientError> {
-        self.call(Method::POST, path, None).await.map(drop)
-    }
-
-    /// A POST with a body whose answer carries none (204).
-    pub(crate) async fn post_unit<B: Serialize>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<(), ClientError> {
-        self.call(Method::POST, path, Some(encode(body)?))
-            .await
-            .map(drop)
-    }
-
-    pub(crate) async fn patch<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ClientError> {
-        let reply = self.call(Method::PATCH, path, Some(encode(body)?)).await?;
-        decode(&reply)
-    }
-
-    pub(crate) async fn put<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ClientError> {
-        let reply = self.call(Method::PUT, path, Some(encode(body)?)).await?;
-        decode(&reply)
-    }
-
-    /// A DELETE; the answer is 204 without a body.
-    pub(crate) async fn delete(&self, path: &str) -> Result<(), ClientError> {
-        self.call(Method::DELETE, path, None).await.map(drop)
-    }
-
-    /// A DELETE whose answer is JSON.
-    pub(crate) async fn delete_json<T: DeserializeOwned>(
-        &self,
-        path: &str,
-    ) -> Result<T, ClientError> {
-        let reply = self.call(Method::DELETE, path, None).await?;
-        decode(&reply)
-    }
-
-    /// A DELETE that carries a JSON body (deleting one's account sends the password).
-    pub(crate) async fn delete_with<B: Serialize>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<(), ClientError> {
-        self.call(Method::DELETE, path, Some(encode(body)?))
-            .await
-            .map(drop)
-    }
-
-    /// `POST /v1/images/pull`: the answer is an NDJSON stream of
-    /// [`PullProgress`](rsrc_shared::api::PullProgress) lines, read as they arrive.
-    pub async fn pull(&self, image: &str) -> Result<PullStream, ClientError> {
-        let body = encode(&ImagePull {
-            image: image.to_string(),
-        })?;
-        let response = self
-            .send(Method::POST, &paths::images_pull(), Some(body))
-            .await?;
-        let status = response.status();
-        if !status.is_success() {
-            let bytes = read_body(response.into_body()).await?;
-            return Err(error_from_reply(status, &bytes).sent(self.credential));
-        }
-        Ok(PullStream::new(response.into_body(), self.credential))
-    }
-
-    /// A GET whose answer is read as it arrives; non-2xx becomes an error.
-    pub(crate) async fn open_stream(&self, path: &str) -> Result<Incoming, ClientError> {
-        let response = self.send(Method::GET, path, None).await?;
+        _: E,
+        args: &[&str],
+        query: &E::Query,
+        body: &E::Request,
+    ) -> Result<Incoming, ClientError> {
+        let (method, uri, payload) = request::<E>(args, query, body)?;
+        let response = self.send(method, &uri, payload).await?;
         let status = response.status();
         if !status.is_success() {
             let bytes = read_body(response.into_body()).await?;
             return Err(error_from_reply(status, &bytes).sent(self.credential));
         }
         Ok(response.into_body())
+    }
+
+    /// `POST /v1/images/pull`: the answer is an NDJSON stream of
+    /// [`PullProgress`](rsrc_shared::api::PullProgress) lines, read as they arrive.
+    pub async fn pull(&self, image: &str) -> Result<PullStream, ClientError> {
+        let body = ImagePull {
+            image: image.to_string(),
+        };
+        let body = self
+            .open_stream(ep::PullImage, &[], &NoQuery {}, &body)
+            .await?;
+        Ok(PullStream::new(body, self.credential))
     }
 
     async fn send(
@@ -344,7 +284,7 @@ impl Client {
     }
 
     /// One request, answered with the whole body; non-2xx becomes an error.
-    async fn call(
+    async fn exchange(
         &self,
         method: Method,
         path: &str,
@@ -359,6 +299,29 @@ impl Client {
             Err(error_from_reply(status, &bytes).sent(self.credential))
         }
     }
+}
+
+/// The method, path and body of a request to `E`.
+fn request<E: Endpoint>(
+    args: &[&str],
+    query: &E::Query,
+    body: &E::Request,
+) -> Result<(Method, String, Option<Vec<u8>>), ClientError> {
+    let uri = E::uri(args, query)
+        .map_err(|e| ClientError::Protocol(format!("cannot encode the query: {e}")))?;
+    let payload = if E::Request::EMPTY {
+        None
+    } else {
+        Some(encode(body)?)
+    };
+    let method = match E::METHOD {
+        ep::Method::Get => Method::GET,
+        ep::Method::Post => Method::POST,
+        ep::Method::Put => Method::PUT,
+        ep::Method::Patch => Method::PATCH,
+        ep::Method::Delete => Method::DELETE,
+    };
+    Ok((method, uri, payload))
 }
 
 async fn read_body(body: Incoming) -> Result<Bytes, ClientError> {

@@ -1,6 +1,8 @@
 //! `GET /v1/status`, with the fallback to `GET /v1/version` when there is no valid login.
 
-use rsrc_shared::api::{paths, Status, VersionInfo};
+use rsrc_shared::api::endpoints::{self as ep, NoBody};
+use rsrc_shared::api::query::NoQuery;
+use rsrc_shared::api::{Status, VersionInfo};
 use rsrc_shared::ErrorCode;
 
 use super::{Client, ClientError};
@@ -17,7 +19,7 @@ impl Client {
     /// The full status with a login; without one (or when the daemon refuses it) the public
     /// version answer. A second request only in that case.
     pub async fn status(&self) -> Result<StatusReply, ClientError> {
-        match self.get::<Status>(&paths::status()).await {
+        match self.call(ep::GetStatus, &[], &NoQuery {}, &NoBody).await {
             Ok(status) => Ok(StatusReply::Full(status)),
             Err(e) if e.code() == Some(ErrorCode::Unauthenticated) => {
                 let why = if self.token.is_none() {

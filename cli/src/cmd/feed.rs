@@ -200,7 +200,7 @@ impl<T: Row> Row for InOrder<T> {
     fn extra_cells(&self) -> Vec<String> {
         self.item.extra_cells()
     }
-    fn state(&self) -> Option<(&'static str, &str)> {
+    fn state(&self) -> Option<(&'static str, Option<crate::output::color::Tone>)> {
         self.item.state()
     }
     fn id(&self) -> String {

@@ -145,9 +145,9 @@ fn matches(i: &Instance, filters: &[(FilterKey, String)]) -> bool {
         .into_iter()
         .all(|key| {
             let field = match key {
-                FilterKey::Status => &i.status,
-                FilterKey::Machine => &i.machine,
-                FilterKey::Name => &i.name,
+                FilterKey::Status => i.status.as_str(),
+                FilterKey::Machine => i.machine.as_str(),
+                FilterKey::Name => i.name.as_str(),
             };
             let mut wanted = filters.iter().filter(|(k, _)| *k == key).peekable();
             wanted.peek().is_none() || wanted.any(|(_, v)| v == field)
@@ -213,7 +213,7 @@ fn created_text(i: &Instance) -> String {
         ("id", i.id.clone()),
         ("name", i.name.clone()),
         ("machine", i.machine.clone()),
-        ("status", i.status.clone()),
+        ("status", i.status.to_string()),
         ("host", i.host.clone()),
         (
             "ports",

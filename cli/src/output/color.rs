@@ -8,6 +8,7 @@ use std::io::{self, IsTerminal};
 use std::sync::OnceLock;
 
 use clap::ValueEnum;
+use rsrc_shared::api::{EventKind, InstanceState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ColorChoice {
@@ -54,17 +55,45 @@ pub fn stderr_color() -> bool {
     decide(choice(), io::stderr().is_terminal())
 }
 
-/// The SGR code a state or event kind is shown in: up is green, down is red, on the way (or
-/// stopped on purpose) is yellow.
-pub fn state_paint(state: &str) -> Option<&'static str> {
-    match state {
-        "running" | "started" | "engine_up" => Some("32"),
-        "exited" | "lost" | "failed" | "died" | "dead" | "oom" | "killed" | "engine_down" => {
-            Some("31")
+/// How a state or event kind is shown: up is green, down is red, on the way (or stopped on
+/// purpose) is yellow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Up,
+    Down,
+    Between,
+}
+
+impl Tone {
+    /// The SGR code of the colour.
+    pub fn sgr(self) -> &'static str {
+        match self {
+            Tone::Up => "32",
+            Tone::Down => "31",
+            Tone::Between => "33",
         }
-        "stopped" | "creating" | "created" | "removing" | "removed" | "restarting" | "paused"
-        | "recreated" => Some("33"),
-        _ => None,
+    }
+}
+
+/// The tone of an instance's state; none for one this build does not know.
+pub fn state_tone(state: InstanceState) -> Option<Tone> {
+    use InstanceState as S;
+    match state {
+        S::Running => Some(Tone::Up),
+        S::Exited | S::Lost => Some(Tone::Down),
+        S::Stopped | S::Creating | S::Created | S::Removing | S::Recreating => Some(Tone::Between),
+        S::Unknown => None,
+    }
+}
+
+/// The tone of an event kind; none for one this build does not know.
+pub fn event_tone(kind: EventKind) -> Option<Tone> {
+    use EventKind as K;
+    match kind {
+        K::Started | K::EngineUp => Some(Tone::Up),
+        K::Died | K::Oom | K::Killed | K::Lost | K::EngineDown => Some(Tone::Down),
+        K::Stopped | K::Created | K::Removed | K::Recreated => Some(Tone::Between),
+        K::Unknown => None,
     }
 }
 
@@ -86,10 +115,13 @@ mod tests {
 
     #[test]
     fn states_have_colours() {
-        assert_eq!(state_paint("running"), Some("32"));
-        assert_eq!(state_paint("exited"), Some("31"));
-        assert_eq!(state_paint("lost"), Some("31"));
-        assert_eq!(state_paint("stopped"), Some("33"));
-        assert_eq!(state_paint("whatever"), None);
+        let sgr = |s| state_tone(s).map(Tone::sgr);
+        assert_eq!(sgr(InstanceState::Running), Some("32"));
+        assert_eq!(sgr(InstanceState::Exited), Some("31"));
+        assert_eq!(sgr(InstanceState::Lost), Some("31"));
+        assert_eq!(sgr(InstanceState::Stopped), Some("33"));
+        assert_eq!(sgr(InstanceState::Unknown), None);
+        assert_eq!(event_tone(EventKind::Oom), Some(Tone::Down));
+        assert_eq!(event_tone(EventKind::Started), Some(Tone::Up));
     }
 }

@@ -7,7 +7,7 @@
 
 use clap::Args;
 
-use super::color::{paint, state_paint};
+use super::color::paint;
 use super::Row;
 use crate::error::{CliError, CliResult};
 
@@ -263,8 +263,8 @@ fn state_paint_at<T: Row>(
     if !color {
         return None;
     }
-    let (_, state) = item.state()?;
-    Some((state_col?, state_paint(state)?))
+    let (_, tone) = item.state()?;
+    Some((state_col?, tone?.sgr()))
 }
 
 /// Columns separated by two spaces, padded to the widest cell, no trailing spaces; a cell

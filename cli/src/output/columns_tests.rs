@@ -1,7 +1,9 @@
 //! Column selection and alignment, with and without colour.
 
 use super::*;
+use crate::output::color::{state_tone, Tone};
 use crate::output::{Format, Output};
+use rsrc_shared::api::InstanceState;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -24,8 +26,9 @@ impl Row for Thing {
     fn extra_cells(&self) -> Vec<String> {
         vec![format!("h-{}", self.name)]
     }
-    fn state(&self) -> Option<(&'static str, &str)> {
-        Some(("STATE", &self.state))
+    fn state(&self) -> Option<(&'static str, Option<Tone>)> {
+        let state = self.state.parse().unwrap_or(InstanceState::Unknown);
+        Some(("STATE", state_tone(state)))
     }
     fn id(&self) -> String {
         self.name.clone()

@@ -1,7 +1,7 @@
 //! Times and states as `docker ps` words them: "Up 3 minutes", "Exited (3) 2 minutes ago",
 //! "5 days ago". Only tables use these; JSON keeps the RFC 3339 times.
 
-use rsrc_shared::api::Instance;
+use rsrc_shared::api::{Instance, InstanceState};
 
 /// Seconds since the epoch of an RFC 3339 UTC time as rsrcd writes them
 /// (`2024-05-01T12:00:00.000Z`); `None` for anything else.
@@ -75,13 +75,12 @@ pub fn status(i: &Instance, now: i64) -> String {
     let since = parse_utc(&i.updated_at).map(|t| duration(now - t));
     let since = since.as_deref().unwrap_or("?");
     let code = i.exit_code.map(|c| format!(" ({c})")).unwrap_or_default();
-    let text = match i.status.as_str() {
-        "running" => format!("Up {since}"),
-        "restarting" => format!("Restarting{code} {since} ago"),
-        "exited" | "stopped" | "died" => format!("Exited{code} {since} ago"),
-        "creating" => "Created".into(),
+    let text = match i.status {
+        InstanceState::Running => format!("Up {since}"),
+        InstanceState::Exited | InstanceState::Stopped => format!("Exited{code} {since} ago"),
+        InstanceState::Creating => "Created".into(),
         other => {
-            let mut c = other.chars();
+            let mut c = other.as_str().chars();
             c.next()
                 .map(|f| f.to_uppercase().chain(c).collect())
                 .unwrap_or_default()

@@ -42,9 +42,9 @@ pub trait Row: Serialize {
     fn extra_cells(&self) -> Vec<String> {
         Vec::new()
     }
-    /// The header of the column that shows this row's state, and the state (`running`), for
-    /// colour.
-    fn state(&self) -> Option<(&'static str, &str)> {
+    /// The header of the column that shows this row's state, and the state's tone, for
+    /// colour (none: shown uncoloured).
+    fn state(&self) -> Option<(&'static str, Option<color::Tone>)> {
         None
     }
     /// What `-q` prints.
@@ -319,7 +319,7 @@ mod tests {
             name: name.into(),
             machine: "redis".into(),
             owner: "a@example.com".into(),
-            status: "running".into(),
+            status: rsrc_shared::api::InstanceState::Running,
             host: "127.0.0.1".into(),
             ports: vec![PortMapping {
                 container_port: 6379,

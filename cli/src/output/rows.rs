@@ -3,6 +3,7 @@
 use rsrc_shared::api::{Event, Instance, Machine, Orphan, Role, User, Volume};
 use serde::Serialize;
 
+use super::color::{event_tone, state_tone, Tone};
 use super::human::{self, ago};
 use super::{
     argv_text, join, machine_port, opt, port_mapping, prop_text, rating_text, short_id, size_text,
@@ -172,7 +173,7 @@ fn status(i: &Instance) -> String {
     if i.last_known {
         format!("{} (last known; Docker unreachable)", i.status)
     } else {
-        i.status.clone()
+        i.status.to_string()
     }
 }
 
@@ -204,7 +205,7 @@ impl Row for Instance {
     }
     fn extra_cells(&self) -> Vec<String> {
         vec![
-            self.status.clone(),
+            self.status.to_string(),
             self.host.clone(),
             opt(&self.url),
             join(&self.volumes, |v| v.name.clone(), ","),
@@ -212,8 +213,8 @@ impl Row for Instance {
             ago(&self.updated_at, human::now()),
         ]
     }
-    fn state(&self) -> Option<(&'static str, &str)> {
-        Some(("STATUS", &self.status))
+    fn state(&self) -> Option<(&'static str, Option<Tone>)> {
+        Some(("STATUS", state_tone(self.status)))
     }
     fn id(&self) -> String {
         self.id.clone()
@@ -327,8 +328,8 @@ impl Row for Event {
             self.detail.clone().unwrap_or_default(),
         ]
     }
-    fn state(&self) -> Option<(&'static str, &str)> {
-        Some(("KIND", self.kind.as_str()))
+    fn state(&self) -> Option<(&'static str, Option<Tone>)> {
+        Some(("KIND", event_tone(self.kind)))
     }
     fn id(&self) -> String {
         self.id.to_string()
@@ -362,7 +363,7 @@ impl Row for Followed<'_> {
     fn extra_cells(&self) -> Vec<String> {
         self.0.extra_cells()
     }
-    fn state(&self) -> Option<(&'static str, &str)> {
+    fn state(&self) -> Option<(&'static str, Option<Tone>)> {
         self.0.state()
     }
     fn id(&self) -> String {

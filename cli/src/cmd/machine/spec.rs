@@ -23,9 +23,10 @@ pub fn parse_port(s: &str) -> Result<MachinePort, String> {
     let port: u32 = num
         .parse()
         .map_err(|_| format!("`{num}` is not a port number"))?;
-    if !(1..=65535).contains(&port) {
-        return Err(format!("port {port} is out of range (1-65535)"));
-    }
+    let port = u16::try_from(port)
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| format!("port {port} is out of range (1-65535)"))?;
     Ok(MachinePort { port, protocol })
 }
 

@@ -169,7 +169,7 @@ mod tests {
             let err = decode::<WaitQuery>(bad).err().unwrap();
             assert_eq!(err.to_string(), "timeout must be a whole number of seconds");
         }
-        assert!(decode::<RemoveQuery>("volumes").unwrap().volumes);
+        assert!(decode::<InstanceRemoveQuery>("volumes").unwrap().volumes);
         assert!(!decode::<AllQuery>("volumes").unwrap().all);
     }
 }

@@ -194,99 +194,109 @@ pub fn find<'r>(
 
 #[cfg(test)]
 mod tests {
+    use hyper::Method as M;
+    use rsrc_shared::api::endpoints::{self as ep, Endpoint};
+
     use super::*;
+
+    /// Paths are built from the declarations, so that each is spelled once.
+    fn under_v1(rest: &str) -> String {
+        format!("{}{rest}", ep::GetRoot::PATH)
+    }
 
     #[test]
     fn paths_split_under_v1_only() {
-        assert_eq!(split_path("/v1").unwrap(), Vec::<String>::new());
+        assert_eq!(split_path(ep::GetRoot::PATH).unwrap(), Vec::<String>::new());
         assert_eq!(
-            split_path("/v1/admin/users/a%2Bb%40c.de/promote").unwrap(),
+            split_path(&ep::PromoteUser::path(&["a+b@c.de"])).unwrap(),
             vec!["admin", "users", "a+b@c.de", "promote"]
         );
         assert_eq!(
-            split_path("/v1/machines/a%2Fb").unwrap(),
+            split_path(&ep::ShowMachine::path(&["a/b"])).unwrap(),
             vec!["machines", "a/b"]
         );
-        assert!(split_path("/v2/version").is_err());
-        assert!(split_path("/v1x").is_err());
-        assert!(split_path("/v1/%zz").is_err());
-        assert_eq!(split_path("/v1/instances/").unwrap(), vec!["instances"]);
-        assert!(split_path("/v1/instances//stop").is_err());
-        assert!(split_path("/v1//instances").is_err());
+        assert!(split_path(&ep::GetVersion::PATH.replace("v1", "v2")).is_err());
+        assert!(split_path(&under_v1("x")).is_err());
+        assert!(split_path(&under_v1("/%zz")).is_err());
+        let instances = ep::ListInstances::PATH;
+        assert_eq!(
+            split_path(&format!("{instances}/")).unwrap(),
+            vec!["instances"]
+        );
+        assert!(split_path(&format!("{instances}//stop")).is_err());
+        assert!(split_path(&under_v1("//instances")).is_err());
     }
 
     #[test]
     fn patterns_score_literals_above_parameters() {
         let segs = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(score("/v1", &[]), Some(vec![]));
-        assert_eq!(score("/v1/version", &segs(&["version"])), Some(vec![true]));
-        assert_eq!(score("/v1/version", &segs(&["versions"])), None);
-        assert_eq!(score("/v1/version", &segs(&["version", "x"])), None);
-        assert_eq!(score("/v1/machines/{name}", &segs(&["machines"])), None);
+        assert_eq!(score(ep::GetRoot::PATH, &[]), Some(vec![]));
+        let version = ep::GetVersion::PATH;
+        assert_eq!(score(version, &segs(&["version"])), Some(vec![true]));
+        assert_eq!(score(version, &segs(&["versions"])), None);
+        assert_eq!(score(version, &segs(&["version", "x"])), None);
+        assert_eq!(score(ep::ShowMachine::PATH, &segs(&["machines"])), None);
         assert_eq!(
-            score(
-                "/v1/instances/{ref}/{action}",
-                &segs(&["instances", "a", "logs"])
-            ),
-            Some(vec![true, false, false])
+            score(ep::ShowInstance::PATH, &segs(&["instances", "a"])),
+            Some(vec![true, false])
         );
         assert_eq!(
-            score(
-                "/v1/instances/{ref}/logs",
-                &segs(&["instances", "a", "logs"])
-            ),
+            score(ep::InstanceLogs::PATH, &segs(&["instances", "a", "logs"])),
             Some(vec![true, false, true])
+        );
+        assert_eq!(
+            score(ep::StopInstance::PATH, &segs(&["instances", "a", "logs"])),
+            None
         );
     }
 
-    fn matched(method: Method, path: &str) -> (&'static Route, Params) {
+    fn matched(method: M, path: &str) -> (&'static Route, Params) {
         let segments = split_path(path).unwrap();
         find(super::super::ROUTES, &method, path, &segments).unwrap()
     }
 
     #[test]
     fn requests_find_their_route_and_parameters() {
-        let (route, params) = matched(Method::POST, "/v1/admin/users/a%2Bb%40c.de/promote");
-        assert_eq!(route.path, "/v1/admin/users/{email}/{action}");
+        let (route, params) = matched(M::POST, &ep::PromoteUser::path(&["a+b@c.de"]));
+        assert_eq!(route.path, ep::PromoteUser::PATH);
         assert_eq!(route.access, Access::Admin);
         assert_eq!(params.get("email"), Some("a+b@c.de"));
-        assert_eq!(params.get("action"), Some("promote"));
         assert_eq!(params.get("ref"), None);
 
-        let (route, params) = matched(Method::GET, "/v1/instances/web-1/logs");
-        assert_eq!(route.path, "/v1/instances/{ref}/logs");
+        let (route, params) = matched(M::GET, &ep::InstanceLogs::path(&["web-1"]));
+        assert_eq!(route.path, ep::InstanceLogs::PATH);
         assert_eq!(params.get("ref"), Some("web-1"));
-        let (route, params) = matched(Method::POST, "/v1/instances/web-1/wait");
-        assert_eq!(route.path, "/v1/instances/{ref}/{action}");
-        assert_eq!(params.get("action"), Some("wait"));
+        let (route, params) = matched(M::POST, &ep::WaitInstance::path(&["web-1"]));
+        assert_eq!(route.path, ep::WaitInstance::PATH);
+        assert_eq!(params.get("ref"), Some("web-1"));
 
         // An encoded `/` stays inside its segment.
-        let (route, params) = matched(Method::DELETE, "/v1/volumes/a%2Fb");
-        assert_eq!(route.path, "/v1/volumes/{name}");
+        let (route, params) = matched(M::DELETE, &ep::RemoveVolume::path(&["a/b"]));
+        assert_eq!(route.path, ep::RemoveVolume::PATH);
         assert_eq!(params.get("name"), Some("a/b"));
 
         for (method, path, access) in [
-            (Method::GET, "/v1", Access::Public),
-            (Method::GET, "/v1/version/", Access::Public),
-            (Method::POST, "/v1/signup", Access::Public),
-            (Method::POST, "/v1/login", Access::Public),
-            (Method::GET, "/v1/whoami", Access::User),
-            (Method::DELETE, "/v1/profile", Access::User),
-            (Method::GET, "/v1/instances", Access::User),
-            (Method::POST, "/v1/instances", Access::Verified),
-            (Method::GET, "/v1/volumes", Access::User),
-            (Method::GET, "/v1/machines", Access::User),
-            (Method::GET, "/v1/machines/web", Access::User),
-            (Method::PUT, "/v1/machines/web", Access::Admin),
-            (Method::GET, "/v1/admin/orphans", Access::Admin),
+            (M::GET, ep::GetRoot::path(&[]), Access::Public),
+            (M::GET, format!("{}/", ep::GetVersion::PATH), Access::Public),
+            (M::POST, ep::SignUp::path(&[]), Access::Public),
+            (M::POST, ep::LogIn::path(&[]), Access::Public),
+            (M::GET, ep::WhoAmI::path(&[]), Access::User),
+            (M::DELETE, ep::DeleteProfile::path(&[]), Access::User),
+            (M::GET, ep::ListInstances::path(&[]), Access::User),
+            (M::POST, ep::CreateInstance::path(&[]), Access::Verified),
+            (M::GET, ep::ListVolumes::path(&[]), Access::User),
+            (M::GET, ep::ListMachines::path(&[]), Access::User),
+            (M::GET, ep::ShowMachine::path(&["web"]), Access::User),
+            (M::PUT, ep::ApplyMachine::path(&["web"]), Access::Admin),
+            (M::GET, ep::ListOrphans::path(&[]), Access::Admin),
         ] {
             assert_eq!(
-                matched(method.clone(), path).0.access,
+                matched(method.clone(), &path).0.access,
                 access,
                 "{method} {path}"
             );
         }
-        let (route, _) = matched(Method::POST, "/v1/images/pull");
+        let (route, _) = matched(M::POST, ep::PullImage::PATH);
         assert!(route.streams && route.access == Access::Admin);
     }
 
@@ -294,16 +304,6 @@ mod tests {
     fn the_table_is_well_formed() {
         let routes = super::super::ROUTES;
         for (i, r) in routes.iter().enumerate() {
-            assert!(
-                r.path == "/v1" || r.path.starts_with("/v1/"),
-                "{} is outside /v1",
-                r.path
-            );
-            assert!(
-                !r.path.ends_with('/') && !r.path.contains("//"),
-                "{}",
-                r.path
-            );
             assert_eq!(
                 matches!(r.handler, Handler::Public(_)),
                 r.access == Access::Public,
@@ -314,10 +314,20 @@ mod tests {
             assert!(
                 routes[..i]
                     .iter()
-                    .all(|o| (o.path, &o.method) != (r.path, &r.method)),
+                    .all(|o| (o.path, o.method) != (r.path, r.method)),
                 "{} {} is declared twice",
                 r.method,
                 r.path
+            );
+        }
+        // Every declared endpoint has its route, and nothing else has one.
+        assert_eq!(routes.len(), ep::ALL.len());
+        for (method, path) in ep::ALL {
+            assert!(
+                routes
+                    .iter()
+                    .any(|r| r.method == *method && r.path == *path),
+                "{method} {path} has no route"
             );
         }
         assert_eq!(routes.iter().filter(|r| r.streams).count(), 3);
@@ -326,7 +336,7 @@ mod tests {
     #[test]
     fn codes_of_failed_matches() {
         let routes = super::super::ROUTES;
-        let code = |method: Method, path: &str| {
+        let code = |method: M, path: &str| {
             let segments = match split_path(path) {
                 Ok(s) => s,
                 Err(e) => return e.code().as_str(),
@@ -336,30 +346,43 @@ mod tests {
                 Err(e) => e.code().as_str(),
             }
         };
-        assert_eq!(code(Method::GET, "/v1/nope"), "unknown_endpoint");
+        let instances = ep::ListInstances::PATH;
+        assert_eq!(code(M::GET, &under_v1("/nope")), "unknown_endpoint");
         assert_eq!(
-            code(Method::GET, "/v1/otp/verify/extra"),
+            code(M::GET, &format!("{}/extra", ep::VerifyOtp::PATH)),
             "unknown_endpoint"
         );
-        assert_eq!(code(Method::GET, "/"), "unknown_endpoint");
-        assert_eq!(code(Method::GET, "/v1/instances//stop"), "unknown_endpoint");
-        assert_eq!(code(Method::GET, "/v1/signup"), "method_not_allowed");
-        assert_eq!(code(Method::PUT, "/v1/version"), "method_not_allowed");
+        assert_eq!(code(M::GET, "/"), "unknown_endpoint");
         assert_eq!(
-            code(Method::DELETE, "/v1/admin/users"),
+            code(M::GET, &format!("{instances}//stop")),
+            "unknown_endpoint"
+        );
+        assert_eq!(code(M::GET, ep::SignUp::PATH), "method_not_allowed");
+        assert_eq!(code(M::PUT, ep::GetVersion::PATH), "method_not_allowed");
+        assert_eq!(code(M::DELETE, ep::ListUsers::PATH), "method_not_allowed");
+        assert_eq!(
+            code(M::GET, &format!("{}/%zz", ep::ListMachines::PATH)),
+            "invalid_request"
+        );
+        // The logs path takes GET only, and each action POST only.
+        assert_eq!(
+            code(M::POST, &ep::InstanceLogs::path(&["a"])),
             "method_not_allowed"
         );
-        assert_eq!(code(Method::GET, "/v1/machines/%zz"), "invalid_request");
-        // The logs path takes GET only, although `{ref}/{action}` takes POST.
         assert_eq!(
-            code(Method::POST, "/v1/instances/a/logs"),
+            code(M::GET, &ep::StopInstance::path(&["a"])),
             "method_not_allowed"
         );
+        assert_eq!(code(M::POST, &ep::StopInstance::path(&["a"])), "ok");
+        // An action that does not exist is no route, as any unknown path.
         assert_eq!(
-            code(Method::GET, "/v1/instances/a/stop"),
-            "method_not_allowed"
+            code(M::POST, &format!("{instances}/a/explode")),
+            "unknown_endpoint"
         );
-        assert_eq!(code(Method::POST, "/v1/instances/a/stop"), "ok");
-        assert_eq!(code(Method::GET, "/v1/"), "ok");
+        assert_eq!(
+            code(M::POST, &format!("{}/a/explode", ep::ListUsers::PATH)),
+            "unknown_endpoint"
+        );
+        assert_eq!(code(M::GET, &under_v1("/")), "ok");
     }
 }

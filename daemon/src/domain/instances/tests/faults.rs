@@ -254,7 +254,7 @@ async fn an_engine_outage_is_an_interval_in_the_history_and_states_show_as_last_
         .await
         .unwrap();
     assert!(listed[0].last_known, "{listed:?}");
-    assert_eq!(listed[0].status, "running");
+    assert_eq!(listed[0].status, InstanceState::Running);
     // It crashed during the outage; found when the engine is back.
     h.engine.set_available(true);
     h.engine.exit(made.container.as_deref().unwrap(), 2, false);

@@ -162,7 +162,7 @@ impl Harness {
 async fn a_create_journals_makes_and_starts_the_container() {
     let h = harness();
     let made = h.create("one").await.unwrap();
-    assert_eq!(made.status, "running");
+    assert_eq!(made.status, InstanceState::Running);
     assert_eq!(made.ports[0].host_port, 30000);
     let c = h
         .engine
@@ -290,7 +290,7 @@ async fn the_state_machine_names_who_stopped_and_what_crashed() {
     let stopped = lifecycle::act(&h.state, &h.alice, "one", Action::Stop)
         .await
         .unwrap();
-    assert_eq!(stopped.status, "stopped");
+    assert_eq!(stopped.status, InstanceState::Stopped);
     lifecycle::act(&h.state, &h.admin, &made.id, Action::Start)
         .await
         .unwrap();

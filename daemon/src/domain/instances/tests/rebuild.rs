@@ -174,7 +174,7 @@ async fn a_recreate_takes_the_current_definition_and_keeps_ports_volumes_and_nam
         (again.id.as_str(), again.name.as_str()),
         (made.id.as_str(), "one")
     );
-    assert_eq!(again.status, "running");
+    assert_eq!(again.status, InstanceState::Running);
     assert_eq!(again.ports, made.ports);
     assert_eq!(again.volumes[0].name, made.volumes[0].name);
     assert_ne!(again.container, made.container);
@@ -221,7 +221,7 @@ async fn a_stopped_instance_stays_stopped_and_a_lost_one_comes_back() {
     let again = recreate(&h.state, &h.alice, "one", InstanceRecreate::default())
         .await
         .unwrap();
-    assert_eq!(again.status, "stopped");
+    assert_eq!(again.status, InstanceState::Stopped);
     lifecycle::act(&h.state, &h.alice, "one", Action::Start)
         .await
         .unwrap();
@@ -231,7 +231,7 @@ async fn a_stopped_instance_stays_stopped_and_a_lost_one_comes_back() {
     let back = recreate(&h.state, &h.alice, "one", InstanceRecreate::default())
         .await
         .unwrap();
-    assert_eq!(back.status, "running");
+    assert_eq!(back.status, InstanceState::Running);
     assert_eq!(back.ports, made.ports);
 }
 
