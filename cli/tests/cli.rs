@@ -9,6 +9,8 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
+use rsrc_shared::v1;
+
 use common::*;
 
 #[test]
@@ -80,7 +82,7 @@ fn login_stores_a_private_session_and_logout_forgets_it() {
     let login_req = daemon
         .seen()
         .into_iter()
-        .find(|s| s.path == "/v1/login")
+        .find(|s| s.path == v1!("/login"))
         .unwrap();
     let body: serde_json::Value = serde_json::from_str(&login_req.body).unwrap();
     assert_eq!(body["password"], "pw with spaces");
@@ -134,7 +136,7 @@ fn login_stores_a_private_session_and_logout_forgets_it() {
     let logout = daemon
         .seen()
         .into_iter()
-        .find(|s| s.path == "/v1/logout")
+        .find(|s| s.path == v1!("/logout"))
         .unwrap();
     assert_eq!(logout.method, "POST");
     assert_eq!(logout.auth.as_deref(), Some("Bearer tok-123"));
@@ -273,7 +275,7 @@ fn wait_failures_print_the_log_lines() {
     let create = daemon
         .seen()
         .into_iter()
-        .find(|s| s.path == "/v1/instances")
+        .find(|s| s.path == v1!("/instances"))
         .unwrap();
     let body: serde_json::Value = serde_json::from_str(&create.body).unwrap();
     assert_eq!(body["machine"], "nginx");
@@ -310,7 +312,7 @@ fn a_failed_pull_stops_machine_create() {
     assert!(err.contains("Pulling from library/nope"), "{err}");
     assert!(err.contains("abc: Downloading"), "{err}");
     assert!(err.contains("error: image nope:1 not found"), "{err}");
-    assert!(!daemon.seen().iter().any(|s| s.path == "/v1/machines"));
+    assert!(!daemon.seen().iter().any(|s| s.path == v1!("/machines")));
 }
 
 #[test]
@@ -345,11 +347,12 @@ fn machine_create_pulls_then_posts() {
     let seen = daemon.seen();
     assert_eq!(seen.len(), 3);
     assert_eq!(
-        seen[0].path, "/v1/machines?dry_run=true",
+        seen[0].path,
+        v1!("/machines?dry_run=true"),
         "checked before the pull"
     );
-    assert_eq!(seen[1].path, "/v1/images/pull");
-    assert_eq!(seen[2].path, "/v1/machines");
+    assert_eq!(seen[1].path, v1!("/images/pull"));
+    assert_eq!(seen[2].path, v1!("/machines"));
     let body: serde_json::Value = serde_json::from_str(&seen[2].body).unwrap();
     assert_eq!(body["ports"][0]["port"], 6379);
 }

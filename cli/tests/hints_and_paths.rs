@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use rsrc_shared::v1;
 
 #[test]
 fn bad_env_keys_are_refused_before_the_daemon_is_asked() {
@@ -165,10 +166,10 @@ fn names_and_emails_stay_one_path_segment() {
     assert_eq!(
         paths,
         [
-            "/v1/admin/users/a%2Bb%40c.d/promote",
-            "/v1/instances/..%2Fx/stop",
-            "/v1/instances/my%20db/logs?tail=5&bare=true",
-            "/v1/machines/a%3Fb?force=true",
+            v1!("/admin/users/a%2Bb%40c.d/promote"),
+            v1!("/instances/..%2Fx/stop"),
+            v1!("/instances/my%20db/logs?tail=5&bare=true"),
+            v1!("/machines/a%3Fb?force=true"),
         ]
     );
 }

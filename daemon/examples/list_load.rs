@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rsrc_shared::v1;
+
 use bytes::Bytes;
 use clap::Parser;
 use http_body_util::{BodyExt, Empty};
@@ -50,7 +52,7 @@ struct Args {
     #[arg(long, default_value_t = 10)]
     warmup: u64,
     /// Path and query to GET.
-    #[arg(long, default_value = "/v1/instances")]
+    #[arg(long, default_value = v1!("/instances"))]
     path: String,
     /// The daemon's pid: report its CPU time per request (from /proc/PID/stat).
     #[arg(long)]

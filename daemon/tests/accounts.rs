@@ -7,6 +7,8 @@ mod common;
 use std::path::Path;
 use std::process::Stdio;
 
+use rsrc_shared::v1;
+
 use common::{poll, raw_request, Client, Options, Run, SmtpSink, TestDaemon, DEADLINE};
 
 const PASSWORD: &str = "Pw-correct-horse-31";
@@ -179,7 +181,7 @@ fn concurrent_wrong_codes_get_five_tries_in_all() {
             let socket = e.d.socket.clone();
             let token = token.clone();
             let body = format!("{{\"code\":\"{}\"}}", wrong_code(&code, n));
-            std::thread::spawn(move || post_json(&socket, "/v1/otp/verify", Some(&token), &body))
+            std::thread::spawn(move || post_json(&socket, v1!("/otp/verify"), Some(&token), &body))
         })
         .collect();
     let answers: Vec<(u16, serde_json::Value)> = guesses
@@ -337,7 +339,8 @@ fn logout_revokes_the_token() {
             .json()["email"],
         "leaver@example.com"
     );
-    let (status, _) = raw_request(&d.socket, "GET", "/v1/whoami", Some(&token), None).expect("req");
+    let (status, _) =
+        raw_request(&d.socket, "GET", v1!("/whoami"), Some(&token), None).expect("req");
     assert_eq!(status, 200);
 
     c.run(&["logout"]).expect_code(0);
@@ -347,15 +350,15 @@ fn logout_revokes_the_token() {
     let r = run_with_token(&other, &token, &["whoami"]).expect_code(4);
     assert!(r.stderr.contains("error:"), "{r:?}");
     let (status, body) =
-        raw_request(&d.socket, "GET", "/v1/whoami", Some(&token), None).expect("req");
+        raw_request(&d.socket, "GET", v1!("/whoami"), Some(&token), None).expect("req");
     assert_eq!(status, 401, "{body}");
     let body: serde_json::Value = serde_json::from_str(&body).expect("json error");
     assert_eq!(body["error"]["code"], "unauthenticated");
     // A made-up token and no token at all are refused the same way.
     let (status, _) =
-        raw_request(&d.socket, "GET", "/v1/whoami", Some("rsrc_forged"), None).expect("req");
+        raw_request(&d.socket, "GET", v1!("/whoami"), Some("rsrc_forged"), None).expect("req");
     assert_eq!(status, 401);
-    let (status, _) = raw_request(&d.socket, "GET", "/v1/whoami", None, None).expect("req");
+    let (status, _) = raw_request(&d.socket, "GET", v1!("/whoami"), None, None).expect("req");
     assert_eq!(status, 401);
 }
 

@@ -8,6 +8,8 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use rsrc_shared::v1;
+
 use common::{raw_request, Options, TestDaemon};
 
 /// (status, parsed error body) of one raw request; panics unless the body is an error object.
@@ -54,8 +56,8 @@ fn assert_error(
 
 #[track_caller]
 fn assert_still_serving(d: &TestDaemon) {
-    let (status, body) =
-        raw_request(&d.socket, "GET", "/v1/version", None, None).expect("version after bad input");
+    let (status, body) = raw_request(&d.socket, "GET", v1!("/version"), None, None)
+        .expect("version after bad input");
     assert_eq!(status, 200, "{body}");
 }
 
@@ -82,7 +84,7 @@ fn malformed_json_and_unknown_fields_are_invalid_requests() {
         b"{\"email\": \"a@example.com\", \"name\": \"A\", \"password\": \"long-enough-1\", \"role\": \"admin\"}",
         b"{\"email\": \"a@example.com\", \"name\": \"A\", \"password\": \"long-enough-1\", \"verified\": true}",
     ] {
-        let (status, code) = error_of(s, "POST", "/v1/signup", None, Some(body));
+        let (status, code) = error_of(s, "POST", v1!("/signup"), None, Some(body));
         assert_eq!(
             (status, code.as_str()),
             (400, "invalid_request"),
@@ -95,7 +97,7 @@ fn malformed_json_and_unknown_fields_are_invalid_requests() {
     assert_error(
         s,
         "POST",
-        "/v1/login",
+        v1!("/login"),
         Some(br#"{"email": "a@example.com", "password": "long-enough-1", "otp": "1"}"#),
         400,
         "invalid_request",
@@ -106,7 +108,7 @@ fn malformed_json_and_unknown_fields_are_invalid_requests() {
     let (status, body) = raw_request(
         s,
         "POST",
-        "/v1/signup",
+        v1!("/signup"),
         None,
         Some(br#"{"email": "a@example.com", "name": "A", "password": "long-enough-1"}"#),
     )
@@ -130,32 +132,32 @@ fn wrong_methods_and_unknown_paths_get_their_codes() {
     let d = TestDaemon::start(Options::default());
     let s = d.socket.as_path();
     for (method, path) in [
-        ("GET", "/v1/signup"),
-        ("DELETE", "/v1/login"),
-        ("PUT", "/v1/version"),
-        ("POST", "/v1/whoami"),
-        ("GET", "/v1/otp/verify"),
-        ("DELETE", "/v1/admin/users"),
+        ("GET", v1!("/signup")),
+        ("DELETE", v1!("/login")),
+        ("PUT", v1!("/version")),
+        ("POST", v1!("/whoami")),
+        ("GET", v1!("/otp/verify")),
+        ("DELETE", v1!("/admin/users")),
     ] {
         assert_error(s, method, path, None, 405, "method_not_allowed");
     }
     for (method, path) in [
-        ("GET", "/v1/nope"),
+        ("GET", v1!("/nope")),
         ("GET", "/"),
         ("GET", "/v2/version"),
-        ("GET", "/v1x/version"),
-        ("GET", "/v1/otp/verify/extra"),
-        ("GET", "/v1/../etc/passwd"),
+        ("GET", v1!("x/version")),
+        ("GET", v1!("/otp/verify/extra")),
+        ("GET", v1!("/../etc/passwd")),
         ("GET", "/etc/passwd"),
     ] {
         assert_error(s, method, path, None, 404, "unknown_endpoint");
     }
     // Percent-encoded nonsense in a path segment is invalid, not a crash.
-    assert_error(s, "GET", "/v1/machines/%zz", None, 400, "invalid_request");
+    assert_error(s, "GET", v1!("/machines/%zz"), None, 400, "invalid_request");
     assert_error(
         s,
         "GET",
-        "/v1/machines/%ff%fe",
+        v1!("/machines/%ff%fe"),
         None,
         400,
         "invalid_request",
@@ -175,7 +177,7 @@ fn oversized_bodies_are_refused_and_change_nothing() {
     assert_error(
         s,
         "POST",
-        "/v1/signup",
+        v1!("/signup"),
         Some(big.as_bytes()),
         413,
         "payload_too_large",
@@ -186,7 +188,7 @@ fn oversized_bodies_are_refused_and_change_nothing() {
     assert_error(
         s,
         "POST",
-        "/v1/login",
+        v1!("/login"),
         Some(&over),
         413,
         "payload_too_large",
@@ -257,7 +259,7 @@ fn garbage_on_the_socket_does_not_hurt_the_daemon() {
     let (status, code) = error_of(
         &d.socket,
         "GET",
-        "/v1/whoami",
+        v1!("/whoami"),
         Some("\u{1F600}' OR 1=1 --"),
         None,
     );
@@ -300,23 +302,23 @@ fn body_errors_do_not_repeat_the_values_they_refuse() {
     let secret = "12345678";
     for (path, body) in [
         (
-            "/v1/login",
+            v1!("/login"),
             format!(r#"{{"email":"a@b.co","password":{secret}}}"#),
         ),
         (
-            "/v1/signup",
+            v1!("/signup"),
             format!(r#"{{"email":"a@b.co","name":"A","password":{secret}}}"#),
         ),
         (
-            "/v1/signup",
+            v1!("/signup"),
             format!(r#"{{"email":"a@b.co","name":"A","password":[{secret}]}}"#),
         ),
         (
-            "/v1/login",
+            v1!("/login"),
             format!(r#"{{"email":"a@b.co","password":{{"x":{secret}}}}}"#),
         ),
         (
-            "/v1/login",
+            v1!("/login"),
             format!(r#"{{"email":"a@b.co","password":{secret}.5}}"#),
         ),
     ] {
@@ -340,7 +342,7 @@ fn body_errors_do_not_repeat_the_values_they_refuse() {
     let (_, text) = raw_request(
         s,
         "POST",
-        "/v1/login",
+        v1!("/login"),
         None,
         Some(br#"{"email":"a@b.co","password":12345678}"#),
     )
@@ -366,7 +368,7 @@ fn wrong_typed_strings_are_not_repeated_either() {
     // The whole body a string where an object belongs.
     let body = format!("{secret:?}");
     let (status, text) =
-        raw_request(s, "POST", "/v1/login", None, Some(body.as_bytes())).expect("login");
+        raw_request(s, "POST", v1!("/login"), None, Some(body.as_bytes())).expect("login");
     assert_eq!(status, 400, "{text}");
     assert!(
         !text.contains(secret),
@@ -380,7 +382,7 @@ fn wrong_typed_strings_are_not_repeated_either() {
     let (status, text) = raw_request(
         s,
         "POST",
-        "/v1/instances",
+        v1!("/instances"),
         Some(&c.token()),
         Some(body.as_bytes()),
     )

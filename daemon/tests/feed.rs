@@ -7,6 +7,7 @@ mod docker_support;
 
 use common::{poll, Client, Options, DEADLINE};
 use docker_support::*;
+use rsrc_shared::v1;
 
 /// A machine without an instance: the feed needs no container.
 fn machine(e: &Env, name: &str) {
@@ -103,7 +104,7 @@ fn feed_rules_exit_codes_and_counts() {
     let (status, body) = common::raw_request(
         &e.d.socket,
         "PUT",
-        "/v1/machines/web/rating",
+        v1!("/machines/web/rating"),
         Some(&alice.token()),
         Some(br#"{"stars":0}"#),
     )

@@ -10,6 +10,8 @@ use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::time::{Duration, Instant};
 
+use rsrc_shared::v1;
+
 use common::{poll, raw_request, Client, Options, TestDaemon, DEADLINE};
 
 /// Short deadlines so that the tests wait seconds, not the production 30 s and 10 s.
@@ -99,7 +101,7 @@ fn json_error(answer: &str) -> (u16, String) {
 #[track_caller]
 fn assert_serving(d: &TestDaemon) {
     let (status, _) =
-        raw_request(&d.socket, "GET", "/v1/version", None, None).expect("GET /v1/version");
+        raw_request(&d.socket, "GET", v1!("/version"), None, None).expect("GET /v1/version");
     assert_eq!(status, 200);
 }
 
@@ -108,7 +110,7 @@ fn a_declared_body_that_never_comes_is_cut_off() {
     let d = daemon();
     report(&d, "at start");
     let mut held = Vec::new();
-    for path in ["/v1/login", "/v1/signup", "/v1/nowhere"] {
+    for path in [v1!("/login"), v1!("/signup"), v1!("/nowhere")] {
         let mut s = UnixStream::connect(&d.socket).expect("connect");
         let head = format!(
             "POST {path} HTTP/1.1\r\nHost: rsrcd\r\nContent-Type: application/json\r\n\
@@ -245,13 +247,13 @@ fn a_flood_from_one_uid_is_capped_and_others_still_get_in() {
     streams.retain(|_| answers[index.next().unwrap_or(0)].is_none());
     assert_eq!(streams.len(), PER_UID);
     let (status, body) = poll("a 503 for the flooding uid", DEADLINE, || {
-        raw_request(&d.socket, "GET", "/v1/version", None, None).ok()
+        raw_request(&d.socket, "GET", v1!("/version"), None, None).ok()
     });
     assert_eq!(status, 503, "{body}");
     // Once the flood ends, its uid is served again.
     streams.clear();
     poll("the flooding uid to be served again", DEADLINE, || {
-        raw_request(&d.socket, "GET", "/v1/version", None, None)
+        raw_request(&d.socket, "GET", v1!("/version"), None, None)
             .ok()
             .filter(|(status, _)| *status == 200)
     });
@@ -288,7 +290,7 @@ fn idle_connections_are_closed() {
 #[test]
 fn parser_errors_get_a_json_body() {
     let d = daemon();
-    let long_uri = format!("/v1/{}", "a".repeat(70_000));
+    let long_uri = format!("{}/{}", v1!(), "a".repeat(70_000));
     let long_header = "x".repeat(100_000);
     for (request, status) in [
         (

@@ -7,6 +7,8 @@ mod docker_support;
 
 use common::{docker, raw_request, Options};
 use docker_support::*;
+use rsrc_shared::api::endpoints::{self as ep, Endpoint};
+use rsrc_shared::v1;
 
 /// Test image's page, served by `httpd -f -p 8080 -h /www`.
 const PAGE: &str = "hello from rsrc-test-busybox";
@@ -206,9 +208,9 @@ fn httpd_instance_lives_through_restarts_and_is_private() {
     // The daemon itself, without the CLI's lookup first.
     let token = bob.token();
     for (method, path) in [
-        ("DELETE", format!("/v1/instances/{id}")),
-        ("POST", format!("/v1/instances/{id}/stop")),
-        ("GET", format!("/v1/instances/{id}/logs")),
+        ("DELETE", ep::RemoveInstance::path(&[&id])),
+        ("POST", ep::StopInstance::path(&[&id])),
+        ("GET", ep::InstanceLogs::path(&[&id])),
     ] {
         let (status, body) = raw_request(&e.d.socket, method, &path, Some(&token), None).unwrap();
         assert_eq!(status, 404, "{method} {path}: {body}");
@@ -722,16 +724,16 @@ fn empty_ids_are_refused_and_never_read_as_other_paths() {
     // `stop`, never the list.
     let token = alice.token();
     for (method, path) in [
-        ("GET", "/v1/instances//logs"),
-        ("GET", "/v1/instances//stop"),
-        ("POST", "/v1/instances//stop"),
-        ("POST", "/v1/instances//start"),
-        ("POST", "/v1/instances//restart"),
-        ("DELETE", "/v1/instances//logs"),
-        ("DELETE", "/v1/instances//stop"),
-        ("GET", "/v1/instances//"),
-        ("GET", "/v1/machines//web"),
-        ("DELETE", "/v1/volumes//x"),
+        ("GET", v1!("/instances//logs")),
+        ("GET", v1!("/instances//stop")),
+        ("POST", v1!("/instances//stop")),
+        ("POST", v1!("/instances//start")),
+        ("POST", v1!("/instances//restart")),
+        ("DELETE", v1!("/instances//logs")),
+        ("DELETE", v1!("/instances//stop")),
+        ("GET", v1!("/instances//")),
+        ("GET", v1!("/machines//web")),
+        ("DELETE", v1!("/volumes//x")),
     ] {
         let (status, body) =
             raw_request(&e.d.socket, method, path, Some(&token), Some(b"{}")).expect(path);

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::Instant;
 
+use rsrc_shared::v1;
+
 use common::{raw_request, Client, Options, TestDaemon, DEADLINE};
 
 const PASSWORD: &str = "Pw-lifecycle-1234";
@@ -76,7 +78,7 @@ fn client_for(socket: &Path, dir: &Path) -> Client {
 
 fn version_ok(socket: &Path) -> bool {
     matches!(
-        raw_request(socket, "GET", "/v1/version", None, None),
+        raw_request(socket, "GET", v1!("/version"), None, None),
         Ok((200, _))
     )
 }
@@ -98,7 +100,7 @@ fn write_config(dir: &Path, extra: &str) -> PathBuf {
 #[test]
 fn daemon_starts_and_stops_cleanly() {
     let mut d = TestDaemon::start(Options::default());
-    let (status, body) = raw_request(&d.socket, "GET", "/v1/version", None, None).unwrap();
+    let (status, body) = raw_request(&d.socket, "GET", v1!("/version"), None, None).unwrap();
     assert_eq!(status, 200, "{body}");
     assert!(d.stop().success());
     assert!(!d.socket.exists(), "the socket is removed on a clean exit");
@@ -546,7 +548,7 @@ fn version_shows_client_daemon_and_docker() {
         }
     }
     // Version needs no login.
-    let (status, _) = raw_request(&d.socket, "GET", "/v1/version", None, None).expect("version");
+    let (status, _) = raw_request(&d.socket, "GET", v1!("/version"), None, None).expect("version");
     assert_eq!(status, 200);
 }
 

@@ -7,6 +7,7 @@ mod docker_support;
 
 use common::{docker, Options};
 use docker_support::*;
+use rsrc_shared::v1;
 
 #[test]
 fn only_admins_write_machines_and_bad_values_leave_nothing() {
@@ -435,7 +436,7 @@ fn missing_images_are_pulled_from_a_registry() {
     let (status, answer) = common::raw_request(
         &e.d.socket,
         "POST",
-        "/v1/machines",
+        v1!("/machines"),
         Some(&e.admin.token()),
         Some(body.to_string().as_bytes()),
     )

@@ -12,6 +12,8 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use rsrc_shared::v1;
+
 use common::{poll, raw_request, Options, TestDaemon, DEADLINE};
 
 /// A Unix socket that forwards every connection to Docker's socket until dropped.
@@ -79,7 +81,7 @@ impl Drop for DockerProxy {
 }
 
 fn docker_connected(d: &TestDaemon) -> Option<bool> {
-    let (_, body) = raw_request(&d.socket, "GET", "/v1/version", None, None).ok()?;
+    let (_, body) = raw_request(&d.socket, "GET", v1!("/version"), None, None).ok()?;
     let v: serde_json::Value = serde_json::from_str(&body).ok()?;
     v["docker"]["connected"].as_bool()
 }

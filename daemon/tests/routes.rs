@@ -5,12 +5,14 @@ mod common;
 
 use std::path::Path;
 
+use rsrc_shared::v1;
+
 use common::{raw_request, Options, TestDaemon};
 
 #[track_caller]
 fn assert_still_serving(d: &TestDaemon) {
-    let (status, body) =
-        raw_request(&d.socket, "GET", "/v1/version", None, None).expect("version after bad input");
+    let (status, body) = raw_request(&d.socket, "GET", v1!("/version"), None, None)
+        .expect("version after bad input");
     assert_eq!(status, 200, "{body}");
 }
 
@@ -34,39 +36,44 @@ fn access_levels_come_from_the_route_table() {
     let user = user.token();
 
     // Public routes need no token; every other one does, with the same message.
-    for path in ["/v1", "/v1/version"] {
+    for path in [v1!(), v1!("/version")] {
         let (status, body) = raw_request(s, "GET", path, None, None).expect(path);
         assert_eq!(status, 200, "{path}: {body}");
     }
     for (method, path) in [
-        ("GET", "/v1/whoami"),
-        ("POST", "/v1/logout"),
-        ("GET", "/v1/machines"),
-        ("GET", "/v1/instances"),
-        ("POST", "/v1/instances"),
-        ("DELETE", "/v1/instances/web"),
-        ("POST", "/v1/instances/web/bogus"),
-        ("GET", "/v1/admin/users"),
-        ("POST", "/v1/images/pull"),
+        ("GET", v1!("/whoami")),
+        ("POST", v1!("/logout")),
+        ("GET", v1!("/machines")),
+        ("GET", v1!("/instances")),
+        ("POST", v1!("/instances")),
+        ("DELETE", v1!("/instances/web")),
+        ("POST", v1!("/instances/web/stop")),
+        ("GET", v1!("/admin/users")),
+        ("POST", v1!("/images/pull")),
     ] {
         let (status, text) = raw_request(s, method, path, None, None).expect(path);
         assert_eq!(status, 401, "{method} {path}: {text}");
         assert!(text.contains("not logged in"), "{method} {path}: {text}");
     }
-    let (status, code, _) = answer(s, "GET", "/v1/whoami", "not-a-session");
+    // An action that does not exist is no route: 404 before any login is asked for.
+    let (status, text) =
+        raw_request(s, "POST", v1!("/instances/web/bogus"), None, None).expect("bogus");
+    assert_eq!(status, 404, "{text}");
+    assert!(text.contains("unknown_endpoint"), "{text}");
+    let (status, code, _) = answer(s, "GET", v1!("/whoami"), "not-a-session");
     assert_eq!((status, code.as_str()), (401, "unauthenticated"));
 
     // Admin routes refuse a user before looking at the request.
     for (method, path) in [
-        ("GET", "/v1/admin/users"),
-        ("GET", "/v1/admin/orphans"),
-        ("POST", "/v1/admin/users/admin%40example.com/demote"),
-        ("POST", "/v1/machines"),
-        ("PUT", "/v1/machines/web"),
-        ("DELETE", "/v1/machines/web?force=maybe"),
-        ("POST", "/v1/images/pull"),
-        ("GET", "/v1/instances?all=true"),
-        ("GET", "/v1/volumes?all"),
+        ("GET", v1!("/admin/users")),
+        ("GET", v1!("/admin/orphans")),
+        ("POST", v1!("/admin/users/admin%40example.com/demote")),
+        ("POST", v1!("/machines")),
+        ("PUT", v1!("/machines/web")),
+        ("DELETE", v1!("/machines/web?force=maybe")),
+        ("POST", v1!("/images/pull")),
+        ("GET", v1!("/instances?all=true")),
+        ("GET", v1!("/volumes?all")),
     ] {
         let (status, code, message) = answer(s, method, path, &user);
         assert_eq!(
@@ -76,21 +83,21 @@ fn access_levels_come_from_the_route_table() {
         );
     }
     // Creating an instance needs a verified email.
-    let (status, code, message) = answer(s, "POST", "/v1/instances", &user);
+    let (status, code, message) = answer(s, "POST", v1!("/instances"), &user);
     assert_eq!((status, code.as_str()), (403, "forbidden"), "{message}");
     assert!(message.starts_with("verify your email first"), "{message}");
 
     // A user's own lists work; `?all=false` is not the admin variant.
     for path in [
-        "/v1/instances",
-        "/v1/instances?all=false",
-        "/v1/volumes?all=0",
+        v1!("/instances"),
+        v1!("/instances?all=false"),
+        v1!("/volumes?all=0"),
     ] {
         let (status, body) = raw_request(s, "GET", path, Some(&user), None).expect(path);
         assert_eq!(status, 200, "{path}: {body}");
     }
     let (status, body) =
-        raw_request(s, "GET", "/v1/admin/users", Some(&admin), None).expect("users");
+        raw_request(s, "GET", v1!("/admin/users"), Some(&admin), None).expect("users");
     assert_eq!(status, 200, "{body}");
     assert_still_serving(&d);
 }
@@ -102,18 +109,19 @@ fn parameters_and_queries_are_decoded_and_checked() {
     let admin = d.admin("admin@example.com").token();
 
     // An encoded `/` stays inside the email: the route matches, the user does not exist.
-    let (status, code, message) = answer(s, "POST", "/v1/admin/users/a%2Fb%40c.de/promote", &admin);
+    let (status, code, message) =
+        answer(s, "POST", v1!("/admin/users/a%2Fb%40c.de/promote"), &admin);
     assert_eq!((status, code.as_str()), (404, "not_found"), "{message}");
     assert!(message.contains("a/b@c.de"), "{message}");
     // An unknown action is an unknown endpoint, and so is one on an instance.
-    let (status, code, _) = answer(s, "POST", "/v1/admin/users/a%40c.de/crown", &admin);
+    let (status, code, _) = answer(s, "POST", v1!("/admin/users/a%40c.de/crown"), &admin);
     assert_eq!((status, code.as_str()), (404, "unknown_endpoint"));
-    let (status, code, _) = answer(s, "POST", "/v1/instances/web/dance", &admin);
+    let (status, code, _) = answer(s, "POST", v1!("/instances/web/dance"), &admin);
     assert_eq!((status, code.as_str()), (404, "unknown_endpoint"));
     // The most specific path decides the allowed methods.
-    let (status, code, _) = answer(s, "POST", "/v1/instances/web/logs", &admin);
+    let (status, code, _) = answer(s, "POST", v1!("/instances/web/logs"), &admin);
     assert_eq!((status, code.as_str()), (405, "method_not_allowed"));
-    let (status, code, _) = answer(s, "GET", "/v1/instances/web/stop", &admin);
+    let (status, code, _) = answer(s, "GET", v1!("/instances/web/stop"), &admin);
     assert_eq!((status, code.as_str()), (405, "method_not_allowed"));
 
     // Flags: the documented spellings, unknown keys ignored, anything else names the key.
@@ -127,15 +135,15 @@ fn parameters_and_queries_are_decoded_and_checked() {
         "other=x",
         "all&x=%41",
     ] {
-        let path = format!("/v1/volumes?{query}");
+        let path = format!("{}?{query}", v1!("/volumes"));
         let (status, body) = raw_request(s, "GET", &path, Some(&admin), None).expect(&path);
         assert_eq!(status, 200, "{path}: {body}");
     }
     for (path, key) in [
-        ("/v1/volumes?all=yes", "all"),
-        ("/v1/instances?all=2", "all"),
-        ("/v1/machines/web?force=nope", "force"),
-        ("/v1/instances/web?volumes=on", "volumes"),
+        (v1!("/volumes?all=yes"), "all"),
+        (v1!("/instances?all=2"), "all"),
+        (v1!("/machines/web?force=nope"), "force"),
+        (v1!("/instances/web?volumes=on"), "volumes"),
     ] {
         let method = if path.contains("all=") {
             "GET"
@@ -152,17 +160,17 @@ fn parameters_and_queries_are_decoded_and_checked() {
     for (method, path, message) in [
         (
             "GET",
-            "/v1/instances/web/logs?tail=x",
+            v1!("/instances/web/logs?tail=x"),
             "tail must be a whole number or `all`",
         ),
         (
             "POST",
-            "/v1/instances/web/wait?timeout=5s",
+            v1!("/instances/web/wait?timeout=5s"),
             "timeout must be a whole number of seconds",
         ),
         (
             "GET",
-            "/v1/volumes?all=%zz",
+            v1!("/volumes?all=%zz"),
             "bad query parameter `all=%zz`",
         ),
     ] {

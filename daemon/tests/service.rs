@@ -10,6 +10,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use rsrc_shared::v1;
+
 use common::{poll, raw_request, rsrcd_bin, DEADLINE};
 
 fn write_config(dir: &Path, socket: &Path) -> std::path::PathBuf {
@@ -77,7 +79,7 @@ fn the_first_client_starts_rsrcd_on_the_passed_socket() {
     assert!(!dir.path().join("data").exists(), "rsrcd started early");
 
     // One connection, made before rsrcd exists, is answered once it does.
-    let (status, body) = raw_request(&passed, "GET", "/v1/version", None, None).unwrap();
+    let (status, body) = raw_request(&passed, "GET", v1!("/version"), None, None).unwrap();
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("version"), "{body}");
 
@@ -144,7 +146,7 @@ fn rsrcd_tells_the_service_manager_how_it_is() {
         heard.iter().any(|l| l == "READY=1").then_some(())
     });
     // READY means served: the socket answers right away.
-    let (status, _) = raw_request(&socket, "GET", "/v1/version", None, None).unwrap();
+    let (status, _) = raw_request(&socket, "GET", v1!("/version"), None, None).unwrap();
     assert_eq!(status, 200);
     poll("STATUS= and WATCHDOG=1", DEADLINE, || {
         listen(&mut heard);
@@ -201,7 +203,7 @@ fn a_stale_journal_stream_is_ignored() {
         .spawn()
         .unwrap();
     poll("rsrcd to answer", DEADLINE, || {
-        raw_request(&socket, "GET", "/v1/version", None, None).ok()
+        raw_request(&socket, "GET", v1!("/version"), None, None).ok()
     });
     assert!(terminate(&mut child).success());
     let text = std::fs::read_to_string(&log).unwrap();

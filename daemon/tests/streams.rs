@@ -8,6 +8,8 @@ mod docker_support;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use rsrc_shared::v1;
+
 use common::{poll, raw_request, Options, DEADLINE};
 use docker_support::*;
 
@@ -37,7 +39,7 @@ fn a_pull_streaming_at_shutdown_ends_and_says_why() {
             raw_request(
                 &socket,
                 "POST",
-                "/v1/images/pull",
+                v1!("/images/pull"),
                 Some(&token),
                 Some(body.as_bytes()),
             )

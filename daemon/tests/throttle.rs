@@ -10,6 +10,8 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Stdio;
 
+use rsrc_shared::v1;
+
 use common::{poll, raw_request, Client, Options, Run, SmtpSink, TestDaemon, DEADLINE};
 
 const PASSWORD: &str = "Pw-correct-horse-31";
@@ -147,14 +149,14 @@ fn failures_slow_down_then_the_mailed_code_still_lets_the_owner_in() {
     c.signup(PASSWORD).expect("signup");
     // Three wrong passwords are checked; the next try waits, with the delay in the answer.
     for _ in 0..3 {
-        let (status, _) = post(&e.d.socket, "/v1/login", &login_body(email, WRONG));
+        let (status, _) = post(&e.d.socket, v1!("/login"), &login_body(email, WRONG));
         assert_eq!(status, 401);
     }
     // (Move the failures a minute ahead, so the test does not race the 1 s delay.)
     e.d.db()
         .execute("UPDATE login_failures SET at = at + 60000", [])
         .expect("move the failures");
-    let (status, body) = post(&e.d.socket, "/v1/login", &login_body(email, PASSWORD));
+    let (status, body) = post(&e.d.socket, v1!("/login"), &login_body(email, PASSWORD));
     assert_eq!(status, 429, "{body}");
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("try again in"), "{body}");
@@ -183,7 +185,7 @@ fn parallel_wrong_passwords_share_the_limit() {
         .map(|n| {
             let socket = d.socket.clone();
             let body = login_body("target@example.com", &format!("wrong-password-{n}"));
-            std::thread::spawn(move || post(&socket, "/v1/login", &body))
+            std::thread::spawn(move || post(&socket, v1!("/login"), &body))
         })
         .collect();
     let answers: Vec<(u16, serde_json::Value)> =
@@ -204,7 +206,7 @@ fn code_requests_answer_alike_and_codes_have_five_tries() {
     let ask = |who: &str| {
         post(
             &e.d.socket,
-            "/v1/login/code",
+            v1!("/login/code"),
             &serde_json::json!({ "email": who }).to_string(),
         )
     };
@@ -223,7 +225,7 @@ fn code_requests_answer_alike_and_codes_have_five_tries() {
     let with_code = |code: &str| {
         post(
             &e.d.socket,
-            "/v1/login",
+            v1!("/login"),
             &serde_json::json!({ "email": email, "code": code }).to_string(),
         )
     };
@@ -258,10 +260,10 @@ fn code_requests_answer_alike_and_codes_have_five_tries() {
 fn a_duplicate_signup_answers_like_a_fresh_one_and_mails_the_owner() {
     let e = env();
     let email = "taken@example.com";
-    let (fresh_status, fresh) = post(&e.d.socket, "/v1/signup", &signup_body(email, PASSWORD));
+    let (fresh_status, fresh) = post(&e.d.socket, v1!("/signup"), &signup_body(email, PASSWORD));
     let (dup_status, dup) = post(
         &e.d.socket,
-        "/v1/signup",
+        v1!("/signup"),
         &signup_body("TAKEN@example.com", "Other-password-2"),
     );
     assert_eq!((fresh_status, dup_status), (202, 202), "{fresh} {dup}");
@@ -315,14 +317,14 @@ fn signups_are_throttled_per_uid() {
     for n in 0..10 {
         let (status, body) = post(
             &e.d.socket,
-            "/v1/signup",
+            v1!("/signup"),
             &signup_body(&format!("u{n}@example.com"), PASSWORD),
         );
         assert_eq!(status, 202, "{body}");
     }
     let (status, body) = post(
         &e.d.socket,
-        "/v1/signup",
+        v1!("/signup"),
         &signup_body("u10@example.com", PASSWORD),
     );
     assert_eq!(status, 429, "{body}");

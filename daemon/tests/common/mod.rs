@@ -14,6 +14,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
+use rsrc_shared::v1;
+
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
 /// Polls `f` until it returns `Some`, or panics with `what` after `timeout`.
@@ -354,7 +356,7 @@ impl TestDaemon {
                     self.log_text()
                 );
             }
-            raw_request(&socket, "GET", "/v1/version", None, None)
+            raw_request(&socket, "GET", v1!("/version"), None, None)
                 .ok()
                 .filter(|(status, _)| *status == 200)
         });
@@ -366,7 +368,7 @@ impl TestDaemon {
     /// Waits until the daemon reports Docker connected and has reconciled.
     pub fn wait_for_docker(&self) {
         poll("rsrcd to connect to Docker", DEADLINE, || {
-            let (_, body) = raw_request(&self.socket, "GET", "/v1/version", None, None).ok()?;
+            let (_, body) = raw_request(&self.socket, "GET", v1!("/version"), None, None).ok()?;
             let v: serde_json::Value = serde_json::from_str(&body).ok()?;
             v["docker"]["connected"].as_bool().filter(|c| *c)
         });

@@ -114,7 +114,7 @@ impl Params {
 /// split before it is decoded, so an encoded `/` (in an email, say) stays inside its segment.
 pub fn split_path(path: &str) -> Result<Vec<String>> {
     let rest = path
-        .strip_prefix("/v1")
+        .strip_prefix(rsrc_shared::v1!())
         .filter(|r| r.is_empty() || r.starts_with('/'))
         .ok_or_else(|| Error::UnknownEndpoint(path.to_string()))?;
     let rest = rest.strip_prefix('/').unwrap_or(rest);
@@ -136,7 +136,7 @@ pub fn split_path(path: &str) -> Result<Vec<String>> {
 fn pattern(
     path: &'static str,
 ) -> impl Iterator<Item = std::result::Result<&'static str, &'static str>> {
-    path.strip_prefix("/v1")
+    path.strip_prefix(rsrc_shared::v1!())
         .unwrap_or(path)
         .split('/')
         .filter(|s| !s.is_empty())
