@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_uptime_marks.sql"),
     include_str!("migrations/0013_newest_uptime_mark.sql"),
     include_str!("migrations/0014_mark_before_newest.sql"),
+    include_str!("migrations/0015_codes.sql"),
 ];
 
 /// The schema level this build writes.
@@ -40,26 +41,25 @@ pub(super) fn refuse_newer(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .context("begin migration")?;
-    // Checked again inside the transaction: another process may have migrated meanwhile.
-    refuse_newer(&tx)?;
-    let current: i64 = tx
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .context("read schema version")?;
-    for (level, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql)
-            .context(&format!("apply migration {}", level + 1))?;
-    }
-    // The rollup of 0012 is filled from the history it sums, in the migration's transaction.
-    if current < 12 {
-        uptime_marks::backfill(&tx)?;
-    }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-        .context("write schema version")?;
-    tx.commit().context("commit migration")
+pub(super) fn migrate(conn: &Connection) -> Result<()> {
+    super::in_transaction(conn, super::Begin::Immediate, |tx| {
+        let conn = tx.conn();
+        // Checked again inside the transaction: another process may have migrated meanwhile.
+        refuse_newer(conn)?;
+        let current: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .context("read schema version")?;
+        for (level, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            conn.execute_batch(sql)
+                .context(&format!("apply migration {}", level + 1))?;
+        }
+        // The rollup of 0012 is filled from the history it sums, in the migration's transaction.
+        if current < 12 {
+            uptime_marks::backfill(tx)?;
+        }
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .context("write schema version")
+    })
 }
 
 #[cfg(test)]
@@ -73,7 +73,7 @@ mod tests {
         let path = dir.path().join("rsrc.db");
         let reg = Registry::open(&path).unwrap();
         let level: i64 = reg
-            .call_blocking(|c| {
+            .write_blocking(|c| {
                 c.query_row("PRAGMA user_version", [], |r| r.get(0))
                     .context("x")
             })

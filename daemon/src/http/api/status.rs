@@ -20,7 +20,7 @@ pub async fn status(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let machines = ctx
         .state
         .registry
-        .read(move |conn| quota::per_machine(conn, owner))
+        .read(move |snap| quota::per_machine(snap, owner))
         .await?;
     let user = caller.user;
     let status = Status {
