@@ -40,7 +40,7 @@ pub struct LastState {
 /// Appends an entry; returns its id.
 pub fn append(tx: &Tx, e: &NewEvent) -> Result<i64> {
     // With its uptime mark, or not at all: a kill -9 leaves the rollup in step.
-    super::uptime_marks::atomically(tx, || {
+    tx.savepoint(|tx| {
         let id = insert(tx, e)?;
         super::uptime_marks::on_append(tx, e)?;
         Ok(id)

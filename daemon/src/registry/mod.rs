@@ -128,7 +128,7 @@ impl Workers {
 #[derive(Clone)]
 pub struct Registry {
     writer: Workers,
-    /// The writer's connection, also locked directly by [`Registry::call_blocking`].
+    /// The writer's connection, also locked directly by [`Registry::write_blocking`].
     writer_conn: Arc<Mutex<Connection>>,
     /// `None` for an in-memory registry, whose one connection serves reads too.
     readers: Option<Workers>,
@@ -603,5 +603,44 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(now, before + 1, "the next read sees the commit");
+    }
+
+    fn users(snap: &Snap) -> Result<i64> {
+        snap.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+            .context("count users")
+    }
+
+    #[tokio::test]
+    async fn a_write_commits_on_ok_and_rolls_back_on_err() {
+        let reg = Registry::open_in_memory().unwrap();
+        let refused = reg
+            .write(|tx| {
+                fixtures::insert_user(tx, 1, "a@example.com", false)?;
+                Err::<(), _>(Error::conflict("changed my mind"))
+            })
+            .await;
+        assert!(matches!(refused, Err(Error::Conflict(_))), "{refused:?}");
+        assert_eq!(reg.read(users).await.unwrap(), 0, "rolled back");
+        reg.write_immediate(|tx| fixtures::insert_user(tx, 1, "a@example.com", false))
+            .await
+            .unwrap();
+        assert_eq!(reg.read(users).await.unwrap(), 1, "committed");
+    }
+
+    #[test]
+    fn a_savepoint_undoes_its_own_step_only() {
+        let reg = Registry::open_in_memory().unwrap();
+        reg.write_blocking(|tx| {
+            fixtures::insert_user(tx, 1, "a@example.com", false)?;
+            let step = tx.savepoint(|tx| {
+                fixtures::insert_user(tx, 2, "b@example.com", false)?;
+                Err::<(), _>(Error::conflict("undo the step"))
+            });
+            assert!(step.is_err());
+            assert_eq!(users(tx)?, 1, "the step is undone, the transaction goes on");
+            tx.savepoint(|tx| fixtures::insert_user(tx, 3, "c@example.com", false))
+        })
+        .unwrap();
+        assert_eq!(reg.write_blocking(|tx| users(tx)).unwrap(), 2);
     }
 }

@@ -336,28 +336,10 @@ pub fn rebuild(tx: &Tx, instance: &str, from: i64) -> Result<()> {
     Ok(())
 }
 
-/// Runs `f` in a savepoint: inside the caller's transaction when there is one, a transaction
-/// of its own otherwise, so that a history entry and its mark are written together.
-pub fn atomically<T>(tx: &Tx, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    tx.execute_batch("SAVEPOINT uptime_marks")
-        .context("begin savepoint")?;
-    match f() {
-        Ok(out) => {
-            tx.execute_batch("RELEASE uptime_marks")
-                .context("release savepoint")?;
-            Ok(out)
-        }
-        Err(e) => {
-            let _ = tx.execute_batch("ROLLBACK TO uptime_marks; RELEASE uptime_marks");
-            Err(e)
-        }
-    }
-}
-
 /// Records the start of a run of rsrcd (see `runs::start`) and rebuilds the marks written
 /// after the previous run's last heartbeat: that time turns out to be unwatched.
 pub fn start_run(tx: &Tx, now: i64) -> Result<i64> {
-    atomically(tx, || {
+    tx.savepoint(|tx| {
         let previous: Option<i64> = query::optional(
             tx,
             "read the last run",

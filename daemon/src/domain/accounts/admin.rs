@@ -8,8 +8,7 @@ use super::validate::{validate_email, validate_name, validate_password};
 use super::Caller;
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
-use crate::registry::Snap;
-use crate::registry::{sessions, users, Registry};
+use crate::registry::{sessions, users, Registry, Snap};
 use crate::State;
 
 /// Creates a verified admin straight in the registry (`rsrcd admin create`).

@@ -1,7 +1,7 @@
 //! Accounts (SPEC §3): sign-up, login sessions, email verification, passwords and the admin's
 //! user management. Passwords and codes (OTP, login) are kept only as argon2id hashes, session
 //! tokens only as SHA-256 hashes (see [`hashing`]); the rows live in `registry::{users, sessions,
-//! otp, logins, login_codes, signups}`. No throttle can be turned against an account's owner:
+//! codes, logins, signups}`; the one-time codes follow one policy (see [`codes`]). No throttle can be turned against an account's owner:
 //! they count per caller uid (see [`login`], [`signup`]).
 
 mod admin;

@@ -11,8 +11,7 @@ use crate::clock::now_ms;
 use crate::domain::notify::outbox::{Channel, Outbox};
 use crate::error::{Error, Result};
 use crate::registry::codes as repo;
-use crate::registry::users;
-use crate::registry::Tx;
+use crate::registry::{users, Tx};
 use crate::State;
 
 const RESEND: &str = "ask for a new one with `rsrc profile update --phone NUMBER`";

@@ -10,8 +10,7 @@
 use tokio::sync::watch;
 
 use crate::error::{Error, Result};
-use crate::registry::{self, Registry};
-use crate::registry::{Snap, Tx};
+use crate::registry::{self, Registry, Snap, Tx};
 
 pub use crate::registry::history::{LastState, NewEvent as Entry, StoredEvent};
 

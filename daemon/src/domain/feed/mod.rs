@@ -16,8 +16,7 @@ use rsrc_shared::api::{Machine, MachineSort, Vote, MAX_TEXT_CHARS};
 use crate::domain::notify::outbox::Outbox;
 use crate::error::{Error, Result};
 use crate::registry::machines::Feed;
-use crate::registry::{ratings, users, votes as vote_rows};
-use crate::registry::{Snap, Tx};
+use crate::registry::{ratings, users, votes as vote_rows, Snap, Tx};
 
 pub use comments::{comment, comments, edit_comment, remove_comment, PageQuery};
 pub use votes::{feedback, rate, unrate, unvote, vote};

@@ -22,9 +22,8 @@ use crate::engine::{
     LABEL_OWNER, LABEL_PATH,
 };
 use crate::error::{Error, Result};
-use crate::registry;
 use crate::registry::instances::{self as repo, Expect, NewInstance, Pending};
-use crate::registry::Tx;
+use crate::registry::{self, Tx};
 use crate::State;
 
 /// How long an action somebody asked for claims the engine events that follow it.

@@ -8,8 +8,7 @@ use super::{resolve, Row, SECRET_MASK};
 use crate::clock::rfc3339;
 use crate::domain::accounts::Caller;
 use crate::error::Result;
-use crate::registry::Snap;
-use crate::registry::{self, instances as repo};
+use crate::registry::{self, instances as repo, Snap};
 use crate::State;
 
 /// The API's view of one row, given its ports and volumes. It takes the row so that a listing of

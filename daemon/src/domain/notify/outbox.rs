@@ -27,8 +27,7 @@ use crate::config::{SmtpConfig, SmtpTls};
 use crate::error::{Error, Result};
 pub use crate::registry::outbox::Channel;
 use crate::registry::outbox::{self as queue, Due};
-use crate::registry::Registry;
-use crate::registry::Tx;
+use crate::registry::{Registry, Tx};
 
 const KEY_FILE: &str = "outbox.key";
 const FIRST_RETRY: Duration = Duration::from_secs(1);

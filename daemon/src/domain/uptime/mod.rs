@@ -14,8 +14,7 @@ use crate::domain::accounts::Caller;
 use crate::domain::instances::{resolve, Row};
 use crate::error::{Error, Result};
 use crate::registry::uptime_marks::{totals, Gaps};
-use crate::registry::Snap;
-use crate::registry::{self, Viewer};
+use crate::registry::{self, Snap, Viewer};
 use crate::State;
 use compute::{intervals, Totals};
 

@@ -5,8 +5,7 @@ use rsrc_shared::api::{Cause, EventKind, Limits, MachineSpec, RestartPolicy};
 
 use super::*;
 use crate::domain::events::{self, Entry};
-use crate::registry::{fixtures, instances as repo, runs, uptime_marks, Registry};
-use crate::registry::{Snap, Tx};
+use crate::registry::{fixtures, instances as repo, runs, uptime_marks, Registry, Snap, Tx};
 
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
