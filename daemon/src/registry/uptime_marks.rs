@@ -24,7 +24,7 @@ use super::history::{self, NewEvent};
 use super::instances::Row;
 use super::runs::{self, Run};
 use super::{query, Viewer};
-use crate::error::{RegistryContext, Result};
+use crate::error::Result;
 use crate::registry::{Snap, Tx};
 
 /// What an interval counts as.
