@@ -11,7 +11,7 @@ use rsrc_shared::api::logs::{
 };
 use rsrc_shared::api::InstanceState;
 
-use super::body::Tx;
+use super::batches::Tx;
 use super::Query;
 use crate::domain::instances::resolve::load;
 use crate::engine::{LogChunk, LogRange, Output};
