@@ -11,6 +11,8 @@
 //! Every container and volume rsrc makes carries its labels; listings and the event stream filter
 //! on this daemon's label, so rsrc never sees or touches anything else on the host.
 
+#[cfg(any(test, feature = "test-util"))]
+pub mod contract;
 pub mod docker;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fake;
