@@ -16,6 +16,7 @@ pub mod contract;
 pub mod docker;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fake;
+pub mod image;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
