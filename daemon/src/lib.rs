@@ -133,7 +133,7 @@ pub async fn run(
     });
     let tasks = vec![
         tokio::spawn(engine.clone().supervise(shutdown.clone())),
-        tokio::spawn(domain::notify::outbox::run_sender(
+        tokio::spawn(domain::notify::mail::run_sender(
             registry.clone(),
             outbox,
             smtp,

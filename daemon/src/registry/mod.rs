@@ -452,6 +452,11 @@ impl Tx<'_> {
         self.conn().execute(sql, params)
     }
 
+    #[cfg(test)]
+    pub(in crate::registry) fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
+        self.conn().execute_batch(sql)
+    }
+
     pub(in crate::registry) fn last_insert_rowid(&self) -> i64 {
         self.conn().last_insert_rowid()
     }
