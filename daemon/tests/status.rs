@@ -7,6 +7,7 @@ mod docker_support;
 
 use common::{Options, TestDaemon};
 use docker_support::*;
+use rsrcd::engine::fake::FakeEngine;
 
 const PASSWORD: &str = "user-password-1";
 
@@ -88,10 +89,9 @@ fn status_shows_the_quota_use_after_creates() {
 
 #[test]
 fn status_without_docker_or_login_still_answers() {
-    let d = TestDaemon::start(Options {
-        extra_toml: "docker_host = \"unix:///nonexistent-rsrc-status.sock\"".into(),
-        ..Options::default()
-    });
+    let engine = FakeEngine::new();
+    engine.set_available(false);
+    let d = TestDaemon::in_process_on(Options::default(), engine);
     let c = d.client("nodocker@example.com");
 
     // Not logged in: exit 0, and it says so.
