@@ -27,10 +27,7 @@ fn visible(text: &str) -> String {
 
 #[test]
 fn listings_of_real_instances_take_columns_headers_and_colour() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     httpd_machine(
         &e.admin,
         "web",

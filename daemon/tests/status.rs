@@ -13,10 +13,7 @@ const PASSWORD: &str = "user-password-1";
 
 #[test]
 fn status_shows_the_quota_use_after_creates() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options {
+    let e = env_in_process(Options {
         max_instances_per_user: 4,
         ..Options::default()
     });

@@ -330,6 +330,11 @@ impl TestDaemon {
         d
     }
 
+    /// The in-memory engine, when the daemon runs in this process.
+    pub fn fake_engine(&self) -> Option<&FakeEngine> {
+        self.fake.as_deref()
+    }
+
     /// The in-memory engine of a daemon run in this process.
     pub fn fake(&self) -> &FakeEngine {
         self.fake
