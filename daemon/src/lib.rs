@@ -218,7 +218,7 @@ pub async fn start(
     let supervise_until = shutdown.clone();
     let tasks = vec![
         tokio::spawn(async move { supervised.supervise(supervise_until).await }),
-        tokio::spawn(domain::notify::outbox::run_sender(
+        tokio::spawn(domain::notify::mail::run_sender(
             registry.clone(),
             outbox,
             smtp,

@@ -3,7 +3,6 @@
 //! is touched; the engine's side follows; the row leaves `creating` last. A failure on the way
 //! rolls everything back; a crash leaves the journal to reconciliation.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rand::RngCore;
@@ -13,15 +12,12 @@ use rsrc_shared::api::{
 use rsrc_shared::words::count;
 use rusqlite::TransactionBehavior;
 
-use super::{env, ports, state, teardown, view, volumes};
+use super::{env, ports, spec, state, teardown, view, volumes};
 use crate::clock::now_ms;
 use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
 use crate::domain::machines::{self, validate_slug};
-use crate::engine::{
-    ContainerSpec, PortBinding, VolumeMount, LABEL_DAEMON, LABEL_INSTANCE, LABEL_MACHINE,
-    LABEL_OWNER, LABEL_PATH,
-};
+use crate::engine::VolumeMount;
 use crate::error::{Error, RegistryContext, Result};
 use crate::registry;
 use crate::registry::instances::{self as repo, Expect, NewInstance, Pending};
@@ -268,46 +264,20 @@ impl Journal {
 /// Makes the engine's side of a planned instance: image, volumes, container, start.
 async fn materialise(state: &State, p: &Planned) -> Result<()> {
     machines::ensure_image(state, &p.machine.image).await?;
-    let base_labels = HashMap::from([
-        (LABEL_INSTANCE.to_string(), p.id.clone()),
-        (LABEL_OWNER.to_string(), p.owner_id.to_string()),
-        (LABEL_MACHINE.to_string(), p.machine.name.clone()),
-        (LABEL_DAEMON.to_string(), state.daemon_id.clone()),
-    ]);
+    let labels = spec::labels(state, &p.id, p.owner_id, &p.machine);
     for v in &p.volumes {
-        let mut labels = base_labels.clone();
-        labels.insert(LABEL_PATH.to_string(), v.path.clone());
+        let labels = spec::volume_labels(&labels, &v.path);
         state.engine.create_volume(&v.volume, labels).await?;
     }
-    let limits = &p.machine.limits;
-    let spec = ContainerSpec {
-        name: p.container_name.clone(),
-        image: p.machine.image.clone(),
-        command: p.machine.command.clone(),
-        env: p.docker_env.clone(),
-        labels: base_labels,
-        ports: p
-            .ports
-            .iter()
-            .filter_map(|m| {
-                Some(PortBinding {
-                    container_port: m.container_port,
-                    protocol: m.protocol,
-                    host_port: u16::try_from(m.host_port).ok()?,
-                })
-            })
-            .collect(),
-        bind_address: state.config.bind_address,
-        volumes: p.volumes.clone(),
-        memory: limits
-            .memory
-            .as_deref()
-            .map(machines::parse_memory)
-            .transpose()?,
-        nano_cpus: limits.cpus.map(|c| (c * 1e9).round() as i64),
-        pids: limits.pids,
-        restart: p.machine.restart,
-    };
+    let spec = spec::container(
+        state,
+        p.container_name.clone(),
+        &p.machine,
+        p.docker_env.clone(),
+        labels,
+        &p.ports,
+        p.volumes.clone(),
+    )?;
     let container_id = state.engine.create_container(spec).await?;
     {
         let id = p.id.clone();

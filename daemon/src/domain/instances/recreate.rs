@@ -14,15 +14,12 @@ use rsrc_shared::api::{Cause, EventKind, Instance, InstanceRecreate, InstanceVol
 use super::create::{random_hex, PENDING_WINDOW_MS};
 use super::resolve::{load, resolve_async};
 use super::state::{observe, Seen};
-use super::{cause_for, env, reconcile, view, volumes, Row};
+use super::{cause_for, env, reconcile, spec, teardown, view, volumes, Row};
 use crate::clock::now_ms;
 use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
 use crate::domain::machines;
-use crate::engine::{
-    ContainerSpec, PortBinding, VolumeMount, LABEL_DAEMON, LABEL_INSTANCE, LABEL_MACHINE,
-    LABEL_OWNER, LABEL_PATH,
-};
+use crate::engine::VolumeMount;
 use crate::error::{Error, RegistryContext, Result};
 use crate::registry;
 use crate::registry::instances::{self as repo, Desired, Expect, Pending};
@@ -226,17 +223,13 @@ async fn make_container(
     docker_env: Vec<String>,
     mounts: &[InstanceVolume],
 ) -> Result<String> {
-    let labels = HashMap::from([
-        (LABEL_INSTANCE.to_string(), row.id.clone()),
-        (LABEL_OWNER.to_string(), row.owner_id.to_string()),
-        (LABEL_MACHINE.to_string(), spec.name.clone()),
-        (LABEL_DAEMON.to_string(), state.daemon_id.clone()),
-    ]);
+    let labels = spec::labels(state, &row.id, row.owner_id, spec);
     for v in mounts {
-        let mut labels = labels.clone();
-        labels.insert(LABEL_PATH.to_string(), v.path.clone());
         // An existing volume is kept as it is (Docker's create is idempotent).
-        state.engine.create_volume(&v.name, labels).await?;
+        state
+            .engine
+            .create_volume(&v.name, spec::volume_labels(&labels, &v.path))
+            .await?;
     }
     let ports = {
         let id = row.id.clone();
@@ -245,40 +238,22 @@ async fn make_container(
             .read(move |conn| registry::ports::of_instance(conn, &id))
             .await?
     };
-    let limits = &spec.limits;
-    let container = ContainerSpec {
-        name: plan.container.clone(),
-        image: spec.image.clone(),
-        command: spec.command.clone(),
-        env: docker_env,
+    let volumes = mounts
+        .iter()
+        .map(|v| VolumeMount {
+            volume: v.name.clone(),
+            path: v.path.clone(),
+        })
+        .collect();
+    let container = spec::container(
+        state,
+        plan.container.clone(),
+        spec,
+        docker_env,
         labels,
-        ports: ports
-            .iter()
-            .filter_map(|m| {
-                Some(PortBinding {
-                    container_port: m.container_port,
-                    protocol: m.protocol,
-                    host_port: u16::try_from(m.host_port).ok()?,
-                })
-            })
-            .collect(),
-        bind_address: state.config.bind_address,
-        volumes: mounts
-            .iter()
-            .map(|v| VolumeMount {
-                volume: v.name.clone(),
-                path: v.path.clone(),
-            })
-            .collect(),
-        memory: limits
-            .memory
-            .as_deref()
-            .map(machines::parse_memory)
-            .transpose()?,
-        nano_cpus: limits.cpus.map(|c| (c * 1e9).round() as i64),
-        pids: limits.pids,
-        restart: spec.restart,
-    };
+        &ports,
+        volumes,
+    )?;
     state.engine.create_container(container).await
 }
 
@@ -292,17 +267,7 @@ async fn switch_over(
     new_id: &str,
     cause: Cause,
 ) -> Result<()> {
-    let mut refs = vec![row.container_name.clone()];
-    if let Some(id) = &row.container_id {
-        refs.insert(0, id.clone());
-    }
-    for container in refs {
-        if let Some(o) = state.engine.inspect(&container).await? {
-            if o.id != new_id && o.belongs_to(&state.daemon_id, &row.id) {
-                state.engine.remove_container(&o.id).await?;
-            }
-        }
-    }
+    teardown::remove_old_containers(state, row, new_id).await?;
     let wanted_up = row.desired == Desired::Running;
     if wanted_up {
         state.engine.start(new_id).await?;

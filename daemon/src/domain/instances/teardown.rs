@@ -25,21 +25,36 @@ async fn remove_containers(state: &State, row: &Row) -> Result<()> {
         &row.id,
         row.container_id.as_deref(),
         &row.container_name,
+        None,
+    )
+    .await
+}
+
+/// After a recreate made container `new_id`: removes the instance's containers but that one.
+pub(super) async fn remove_old_containers(state: &State, row: &Row, new_id: &str) -> Result<()> {
+    remove_labelled(
+        state,
+        &row.id,
+        row.container_id.as_deref(),
+        &row.container_name,
+        Some(new_id),
     )
     .await
 }
 
 /// Removes instance `instance_id`'s container, by id and by name, where it carries this
-/// daemon's labels for that instance.
+/// daemon's labels for that instance, unless it is container `keep`.
 async fn remove_labelled(
     state: &State,
     instance_id: &str,
     container_id: Option<&str>,
     container_name: &str,
+    keep: Option<&str>,
 ) -> Result<()> {
     for container in container_id.into_iter().chain([container_name]) {
         match state.engine.inspect(container).await? {
             None => {}
+            Some(o) if keep == Some(o.id.as_str()) => {}
             Some(o) if o.belongs_to(&state.daemon_id, instance_id) => {
                 state.engine.remove_container(&o.id).await?
             }
@@ -227,6 +242,7 @@ pub async fn clean_leftovers(state: &State) -> Result<usize> {
             &left.instance_id,
             left.container_id.as_deref(),
             &left.container_name,
+            None,
         )
         .await?;
         remove_volumes(state, &left.volumes).await?;

@@ -1,12 +1,12 @@
-//! Mail: a durable outbox in the registry and a background sender.
+//! The durable outbox of every notification channel, kept in the registry, and its sender loop.
 //!
-//! A mail is a row in `mail_outbox`, written in the same transaction as whatever caused it (an OTP
+//! A message is a row in `mail_outbox`, written in the same transaction as whatever caused it (an OTP
 //! code, a password change), so nothing is lost on a crash. The sender delivers due rows over SMTP
 //! with exponential backoff. Once the server has accepted a mail its row is marked sent and its
 //! body wiped, so it is never sent again. Bodies may carry a one-time code, so they are sealed
 //! (ChaCha20-Poly1305) with a key kept in the data dir, outside the database.
 //!
-//! SMS go through the same outbox on a channel of their own (`notify::sms`): every channel's
+//! Mail (`notify::mail`, over SMTP) and SMS (`notify::sms`) each have a channel: every channel's
 //! sender is [`run_channel`] with its own [`Transport`], so all share the retry rules and the
 //! never-twice rule.
 
@@ -16,15 +16,12 @@ use std::time::Duration;
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::RngCore;
 use rusqlite::Connection;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
-use crate::config::{SmtpConfig, SmtpTls};
 use crate::error::{Error, Result};
 pub use crate::registry::outbox::Channel;
 use crate::registry::outbox::{self as queue, Due};
@@ -162,62 +159,6 @@ fn create_key(path: &Path) -> Result<Vec<u8>> {
     Ok(key)
 }
 
-/// Delivers due mails until `shutdown` flips. Without `[smtp]` mails stay queued.
-pub async fn run_sender(
-    registry: Registry,
-    outbox: Outbox,
-    smtp: Option<SmtpConfig>,
-    shutdown: CancellationToken,
-) {
-    let Some(smtp) = smtp else {
-        tracing::warn!("no [smtp] table in the config: mails are queued but not sent");
-        return;
-    };
-    let transport = match build_transport(&smtp) {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot set up SMTP; mails stay queued");
-            return;
-        }
-    };
-    let from: lettre::message::Mailbox = match smtp.from.parse() {
-        Ok(m) => m,
-        Err(e) => {
-            tracing::error!(error = %e, "smtp.from is not a mailbox; mails stay queued");
-            return;
-        }
-    };
-    let smtp = Smtp { transport, from };
-    run_channel(registry, outbox, Arc::new(smtp), shutdown).await;
-}
-
-struct Smtp {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: lettre::message::Mailbox,
-}
-
-#[async_trait::async_trait]
-impl Transport for Smtp {
-    fn channel(&self) -> Channel {
-        Channel::Email
-    }
-
-    async fn deliver(&self, mail: &Due, body: String) -> std::result::Result<(), Failure> {
-        let message = compose(&self.from, mail, body).map_err(|e| Failure {
-            error: e.to_string(),
-            permanent: true,
-        })?;
-        self.transport
-            .send(message)
-            .await
-            .map(drop)
-            .map_err(|e| Failure {
-                permanent: e.is_permanent(),
-                error: e.to_string(),
-            })
-    }
-}
-
 /// Delivers the due messages of `transport`'s channel until `shutdown` flips.
 pub async fn run_channel(
     registry: Registry,
@@ -258,23 +199,6 @@ pub async fn run_channel(
             _ = shutdown.cancelled() => return,
         }
     }
-}
-
-fn build_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
-    let builder = match smtp.tls {
-        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-            .map_err(|e| Error::internal(format!("smtp starttls: {e}")))?,
-        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-            .map_err(|e| Error::internal(format!("smtp tls: {e}")))?,
-    };
-    let mut builder = builder
-        .port(smtp.port)
-        .timeout(Some(Duration::from_secs(20)));
-    if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
-        builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
-    }
-    Ok(builder.build())
 }
 
 /// Sends what is due; returns how long to wait before the next look.
@@ -350,24 +274,6 @@ async fn deliver_due(
         }
         None => IDLE_POLL,
     })
-}
-
-fn compose(from: &lettre::message::Mailbox, mail: &Due, body: String) -> Result<Message> {
-    let to = mail
-        .recipient
-        .parse()
-        .map_err(|e| Error::invalid(format!("bad recipient: {e}")))?;
-    Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(mail.subject.clone())
-        // Deterministic, so that a copy sent twice after a crash is recognisable as one mail.
-        .message_id(Some(format!(
-            "<outbox-{}-{}@rsrcd>",
-            mail.id, mail.created_at
-        )))
-        .body(body)
-        .map_err(|e| Error::internal(format!("cannot build mail: {e}")))
 }
 
 fn backoff(attempts: i64) -> Duration {

@@ -16,6 +16,7 @@ pub use connection::DockerEngine;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::engine::image::ImageRef;
 use bollard::models::VolumeCreateRequest;
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder,
@@ -24,7 +25,6 @@ use bollard::query_parameters::{
 };
 use futures_util::StreamExt;
 use rsrc_shared::api::{DockerInfo, PullProgress};
-use rsrc_shared::image::ImageRef;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 

@@ -143,7 +143,7 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         until: q.until,
         bare: q.bare,
     };
-    let body = crate::domain::logs::open(
+    let batches = crate::domain::logs::open(
         &ctx.state,
         &caller,
         ctx.param("ref")?,
@@ -151,12 +151,10 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         ctx.hangup.clone(),
     )
     .await?;
-    let mut resp = Response::new(http_body_util::BodyExt::boxed(body));
-    resp.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static(rsrc_shared::api::logs::CONTENT_TYPE),
-    );
-    Ok(resp)
+    Ok(response::batches(
+        rsrc_shared::api::logs::CONTENT_TYPE,
+        batches,
+    ))
 }
 
 pub async fn action(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
