@@ -1,7 +1,7 @@
 //! Accounts that cannot be used as a weapon (issue 7): wrong passwords slow down only the caller
 //! (email, peer uid) that sends them, the owner always has a way in by a mailed code, and sign-up
-//! answers the same whether or not the address has an account. Real `rsrcd` and `rsrc`; the
-//! SMTP sink captures the mails.
+//! answers the same whether or not the address has an account. The real `rsrc` and `rsrcd` run in
+//! the test process; the SMTP sink captures the mails.
 
 mod common;
 
@@ -26,7 +26,7 @@ struct Env {
 fn env_with(extra_toml: &str) -> Env {
     let dir = tempfile::tempdir().expect("tempdir");
     let sink = SmtpSink::start(dir.path(), 0);
-    let d = TestDaemon::start(Options {
+    let d = TestDaemon::in_process(Options {
         smtp_port: Some(sink.port),
         extra_toml: extra_toml.to_string(),
         ..Options::default()
@@ -176,7 +176,7 @@ fn failures_slow_down_then_the_mailed_code_still_lets_the_owner_in() {
 
 #[test]
 fn parallel_wrong_passwords_share_the_limit() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     let c = d.client("target@example.com");
     c.signup(PASSWORD).expect("signup");
     let tries: Vec<_> = (0..12)

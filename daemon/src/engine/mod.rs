@@ -25,6 +25,7 @@ use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use rsrc_shared::api::{DockerInfo, Protocol, PullProgress, RestartPolicy};
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::Result;
 
@@ -283,6 +284,9 @@ pub trait Engine: Send + Sync {
     fn connections(&self) -> watch::Receiver<u64>;
     /// Marks the connection lost, e.g. after the event stream broke.
     async fn mark_down(&self, why: String);
+    /// Keeps the connection up until `shutdown` (connects, checks, reconnects); the daemon runs
+    /// it for as long as it serves. An engine with no connection to keep returns at once.
+    async fn supervise(&self, _shutdown: CancellationToken) {}
 
     /// The host's CPU count, when the engine reports it.
     async fn host_cpus(&self) -> Result<Option<u32>>;

@@ -90,18 +90,24 @@ impl Workers {
         let queue = Arc::new(Mutex::new(queue));
         for (n, conn) in connections.into_iter().enumerate() {
             let queue = Arc::clone(&queue);
+            // The log of whoever opened the registry, also where it is not the process's
+            // (a daemon run inside a test process).
+            let log = tracing::dispatcher::get_default(Clone::clone);
             std::thread::Builder::new()
                 .name(format!("{name}-{n}"))
-                .spawn(move || loop {
-                    // Take one job, then let go of the queue so the next thread can wait on it.
-                    let job = match queue.lock() {
-                        Ok(q) => q.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(job) = job else { return };
-                    match conn.lock() {
-                        Ok(mut conn) => job(&mut conn),
-                        Err(_) => return,
+                .spawn(move || {
+                    let _log = tracing::dispatcher::set_default(&log);
+                    loop {
+                        // Take one job, then let go of the queue so the next thread can wait on it.
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        match conn.lock() {
+                            Ok(mut conn) => job(&mut conn),
+                            Err(_) => return,
+                        }
                     }
                 })
                 .map_err(|e| Error::internal(format!("cannot start a registry thread: {e}")))?;
