@@ -13,6 +13,7 @@ pub mod client;
 pub mod cmd;
 pub mod complete;
 pub mod docs;
+pub mod duration;
 pub mod error;
 pub mod hints;
 pub mod output;

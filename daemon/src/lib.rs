@@ -38,8 +38,8 @@ pub struct State {
     pub in_flight: domain::instances::InFlight,
     /// Log reads without follow take turns per user ([`domain::logs::LogTurns`]).
     pub log_turns: domain::logs::LogTurns,
-    /// Cancelled once at SIGTERM or SIGINT: it ends the accept loop, the background tasks and
-    /// the open streams, and from then on requests are refused.
+    /// Cancelled once at SIGTERM or SIGINT (or by [`Daemon::stop`]): it ends the accept loop,
+    /// the background tasks and the open streams, and from then on requests are refused.
     pub shutdown: CancellationToken,
 }
 
@@ -80,8 +80,10 @@ pub fn open_registry(config: &Config) -> Result<Registry, StartError> {
     Registry::open(&config.db_path()).map_err(|e| StartError(e.chain()))
 }
 
-/// Runs the daemon until SIGTERM or SIGINT, on `inherited` when systemd passed a socket
-/// (`systemd::take_inherited_listener`), else on one it binds at `config.socket`.
+/// Runs the daemon on Docker until SIGTERM or SIGINT, on `inherited` when systemd passed a
+/// socket (`systemd::take_inherited_listener`), else on one it binds at `config.socket`.
+/// Everything that belongs to the process rather than to a daemon is done here: the umask, the
+/// signals and the service manager's notices.
 pub async fn run(
     config: Config,
     inherited: Option<std::os::unix::net::UnixListener>,
@@ -89,15 +91,96 @@ pub async fn run(
     // The registry, its WAL and the outbox key hold hashes and sealed mail: nobody else's to
     // read. The socket's mode is set explicitly after bind.
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
+    let engine = Arc::new(DockerEngine::new(config.docker_host.clone()));
+    let shutdown = CancellationToken::new();
+    let daemon = start(config, inherited, engine, shutdown.clone()).await?;
+    let state = Arc::clone(daemon.state());
+    let notices = [
+        tokio::spawn(systemd::run_status(
+            Arc::clone(&state.engine),
+            shutdown.clone(),
+        )),
+        tokio::spawn(systemd::run_watchdog(
+            state.registry.clone(),
+            shutdown.clone(),
+        )),
+    ];
+    // The socket accepted since it was bound (or since systemd made it): connections queue.
+    systemd::ready();
+    wait_for_signal().await;
+    systemd::stopping();
+    daemon.stop();
+    daemon.wait().await;
+    for task in notices {
+        let _ = task.await;
+    }
+    Ok(())
+}
+
+/// Runs the daemon on `engine` until `shutdown` is cancelled: [`start`], then [`Daemon::wait`].
+pub async fn run_with(
+    config: Config,
+    listener: Option<std::os::unix::net::UnixListener>,
+    engine: Arc<dyn Engine>,
+    shutdown: CancellationToken,
+) -> Result<(), StartError> {
+    start(config, listener, engine, shutdown)
+        .await?
+        .wait()
+        .await;
+    Ok(())
+}
+
+/// A daemon serving in this process, as [`start`] returns it.
+pub struct Daemon {
+    socket: std::path::PathBuf,
+    state: Arc<State>,
+    /// Ends once the daemon has stopped: server and background tasks done, registry closed.
+    finished: tokio::task::JoinHandle<()>,
+}
+
+impl Daemon {
+    /// The path clients connect to.
+    pub fn socket(&self) -> &std::path::Path {
+        &self.socket
+    }
+
+    pub fn state(&self) -> &Arc<State> {
+        &self.state
+    }
+
+    /// Begins the shutdown (the same as cancelling the token `start` was given): no new
+    /// connections, requests in flight finish.
+    pub fn stop(&self) {
+        self.state.shutdown.cancel();
+    }
+
+    /// Waits until the daemon has stopped, which it does once its shutdown token is cancelled.
+    pub async fn wait(self) {
+        if let Err(e) = self.finished.await {
+            tracing::error!(error = %e, "the daemon's shutdown failed");
+        }
+    }
+}
+
+/// Starts the daemon on `engine`: opens the registry, serves `listener` (one systemd passed, or
+/// else one bound at `config.socket`) and starts the background tasks. It returns once the socket
+/// accepts; the daemon runs until `shutdown` is cancelled.
+pub async fn start(
+    config: Config,
+    listener: Option<std::os::unix::net::UnixListener>,
+    engine: Arc<dyn Engine>,
+    shutdown: CancellationToken,
+) -> Result<Daemon, StartError> {
     let registry = open_registry(&config)?;
     let outbox = Outbox::open(&config.data_dir).map_err(|e| StartError(e.chain()))?;
-    let listener = match inherited {
+    let listener = match listener {
         Some(l) => http::server::Listener::inherit(l),
         None => http::server::Listener::bind(&config).await,
     }
     .map_err(|e| StartError(error_chain(&e)))?;
     // One daemon per data dir (two would both send the outbox), whatever their sockets.
-    let _data_dir_lock = match lock_data_dir(&config.data_dir) {
+    let data_dir_lock = match lock_data_dir(&config.data_dir) {
         Ok(lock) => lock,
         Err(e) => {
             listener.close();
@@ -113,27 +196,29 @@ pub async fn run(
     tracing::info!(socket = %socket.display(), socket_from = from,
         data_dir = %config.data_dir.display(), "rsrcd {} listening", env!("CARGO_PKG_VERSION"));
 
-    let engine = DockerEngine::new(config.docker_host.clone());
     let smtp = config.smtp.clone();
     let sms = config.sms.clone();
     let daemon_id = registry.daemon_id().map_err(|e| StartError(e.chain()))?;
-    let state = Arc::new(State::new(
+    let mut state = State::new(
         config,
         registry.clone(),
-        Arc::new(engine.clone()),
+        Arc::clone(&engine),
         outbox.clone(),
         daemon_id,
-    ));
-    let shutdown = state.shutdown.clone();
+    );
+    state.shutdown = shutdown.clone();
+    let state = Arc::new(state);
 
     tokio::spawn(async {
         if let Err(e) = domain::accounts::warm_up().await {
             tracing::warn!(error = %e.chain(), "warming up the password hasher");
         }
     });
+    let supervised = Arc::clone(&engine);
+    let supervise_until = shutdown.clone();
     let tasks = vec![
-        tokio::spawn(engine.clone().supervise(shutdown.clone())),
-        tokio::spawn(domain::notify::outbox::run_sender(
+        tokio::spawn(async move { supervised.supervise(supervise_until).await }),
+        tokio::spawn(domain::notify::mail::run_sender(
             registry.clone(),
             outbox,
             smtp,
@@ -161,11 +246,6 @@ pub async fn run(
             Arc::clone(&state),
             shutdown.clone(),
         )),
-        tokio::spawn(systemd::run_status(
-            Arc::clone(&state.engine),
-            shutdown.clone(),
-        )),
-        tokio::spawn(systemd::run_watchdog(registry.clone(), shutdown.clone())),
     ];
 
     let server = tokio::spawn(http::server::serve(
@@ -173,21 +253,25 @@ pub async fn run(
         Arc::clone(&state),
         shutdown.clone(),
     ));
-    // The socket accepted since it was bound (or since systemd made it): connections queue.
-    systemd::ready();
-    wait_for_signal().await;
-    tracing::info!("shutting down: no new connections, finishing requests in flight");
-    systemd::stopping();
-    shutdown.cancel();
-    let _ = server.await;
-    for task in tasks {
-        let _ = task.await;
-    }
-    if let Err(e) = registry.close() {
-        tracing::warn!(error = %e.chain(), "closing the registry");
-    }
-    tracing::info!("stopped");
-    Ok(())
+    let finished = tokio::spawn(async move {
+        shutdown.cancelled().await;
+        tracing::info!("shutting down: no new connections, finishing requests in flight");
+        let _ = server.await;
+        for task in tasks {
+            let _ = task.await;
+        }
+        if let Err(e) = registry.close() {
+            tracing::warn!(error = %e.chain(), "closing the registry");
+        }
+        // Held until the registry is closed: another daemon may take the data dir from here.
+        drop(data_dir_lock);
+        tracing::info!("stopped");
+    });
+    Ok(Daemon {
+        socket,
+        state,
+        finished,
+    })
 }
 
 fn lock_data_dir(dir: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs::File>, StartError> {

@@ -1,6 +1,7 @@
 //! Accounts end to end (issue 2, SPEC §3): sign-up, login, email verification through a real
 //! SMTP sink, sessions and their revocation, login throttling and OTP lockouts (more in
-//! tests/throttle.rs), what the registry keeps, and the admin's user management. Every test runs the real `rsrcd` and `rsrc`.
+//! tests/throttle.rs), what the registry keeps, and the admin's user management. The real `rsrc`
+//! talks to `rsrcd` run in the test process, or to the real binary where the test kills it.
 
 mod common;
 
@@ -21,9 +22,18 @@ struct Env {
 }
 
 fn env() -> Env {
+    env_on(TestDaemon::in_process)
+}
+
+/// The same on the real binary, for a test that kills it.
+fn binary_env() -> Env {
+    env_on(TestDaemon::start)
+}
+
+fn env_on(start: fn(Options) -> TestDaemon) -> Env {
     let dir = tempfile::tempdir().expect("tempdir");
     let sink = SmtpSink::start(dir.path(), 0);
-    let d = TestDaemon::start(Options {
+    let d = start(Options {
         smtp_port: Some(sink.port),
         ..Options::default()
     });
@@ -32,7 +42,7 @@ fn env() -> Env {
 
 /// A daemon without SMTP, for tests that need no mail.
 fn daemon() -> TestDaemon {
-    TestDaemon::start(Options::default())
+    TestDaemon::in_process(Options::default())
 }
 
 /// Runs `rsrc` as `c`, but with `RSRC_TOKEN` set to `token`.
@@ -441,7 +451,10 @@ fn expired_sessions_and_codes_are_refused() {
 
     // A code past its ten minutes is refused, even the right one.
     e.d.db()
-        .execute("UPDATE otp_codes SET expires_at = 0", [])
+        .execute(
+            "UPDATE codes SET expires_at = 0 WHERE purpose = 'email'",
+            [],
+        )
         .expect("expire code");
     let r = c.run(&["otp", "verify", &code]);
     assert_ne!(r.code, 0, "{r:?}");
@@ -528,7 +541,7 @@ fn assert_no_secret(files: &[(std::path::PathBuf, Vec<u8>)], secrets: &[(&str, &
 
 #[test]
 fn the_registry_and_the_log_hold_no_plaintext_secrets() {
-    let mut e = env();
+    let mut e = binary_env();
     let email = "secretive@example.com";
     let password = "Pw-plaintext-canary-4711";
     let new_password = "Pw-second-canary-8822";

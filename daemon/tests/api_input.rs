@@ -69,7 +69,7 @@ fn user_count(d: &TestDaemon) -> i64 {
 
 #[test]
 fn malformed_json_and_unknown_fields_are_invalid_requests() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     let s = d.socket.as_path();
     for body in [
         &b"{"[..],
@@ -129,7 +129,7 @@ fn malformed_json_and_unknown_fields_are_invalid_requests() {
 
 #[test]
 fn wrong_methods_and_unknown_paths_get_their_codes() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     let s = d.socket.as_path();
     for (method, path) in [
         ("GET", v1!("/signup")),
@@ -167,7 +167,7 @@ fn wrong_methods_and_unknown_paths_get_their_codes() {
 
 #[test]
 fn oversized_bodies_are_refused_and_change_nothing() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     let s = d.socket.as_path();
     // Valid JSON that is just too big: a 2 MiB name.
     let big = format!(
@@ -231,7 +231,7 @@ fn oversized_bodies_are_refused_and_change_nothing() {
 
 #[test]
 fn garbage_on_the_socket_does_not_hurt_the_daemon() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     for bytes in [
         &b"\x00\x01\x02\x03 not http\r\n\r\n"[..],
         b"GET\r\n\r\n",
@@ -269,7 +269,7 @@ fn garbage_on_the_socket_does_not_hurt_the_daemon() {
 
 #[test]
 fn a_silent_client_is_cut_off_and_does_not_block_others() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     // Half a request head, then nothing.
     let mut slow = UnixStream::connect(&d.socket).expect("connect");
     slow.write_all(b"GET /v1/version HTTP/1.1\r\nHost: rsrcd\r\n")
@@ -296,7 +296,7 @@ fn a_silent_client_is_cut_off_and_does_not_block_others() {
 
 #[test]
 fn body_errors_do_not_repeat_the_values_they_refuse() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     let s = d.socket.as_path();
     // A password or a code of the wrong type must not come back in the error, nor reach the log.
     let secret = "12345678";
@@ -359,7 +359,7 @@ fn body_errors_do_not_repeat_the_values_they_refuse() {
 fn wrong_typed_strings_are_not_repeated_either() {
     let sink_dir = tempfile::tempdir().expect("tempdir");
     let sink = common::SmtpSink::start(sink_dir.path(), 0);
-    let d = TestDaemon::start(Options {
+    let d = TestDaemon::in_process(Options {
         smtp_port: Some(sink.port),
         ..Options::default()
     });

@@ -68,10 +68,7 @@ fn fish(c: &Client, words: &[&str]) -> Vec<String> {
 
 #[test]
 fn names_complete_from_the_daemon() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     httpd_machine(
         &e.admin,
         "webcomp",

@@ -50,10 +50,7 @@ fn show(c: &Client, machine: &str) -> serde_json::Value {
 
 #[test]
 fn feed_rules_exit_codes_and_counts() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     machine(&e, "web");
     machine(&e, "db");
     let alice = e.user("alice@example.com");
@@ -307,10 +304,7 @@ fn feed_rules_exit_codes_and_counts() {
 /// escaped in tables and kept byte for byte in JSON.
 #[test]
 fn tables_show_escapes_escaped() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     machine(&e, "web");
     let alice = e.user("alice@example.com");
     alice.json(&["machine", "comment", "web", "placeholder"]);
@@ -336,10 +330,7 @@ fn tables_show_escapes_escaped() {
 
 #[test]
 fn paging_neither_repeats_nor_skips() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     machine(&e, "web");
     let alice = e.user("alice@example.com");
     let post = |t: &str| {
@@ -398,10 +389,7 @@ fn paging_neither_repeats_nor_skips() {
 /// user's last vote is the one that counts.
 #[test]
 fn concurrent_votes_give_exact_counts() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     machine(&e, "web");
     let template = e.user("template@example.com");
     drop(template);

@@ -17,10 +17,7 @@ fn apply_file(image: &str, extra: &str) -> String {
 
 #[test]
 fn sloppy_machine_input_is_refused_and_changes_nothing() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     let img = image();
     httpd_machine(&e.admin, "web", &["--cpus", "0.5"]);
     let shown = e.admin.json(&["machine", "show", "web"]);
@@ -158,10 +155,7 @@ fn commands_split_like_a_shell_and_images_without_one_are_refused() {
 
 #[test]
 fn an_empty_required_prop_is_refused_unless_the_machine_allows_it() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     httpd_machine(
         &e.admin,
         "strict",
@@ -192,10 +186,7 @@ fn an_empty_required_prop_is_refused_unless_the_machine_allows_it() {
 
 #[test]
 fn the_log_names_who_changed_what_in_plain_values() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     httpd_machine(&e.admin, "web", &[]);
     e.admin
         .run(&["machine", "update", "web", "--max-per-user", "2"])

@@ -25,14 +25,23 @@ fn daemon() -> TestDaemon {
 }
 
 fn daemon_with_idle(idle: Duration) -> TestDaemon {
-    TestDaemon::start(Options {
+    TestDaemon::start(options(idle))
+}
+
+/// The daemon in the test process, for tests that do not read its descriptors and memory.
+fn daemon_in_process() -> TestDaemon {
+    TestDaemon::in_process(options(IDLE_TIMEOUT))
+}
+
+fn options(idle: Duration) -> Options {
+    Options {
         extra_toml: format!(
             "socket_mode = \"0666\"\n[connections]\nbody_timeout_secs = {}\nidle_timeout_secs = {}\n",
             BODY_TIMEOUT.as_secs(),
             idle.as_secs()
         ),
         ..Options::default()
-    })
+    }
 }
 
 /// Open descriptors and resident memory of the daemon, from /proc.
@@ -143,7 +152,7 @@ fn a_declared_body_that_never_comes_is_cut_off() {
 
 #[test]
 fn a_declared_body_over_the_limit_is_refused_before_it_is_sent() {
-    let d = daemon();
+    let d = daemon_in_process();
     let mut s = UnixStream::connect(&d.socket).expect("connect");
     s.write_all(
         b"POST /v1/signup HTTP/1.1\r\nHost: rsrcd\r\nContent-Type: application/json\r\n\
@@ -267,7 +276,7 @@ fn a_flood_from_one_uid_is_capped_and_others_still_get_in() {
 
 #[test]
 fn idle_connections_are_closed() {
-    let d = daemon();
+    let d = daemon_in_process();
     // Keep-alive: one request answered, then nothing more from the client.
     let mut kept = UnixStream::connect(&d.socket).expect("connect");
     kept.write_all(b"GET /v1/version HTTP/1.1\r\nHost: rsrcd\r\n\r\n")
@@ -289,7 +298,7 @@ fn idle_connections_are_closed() {
 
 #[test]
 fn parser_errors_get_a_json_body() {
-    let d = daemon();
+    let d = daemon_in_process();
     let long_uri = format!("{}/{}", v1!(), "a".repeat(70_000));
     let long_header = "x".repeat(100_000);
     for (request, status) in [

@@ -499,10 +499,7 @@ fn missing_images_are_pulled_from_a_registry() {
 
 #[test]
 fn machine_listings_count_only_the_callers_instances() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     httpd_machine(&e.admin, "web", &["--max-per-user", "3"]);
     httpd_machine(&e.admin, "idle", &[]);
     let alice = e.user("alice@example.com");
@@ -557,10 +554,7 @@ fn machines_file(machines: &[(&str, &str)]) -> String {
 
 #[test]
 fn apply_checks_the_whole_file_before_changing_anything() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options::default());
+    let e = env_in_process(Options::default());
     let file = e.d.dir.path().join("machines.toml");
     let path = file.to_str().unwrap();
     std::fs::write(&file, machines_file(&[("kept", "max_per_user = 1")])).unwrap();

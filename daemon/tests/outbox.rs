@@ -118,7 +118,7 @@ fn user(d: &TestDaemon, email: &str) -> Client {
 fn a_mail_queued_while_smtp_is_down_goes_out_once_when_it_is_up() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let d = TestDaemon::start(Options {
+    let d = TestDaemon::in_process(Options {
         smtp_port: Some(port),
         ..Options::default()
     });
@@ -159,7 +159,7 @@ fn a_mail_queued_while_smtp_is_down_goes_out_once_when_it_is_up() {
 fn a_pending_mail_survives_a_daemon_restart_and_goes_out_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let mut d = TestDaemon::start(Options {
+    let mut d = TestDaemon::in_process(Options {
         smtp_port: Some(port),
         ..Options::default()
     });
@@ -257,7 +257,7 @@ impl Drop for FlakySink {
 fn a_transient_refusal_is_retried_and_not_given_up() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (sink, port) = FlakySink::start(dir.path(), 2);
-    let d = TestDaemon::start(Options {
+    let d = TestDaemon::in_process(Options {
         smtp_port: Some(port),
         ..Options::default()
     });
@@ -324,7 +324,7 @@ fn refusing_smtp_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>
 #[test]
 fn a_permanent_refusal_is_not_retried_and_the_body_is_wiped() {
     let (port, seen) = refusing_smtp_server();
-    let d = TestDaemon::start(Options {
+    let d = TestDaemon::in_process(Options {
         smtp_port: Some(port),
         ..Options::default()
     });
@@ -371,7 +371,7 @@ fn a_permanent_refusal_is_not_retried_and_the_body_is_wiped() {
 fn a_mail_cut_off_mid_send_is_given_up_and_others_still_go_out() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let mut d = TestDaemon::start(Options {
+    let mut d = TestDaemon::in_process(Options {
         smtp_port: Some(port),
         ..Options::default()
     });
@@ -440,7 +440,7 @@ fn a_shutdown_mid_send_stops_the_daemon_promptly() {
     // hangs until the transport's timeout.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = silent.local_addr().expect("addr").port();
-    let mut d = TestDaemon::start(Options {
+    let mut d = TestDaemon::in_process(Options {
         smtp_port: Some(port),
         ..Options::default()
     });

@@ -27,7 +27,7 @@ fn answer(socket: &Path, method: &str, path: &str, token: &str) -> (u16, String,
 
 #[test]
 fn access_levels_come_from_the_route_table() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     let s = d.socket.as_path();
     let admin = d.admin("admin@example.com").token();
     let user = d.client("user@example.com");
@@ -104,7 +104,7 @@ fn access_levels_come_from_the_route_table() {
 
 #[test]
 fn parameters_and_queries_are_decoded_and_checked() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     let s = d.socket.as_path();
     let admin = d.admin("admin@example.com").token();
 

@@ -7,15 +7,13 @@ mod docker_support;
 
 use common::{Options, TestDaemon};
 use docker_support::*;
+use rsrcd::engine::fake::FakeEngine;
 
 const PASSWORD: &str = "user-password-1";
 
 #[test]
 fn status_shows_the_quota_use_after_creates() {
-    if !common::docker_or_skip() {
-        return;
-    }
-    let e = env(Options {
+    let e = env_in_process(Options {
         max_instances_per_user: 4,
         ..Options::default()
     });
@@ -88,10 +86,9 @@ fn status_shows_the_quota_use_after_creates() {
 
 #[test]
 fn status_without_docker_or_login_still_answers() {
-    let d = TestDaemon::start(Options {
-        extra_toml: "docker_host = \"unix:///nonexistent-rsrc-status.sock\"".into(),
-        ..Options::default()
-    });
+    let engine = FakeEngine::new();
+    engine.set_available(false);
+    let d = TestDaemon::in_process_on(Options::default(), engine);
     let c = d.client("nodocker@example.com");
 
     // Not logged in: exit 0, and it says so.

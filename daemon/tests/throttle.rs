@@ -1,7 +1,7 @@
 //! Accounts that cannot be used as a weapon (issue 7): wrong passwords slow down only the caller
 //! (email, peer uid) that sends them, the owner always has a way in by a mailed code, and sign-up
-//! answers the same whether or not the address has an account. Real `rsrcd` and `rsrc`; the
-//! SMTP sink captures the mails.
+//! answers the same whether or not the address has an account. The real `rsrc` and `rsrcd` run in
+//! the test process; the SMTP sink captures the mails.
 
 mod common;
 
@@ -28,7 +28,7 @@ struct Env {
 fn env_with(extra_toml: &str) -> Env {
     let dir = tempfile::tempdir().expect("tempdir");
     let sink = SmtpSink::start(dir.path(), 0);
-    let d = TestDaemon::start(Options {
+    let d = TestDaemon::in_process(Options {
         smtp_port: Some(sink.port),
         extra_toml: extra_toml.to_string(),
         ..Options::default()
@@ -178,7 +178,7 @@ fn failures_slow_down_then_the_mailed_code_still_lets_the_owner_in() {
 
 #[test]
 fn parallel_wrong_passwords_share_the_limit() {
-    let d = TestDaemon::start(Options::default());
+    let d = TestDaemon::in_process(Options::default());
     let c = d.client("target@example.com");
     c.signup(PASSWORD).expect("signup");
     let tries: Vec<_> = (0..12)
@@ -243,7 +243,10 @@ fn code_requests_answer_alike_and_codes_have_five_tries() {
     // A new code works, and gives a session.
     // (A new code waits a minute after the last mail; move that mail back in time.)
     e.d.db()
-        .execute("UPDATE login_codes SET sent_at = sent_at - 61000", [])
+        .execute(
+            "UPDATE codes SET sent_at = sent_at - 61000 WHERE purpose = 'login'",
+            [],
+        )
         .expect("age the code");
     assert_eq!(ask(email).0, 202);
     let code = e.sink.wait_for_code(email, 2);

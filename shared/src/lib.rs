@@ -7,9 +7,9 @@
 pub mod api;
 pub mod env;
 pub mod error;
-pub mod image;
 pub mod limits;
 pub mod paths;
+pub mod time;
 pub mod words;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

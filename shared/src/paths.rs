@@ -1,14 +1,12 @@
-//! Default locations. `rsrcd` runs either as the system daemon (as root) or per user; the client
-//! looks for the per-user daemon first and falls back to the system one.
+//! Where the client and the daemon meet: the socket paths both must agree on. `rsrcd` runs either
+//! as the system daemon (as root) or per user; the client looks for the per-user daemon first and
+//! falls back to the system one. The daemon's own defaults are in the daemon's `config::paths`.
 
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 
 pub const SYSTEM_SOCKET: &str = "/run/rsrc/rsrcd.sock";
-pub const SYSTEM_DATA_DIR: &str = "/var/lib/rsrc";
-pub const SYSTEM_CONFIG: &str = "/etc/rsrc/rsrcd.toml";
 pub const SOCKET_ENV: &str = "RSRC_SOCKET";
-pub const DATA_DIR_ENV: &str = "RSRC_DATA_DIR";
 pub const TOKEN_ENV: &str = "RSRC_TOKEN";
 
 /// The effective uid of this process, read without libc: `/proc/self` is owned by it.
@@ -20,7 +18,7 @@ pub fn running_as_root() -> bool {
     effective_uid() == Some(0)
 }
 
-fn project_dirs() -> Option<directories::ProjectDirs> {
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "rsrc")
 }
 
@@ -32,15 +30,6 @@ pub fn user_socket() -> PathBuf {
     }
     let uid = effective_uid().unwrap_or(0);
     PathBuf::from(format!("/tmp/rsrc-{uid}")).join("rsrcd.sock")
-}
-
-/// The socket the daemon listens on when neither the config nor a flag says otherwise.
-pub fn daemon_default_socket() -> PathBuf {
-    if running_as_root() {
-        PathBuf::from(SYSTEM_SOCKET)
-    } else {
-        user_socket()
-    }
 }
 
 /// The socket the client tries when neither `--socket` nor `RSRC_SOCKET` is given: a per-user
@@ -59,24 +48,6 @@ pub fn client_default_socket() -> PathBuf {
 /// else made (under /tmp, say) is not ours to send a password to.
 fn owned_by_me(path: &std::path::Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| Some(m.uid()) == effective_uid())
-}
-
-pub fn daemon_default_data_dir() -> PathBuf {
-    if running_as_root() {
-        return PathBuf::from(SYSTEM_DATA_DIR);
-    }
-    project_dirs()
-        .map(|d| d.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".rsrc"))
-}
-
-pub fn daemon_default_config() -> PathBuf {
-    if running_as_root() {
-        return PathBuf::from(SYSTEM_CONFIG);
-    }
-    project_dirs()
-        .map(|d| d.config_dir().join("rsrcd.toml"))
-        .unwrap_or_else(|| PathBuf::from(SYSTEM_CONFIG))
 }
 
 /// Where the client keeps its per-socket login state.

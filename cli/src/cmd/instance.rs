@@ -93,7 +93,7 @@ pub struct CreateArgs {
     #[arg(long)]
     pub wait: bool,
     /// How long --wait waits, e.g. 90s, 2m or 1h (a bare number is seconds).
-    #[arg(long, value_name = "DURATION", default_value = "60s", requires = "wait", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", requires = "wait", value_parser = crate::duration::parse_wait_timeout)]
     pub timeout: u64,
 }
 
@@ -170,31 +170,6 @@ pub fn parse_env(s: &str) -> Result<(String, String), String> {
     };
     let key = crate::cmd::machine::parse_key(key)?;
     Ok((key, value.to_string()))
-}
-
-/// `90`, `90s`, `2m`, `1h` -> seconds.
-pub fn parse_duration(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => s.split_at(i),
-        None => (s, "s"),
-    };
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 90s, 2m or 1h"))?;
-    let factor = match unit {
-        "s" | "sec" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        _ => return Err(format!("`{s}` is not a duration like 90s, 2m or 1h")),
-    };
-    let secs = n
-        .checked_mul(factor)
-        .ok_or_else(|| format!("`{s}` is too long"))?;
-    if secs == 0 {
-        return Err("the timeout must be at least 1s".into());
-    }
-    Ok(secs)
 }
 
 pub(crate) fn env_map(pairs: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
@@ -386,10 +361,13 @@ mod tests {
 
     #[test]
     fn durations_parse() {
+        use crate::duration::parse_wait_timeout as parse_duration;
         assert_eq!(parse_duration("60s").unwrap(), 60);
         assert_eq!(parse_duration("90").unwrap(), 90);
         assert_eq!(parse_duration("2m").unwrap(), 120);
         assert_eq!(parse_duration("1h").unwrap(), 3600);
+        assert_eq!(parse_duration("1h30m").unwrap(), 5400);
+        assert_eq!(parse_duration("30m15s").unwrap(), 1815);
         assert!(parse_duration("0").is_err());
         assert!(parse_duration("5d").is_err());
         assert!(parse_duration("abc").is_err());

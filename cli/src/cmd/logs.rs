@@ -59,7 +59,7 @@ fn parse_time(text: &str) -> Result<Time, String> {
     if let Some(t) = parse_unix(text).or_else(|| parse_rfc3339(text)) {
         return Ok(Time(t));
     }
-    let ago = humantime::parse_duration(text).map_err(|_| {
+    let ago = crate::duration::parse(text).map_err(|_| {
         "must be a duration (10m, 1h30m), an RFC 3339 time or Unix seconds".to_string()
     })?;
     let now = SystemTime::now()

@@ -3,28 +3,11 @@
 
 use rsrc_shared::api::{Instance, InstanceState};
 
-/// Seconds since the epoch of an RFC 3339 UTC time as rsrcd writes them
+/// Seconds since the epoch of an RFC 3339 time as rsrcd writes them
 /// (`2024-05-01T12:00:00.000Z`); `None` for anything else.
 pub fn parse_utc(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || !text.ends_with('Z') {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+    let nanos = rsrc_shared::time::parse_rfc3339(text)?;
+    i64::try_from(nanos.div_euclid(1_000_000_000)).ok()
 }
 
 /// Now, in seconds since the epoch.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub mod doc;
+pub mod paths;
 
 /// The daemon's settings, checked and typed at load: no request can fail on configuration.
 #[derive(Debug, Clone)]
@@ -251,8 +252,8 @@ impl Default for FileConfig {
             .flatten()
             .map(|_| "rsrc".to_string());
         FileConfig {
-            data_dir: rsrc_shared::paths::daemon_default_data_dir(),
-            socket: rsrc_shared::paths::daemon_default_socket(),
+            data_dir: paths::default_data_dir(),
+            socket: paths::default_socket(),
             socket_mode: "0660".into(),
             socket_group,
             advertise_host: default_advertise_host(),
@@ -306,7 +307,7 @@ impl Config {
     pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
         let (path, required) = match &overrides.config {
             Some(p) => (p.clone(), true),
-            None => (rsrc_shared::paths::daemon_default_config(), false),
+            None => (paths::default_config(), false),
         };
         let mut file = match std::fs::read_to_string(&path) {
             Ok(text) => FileConfig::from_toml(&text).map_err(|message| ConfigError::Parse {
@@ -318,7 +319,7 @@ impl Config {
             }
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        if let Some(dir) = env_path(rsrc_shared::paths::DATA_DIR_ENV) {
+        if let Some(dir) = env_path(paths::DATA_DIR_ENV) {
             file.data_dir = dir;
         }
         if let Some(socket) = env_path(rsrc_shared::paths::SOCKET_ENV) {

@@ -9,4 +9,5 @@ pub mod instances;
 pub mod logs;
 pub mod machines;
 pub mod notify;
+pub mod status;
 pub mod uptime;

@@ -3,16 +3,20 @@
 //! [`Engine`] is the one interface between the domain and Docker, after Incus's instance drivers:
 //! images, volumes, containers, logs, the event stream and a host-port probe. [`docker`]
 //! implements it on Docker's API (Docker, or Podman's Docker-compatible socket) and is the only
-//! module that knows Docker's client types. `fake` (feature `test-util`) keeps containers in memory, so that instance
-//! logic (reconciliation, rollback, the state machine) is tested without Docker. A Swarm backend
-//! will be another implementation.
+//! module that knows Docker's client types and formats. `fake` (feature `test-util`) keeps
+//! containers in memory, so that instance logic (reconciliation, rollback, the state machine) is
+//! tested without Docker. `contract` (feature `test-util`) is what every implementation must do,
+//! checked on both; a Swarm backend will be another implementation, and pass it too.
 //!
 //! Every container and volume rsrc makes carries its labels; listings and the event stream filter
 //! on this daemon's label, so rsrc never sees or touches anything else on the host.
 
+#[cfg(any(test, feature = "test-util"))]
+pub mod contract;
 pub mod docker;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fake;
+pub mod image;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -21,6 +25,7 @@ use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use rsrc_shared::api::{DockerInfo, Protocol, PullProgress, RestartPolicy};
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::Result;
 
@@ -162,47 +167,94 @@ pub struct LogRange {
     pub timestamps: bool,
 }
 
-/// The size of a message header in a [`LogChunk`].
-pub const LOG_HEADER: usize = 8;
+/// Which of a container's outputs a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Stdout,
+    Stderr,
+}
 
-/// A piece of a container's output: whole messages one after the other, each in Docker's
-/// multiplexed layout, `[stream: 1 stdout, 2 stderr][0][0][0][length u32 big-endian][payload]`,
-/// so that a reader forwards or walks them by header arithmetic. No message spans two chunks,
-/// and no other stream number occurs. A payload is a line (or a piece of a long one), after its
-/// timestamp and a space with [`LogRange::timestamps`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogChunk(pub Bytes);
+/// A piece of a container's output: whole messages, in order, in one shared buffer, so that an
+/// engine hands on what it read without copying it message by message. No message spans two
+/// chunks. A payload is a line (or a piece of a long one), after its timestamp and a space with
+/// [`LogRange::timestamps`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogChunk {
+    data: Bytes,
+    spans: Vec<Span>,
+}
+
+/// A message in a chunk's buffer. Offsets are u32: a chunk is a read-ahead plus at most one
+/// message of [`LOG_BYTES_MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    output: Output,
+    start: u32,
+    end: u32,
+}
 
 impl LogChunk {
-    /// The messages, as (stderr, payload).
-    pub fn messages(&self) -> LogMessages<'_> {
-        LogMessages { rest: &self.0 }
+    /// The messages at `spans` (output, start, end) in `data`; a span outside `data` is left
+    /// out rather than read past.
+    pub fn from_spans(
+        data: Bytes,
+        spans: impl IntoIterator<Item = (Output, usize, usize)>,
+    ) -> Self {
+        let spans = spans
+            .into_iter()
+            .filter(|&(_, start, end)| start <= end && end <= data.len())
+            .filter_map(|(output, start, end)| {
+                Some(Span {
+                    output,
+                    start: u32::try_from(start).ok()?,
+                    end: u32::try_from(end).ok()?,
+                })
+            })
+            .collect();
+        LogChunk { data, spans }
+    }
+
+    /// The messages, in order.
+    pub fn messages(&self) -> impl Iterator<Item = (Output, &[u8])> + '_ {
+        self.spans
+            .iter()
+            .map(|s| (s.output, &self.data[s.start as usize..s.end as usize]))
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
     }
 }
 
-/// Appends one message to a chunk being built.
-pub fn push_log_message(out: &mut Vec<u8>, stderr: bool, payload: &[u8]) {
-    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX) as usize;
-    out.extend_from_slice(&[if stderr { 2 } else { 1 }, 0, 0, 0]);
-    out.extend_from_slice(&(len as u32).to_be_bytes());
-    out.extend_from_slice(&payload[..len]);
+/// Builds a chunk one message at a time, for engines whose messages come apart.
+#[derive(Debug, Default)]
+pub struct LogChunkBuilder {
+    data: Vec<u8>,
+    spans: Vec<(Output, usize, usize)>,
 }
 
-pub struct LogMessages<'a> {
-    rest: &'a [u8],
-}
+impl LogChunkBuilder {
+    pub fn push(&mut self, output: Output, payload: &[u8]) {
+        let start = self.data.len();
+        self.data.extend_from_slice(payload);
+        self.spans.push((output, start, self.data.len()));
+    }
 
-impl<'a> Iterator for LogMessages<'a> {
-    type Item = (bool, &'a [u8]);
+    /// Bytes of payload so far.
+    pub fn bytes(&self) -> usize {
+        self.data.len()
+    }
 
-    fn next(&mut self) -> Option<(bool, &'a [u8])> {
-        let header = self.rest.get(..LOG_HEADER)?;
-        let len = u32::from_be_bytes([header[4], header[5], header[6], header[7]]) as usize;
-        // A chunk holds whole messages; one that does not is cut here rather than read past.
-        let payload = self.rest.get(LOG_HEADER..LOG_HEADER + len)?;
-        let stderr = header[0] == 2;
-        self.rest = &self.rest[LOG_HEADER + len..];
-        Some((stderr, payload))
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn finish(self) -> LogChunk {
+        LogChunk::from_spans(self.data.into(), self.spans)
     }
 }
 
@@ -225,6 +277,9 @@ pub trait Engine: Send + Sync {
     fn connections(&self) -> watch::Receiver<u64>;
     /// Marks the connection lost, e.g. after the event stream broke.
     async fn mark_down(&self, why: String);
+    /// Keeps the connection up until `shutdown` (connects, checks, reconnects); the daemon runs
+    /// it for as long as it serves. An engine with no connection to keep returns at once.
+    async fn supervise(&self, _shutdown: CancellationToken) {}
 
     /// The host's CPU count, when the engine reports it.
     async fn host_cpus(&self) -> Result<Option<u32>>;

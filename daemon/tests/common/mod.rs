@@ -1,6 +1,11 @@
 //! Test harness for end-to-end tests: the real `rsrcd` and `rsrc` binaries on a temporary socket
 //! and data dir, a real SMTP sink on loopback, and the real Docker engine.
 //!
+//! `TestDaemon::in_process` runs the daemon inside the test process instead, on the in-memory
+//! engine: the same registry, HTTP server and socket, so the `rsrc` binary and raw requests talk
+//! to it as to the real one, and no Docker is needed. Tests of the process itself (signals,
+//! kill -9, its descriptors) and of containers use `TestDaemon::start`.
+//!
 //! Every daemon gets its own registry, hence its own `io.rsrc.daemon` label value; a daemon's
 //! Drop removes every container and volume carrying that label, so tests never touch what is
 //! not theirs, even after a panic. `RSRC_TEST_KEEP=1` leaves everything in place for debugging.
@@ -12,9 +17,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rsrc_shared::v1;
+use rsrcd::engine::fake::FakeEngine;
+use tokio_util::sync::CancellationToken;
 
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -281,12 +289,61 @@ pub struct TestDaemon {
     pub data_dir: PathBuf,
     pub port_range: (u16, u16),
     child: Option<Child>,
+    /// The engine of a daemon run in this process; `None` for the real binary.
+    fake: Option<Arc<FakeEngine>>,
+    in_process: Option<InProcess>,
     log: PathBuf,
     daemon_id: Option<String>,
 }
 
+/// A daemon serving on a runtime of its own, in a thread of this process.
+struct InProcess {
+    shutdown: CancellationToken,
+    thread: std::thread::JoinHandle<()>,
+}
+
+thread_local! {
+    /// The log of the daemon whose runtime this thread belongs to.
+    static DAEMON_LOG: std::cell::RefCell<Option<tracing::dispatcher::DefaultGuard>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 impl TestDaemon {
+    /// The real `rsrcd` binary, on Docker.
     pub fn start(opts: Options) -> TestDaemon {
+        let mut d = TestDaemon::configure(opts, None);
+        d.spawn();
+        d
+    }
+
+    /// The daemon in this process, on an in-memory engine that holds the test image.
+    pub fn in_process(opts: Options) -> TestDaemon {
+        let engine = FakeEngine::new();
+        engine.add_image(&test_image());
+        TestDaemon::in_process_on(opts, engine)
+    }
+
+    /// The daemon in this process, on `engine`; a restart (`stop`, `spawn`) keeps it, as Docker
+    /// keeps its containers.
+    pub fn in_process_on(opts: Options, engine: FakeEngine) -> TestDaemon {
+        let mut d = TestDaemon::configure(opts, Some(Arc::new(engine)));
+        d.spawn();
+        d
+    }
+
+    /// The in-memory engine, when the daemon runs in this process.
+    pub fn fake_engine(&self) -> Option<&FakeEngine> {
+        self.fake.as_deref()
+    }
+
+    /// The in-memory engine of a daemon run in this process.
+    pub fn fake(&self) -> &FakeEngine {
+        self.fake
+            .as_deref()
+            .expect("only a daemon in this process has a fake engine")
+    }
+
+    fn configure(opts: Options, fake: Option<Arc<FakeEngine>>) -> TestDaemon {
         let dir = tempfile::tempdir().expect("tempdir");
         let socket = dir.path().join("rsrcd.sock");
         let data_dir = dir.path().join("data");
@@ -311,23 +368,30 @@ impl TestDaemon {
         );
         std::fs::write(&config, toml).expect("write config");
         let log = dir.path().join("rsrcd.log");
-        let mut d = TestDaemon {
+        TestDaemon {
             dir,
             socket,
             config,
             data_dir,
             port_range: opts.port_range,
             child: None,
+            fake,
+            in_process: None,
             log,
             daemon_id: None,
-        };
-        d.spawn();
-        d
+        }
     }
 
-    /// Starts the daemon process (again) and waits until it answers.
+    /// Starts the daemon (again) and waits until it answers.
     pub fn spawn(&mut self) {
-        assert!(self.child.is_none(), "daemon already running");
+        assert!(
+            self.child.is_none() && self.in_process.is_none(),
+            "daemon already running"
+        );
+        if let Some(engine) = self.fake.clone() {
+            self.spawn_in_process(engine);
+            return;
+        }
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -363,6 +427,101 @@ impl TestDaemon {
         if self.daemon_id.is_none() {
             self.daemon_id = Some(self.read_daemon_id());
         }
+    }
+
+    /// `rsrcd::start` on a runtime of its own, configured as the binary would be from the same
+    /// file, logging (as `RSRC_LOG=info,rsrcd=debug`) to the same log file.
+    fn spawn_in_process(&mut self, engine: Arc<FakeEngine>) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("daemon log");
+        let log = tracing::Dispatch::new(
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("info,rsrcd=debug"))
+                .with_writer(Arc::new(log))
+                .with_ansi(false)
+                .finish(),
+        );
+        // The paths as in the file: this process's RSRC_DATA_DIR and RSRC_SOCKET, which the
+        // binary is started without, must not count.
+        let overrides = rsrcd::config::Overrides {
+            config: Some(self.config.clone()),
+            data_dir: Some(self.data_dir.clone()),
+            socket: Some(self.socket.clone()),
+        };
+        let config = rsrcd::config::Config::load(&overrides).expect("load the test config");
+        let shutdown = CancellationToken::new();
+        let token = shutdown.clone();
+        let (started, outcome) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("rsrcd-in-process".into())
+            .spawn(move || {
+                let _log = tracing::dispatcher::set_default(&log);
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .max_blocking_threads(8)
+                    .enable_all()
+                    .on_thread_start(move || {
+                        let guard = tracing::dispatcher::set_default(&log);
+                        DAEMON_LOG.with(|l| *l.borrow_mut() = Some(guard));
+                    })
+                    .on_thread_stop(|| DAEMON_LOG.with(|l| drop(l.borrow_mut().take())))
+                    .build()
+                    .expect("a runtime for the daemon");
+                runtime.block_on(async {
+                    let engine: Arc<dyn rsrcd::engine::Engine> = engine;
+                    match rsrcd::start(config, None, engine, token).await {
+                        Ok(daemon) => {
+                            let _ = started.send(Ok(()));
+                            daemon.wait().await;
+                        }
+                        Err(e) => {
+                            let _ = started.send(Err(e.to_string()));
+                        }
+                    }
+                });
+                // Streams that outlive the shutdown (a follow nobody reads) must not hold up
+                // the test.
+                runtime.shutdown_timeout(Duration::from_secs(5));
+            })
+            .expect("a thread for the daemon");
+        match outcome.recv_timeout(DEADLINE) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => panic!("rsrcd did not start: {e}; log:\n{}", self.log_text()),
+            Err(e) => panic!("rsrcd did not start ({e}); log:\n{}", self.log_text()),
+        }
+        self.in_process = Some(InProcess { shutdown, thread });
+        poll("rsrcd to answer", DEADLINE, || {
+            raw_request(&self.socket, "GET", v1!("/version"), None, None)
+                .ok()
+                .filter(|(status, _)| *status == 200)
+        });
+        if self.daemon_id.is_none() {
+            self.daemon_id = Some(self.read_daemon_id());
+        }
+    }
+
+    /// Stops a daemon run in this process as SIGTERM stops the binary; whether it stopped
+    /// cleanly, as an exit status.
+    fn stop_in_process(&mut self) -> Option<std::process::ExitStatus> {
+        use std::os::unix::process::ExitStatusExt;
+        let daemon = self.in_process.take()?;
+        daemon.shutdown.cancel();
+        let start = Instant::now();
+        while !daemon.thread.is_finished() {
+            if start.elapsed() > DEADLINE {
+                panic!("rsrcd did not stop; log:\n{}", self.log_text());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let clean = daemon.thread.join().is_ok();
+        Some(std::process::ExitStatus::from_raw(if clean {
+            0
+        } else {
+            1 << 8
+        }))
     }
 
     /// Waits until the daemon reports Docker connected and has reconciled.
@@ -402,6 +561,9 @@ impl TestDaemon {
 
     /// SIGTERM and wait for a clean exit.
     pub fn stop(&mut self) -> std::process::ExitStatus {
+        if let Some(status) = self.stop_in_process() {
+            return status;
+        }
         let mut child = self.child.take().expect("daemon not running");
         let _ = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
@@ -421,6 +583,10 @@ impl TestDaemon {
 
     /// SIGKILL: no chance to clean up.
     pub fn kill9(&mut self) {
+        assert!(
+            self.fake.is_none(),
+            "kill -9 needs the real binary: TestDaemon::start"
+        );
         let mut child = self.child.take().expect("daemon not running");
         let _ = child.kill();
         let _ = child.wait();
@@ -509,6 +675,21 @@ impl Drop for TestDaemon {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+        }
+        if self.fake.is_some() {
+            if let Some(daemon) = self.in_process.take() {
+                daemon.shutdown.cancel();
+                // Joined so that it does not go on in the background of later tests, unless
+                // this test failed already: then it should say why, not hang here.
+                let start = Instant::now();
+                while !std::thread::panicking()
+                    && !daemon.thread.is_finished()
+                    && start.elapsed() < DEADLINE
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+            return;
         }
         if let Some(id) = &self.daemon_id {
             remove_labelled(id);

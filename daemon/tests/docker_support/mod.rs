@@ -31,11 +31,21 @@ pub struct Env {
     _sink_dir: tempfile::TempDir,
 }
 
-pub fn env(mut opts: Options) -> Env {
+pub fn env(opts: Options) -> Env {
+    env_on(TestDaemon::start, opts)
+}
+
+/// The same with the daemon in the test process, on the in-memory engine: for tests of what
+/// the API and the CLI make of instances, not of the containers themselves.
+pub fn env_in_process(opts: Options) -> Env {
+    env_on(TestDaemon::in_process, opts)
+}
+
+fn env_on(start: fn(Options) -> TestDaemon, mut opts: Options) -> Env {
     let sink_dir = tempfile::tempdir().expect("tempdir");
     let sink = SmtpSink::start(sink_dir.path(), 0);
     opts.smtp_port = Some(sink.port);
-    let d = TestDaemon::start(opts);
+    let d = start(opts);
     d.wait_for_docker();
     let admin = d.admin("admin@example.com");
     let who = admin.json(&["whoami"]);
@@ -180,11 +190,29 @@ fn lines(out: String) -> Vec<String> {
 
 /// Full ids of every container (running or not) that carries this daemon's label.
 pub fn labelled_containers(d: &TestDaemon) -> Vec<String> {
+    if let Some(fake) = d.fake_engine() {
+        return fake
+            .containers()
+            .into_iter()
+            .filter(|c| {
+                c.spec
+                    .labels
+                    .get(rsrcd::engine::LABEL_DAEMON)
+                    .map(String::as_str)
+                    == Some(d.daemon_id())
+            })
+            .map(|c| c.id)
+            .collect();
+    }
     lines(docker(&["ps", "-aq", "--no-trunc", "--filter", &d.label()]))
 }
 
 /// Names of every volume that carries this daemon's label.
 pub fn labelled_volumes(d: &TestDaemon) -> Vec<String> {
+    if let Some(fake) = d.fake_engine() {
+        // The engine is this daemon's alone: each of its volumes is.
+        return fake.volumes();
+    }
     lines(docker(&["volume", "ls", "-q", "--filter", &d.label()]))
 }
 

@@ -2,6 +2,7 @@
 //! endpoint (method, path, query, request and response), and in [`query`] their query strings.
 
 pub mod accounts;
+pub mod code;
 pub mod endpoints;
 pub mod events;
 pub mod feed;
@@ -14,6 +15,7 @@ pub mod uptime;
 pub mod version;
 
 pub use accounts::*;
+pub use code::{Code, NotACode};
 pub use events::*;
 pub use feed::*;
 pub use instances::*;

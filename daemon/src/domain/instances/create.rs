@@ -3,7 +3,6 @@
 //! is touched; the engine's side follows; the row leaves `creating` last. A failure on the way
 //! rolls everything back; a crash leaves the journal to reconciliation.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rand::RngCore;
@@ -11,20 +10,16 @@ use rsrc_shared::api::{
     Cause, EventKind, Instance, InstanceCreate, MachineSpec, PortMapping, Protocol,
 };
 use rsrc_shared::words::count;
-use rusqlite::TransactionBehavior;
 
-use super::{env, ports, state, teardown, view, volumes};
+use super::{env, ports, spec, state, teardown, view, volumes};
 use crate::clock::now_ms;
 use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
 use crate::domain::machines::{self, validate_slug};
-use crate::engine::{
-    ContainerSpec, PortBinding, VolumeMount, LABEL_DAEMON, LABEL_INSTANCE, LABEL_MACHINE,
-    LABEL_OWNER, LABEL_PATH,
-};
-use crate::error::{Error, RegistryContext, Result};
-use crate::registry;
+use crate::engine::VolumeMount;
+use crate::error::{Error, Result};
 use crate::registry::instances::{self as repo, Expect, NewInstance, Pending};
+use crate::registry::{self, Tx};
 use crate::State;
 
 /// How long an action somebody asked for claims the engine events that follow it.
@@ -69,7 +64,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
     let machine_name = req.machine.clone();
     let machine = state
         .registry
-        .read(move |conn| machines::by_name(conn, &machine_name))
+        .read(move |snap| machines::by_name(snap, &machine_name))
         .await?;
     if !machine.spec.active {
         return Err(Error::conflict(format!(
@@ -106,7 +101,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         let docker_env = docker_env.clone();
         let outcome = state
             .registry
-            .call(move |conn| journal.write(conn, docker_env))
+            .write_immediate(move |tx| journal.write(tx, docker_env))
             .await?;
         if let Some(p) = outcome {
             break p;
@@ -120,7 +115,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         let id = planned.id.clone();
         if let Err(e) = state
             .registry
-            .call(move |conn| repo::mark_create_failed(conn, &id))
+            .write(move |tx| repo::mark_create_failed(tx, &id))
             .await
         {
             tracing::error!(instance = %planned.id, error = %e.chain(), "marking a failed create");
@@ -156,16 +151,10 @@ struct Journal {
 impl Journal {
     /// Checks the quotas and the name, and journals the create with its ports and volumes.
     /// `None` when another create reserved one of the planned ports meanwhile.
-    fn write(
-        self,
-        conn: &mut rusqlite::Connection,
-        docker_env: Vec<String>,
-    ) -> Result<Option<Planned>> {
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("begin create")?;
+    /// Run it in an immediate transaction.
+    fn write(self, tx: &Tx, docker_env: Vec<String>) -> Result<Option<Planned>> {
         let spec = &self.spec;
-        let (of_machine, total) = repo::counts(&tx, self.owner_id, self.machine_id)?;
+        let (of_machine, total) = repo::counts(tx, self.owner_id, self.machine_id)?;
         if of_machine >= spec.max_per_user {
             return Err(Error::QuotaExceeded(format!(
                 "you have {} of `{}`, its limit is {} per user",
@@ -182,7 +171,7 @@ impl Journal {
             )));
         }
         let name = match &self.name {
-            Some(name) if repo::name_taken(&tx, self.owner_id, name)? => {
+            Some(name) if repo::name_taken(tx, self.owner_id, name)? => {
                 return Err(Error::AlreadyExists(format!(
                     "you already have an instance named `{name}`"
                 )))
@@ -191,7 +180,7 @@ impl Journal {
             None => {
                 // A name we make up: longer ones until one is free.
                 let mut name = format!("{}-{}", spec.name, random_hex(2));
-                while repo::name_taken(&tx, self.owner_id, &name)? {
+                while repo::name_taken(tx, self.owner_id, &name)? {
                     name = format!("{}-{}", spec.name, random_hex(4));
                 }
                 name
@@ -199,14 +188,14 @@ impl Journal {
         };
         // Checked inside the transaction: two creates cannot both take one kept volume.
         let mut reuse = self.reuse;
-        volumes::check_kept(&tx, &mut reuse, self.owner_id, self.machine_id, spec)?;
-        let Some(host_ports) = ports::pick(&tx, &self.ports)? else {
+        volumes::check_kept(tx, &mut reuse, self.owner_id, self.machine_id, spec)?;
+        let Some(host_ports) = ports::pick(tx, &self.ports)? else {
             return Ok(None);
         };
         let container_name = format!("rsrc-{name}-{}", self.id);
         let now = now_ms();
         repo::insert(
-            &tx,
+            tx,
             &NewInstance {
                 id: &self.id,
                 name: &name,
@@ -217,9 +206,9 @@ impl Journal {
                 now,
             },
         )?;
-        registry::rebuild::set_origin(&tx, &self.id, self.revision, &self.given)?;
+        registry::rebuild::set_origin(tx, &self.id, self.revision, &self.given)?;
         for mapping in &host_ports {
-            registry::ports::reserve(&tx, &self.id, mapping)?;
+            registry::ports::reserve(tx, &self.id, mapping)?;
         }
         let mut mounts = Vec::new();
         for (path, volume) in spec
@@ -228,7 +217,7 @@ impl Journal {
             .zip(volumes::volume_names(&self.id, &spec.volumes))
         {
             if let Some(kept) = reuse.iter().find(|r| &r.path == path) {
-                registry::volumes::attach(&tx, &kept.volume, &self.id, &name, path)?;
+                registry::volumes::attach(tx, &kept.volume, &self.id, &name, path)?;
                 mounts.push(VolumeMount {
                     volume: kept.volume.clone(),
                     path: path.clone(),
@@ -236,7 +225,7 @@ impl Journal {
                 continue;
             }
             registry::volumes::insert(
-                &tx,
+                tx,
                 &registry::volumes::NewVolume {
                     name: &volume,
                     instance_id: &self.id,
@@ -252,7 +241,6 @@ impl Journal {
                 path: path.clone(),
             });
         }
-        tx.commit().context("commit create")?;
         Ok(Some(Planned {
             id: self.id,
             container_name,
@@ -268,51 +256,27 @@ impl Journal {
 /// Makes the engine's side of a planned instance: image, volumes, container, start.
 async fn materialise(state: &State, p: &Planned) -> Result<()> {
     machines::ensure_image(state, &p.machine.image).await?;
-    let base_labels = HashMap::from([
-        (LABEL_INSTANCE.to_string(), p.id.clone()),
-        (LABEL_OWNER.to_string(), p.owner_id.to_string()),
-        (LABEL_MACHINE.to_string(), p.machine.name.clone()),
-        (LABEL_DAEMON.to_string(), state.daemon_id.clone()),
-    ]);
+    let labels = spec::labels(state, &p.id, p.owner_id, &p.machine);
     for v in &p.volumes {
-        let mut labels = base_labels.clone();
-        labels.insert(LABEL_PATH.to_string(), v.path.clone());
+        let labels = spec::volume_labels(&labels, &v.path);
         state.engine.create_volume(&v.volume, labels).await?;
     }
-    let limits = &p.machine.limits;
-    let spec = ContainerSpec {
-        name: p.container_name.clone(),
-        image: p.machine.image.clone(),
-        command: p.machine.command.clone(),
-        env: p.docker_env.clone(),
-        labels: base_labels,
-        ports: p
-            .ports
-            .iter()
-            .map(|m| PortBinding {
-                container_port: m.container_port,
-                protocol: m.protocol,
-                host_port: m.host_port,
-            })
-            .collect(),
-        bind_address: state.config.bind_address,
-        volumes: p.volumes.clone(),
-        memory: limits
-            .memory
-            .as_deref()
-            .map(machines::parse_memory)
-            .transpose()?,
-        nano_cpus: limits.cpus.map(|c| (c * 1e9).round() as i64),
-        pids: limits.pids,
-        restart: p.machine.restart,
-    };
+    let spec = spec::container(
+        state,
+        p.container_name.clone(),
+        &p.machine,
+        p.docker_env.clone(),
+        labels,
+        &p.ports,
+        p.volumes.clone(),
+    )?;
     let container_id = state.engine.create_container(spec).await?;
     {
         let id = p.id.clone();
         let cid = container_id.clone();
         state
             .registry
-            .call(move |conn| repo::set_container_id(conn, &id, &cid, now_ms()))
+            .write(move |tx| repo::set_container_id(tx, &id, &cid, now_ms()))
             .await?;
     }
     state.engine.start(&container_id).await?;
@@ -330,9 +294,8 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
     let id = id.to_string();
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
-            let row = repo::by_id(&tx, &id)?
+        .write(move |tx| {
+            let row = repo::by_id(tx, &id)?
                 .ok_or_else(|| Error::internal("instance row vanished during create"))?;
             let now = now_ms();
             let pending = Pending {
@@ -341,14 +304,14 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
                 until: now + PENDING_WINDOW_MS,
             };
             repo::mark_created(
-                &tx,
+                tx,
                 &id,
                 observed.as_ref().map(|o| o.id.as_str()),
                 &pending,
                 now,
             )?;
             events::record(
-                &tx,
+                tx,
                 &Entry {
                     instance_id: id.clone(),
                     owner_id: row.owner_id,
@@ -363,7 +326,7 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
             match observed {
                 Some(o) => {
                     state::observe(
-                        &tx,
+                        tx,
                         &id,
                         state::Seen {
                             up: o.running,
@@ -376,9 +339,9 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
                         },
                     )?;
                 }
-                None => state::mark_lost(&tx, &id, now, Cause::Daemon)?,
+                None => state::mark_lost(tx, &id, now, Cause::Daemon)?,
             }
-            tx.commit().context("commit")
+            Ok(())
         })
         .await
 }

@@ -30,6 +30,7 @@ pub mod reconcile;
 pub mod recreate;
 pub mod repair;
 pub mod resolve;
+mod spec;
 pub mod state;
 pub mod teardown;
 pub mod view;

@@ -14,16 +14,13 @@ use rsrc_shared::api::{Cause, EventKind, Instance, InstanceRecreate, InstanceVol
 use super::create::{random_hex, PENDING_WINDOW_MS};
 use super::resolve::{load, resolve_async};
 use super::state::{observe, Seen};
-use super::{cause_for, env, reconcile, view, volumes, Row};
+use super::{cause_for, env, reconcile, spec, teardown, view, volumes, Row};
 use crate::clock::now_ms;
 use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
 use crate::domain::machines;
-use crate::engine::{
-    ContainerSpec, PortBinding, VolumeMount, LABEL_DAEMON, LABEL_INSTANCE, LABEL_MACHINE,
-    LABEL_OWNER, LABEL_PATH,
-};
-use crate::error::{Error, RegistryContext, Result};
+use crate::engine::VolumeMount;
+use crate::error::{Error, Result};
 use crate::registry;
 use crate::registry::instances::{self as repo, Desired, Expect, Pending};
 use crate::registry::rebuild::{self, Plan};
@@ -58,17 +55,17 @@ pub async fn recreate(
     let machine_name = row.machine.clone();
     let machine = state
         .registry
-        .read(move |conn| machines::by_name(conn, &machine_name))
+        .read(move |snap| machines::by_name(snap, &machine_name))
         .await?;
     let spec = machine.spec;
     let (id, ports, mut current_volumes, origin) = {
         let id = row.id.clone();
         state
             .registry
-            .read(move |conn| {
-                let ports = registry::ports::of_instance(conn, &id)?;
-                let vols = registry::volumes::of_instance(conn, &id)?;
-                let origin = rebuild::origin(conn, &id)?
+            .read(move |snap| {
+                let ports = registry::ports::of_instance(snap, &id)?;
+                let vols = registry::volumes::of_instance(snap, &id)?;
+                let origin = rebuild::origin(snap, &id)?
                     .ok_or_else(|| Error::not_found(format!("no instance `{id}`")))?;
                 Ok((id, ports, vols, origin))
             })
@@ -148,14 +145,13 @@ pub async fn recreate(
         let (owner_id, machine_id, name) = (row.owner_id, row.machine_id, row.name.clone());
         let begun = state
             .registry
-            .call(move |conn| {
-                let tx = conn.transaction().context("begin recreate")?;
-                if !rebuild::begin(&tx, &id, &plan, now_ms())? {
+            .write(move |tx| {
+                if !rebuild::begin(tx, &id, &plan, now_ms())? {
                     return Ok(false);
                 }
                 for v in &new_volumes {
                     registry::volumes::insert(
-                        &tx,
+                        tx,
                         &registry::volumes::NewVolume {
                             name: &v.name,
                             instance_id: &id,
@@ -167,7 +163,6 @@ pub async fn recreate(
                         },
                     )?;
                 }
-                tx.commit().context("commit recreate")?;
                 Ok(true)
             })
             .await?;
@@ -226,57 +221,37 @@ async fn make_container(
     docker_env: Vec<String>,
     mounts: &[InstanceVolume],
 ) -> Result<String> {
-    let labels = HashMap::from([
-        (LABEL_INSTANCE.to_string(), row.id.clone()),
-        (LABEL_OWNER.to_string(), row.owner_id.to_string()),
-        (LABEL_MACHINE.to_string(), spec.name.clone()),
-        (LABEL_DAEMON.to_string(), state.daemon_id.clone()),
-    ]);
+    let labels = spec::labels(state, &row.id, row.owner_id, spec);
     for v in mounts {
-        let mut labels = labels.clone();
-        labels.insert(LABEL_PATH.to_string(), v.path.clone());
         // An existing volume is kept as it is (Docker's create is idempotent).
-        state.engine.create_volume(&v.name, labels).await?;
+        state
+            .engine
+            .create_volume(&v.name, spec::volume_labels(&labels, &v.path))
+            .await?;
     }
     let ports = {
         let id = row.id.clone();
         state
             .registry
-            .read(move |conn| registry::ports::of_instance(conn, &id))
+            .read(move |snap| registry::ports::of_instance(snap, &id))
             .await?
     };
-    let limits = &spec.limits;
-    let container = ContainerSpec {
-        name: plan.container.clone(),
-        image: spec.image.clone(),
-        command: spec.command.clone(),
-        env: docker_env,
+    let volumes = mounts
+        .iter()
+        .map(|v| VolumeMount {
+            volume: v.name.clone(),
+            path: v.path.clone(),
+        })
+        .collect();
+    let container = spec::container(
+        state,
+        plan.container.clone(),
+        spec,
+        docker_env,
         labels,
-        ports: ports
-            .iter()
-            .map(|m| PortBinding {
-                container_port: m.container_port,
-                protocol: m.protocol,
-                host_port: m.host_port,
-            })
-            .collect(),
-        bind_address: state.config.bind_address,
-        volumes: mounts
-            .iter()
-            .map(|v| VolumeMount {
-                volume: v.name.clone(),
-                path: v.path.clone(),
-            })
-            .collect(),
-        memory: limits
-            .memory
-            .as_deref()
-            .map(machines::parse_memory)
-            .transpose()?,
-        nano_cpus: limits.cpus.map(|c| (c * 1e9).round() as i64),
-        pids: limits.pids,
-        restart: spec.restart,
-    };
+        &ports,
+        volumes,
+    )?;
     state.engine.create_container(container).await
 }
 
@@ -290,17 +265,7 @@ async fn switch_over(
     new_id: &str,
     cause: Cause,
 ) -> Result<()> {
-    let mut refs = vec![row.container_name.clone()];
-    if let Some(id) = &row.container_id {
-        refs.insert(0, id.clone());
-    }
-    for container in refs {
-        if let Some(o) = state.engine.inspect(&container).await? {
-            if o.id != new_id && o.belongs_to(&state.daemon_id, &row.id) {
-                state.engine.remove_container(&o.id).await?;
-            }
-        }
-    }
+    teardown::remove_old_containers(state, row, new_id).await?;
     let wanted_up = row.desired == Desired::Running;
     if wanted_up {
         state.engine.start(new_id).await?;
@@ -309,15 +274,14 @@ async fn switch_over(
     let (id, plan, new_id) = (row.id.clone(), plan.clone(), new_id.to_string());
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin recreate switch-over")?;
-            let Some(row) = repo::by_id(&tx, &id)? else {
+        .write(move |tx| {
+            let Some(row) = repo::by_id(tx, &id)? else {
                 return Err(Error::internal("instance row vanished during recreate"));
             };
             let now = now_ms();
-            rebuild::complete(&tx, &id, &plan, &new_id, now)?;
+            rebuild::complete(tx, &id, &plan, &new_id, now)?;
             events::record(
-                &tx,
+                tx,
                 &Entry {
                     instance_id: id.clone(),
                     owner_id: row.owner_id,
@@ -334,10 +298,10 @@ async fn switch_over(
                 expect: Expect::Up,
                 until: now + PENDING_WINDOW_MS,
             });
-            repo::set_pending(&tx, &id, pending.as_ref())?;
+            repo::set_pending(tx, &id, pending.as_ref())?;
             if let Some(o) = observed {
                 observe(
-                    &tx,
+                    tx,
                     &id,
                     Seen {
                         up: o.running,
@@ -350,7 +314,7 @@ async fn switch_over(
                     },
                 )?;
             }
-            tx.commit().context("commit recreate switch-over")
+            Ok(())
         })
         .await
 }
@@ -362,7 +326,7 @@ pub async fn settle(state: &State, row: &Row) -> Result<()> {
     let id = row.id.clone();
     let plan = state
         .registry
-        .read(move |conn| rebuild::origin(conn, &id))
+        .read(move |snap| rebuild::origin(snap, &id))
         .await?
         .and_then(|o| o.plan);
     let Some(plan) = plan else {
@@ -383,7 +347,7 @@ pub async fn settle(state: &State, row: &Row) -> Result<()> {
             let id = row.id.clone();
             state
                 .registry
-                .call(move |conn| rebuild::abandon(conn, &id, &plan, now_ms()))
+                .write(move |tx| rebuild::abandon(tx, &id, &plan, now_ms()))
                 .await?;
             reconcile::refresh(state, &row.id, Cause::Reconcile).await
         }

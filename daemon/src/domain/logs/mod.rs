@@ -2,12 +2,12 @@
 //! `rsrc_shared::api::logs`.
 //!
 //! Each request gets a pump task ([`pump`]) that reads Docker's stream and writes batches of
-//! frames into the response ([`body`]). With `follow`, a pump outlives its container's stops:
+//! frames into the reader's stream ([`batches`]). With `follow`, a pump outlives its container's stops:
 //! when Docker's stream ends it waits for the instance to run again (on the history bus, and
 //! the engine's state) and reads on from the last line it sent. It ends when the reader goes
 //! away, the instance is removed, the daemon shuts down, or its reader falls too far behind.
 
-pub mod body;
+pub mod batches;
 mod pump;
 mod turns;
 
@@ -22,7 +22,7 @@ use crate::domain::instances::resolve::resolve_async;
 use crate::domain::instances::{state as instance_state, Row};
 use crate::error::{Error, Result};
 use crate::State;
-pub use body::LogBody;
+pub use batches::LogBatches;
 pub use turns::LogTurns;
 
 /// What part of the log to send. Times are Unix nanoseconds, both ends inclusive as in Docker.
@@ -55,7 +55,7 @@ pub async fn open(
     reference: &str,
     query: Query,
     hangup: Option<CancellationToken>,
-) -> Result<LogBody> {
+) -> Result<LogBatches> {
     let row = resolve_async(state, caller, reference).await?;
     match row.state {
         InstanceState::Lost => return Err(lost(&row)),
@@ -73,11 +73,11 @@ pub async fn open(
         let id = row.id.clone();
         state
             .registry
-            .call(move |conn| instance_state::mark_lost(conn, &id, now_ms(), Cause::Daemon))
+            .write(move |tx| instance_state::mark_lost(tx, &id, now_ms(), Cause::Daemon))
             .await?;
         return Err(lost(&row));
     }
-    let (body, tx) = body::channel(hangup);
+    let (batches, tx) = batches::channel(hangup);
     let pump = pump::Pump {
         state: Arc::clone(state),
         id: row.id.clone(),
@@ -87,5 +87,5 @@ pub async fn open(
         turn: (!query.follow).then(|| state.log_turns.line(caller.user.id)),
     };
     tokio::spawn(pump.run(tx));
-    Ok(body)
+    Ok(batches)
 }

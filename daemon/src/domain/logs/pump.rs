@@ -8,14 +8,13 @@ use bytes::Bytes;
 use futures_util::{FutureExt, StreamExt};
 use rsrc_shared::api::logs::{
     encode, encode_flagged, parse_rfc3339, split_timestamp, FrameKind, Resume, FLAG_BARE,
-    MAX_PAYLOAD,
 };
 use rsrc_shared::api::InstanceState;
 
-use super::body::Tx;
+use super::batches::Tx;
 use super::Query;
 use crate::domain::instances::resolve::load;
-use crate::engine::{LogChunk, LogRange, LOG_HEADER};
+use crate::engine::{LogChunk, LogRange, Output};
 use crate::State;
 
 /// A batch goes out when it reaches this size, or when Docker has nothing more ready.
@@ -199,7 +198,7 @@ impl Pump {
         if self.bare() {
             return forward(out, &chunk);
         }
-        for (stderr, payload) in chunk.messages() {
+        for (output, payload) in chunk.messages() {
             let (ts, _) = split_timestamp(payload);
             if let Some(ts) = ts
                 .and_then(|t| std::str::from_utf8(t).ok())
@@ -212,7 +211,7 @@ impl Pump {
                     continue;
                 }
             }
-            encode(out, kind(stderr), payload);
+            encode(out, kind(output), payload);
         }
     }
 
@@ -271,31 +270,17 @@ impl Pump {
     }
 }
 
-fn kind(stderr: bool) -> FrameKind {
-    if stderr {
-        FrameKind::Stderr
-    } else {
-        FrameKind::Stdout
+fn kind(output: Output) -> FrameKind {
+    match output {
+        Output::Stdout => FrameKind::Stdout,
+        Output::Stderr => FrameKind::Stderr,
     }
 }
 
-/// A chunk's messages as bare frames. Docker's message header is ours but for the flags byte:
-/// the chunk is copied whole and that byte set in each header, unless a message is too long for
-/// one frame.
+/// A chunk's messages as bare frames.
 fn forward(out: &mut Vec<u8>, chunk: &LogChunk) {
-    if chunk.messages().any(|(_, p)| p.len() > MAX_PAYLOAD) {
-        for (stderr, payload) in chunk.messages() {
-            encode_flagged(out, kind(stderr), FLAG_BARE, payload);
-        }
-        return;
-    }
-    let start = out.len();
-    out.extend_from_slice(&chunk.0);
-    let mut at = start;
-    while at + LOG_HEADER <= out.len() {
-        let h = &mut out[at..at + LOG_HEADER];
-        h[1] = FLAG_BARE;
-        at += LOG_HEADER + u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
+    for (output, payload) in chunk.messages() {
+        encode_flagged(out, kind(output), FLAG_BARE, payload);
     }
 }
 

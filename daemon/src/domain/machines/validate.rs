@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
+use crate::engine::image::ImageRef;
 use rsrc_shared::api::MachineSpec;
-use rsrc_shared::image::ImageRef;
 
 use super::connect::{self, Piece, Placeholder};
 use crate::error::{Error, Result};

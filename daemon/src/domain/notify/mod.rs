@@ -2,6 +2,7 @@
 //! back), by mail and SMS, through the durable outbox (`crate::domain::notify::outbox`).
 
 pub mod alerts;
+pub mod mail;
 mod message;
 pub mod outbox;
 pub mod sms;

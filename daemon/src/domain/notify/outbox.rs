@@ -1,12 +1,12 @@
-//! Mail: a durable outbox in the registry and a background sender.
+//! The durable outbox of every notification channel, kept in the registry, and its sender loop.
 //!
-//! A mail is a row in `mail_outbox`, written in the same transaction as whatever caused it (an OTP
+//! A message is a row in `mail_outbox`, written in the same transaction as whatever caused it (an OTP
 //! code, a password change), so nothing is lost on a crash. The sender delivers due rows over SMTP
 //! with exponential backoff. Once the server has accepted a mail its row is marked sent and its
 //! body wiped, so it is never sent again. Bodies may carry a one-time code, so they are sealed
 //! (ChaCha20-Poly1305) with a key kept in the data dir, outside the database.
 //!
-//! SMS go through the same outbox on a channel of their own (`notify::sms`): every channel's
+//! Mail (`notify::mail`, over SMTP) and SMS (`notify::sms`) each have a channel: every channel's
 //! sender is [`run_channel`] with its own [`Transport`], so all share the retry rules and the
 //! never-twice rule.
 
@@ -16,19 +16,15 @@ use std::time::Duration;
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::RngCore;
-use rusqlite::Connection;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
-use crate::config::{SmtpConfig, SmtpTls};
 use crate::error::{Error, Result};
 pub use crate::registry::outbox::Channel;
 use crate::registry::outbox::{self as queue, Due};
-use crate::registry::Registry;
+use crate::registry::{Registry, Tx};
 
 const KEY_FILE: &str = "outbox.key";
 const FIRST_RETRY: Duration = Duration::from_secs(1);
@@ -121,21 +117,21 @@ impl Outbox {
     }
 
     /// Queues a mail inside the caller's transaction. Call [`Outbox::wake`] after committing.
-    pub fn enqueue(&self, conn: &Connection, to: &str, subject: &str, body: &str) -> Result<()> {
-        self.enqueue_on(conn, Channel::Email, to, subject, body)
+    pub fn enqueue(&self, tx: &Tx, to: &str, subject: &str, body: &str) -> Result<()> {
+        self.enqueue_on(tx, Channel::Email, to, subject, body)
     }
 
     /// Queues a message on `channel` (an SMS has no subject) inside the caller's transaction.
     pub fn enqueue_on(
         &self,
-        conn: &Connection,
+        tx: &Tx,
         channel: Channel,
         to: &str,
         subject: &str,
         body: &str,
     ) -> Result<()> {
         let sealed = self.seal(body)?;
-        queue::enqueue(conn, channel, to, subject, &sealed, now_ms())
+        queue::enqueue(tx, channel, to, subject, &sealed, now_ms())
     }
 
     /// Wakes every channel's sender.
@@ -162,62 +158,6 @@ fn create_key(path: &Path) -> Result<Vec<u8>> {
     Ok(key)
 }
 
-/// Delivers due mails until `shutdown` flips. Without `[smtp]` mails stay queued.
-pub async fn run_sender(
-    registry: Registry,
-    outbox: Outbox,
-    smtp: Option<SmtpConfig>,
-    shutdown: CancellationToken,
-) {
-    let Some(smtp) = smtp else {
-        tracing::warn!("no [smtp] table in the config: mails are queued but not sent");
-        return;
-    };
-    let transport = match build_transport(&smtp) {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot set up SMTP; mails stay queued");
-            return;
-        }
-    };
-    let from: lettre::message::Mailbox = match smtp.from.parse() {
-        Ok(m) => m,
-        Err(e) => {
-            tracing::error!(error = %e, "smtp.from is not a mailbox; mails stay queued");
-            return;
-        }
-    };
-    let smtp = Smtp { transport, from };
-    run_channel(registry, outbox, Arc::new(smtp), shutdown).await;
-}
-
-struct Smtp {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: lettre::message::Mailbox,
-}
-
-#[async_trait::async_trait]
-impl Transport for Smtp {
-    fn channel(&self) -> Channel {
-        Channel::Email
-    }
-
-    async fn deliver(&self, mail: &Due, body: String) -> std::result::Result<(), Failure> {
-        let message = compose(&self.from, mail, body).map_err(|e| Failure {
-            error: e.to_string(),
-            permanent: true,
-        })?;
-        self.transport
-            .send(message)
-            .await
-            .map(drop)
-            .map_err(|e| Failure {
-                permanent: e.is_permanent(),
-                error: e.to_string(),
-            })
-    }
-}
-
 /// Delivers the due messages of `transport`'s channel until `shutdown` flips.
 pub async fn run_channel(
     registry: Registry,
@@ -229,7 +169,7 @@ pub async fn run_channel(
     // A row claimed but never marked sent was cut off mid-send (a crash, a kill, a shutdown).
     // The server may have accepted it, so it is given up rather than sent twice.
     match registry
-        .call(move |conn| queue::give_up_interrupted(conn, channel, now_ms()))
+        .write(move |tx| queue::give_up_interrupted(tx, channel, now_ms()))
         .await
     {
         Ok(0) => {}
@@ -260,23 +200,6 @@ pub async fn run_channel(
     }
 }
 
-fn build_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
-    let builder = match smtp.tls {
-        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-            .map_err(|e| Error::internal(format!("smtp starttls: {e}")))?,
-        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-            .map_err(|e| Error::internal(format!("smtp tls: {e}")))?,
-    };
-    let mut builder = builder
-        .port(smtp.port)
-        .timeout(Some(Duration::from_secs(20)));
-    if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
-        builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
-    }
-    Ok(builder.build())
-}
-
 /// Sends what is due; returns how long to wait before the next look.
 async fn deliver_due(
     registry: &Registry,
@@ -287,13 +210,13 @@ async fn deliver_due(
     let channel = transport.channel();
     let now = now_ms();
     let due = registry
-        .read(move |conn| queue::due(conn, channel, now, BATCH))
+        .read(move |snap| queue::due(snap, channel, now, BATCH))
         .await?;
 
     for message in due {
         let id = message.id;
         let claimed = registry
-            .call(move |conn| queue::claim(conn, id, now_ms()))
+            .write(move |tx| queue::claim(tx, id, now_ms()))
             .await?;
         if !claimed {
             continue;
@@ -318,7 +241,7 @@ async fn deliver_due(
             Ok(()) => {
                 tracing::info!(id, channel, "message sent");
                 registry
-                    .call(move |conn| queue::mark_sent(conn, id, now_ms()))
+                    .write(move |tx| queue::mark_sent(tx, id, now_ms()))
                     .await?;
             }
             Err(Failure { error, permanent }) => {
@@ -326,13 +249,13 @@ async fn deliver_due(
                 let delay = backoff(attempts);
                 tracing::warn!(id, channel, attempts, permanent, %error, "message not sent");
                 registry
-                    .call(move |conn| {
+                    .write(move |tx| {
                         let now = now_ms();
                         if permanent {
-                            queue::mark_failed(conn, id, attempts, &error, now)
+                            queue::mark_failed(tx, id, attempts, &error, now)
                         } else {
                             let next = now + delay.as_millis() as i64;
-                            queue::retry_later(conn, id, attempts, &error, next)
+                            queue::retry_later(tx, id, attempts, &error, next)
                         }
                     })
                     .await?;
@@ -342,7 +265,7 @@ async fn deliver_due(
 
     let channel = transport.channel();
     let next = registry
-        .read(move |conn| queue::next_due_at(conn, channel))
+        .read(move |snap| queue::next_due_at(snap, channel))
         .await?;
     Ok(match next {
         Some(at) => {
@@ -350,24 +273,6 @@ async fn deliver_due(
         }
         None => IDLE_POLL,
     })
-}
-
-fn compose(from: &lettre::message::Mailbox, mail: &Due, body: String) -> Result<Message> {
-    let to = mail
-        .recipient
-        .parse()
-        .map_err(|e| Error::invalid(format!("bad recipient: {e}")))?;
-    Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(mail.subject.clone())
-        // Deterministic, so that a copy sent twice after a crash is recognisable as one mail.
-        .message_id(Some(format!(
-            "<outbox-{}-{}@rsrcd>",
-            mail.id, mail.created_at
-        )))
-        .body(body)
-        .map_err(|e| Error::internal(format!("cannot build mail: {e}")))
 }
 
 fn backoff(attempts: i64) -> Duration {

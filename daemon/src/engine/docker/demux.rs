@@ -1,13 +1,18 @@
 //! Docker's log body, read raw, into [`LogChunk`]s: whole messages, cut by header arithmetic.
 //!
-//! A container without a TTY gets Docker's multiplexed stream, already in the layout of a
-//! chunk: each piece of the body is checked header by header (never byte by byte) and handed on
-//! up to the last whole message. A TTY container's stream is raw output: with timestamps it is
-//! cut at line ends (one timestamp a line), without them each piece becomes one message.
+//! A container without a TTY gets Docker's multiplexed stream: each message is
+//! `[stream: 1 stdout, 2 stderr, 3 error][0][0][0][length u32 big-endian][payload]`. Each piece of
+//! the body is checked header by header (never byte by byte), and the whole messages are handed
+//! on in the buffer they came in, as spans of their payloads. This is the one place that knows
+//! the layout. A TTY container's stream is raw output: with timestamps it is cut at line ends
+//! (one timestamp a line), without them each piece becomes one message.
 
 use bytes::{Buf, BytesMut};
 
-use crate::engine::{push_log_message, LogChunk, LOG_BYTES_MAX, LOG_HEADER};
+use crate::engine::{LogChunk, LogChunkBuilder, Output, LOG_BYTES_MAX};
+
+/// The size of a message header in Docker's multiplexed stream.
+const HEADER: usize = 8;
 
 /// What the next step gave.
 #[derive(Debug, PartialEq, Eq)]
@@ -50,9 +55,10 @@ impl Demux {
         }
         loop {
             let mut at = 0;
+            let mut spans = Vec::new();
             let special = loop {
                 let rest = &self.buf[at..];
-                if rest.len() < LOG_HEADER {
+                if rest.len() < HEADER {
                     break None;
                 }
                 let stream = rest[0];
@@ -65,24 +71,31 @@ impl Demux {
                 if len > LOG_BYTES_MAX {
                     return self.fail("Docker sent a log message over 4 MiB");
                 }
-                if rest.len() < LOG_HEADER + len {
+                if rest.len() < HEADER + len {
                     break None;
                 }
                 if stream == 1 || stream == 2 {
-                    at += LOG_HEADER + len;
+                    let output = if stream == 2 {
+                        Output::Stderr
+                    } else {
+                        Output::Stdout
+                    };
+                    spans.push((output, at + HEADER, at + HEADER + len));
+                    at += HEADER + len;
                     continue;
                 }
                 break Some((stream, len));
             };
             if at > 0 {
-                return Step::Chunk(LogChunk(self.buf.split_to(at).freeze()));
+                let data = self.buf.split_to(at).freeze();
+                return Step::Chunk(LogChunk::from_spans(data, spans));
             }
             let Some((stream, len)) = special else {
                 return Step::More;
             };
-            let message = self.buf.split_to(LOG_HEADER + len);
+            let message = self.buf.split_to(HEADER + len);
             if stream == 3 {
-                let text = String::from_utf8_lossy(&message[LOG_HEADER..]);
+                let text = String::from_utf8_lossy(&message[HEADER..]);
                 return self.fail(text.trim_end());
             }
             // Stdin (0), which was not asked for: skipped.
@@ -106,11 +119,10 @@ impl Demux {
         if self.buf.is_empty() {
             return Step::More;
         }
-        let mut out = Vec::with_capacity(self.buf.len() + LOG_HEADER);
         if !self.lines {
-            push_log_message(&mut out, false, &self.buf);
-            self.buf.clear();
-            return Step::Chunk(LogChunk(out.into()));
+            let data = self.buf.split().freeze();
+            let len = data.len();
+            return Step::Chunk(LogChunk::from_spans(data, [(Output::Stdout, 0, len)]));
         }
         let end = match self.buf.iter().rposition(|&b| b == b'\n') {
             Some(i) => i + 1,
@@ -118,11 +130,12 @@ impl Demux {
             None if last || self.buf.len() >= rsrc_shared::api::logs::MAX_PAYLOAD => self.buf.len(),
             None => return Step::More,
         };
+        let mut out = LogChunkBuilder::default();
         for line in self.buf[..end].split_inclusive(|&b| b == b'\n') {
-            push_log_message(&mut out, false, line);
+            out.push(Output::Stdout, line);
         }
         self.buf.advance(end);
-        Step::Chunk(LogChunk(out.into()))
+        Step::Chunk(out.finish())
     }
 
     fn fail(&mut self, why: &str) -> Step {
@@ -148,7 +161,7 @@ mod tests {
         let mut got = Vec::new();
         let take = |step: Step, got: &mut Vec<(bool, Vec<u8>)>| match step {
             Step::Chunk(c) => {
-                got.extend(c.messages().map(|(e, p)| (e, p.to_vec())));
+                got.extend(c.messages().map(|(o, p)| (o == Output::Stderr, p.to_vec())));
                 None
             }
             Step::Fail(why) => Some(Some(why)),

@@ -19,7 +19,7 @@ use hyper_util::rt::TokioIo;
 
 use super::demux::{Demux, Step};
 use super::engine_err;
-use crate::engine::{push_log_message, LogChunk, LogRange, LogStream};
+use crate::engine::{LogChunk, LogChunkBuilder, LogRange, LogStream, Output};
 use crate::error::{EngineCause, Error, Result};
 
 /// Docker's default address, as bollard's.
@@ -203,16 +203,16 @@ pub(super) fn stream(docker: &Docker, container: &str, range: LogRange) -> LogSt
     docker
         .logs(container, Some(options))
         .filter_map(move |item| {
-            let message = |stderr: bool, bytes: &[u8]| {
-                let mut out = Vec::with_capacity(bytes.len() + 8);
-                push_log_message(&mut out, stderr, bytes);
-                Some(Ok(LogChunk(out.into())))
+            let message = |output: Output, bytes: &[u8]| {
+                let mut out = LogChunkBuilder::default();
+                out.push(output, bytes);
+                Some(Ok(out.finish()))
             };
             let chunk = match item {
                 Ok(LogOutput::StdOut { message: m }) | Ok(LogOutput::Console { message: m }) => {
-                    message(false, &m)
+                    message(Output::Stdout, &m)
                 }
-                Ok(LogOutput::StdErr { message: m }) => message(true, &m),
+                Ok(LogOutput::StdErr { message: m }) => message(Output::Stderr, &m),
                 Ok(LogOutput::StdIn { .. }) => None,
                 Err(e) => Some(Err(engine_err(context.clone())(e))),
             };

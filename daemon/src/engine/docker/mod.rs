@@ -16,6 +16,7 @@ pub use connection::DockerEngine;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::engine::image::ImageRef;
 use bollard::models::VolumeCreateRequest;
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder,
@@ -24,8 +25,8 @@ use bollard::query_parameters::{
 };
 use futures_util::StreamExt;
 use rsrc_shared::api::{DockerInfo, PullProgress};
-use rsrc_shared::image::ImageRef;
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use super::{
     ContainerSpec, Engine, EventStream, Listed, LogRange, LogStream, Observed, PullReporter,
@@ -79,6 +80,10 @@ impl Engine for DockerEngine {
 
     async fn mark_down(&self, why: String) {
         self.drop_connection(why).await;
+    }
+
+    async fn supervise(&self, shutdown: CancellationToken) {
+        DockerEngine::supervise(self.clone(), shutdown).await;
     }
 
     async fn host_cpus(&self) -> Result<Option<u32>> {

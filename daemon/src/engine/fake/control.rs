@@ -1,8 +1,17 @@
 //! What a test does to the fake engine's world: make an operation fail, take the engine away,
 //! change a container behind rsrc's back, or look at what is there.
 
-use super::{find, find_mut, label_of, FailHook, FakeContainer, FakeEngine, Op, ProbeHook};
-use crate::engine::{ContainerSpec, Happening};
+use super::{
+    find, find_mut, labels_of, FailHook, FakeContainer, FakeEngine, LogLine, Op, ProbeHook, Script,
+};
+use crate::engine::{ContainerSpec, Happening, Output};
+
+/// Now in Unix nanoseconds.
+fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
 
 impl FakeEngine {
     /// Runs `hook` on every host-port probe, e.g. to see what else is held meanwhile.
@@ -42,6 +51,11 @@ impl FakeEngine {
         self.world().busy_ports.insert(port);
     }
 
+    /// Lets go of a port [`FakeEngine::hold_port`] held.
+    pub fn release_port(&self, port: u16) {
+        self.world().busy_ports.remove(&port);
+    }
+
     pub fn containers(&self) -> Vec<FakeContainer> {
         self.world().containers.values().cloned().collect()
     }
@@ -70,7 +84,7 @@ impl FakeEngine {
             c.exit_code = Some(exit_code);
             c.oom_killed = oom;
             c.finished_at = Some(at);
-            (label_of(c), at)
+            (labels_of(c), at)
         };
         if oom {
             self.emit(&label, at, Happening::Oom);
@@ -92,13 +106,15 @@ impl FakeEngine {
     /// The OOM killer ends the container, and the engine reports the OOM just after the die, as
     /// Docker 20.10 sometimes does (its state then says nothing of the OOM either).
     pub fn oom_reported_after_die(&self, name_or_id: &str) {
-        let label = {
+        let labels = {
             let world = self.world();
-            find(&world, name_or_id).map(label_of)
+            find(&world, name_or_id).map(labels_of)
         };
         self.exit(name_or_id, 137, false);
         let at = crate::clock::now_ms();
-        self.emit(&label.flatten(), at, Happening::Oom);
+        if let Some(labels) = labels {
+            self.emit(&labels, at, Happening::Oom);
+        }
     }
 
     /// The container is started again behind rsrc's back (e.g. `docker start`).
@@ -114,7 +130,7 @@ impl FakeEngine {
             // As Docker does: a started container's state shows no exit code any more.
             c.exit_code = Some(0);
             c.oom_killed = false;
-            (label_of(c), at)
+            (labels_of(c), at)
         };
         self.emit(&label, at, Happening::Started);
     }
@@ -125,6 +141,31 @@ impl FakeEngine {
         if let Some(id) = find(&world, name_or_id).map(|c| c.id.clone()) {
             world.containers.remove(&id);
         }
+    }
+
+    /// What the container named `name` does each time it starts (by default it runs on, silent).
+    pub fn script(&self, name: &str, script: Script) {
+        self.world().scripts.insert(name.to_string(), script);
+    }
+
+    /// The container writes `output` now, as a running process would.
+    pub fn write(&self, name_or_id: &str, output: &[(Output, Vec<u8>)]) {
+        {
+            let mut world = self.world();
+            let Some(c) = find_mut(&mut world, name_or_id) else {
+                return;
+            };
+            for (stream, payload) in output {
+                // Later than the line before: a log's order is its timestamps'.
+                let at = c.log.last().map_or(0, |l| l.at + 1).max(now_ns());
+                c.log.push(LogLine {
+                    at,
+                    output: *stream,
+                    payload: payload.clone(),
+                });
+            }
+        }
+        self.changes.send_modify(|n| *n += 1);
     }
 
     /// Makes a container as if rsrc had made it and then crashed before recording its id.

@@ -1,13 +1,17 @@
 //! An [`Engine`] that keeps containers, volumes and images in memory, for tests of instance logic
 //! without Docker: reconciliation's decisions, rollback of a failed create, the state machine.
 //!
-//! It behaves like Docker where rsrc depends on it (404s are `None`/`Ok` where Docker's are, events
-//! in Docker's order: start; kill, die; oom, die; destroy) and lets a test make any operation fail
-//! once, take the engine away, or change a container behind rsrc's back.
+//! It behaves like Docker where rsrc depends on it, as the engine contract suite
+//! ([`super::contract`]) checks on both: 404s are `None`/`Ok` where Docker's are, events come in
+//! Docker's order (start; kill 15, die 143 for a stop; oom, die; kill 9, die 137, destroy for a
+//! forced remove), a started container has exit code 0, a running one holds its published host
+//! ports. A container runs a [`Script`] (output, then an exit or an OOM, or on until stopped), and
+//! its log is kept. A test can make any operation fail once, take the engine away, or change a
+//! container behind rsrc's back.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
 use rsrc_shared::api::{DockerInfo, Protocol};
@@ -15,12 +19,33 @@ use tokio::sync::{broadcast, watch};
 
 use super::{
     ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, LogRange, LogStream,
-    Observed, PullReporter, RunState, LABEL_DAEMON,
+    Observed, Output, PullReporter, RunState, LABEL_DAEMON,
 };
 use crate::clock::now_ms;
-use crate::error::{Error, Result};
+use crate::error::{EngineCause, Error, Result};
 
 mod control;
+mod logs;
+
+pub use logs::LogLine;
+
+/// What a container does when it starts: writes its output, then ends as `end` says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Script {
+    pub output: Vec<(Output, Vec<u8>)>,
+    pub end: End,
+}
+
+/// How a script ends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum End {
+    /// It runs until it is stopped; a stop's SIGTERM ends it (exit code 143).
+    #[default]
+    RunOn,
+    Exit(i64),
+    /// The OOM killer ends it.
+    Oom,
+}
 
 /// The operations a test can make fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,6 +71,8 @@ pub struct FakeContainer {
     pub oom_killed: bool,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
+    /// What it wrote, over all its runs.
+    pub log: Vec<LogLine>,
 }
 
 impl FakeContainer {
@@ -67,9 +94,18 @@ struct World {
     busy_ports: HashSet<u16>,
     next_id: u64,
     /// Every event so far, for replays with `since`.
-    record: Vec<EngineEvent>,
+    record: Vec<Recorded>,
     /// How many live event streams were handed out: a test waits for the watcher's.
     live_streams: usize,
+    /// What containers named so run when they start.
+    scripts: HashMap<String, Script>,
+}
+
+/// An event as recorded, with the daemon label of its container, which streams filter on.
+#[derive(Debug, Clone)]
+struct Recorded {
+    daemon: Option<String>,
+    event: EngineEvent,
 }
 
 /// Called on every host-port probe.
@@ -88,10 +124,12 @@ impl World {
             name: spec.name.clone(),
             spec,
             running,
-            exit_code: None,
+            // As Docker's: a container that has not exited says 0.
+            exit_code: Some(0),
             oom_killed: false,
             started_at: running.then(now_ms),
             finished_at: None,
+            log: Vec::new(),
         };
         self.containers.insert(id.clone(), container);
         id
@@ -99,11 +137,13 @@ impl World {
 }
 
 pub struct FakeEngine {
-    world: Mutex<World>,
+    world: Arc<Mutex<World>>,
     probe_hook: Mutex<Option<ProbeHook>>,
     fail_hooks: Mutex<HashMap<Op, FailHook>>,
-    events: broadcast::Sender<EngineEvent>,
+    events: broadcast::Sender<Recorded>,
     generation: watch::Sender<u64>,
+    /// Bumped on every change to a container (state or output), for log followers.
+    changes: watch::Sender<u64>,
 }
 
 impl Default for FakeEngine {
@@ -117,15 +157,17 @@ impl FakeEngine {
     pub fn new() -> FakeEngine {
         let (events, _) = broadcast::channel(1024);
         let (generation, _) = watch::channel(1);
+        let (changes, _) = watch::channel(0);
         FakeEngine {
-            world: Mutex::new(World {
+            world: Arc::new(Mutex::new(World {
                 available: true,
                 ..World::default()
-            }),
+            })),
             probe_hook: Mutex::new(None),
             fail_hooks: Mutex::new(HashMap::new()),
             events,
             generation,
+            changes,
         }
     }
 
@@ -137,17 +179,21 @@ impl FakeEngine {
 
     /// Sends an event of `instance` at `at`: the time of the change it reports, as Docker's
     /// events carry the time of the container's state.
-    fn emit(&self, instance: &Option<String>, at: i64, what: Happening) {
-        if let Some(instance) = instance {
-            let event = EngineEvent {
-                instance: instance.clone(),
-                at,
-                what,
+    fn emit(&self, labels: &Labels, at: i64, what: Happening) {
+        if let Some(instance) = &labels.instance {
+            let recorded = Recorded {
+                daemon: labels.daemon.clone(),
+                event: EngineEvent {
+                    instance: instance.clone(),
+                    at,
+                    what,
+                },
             };
-            self.world().record.push(event.clone());
+            self.world().record.push(recorded.clone());
             // No subscriber is fine: nobody follows the stream in that test.
-            let _ = self.events.send(event);
+            let _ = self.events.send(recorded);
         }
+        self.changes.send_modify(|n| *n += 1);
     }
 
     /// Fails when the engine is away or the test asked `op` to fail.
@@ -170,31 +216,80 @@ impl FakeEngine {
         Err(Error::EngineRefused(format!("fake engine: {op:?} failed")))
     }
 
-    fn set_running(&self, container: &str, running: bool, what: Happening) -> Result<()> {
-        let (label, at) = {
+    /// Starts a container that is not running and runs its script.
+    fn run(&self, container: &str) -> Result<()> {
+        let started = {
             let mut world = self.world();
             let c = find_mut(&mut world, container)
                 .ok_or_else(|| Error::not_found(format!("no container {container}")))?;
-            if c.running == running {
-                return Ok(());
-            }
-            c.running = running;
-            let at = c.next_change_at();
-            if running {
-                c.started_at = Some(at);
+            if c.running {
+                None
             } else {
-                c.finished_at = Some(at);
+                let at = c.next_change_at();
+                c.running = true;
+                c.started_at = Some(at);
+                // As Docker does: a started container's state shows no exit code any more.
                 c.exit_code = Some(0);
+                c.oom_killed = false;
+                let name = c.name.clone();
+                let labels = labels_of(c);
+                let script = world.scripts.get(&name).cloned().unwrap_or_default();
+                Some((labels, at, name, script))
             }
-            (label_of(c), at)
         };
-        self.emit(&label, at, what);
+        let Some((labels, at, name, script)) = started else {
+            return Ok(());
+        };
+        self.emit(&labels, at, Happening::Started);
+        self.write(&name, &script.output);
+        match script.end {
+            End::RunOn => {}
+            End::Exit(code) => self.exit(&name, code, false),
+            End::Oom => self.exit(&name, 137, true),
+        }
+        Ok(())
+    }
+
+    /// Stops a running container as `docker stop` does: SIGTERM, which ends its script.
+    fn terminate(&self, container: &str) -> Result<()> {
+        let stopped = {
+            let mut world = self.world();
+            let c = find_mut(&mut world, container)
+                .ok_or_else(|| Error::not_found(format!("no container {container}")))?;
+            if !c.running {
+                None
+            } else {
+                let at = c.next_change_at();
+                c.running = false;
+                c.finished_at = Some(at);
+                c.exit_code = Some(STOPPED_EXIT_CODE);
+                Some((labels_of(c), at))
+            }
+        };
+        if let Some((labels, at)) = stopped {
+            let signal = "15".to_string();
+            self.emit(&labels, at, Happening::Killed { signal });
+            let exit_code = Some(STOPPED_EXIT_CODE);
+            self.emit(&labels, at, Happening::Died { exit_code });
+        }
         Ok(())
     }
 }
 
-fn label_of(c: &FakeContainer) -> Option<String> {
-    c.spec.labels.get(super::LABEL_INSTANCE).cloned()
+/// A script's exit code after SIGTERM: 128 + 15, as `docker-init` reports it.
+const STOPPED_EXIT_CODE: i64 = 143;
+
+/// The labels of a container that its events carry.
+struct Labels {
+    instance: Option<String>,
+    daemon: Option<String>,
+}
+
+fn labels_of(c: &FakeContainer) -> Labels {
+    Labels {
+        instance: c.spec.labels.get(super::LABEL_INSTANCE).cloned(),
+        daemon: c.spec.labels.get(LABEL_DAEMON).cloned(),
+    }
 }
 
 fn find<'a>(world: &'a World, name_or_id: &str) -> Option<&'a FakeContainer> {
@@ -282,28 +377,30 @@ impl Engine for FakeEngine {
             return Err(Error::not_found(format!("no image {}", spec.image)));
         }
         if world.containers.values().any(|c| c.name == spec.name) {
-            return Err(Error::conflict(format!(
-                "the container name {} is already in use",
-                spec.name
-            )));
+            // Docker answers 409, which is no conflict of rsrc's but a failed engine call.
+            let why = format!("the container name {} is already in use", spec.name);
+            return Err(Error::Engine {
+                context: format!("cannot create container {}", spec.name),
+                source: EngineCause(Box::new(std::io::Error::other(why))),
+            });
         }
         Ok(world.add_container(spec, false))
     }
 
     async fn start(&self, container: &str) -> Result<()> {
         self.check(Some(Op::Start))?;
-        self.set_running(container, true, Happening::Started)
+        self.run(container)
     }
 
     async fn stop(&self, container: &str) -> Result<()> {
         self.check(Some(Op::Stop))?;
-        self.set_running(container, false, Happening::Died { exit_code: Some(0) })
+        self.terminate(container)
     }
 
     async fn restart(&self, container: &str) -> Result<()> {
         self.check(Some(Op::Restart))?;
-        self.set_running(container, false, Happening::Died { exit_code: Some(0) })?;
-        self.set_running(container, true, Happening::Started)
+        self.terminate(container)?;
+        self.run(container)
     }
 
     async fn remove_container(&self, id: &str) -> Result<()> {
@@ -314,7 +411,7 @@ impl Engine for FakeEngine {
             found.and_then(|id| world.containers.remove(&id))
         };
         if let Some(c) = removed {
-            let label = label_of(&c);
+            let label = labels_of(&c);
             let at = c.next_change_at();
             if c.running {
                 self.emit(&label, at, Happening::Killed { signal: "9".into() });
@@ -363,7 +460,14 @@ impl Engine for FakeEngine {
             .map(|c| Listed {
                 id: c.id.clone(),
                 name: c.name.clone(),
-                state: if c.running { "running" } else { "exited" }.into(),
+                state: if c.running {
+                    "running"
+                } else if c.started_at.is_none() {
+                    "created"
+                } else {
+                    "exited"
+                }
+                .into(),
                 labels: c.spec.labels.clone(),
             })
             .collect())
@@ -376,50 +480,54 @@ impl Engine for FakeEngine {
             .ok_or_else(|| Error::not_found(format!("no container {container}")))
     }
 
-    async fn last_lines(&self, container: &str, _tail: usize) -> Result<Vec<String>> {
+    async fn last_lines(&self, container: &str, tail: usize) -> Result<Vec<String>> {
         self.check(None)?;
-        if self.container(container).is_none() {
-            return Err(Error::not_found(format!("no container {container}")));
-        }
-        Ok(Vec::new())
+        let c = self
+            .container(container)
+            .ok_or_else(|| Error::not_found(format!("no container {container}")))?;
+        let text: Vec<u8> = c.log[c.log.len().saturating_sub(tail)..]
+            .iter()
+            .flat_map(|l| l.payload.iter().copied())
+            .collect();
+        Ok(String::from_utf8_lossy(&text)
+            .lines()
+            .map(str::to_string)
+            .collect())
     }
 
-    async fn log_stream(&self, container: &str, _range: LogRange) -> Result<LogStream> {
+    async fn log_stream(&self, container: &str, range: LogRange) -> Result<LogStream> {
         self.check(None)?;
-        if self.container(container).is_none() {
-            return Err(Error::not_found(format!("no container {container}")));
-        }
-        Ok(futures_util::stream::empty().boxed())
+        let c = self
+            .container(container)
+            .ok_or_else(|| Error::not_found(format!("no container {container}")))?;
+        Ok(self.follow_log(c.id, range))
     }
 
-    async fn events(
-        &self,
-        _daemon_id: &str,
-        since: i64,
-        until: Option<i64>,
-    ) -> Result<EventStream> {
+    async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream> {
         self.check(None)?;
         let in_range =
             |e: &EngineEvent| e.at / 1000 >= since && until.is_none_or(|u| e.at / 1000 <= u);
+        let daemon = daemon_id.to_string();
+        let ours = move |r: &Recorded| r.daemon.as_deref() == Some(daemon.as_str());
         // Subscribed before the record is read, so nothing falls between the two.
         let rx = self.events.subscribe();
         let past: Vec<Result<EngineEvent>> = self
             .world()
             .record
             .iter()
-            .filter(|e| in_range(e))
-            .cloned()
-            .map(Ok)
+            .filter(|r| ours(r) && in_range(&r.event))
+            .map(|r| Ok(r.event.clone()))
             .collect();
         let past = futures_util::stream::iter(past);
         if until.is_some() {
             return Ok(past.boxed());
         }
         self.world().live_streams += 1;
-        let live = futures_util::stream::unfold(rx, |mut rx| async move {
+        let live = futures_util::stream::unfold((rx, ours), |(mut rx, ours)| async move {
             loop {
                 match rx.recv().await {
-                    Ok(event) => return Some((Ok(event), rx)),
+                    Ok(r) if ours(&r) => return Some((Ok(r.event), (rx, ours))),
+                    Ok(_) => continue,
                     Err(broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(broadcast::error::RecvError::Closed) => return None,
                 }
@@ -428,12 +536,21 @@ impl Engine for FakeEngine {
         Ok(past.chain(live).boxed())
     }
 
-    fn host_port_free(&self, _ip: IpAddr, port: u16, _protocol: Protocol) -> bool {
+    fn host_port_free(&self, _ip: IpAddr, port: u16, protocol: Protocol) -> bool {
         if let Ok(hook) = self.probe_hook.lock() {
             if let Some(hook) = hook.as_ref() {
                 hook(port);
             }
         }
-        !self.world().busy_ports.contains(&port)
+        let world = self.world();
+        // A running container's published port is held on the host, as Docker's proxy holds it.
+        let published = world.containers.values().any(|c| {
+            c.running
+                && c.spec
+                    .ports
+                    .iter()
+                    .any(|p| p.host_port == port && p.protocol == protocol)
+        });
+        !published && !world.busy_ports.contains(&port)
     }
 }

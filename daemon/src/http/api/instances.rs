@@ -7,7 +7,7 @@ use rsrc_shared::api::{
     Instance, InstanceAction, InstanceCreate, InstanceRecreate, Orphan, Volume,
 };
 
-use super::response::Body;
+use super::response::{self, Body};
 use super::{detached, Ctx};
 use crate::domain::accounts::Caller;
 use crate::error::{Error, Result};
@@ -52,7 +52,7 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         until: q.until,
         bare: q.bare,
     };
-    let body = crate::domain::logs::open(
+    let batches = crate::domain::logs::open(
         &ctx.state,
         &caller,
         ctx.param("ref")?,
@@ -60,12 +60,10 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         ctx.hangup.clone(),
     )
     .await?;
-    let mut resp = Response::new(http_body_util::BodyExt::boxed(body));
-    resp.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static(rsrc_shared::api::logs::CONTENT_TYPE),
-    );
-    Ok(resp)
+    Ok(response::batches(
+        rsrc_shared::api::logs::CONTENT_TYPE,
+        batches,
+    ))
 }
 
 async fn act(ctx: Ctx, caller: Caller, action: InstanceAction) -> Result<Instance> {

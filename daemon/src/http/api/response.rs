@@ -97,6 +97,21 @@ pub fn stream(content_type: &str, shutdown: CancellationToken) -> (StreamTx, Res
     )
 }
 
+/// A body of the batches a domain stream yields (e.g. a log's), each sent as it comes. The
+/// stream sets its own pace: hyper polls it only as the reader takes what was sent.
+pub fn batches(
+    content_type: &str,
+    batches: impl Stream<Item = Bytes> + Send + Sync + 'static,
+) -> Response<Body> {
+    use futures_util::StreamExt as _;
+    let frames = batches.map(|batch| Ok::<_, Infallible>(Frame::data(batch)));
+    with_status(
+        StatusCode::OK,
+        content_type,
+        BodyExt::boxed(StreamBody::new(frames)),
+    )
+}
+
 /// A text body that forwards `chunks` as they come, with nothing queued: it ends after the last
 /// one, at the first error (logged: the status is already sent), at `shutdown`, or when the
 /// reader goes away (hyper drops the body, and with it `chunks`).

@@ -3,43 +3,16 @@
 //!
 //! Access is `User`: the unauthenticated part (daemon and Docker) is `GET /v1/version`, which a
 //! client without a login falls back to on the 401. So authentication stays in the route table,
-//! with no "maybe logged in" level. Cost per request: the session lookup and one registry read;
-//! Docker's state is the one the engine already tracks, so no Docker call is made.
+//! with no "maybe logged in" level. The answer is built by `domain::status`.
 
 use rsrc_shared::api::endpoints::NoBody;
 use rsrc_shared::api::query::NoQuery;
-use rsrc_shared::api::{self, DaemonStatus, Quota, Status, StatusUser};
+use rsrc_shared::api::Status;
 
 use super::Ctx;
 use crate::domain::accounts::Caller;
 use crate::error::Result;
-use crate::registry::quota;
 
 pub async fn status(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Status> {
-    let owner = caller.user.id;
-    let machines = ctx
-        .state
-        .registry
-        .read(move |conn| quota::per_machine(conn, owner))
-        .await?;
-    let user = caller.user;
-    let status = Status {
-        daemon: DaemonStatus {
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            api_version: api::API_VERSION.to_string(),
-        },
-        user: StatusUser {
-            email: user.email,
-            name: user.name,
-            role: user.role,
-            verified: user.verified,
-        },
-        docker: ctx.state.engine.info().await.into(),
-        quota: Quota {
-            used: machines.iter().map(|m| m.used).sum(),
-            allowed: ctx.state.config.limits.max_instances_per_user,
-            machines,
-        },
-    };
-    Ok(status)
+    crate::domain::status::of(&ctx.state, caller).await
 }

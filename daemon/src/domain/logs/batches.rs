@@ -1,15 +1,14 @@
-//! The response body of a log stream: batches of frames from the pump through a small bounded
+//! What a log reader gets: a stream of batches of frames from the pump through a small bounded
 //! channel, so a reader that does not read holds up its own pump and no one else's, and the
-//! daemon holds at most `QUEUED` batches for it.
+//! daemon holds at most `QUEUED` batches for it. The HTTP layer makes it a response body.
 
-use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use hyper::body::Frame;
+use futures_util::Stream;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -20,7 +19,8 @@ pub const QUEUED: usize = 4;
 /// beside it and goes out after what is queued.
 type LastWord = Arc<Mutex<Option<Bytes>>>;
 
-pub struct LogBody {
+/// A log, as batches of frames of `rsrc_shared::api::logs`. It ends after the last frame.
+pub struct LogBatches {
     rx: mpsc::Receiver<Bytes>,
     last: LastWord,
     /// Set once the body ended, so that the pump knows the reader got everything.
@@ -37,12 +37,12 @@ pub struct Tx {
     hangup: Option<CancellationToken>,
 }
 
-pub fn channel(hangup: Option<CancellationToken>) -> (LogBody, Tx) {
+pub fn channel(hangup: Option<CancellationToken>) -> (LogBatches, Tx) {
     let (tx, rx) = mpsc::channel(QUEUED);
     let last = LastWord::default();
     let done = Arc::new(AtomicBool::new(false));
     (
-        LogBody {
+        LogBatches {
             rx,
             last: Arc::clone(&last),
             done: Arc::clone(&done),
@@ -76,26 +76,19 @@ impl Tx {
     }
 }
 
-impl hyper::body::Body for LogBody {
-    type Data = Bytes;
-    type Error = Infallible;
+impl Stream for LogBatches {
+    type Item = Bytes;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
         let this = self.get_mut();
         match this.rx.poll_recv(cx) {
-            Poll::Ready(Some(batch)) => Poll::Ready(Some(Ok(Frame::data(batch)))),
+            Poll::Ready(Some(batch)) => Poll::Ready(Some(batch)),
             Poll::Ready(None) => {
                 let last = this.last.lock().ok().and_then(|mut slot| slot.take());
-                match last {
-                    Some(frame) => Poll::Ready(Some(Ok(Frame::data(frame)))),
-                    None => {
-                        this.done.store(true, Ordering::Release);
-                        Poll::Ready(None)
-                    }
+                if last.is_none() {
+                    this.done.store(true, Ordering::Release);
                 }
+                Poll::Ready(last)
             }
             Poll::Pending => Poll::Pending,
         }
