@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use rsrc_shared::api::query::MAX_WAIT;
+
 /// What every duration flag says when it cannot read its value.
 const EXPECTED: &str = "a duration like 90s, 2m or 1h30m";
 
@@ -17,11 +19,8 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text).map_err(|_| format!("`{text}` is not {EXPECTED}"))
 }
 
-/// The longest wait the daemon grants (its `MAX_WAIT`); a longer `--timeout` is refused here
-/// rather than cut short without a word.
-pub const MAX_WAIT: Duration = Duration::from_secs(24 * 3600);
-
-/// `--timeout` of a wait, in whole seconds: at least 1s, at most [`MAX_WAIT`].
+/// `--timeout` of a wait, in whole seconds: at least 1s, at most the daemon's [`MAX_WAIT`] (a
+/// longer one is refused here rather than cut short without a word).
 pub fn parse_wait_timeout(text: &str) -> Result<u64, String> {
     let wait = parse(text)?;
     if wait < Duration::from_secs(1) {

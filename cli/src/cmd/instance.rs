@@ -92,7 +92,7 @@ pub struct CreateArgs {
     /// instance's last log lines.
     #[arg(long)]
     pub wait: bool,
-    /// How long --wait waits, e.g. 90s, 2m or 1h (a bare number is seconds).
+    /// How long --wait waits, e.g. 90s, 2m or 1h30m (a bare number is seconds; at most 24h).
     #[arg(long, value_name = "DURATION", default_value = "60s", requires = "wait", value_parser = crate::duration::parse_wait_timeout)]
     pub timeout: u64,
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::feed::MachineSort;
 
 /// Longest `POST /v1/instances/{ref}/wait`; more waits this long.
-pub const MAX_WAIT: Duration = Duration::from_secs(3600);
+pub const MAX_WAIT: Duration = Duration::from_secs(24 * 3600);
 /// A wait without `?timeout`.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(60);
 
