@@ -55,7 +55,7 @@ pub enum Error {
     Registry {
         context: String,
         #[source]
-        source: rusqlite::Error,
+        source: crate::registry::DbError,
     },
     #[error("{0}")]
     Internal(String),
@@ -199,28 +199,10 @@ impl std::error::Error for EngineCause {
     }
 }
 
-/// Adds context to registry errors, mapping the ones whose meaning is known.
+/// Adds context to registry errors, mapping the ones whose meaning is known (implemented in
+/// `registry/`, the one place that knows the database's own errors).
 pub trait RegistryContext<T> {
     fn context(self, context: &str) -> Result<T>;
-}
-
-impl<T> RegistryContext<T> for rusqlite::Result<T> {
-    fn context(self, context: &str) -> Result<T> {
-        self.map_err(|source| Error::Registry {
-            context: context.to_string(),
-            source,
-        })
-    }
-}
-
-/// Whether a rusqlite error is a UNIQUE (or PRIMARY KEY) constraint violation.
-pub fn is_unique_violation(err: &rusqlite::Error) -> bool {
-    matches!(
-        err,
-        rusqlite::Error::SqliteFailure(e, _)
-            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-    )
 }
 
 #[cfg(test)]

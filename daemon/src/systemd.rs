@@ -207,7 +207,7 @@ pub async fn run_watchdog(registry: Registry, shutdown: CancellationToken) {
     let every = watchdog_interval(period);
     tracing::info!(period = %humantime::format_duration(period), "watchdog enabled");
     loop {
-        let alive = tokio::time::timeout(every, registry.call(|_| Ok(()))).await;
+        let alive = tokio::time::timeout(every, registry.write(|_| Ok(()))).await;
         if matches!(alive, Ok(Ok(()))) {
             notify(&[NotifyState::Watchdog]);
         } else {

@@ -241,7 +241,10 @@ fn code_requests_answer_alike_and_codes_have_five_tries() {
     // A new code works, and gives a session.
     // (A new code waits a minute after the last mail; move that mail back in time.)
     e.d.db()
-        .execute("UPDATE login_codes SET sent_at = sent_at - 61000", [])
+        .execute(
+            "UPDATE codes SET sent_at = sent_at - 61000 WHERE purpose = 'login'",
+            [],
+        )
         .expect("age the code");
     assert_eq!(ask(email).0, 202);
     let code = e.sink.wait_for_code(email, 2);

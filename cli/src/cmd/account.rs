@@ -2,8 +2,8 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use rsrc_shared::api::{
-    CodeLogin, Login, LoginCodeRequest, LoginResponse, OtpVerify, PasswordChange, ProfileDelete,
-    ProfileUpdate, Signup,
+    Code, CodeLogin, Login, LoginCodeRequest, LoginResponse, OtpVerify, PasswordChange,
+    ProfileDelete, ProfileUpdate, Signup,
 };
 use rsrc_shared::ErrorCode;
 
@@ -190,11 +190,11 @@ async fn login_by_code(ctx: &mut Ctx, email: String) -> CliResult<LoginResponse>
     if ui::stdin_is_tty() {
         eprint!("Code from the mail: ");
     }
-    let code = ui::stdin_lines(1)?.pop().unwrap_or_default();
-    let code = code.trim().to_string();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(CliError::usage("a login code has 6 digits"));
-    }
+    let code: Code = ui::stdin_lines(1)?
+        .pop()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| CliError::usage("a login code has 6 digits"))?;
     Ok(ctx
         .client
         .accounts()
@@ -383,10 +383,7 @@ pub async fn otp(ctx: &mut Ctx, cmd: OtpCmd) -> CliResult {
             ui::note(ctx.quiet, "then run `rsrc otp verify CODE`");
         }
         OtpCmd::Verify { code } => {
-            let code = code.trim().to_string();
-            if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(CliError::usage(format!("`{code}` is not a 6-digit code")));
-            }
+            let code = parse_code(&code)?;
             let user = ctx
                 .client
                 .accounts()
@@ -419,4 +416,10 @@ pub fn auth(ctx: &mut Ctx, cmd: AuthCmd) -> CliResult {
         }
     }
     Ok(())
+}
+
+/// A code typed on the command line, checked before it is sent (a typo spends no try).
+pub fn parse_code(text: &str) -> Result<Code, CliError> {
+    text.parse()
+        .map_err(|_| CliError::usage(format!("`{}` is not a 6-digit code", text.trim())))
 }

@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use rsrc_shared::api::PhoneVerify;
 
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::Ctx;
 
 #[derive(Debug, Subcommand)]
@@ -21,10 +21,7 @@ pub enum PhoneCmd {
 pub async fn run(ctx: &mut Ctx, cmd: PhoneCmd) -> CliResult {
     match cmd {
         PhoneCmd::Verify { code } => {
-            let code = code.trim().to_string();
-            if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(CliError::usage(format!("`{code}` is not a 6-digit code")));
-            }
+            let code = super::account::parse_code(&code)?;
             let user = ctx
                 .client
                 .accounts()

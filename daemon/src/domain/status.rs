@@ -13,7 +13,7 @@ pub async fn of(state: &State, caller: Caller) -> Result<Status> {
     let owner = caller.user.id;
     let machines = state
         .registry
-        .read(move |conn| quota::per_machine(conn, owner))
+        .read(move |snap| quota::per_machine(snap, owner))
         .await?;
     let user = caller.user;
     Ok(Status {

@@ -1,10 +1,11 @@
 //! `alert_cursor` and `alert_state`: how far the alerts worker has read the history, and per
 //! instance what it has told its owner (for the crash-loop window and the recovery message).
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::query;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 /// What was told about one instance, and what is still to tell.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,9 +22,9 @@ pub struct AlertState {
 }
 
 /// The id of the last history entry the worker has handled.
-pub fn cursor(conn: &Connection) -> Result<i64> {
+pub fn cursor(snap: &Snap) -> Result<i64> {
     Ok(query::optional(
-        conn,
+        snap,
         "read alert cursor",
         "SELECT after FROM alert_cursor WHERE id = 1",
         [],
@@ -32,9 +33,9 @@ pub fn cursor(conn: &Connection) -> Result<i64> {
     .unwrap_or(0))
 }
 
-pub fn set_cursor(conn: &Connection, after: i64) -> Result<()> {
+pub fn set_cursor(tx: &Tx, after: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "move alert cursor",
         "INSERT INTO alert_cursor (id, after) VALUES (1, :after)
          ON CONFLICT (id) DO UPDATE SET after = excluded.after",
@@ -43,9 +44,9 @@ pub fn set_cursor(conn: &Connection, after: i64) -> Result<()> {
     .map(drop)
 }
 
-pub fn state(conn: &Connection, instance_id: &str) -> Result<AlertState> {
+pub fn state(snap: &Snap, instance_id: &str) -> Result<AlertState> {
     Ok(query::optional(
-        conn,
+        snap,
         "read alert state",
         "SELECT last_alert_at, untold, untold_last_at, untold_cause, untold_exit_code, down_since
          FROM alert_state WHERE instance_id = :instance",
@@ -64,9 +65,9 @@ pub fn state(conn: &Connection, instance_id: &str) -> Result<AlertState> {
     .unwrap_or_default())
 }
 
-pub fn save(conn: &Connection, instance_id: &str, s: &AlertState) -> Result<()> {
+pub fn save(tx: &Tx, instance_id: &str, s: &AlertState) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "store alert state",
         "INSERT INTO alert_state (instance_id, last_alert_at, untold, untold_last_at,
                 untold_cause, untold_exit_code, down_since)
@@ -88,9 +89,9 @@ pub fn save(conn: &Connection, instance_id: &str, s: &AlertState) -> Result<()> 
     .map(drop)
 }
 
-pub fn forget(conn: &Connection, instance_id: &str) -> Result<()> {
+pub fn forget(tx: &Tx, instance_id: &str) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "drop alert state",
         "DELETE FROM alert_state WHERE instance_id = :instance",
         named_params! {":instance": instance_id},
@@ -99,9 +100,9 @@ pub fn forget(conn: &Connection, instance_id: &str) -> Result<()> {
 }
 
 /// Instances with untold downs whose window closed at or before `closed_by`.
-pub fn summaries_due(conn: &Connection, closed_by: i64) -> Result<Vec<String>> {
+pub fn summaries_due(snap: &Snap, closed_by: i64) -> Result<Vec<String>> {
     query::list(
-        conn,
+        snap,
         "list due alert summaries",
         "SELECT instance_id FROM alert_state WHERE untold > 0 AND last_alert_at <= :closed
          ORDER BY last_alert_at",
@@ -111,9 +112,9 @@ pub fn summaries_due(conn: &Connection, closed_by: i64) -> Result<Vec<String>> {
 }
 
 /// When the earliest window with untold downs opened, if any.
-pub fn next_summary_from(conn: &Connection) -> Result<Option<i64>> {
+pub fn next_summary_from(snap: &Snap) -> Result<Option<i64>> {
     Ok(query::optional(
-        conn,
+        snap,
         "next alert summary",
         "SELECT MIN(last_alert_at) FROM alert_state WHERE untold > 0",
         [],
@@ -131,7 +132,7 @@ mod tests {
     fn the_cursor_and_states_persist() {
         let registry = Registry::open_in_memory().unwrap();
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 assert_eq!(cursor(conn)?, 0);
                 set_cursor(conn, 42)?;
                 assert_eq!(cursor(conn)?, 42);

@@ -2,9 +2,10 @@
 //! stay with `author_id` NULL; a removed machine takes its comments along (ON DELETE CASCADE).
 //! The per-machine count is kept by triggers (migration 0011).
 
-use rusqlite::{named_params, Connection, Row};
+use rusqlite::{named_params, Row};
 
 use super::query;
+use crate::registry::{Snap, Tx};
 
 /// A comment as stored, with its machine's name and its author's display name (`None` once the
 /// account is deleted).
@@ -45,25 +46,25 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
 }
 
 pub fn insert(
-    conn: &Connection,
+    tx: &Tx,
     machine_id: i64,
     author_id: i64,
     text: &str,
     now: i64,
 ) -> crate::error::Result<i64> {
     query::execute(
-        conn,
+        tx,
         "insert comment",
         "INSERT INTO comments (machine_id, author_id, text, created_at)
          VALUES (:machine, :author, :text, :now)",
         named_params! {":machine": machine_id, ":author": author_id, ":text": text, ":now": now},
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(tx.last_insert_rowid())
 }
 
-pub fn by_id(conn: &Connection, id: i64) -> crate::error::Result<Option<Stored>> {
+pub fn by_id(snap: &Snap, id: i64) -> crate::error::Result<Option<Stored>> {
     query::optional(
-        conn,
+        snap,
         "read comment",
         &format!("{SELECT} WHERE c.id = :id"),
         named_params! {":id": id},
@@ -75,7 +76,7 @@ pub fn by_id(conn: &Connection, id: i64) -> crate::error::Result<Option<Stored>>
 /// just before it, still oldest first. Ids only grow, so a cursor neither repeats nor skips a
 /// comment whatever is added or removed between pages.
 pub fn page(
-    conn: &Connection,
+    snap: &Snap,
     machine_id: i64,
     cursor: Cursor,
     limit: u32,
@@ -100,7 +101,7 @@ pub fn page(
         ),
     };
     query::list(
-        conn,
+        snap,
         "list comments",
         &sql,
         named_params! {":machine": machine_id, ":id": bound, ":limit": limit},
@@ -108,9 +109,9 @@ pub fn page(
     )
 }
 
-pub fn set_text(conn: &Connection, id: i64, text: &str, now: i64) -> crate::error::Result<()> {
+pub fn set_text(tx: &Tx, id: i64, text: &str, now: i64) -> crate::error::Result<()> {
     query::execute(
-        conn,
+        tx,
         "edit comment",
         "UPDATE comments SET text = :text, edited_at = :now WHERE id = :id",
         named_params! {":id": id, ":text": text, ":now": now},
@@ -118,9 +119,9 @@ pub fn set_text(conn: &Connection, id: i64, text: &str, now: i64) -> crate::erro
     .map(drop)
 }
 
-pub fn delete(conn: &Connection, id: i64) -> crate::error::Result<()> {
+pub fn delete(tx: &Tx, id: i64) -> crate::error::Result<()> {
     query::execute(
-        conn,
+        tx,
         "remove comment",
         "DELETE FROM comments WHERE id = :id",
         named_params! {":id": id},

@@ -1,14 +1,15 @@
 //! Rows for unit tests that need users and machines without going through their domains.
 
 use rsrc_shared::api::MachineSpec;
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::query;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
-pub fn insert_user(conn: &Connection, id: i64, email: &str, admin: bool) -> Result<()> {
+pub fn insert_user(tx: &Tx, id: i64, email: &str, admin: bool) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "insert test user",
         "INSERT INTO users (id, email, name, password_hash, role, verified, created_at, updated_at)
          VALUES (:id, :email, 'test', 'x', :role, 1, 0, 0)",
@@ -17,11 +18,11 @@ pub fn insert_user(conn: &Connection, id: i64, email: &str, admin: bool) -> Resu
     .map(drop)
 }
 
-pub fn insert_machine(conn: &Connection, id: i64, spec: &MachineSpec) -> Result<()> {
+pub fn insert_machine(tx: &Tx, id: i64, spec: &MachineSpec) -> Result<()> {
     let json =
         serde_json::to_string(spec).map_err(|e| crate::error::Error::internal(e.to_string()))?;
     query::execute(
-        conn,
+        tx,
         "insert test machine",
         "INSERT INTO machines (id, name, spec, created_at, updated_at)
          VALUES (:id, :name, :spec, 0, 0)",
@@ -32,9 +33,9 @@ pub fn insert_machine(conn: &Connection, id: i64, spec: &MachineSpec) -> Result<
 
 /// The instances whose copies on their row disagree with `uptime_marks`: the newest mark
 /// (migration 0013) or the time of the one before it (0014).
-pub fn stale_mark_copies(conn: &Connection) -> Result<Vec<String>> {
+pub fn stale_mark_copies(snap: &Snap) -> Result<Vec<String>> {
     query::list(
-        conn,
+        snap,
         "check mark copies",
         "SELECT id FROM instances i
          WHERE (newest_mark_at, newest_mark_label, newest_mark_engine_out,
@@ -51,6 +52,6 @@ pub fn stale_mark_copies(conn: &Connection) -> Result<Vec<String>> {
 }
 
 /// Forgets every uptime mark, as a registry from before migration 0012 would have none.
-pub fn delete_uptime_marks(conn: &Connection) -> Result<()> {
-    query::execute(conn, "delete marks", "DELETE FROM uptime_marks", []).map(drop)
+pub fn delete_uptime_marks(tx: &Tx) -> Result<()> {
+    query::execute(tx, "delete marks", "DELETE FROM uptime_marks", []).map(drop)
 }

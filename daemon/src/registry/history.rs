@@ -2,10 +2,11 @@
 //! DELETE). Domain code writes it through `crate::domain::events`.
 
 use rsrc_shared::api::{Cause, EventKind};
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::query;
 use crate::error::{Error, Result};
+use crate::registry::{Snap, Tx};
 
 /// One entry to append.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,18 +38,18 @@ pub struct LastState {
 }
 
 /// Appends an entry; returns its id.
-pub fn append(conn: &Connection, e: &NewEvent) -> Result<i64> {
+pub fn append(tx: &Tx, e: &NewEvent) -> Result<i64> {
     // With its uptime mark, or not at all: a kill -9 leaves the rollup in step.
-    super::uptime_marks::atomically(conn, || {
-        let id = insert(conn, e)?;
-        super::uptime_marks::on_append(conn, e)?;
+    tx.savepoint(|tx| {
+        let id = insert(tx, e)?;
+        super::uptime_marks::on_append(tx, e)?;
         Ok(id)
     })
 }
 
-fn insert(conn: &Connection, e: &NewEvent) -> Result<i64> {
+fn insert(tx: &Tx, e: &NewEvent) -> Result<i64> {
     query::execute(
-        conn,
+        tx,
         "record instance event",
         "INSERT INTO instance_events (instance_id, owner_id, at, kind, up, cause, exit_code, detail)
          VALUES (:instance, :owner, :at, :kind, :up, :cause, :exit_code, :detail)",
@@ -63,14 +64,14 @@ fn insert(conn: &Connection, e: &NewEvent) -> Result<i64> {
             ":detail": e.detail,
         },
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(tx.last_insert_rowid())
 }
 
 /// The newest recorded state of an instance; `None` before its first entry. The engine's
 /// outages are intervals around the instance's states, not states: they are left out.
-pub fn last_state(conn: &Connection, instance_id: &str) -> Result<Option<LastState>> {
+pub fn last_state(snap: &Snap, instance_id: &str) -> Result<Option<LastState>> {
     query::optional(
-        conn,
+        snap,
         "read last event",
         "SELECT up, at FROM instance_events
          WHERE instance_id = :instance AND kind NOT IN ('engine_down', 'engine_up')
@@ -86,9 +87,9 @@ pub fn last_state(conn: &Connection, instance_id: &str) -> Result<Option<LastSta
 }
 
 /// The id of the newest entry, 0 when there is none.
-pub fn latest_id(conn: &Connection) -> Result<i64> {
+pub fn latest_id(snap: &Snap) -> Result<i64> {
     Ok(query::optional(
-        conn,
+        snap,
         "read newest event id",
         "SELECT COALESCE(MAX(id), 0) FROM instance_events",
         [],
@@ -98,9 +99,9 @@ pub fn latest_id(conn: &Connection) -> Result<i64> {
 }
 
 /// The time of the newest entry (Unix milliseconds), if any.
-pub fn latest_at(conn: &Connection) -> Result<Option<i64>> {
+pub fn latest_at(snap: &Snap) -> Result<Option<i64>> {
     Ok(query::optional(
-        conn,
+        snap,
         "read newest event time",
         "SELECT MAX(at) FROM instance_events",
         [],
@@ -111,9 +112,9 @@ pub fn latest_at(conn: &Connection) -> Result<Option<i64>> {
 
 /// Entries after `after_id`, oldest first, at most `limit`: how a subscriber of the bus catches
 /// up, however far behind it is.
-pub fn after(conn: &Connection, after_id: i64, limit: i64) -> Result<Vec<StoredEvent>> {
+pub fn after(snap: &Snap, after_id: i64, limit: i64) -> Result<Vec<StoredEvent>> {
     query::list(
-        conn,
+        snap,
         "read events",
         "SELECT id, instance_id, owner_id, at, kind, up, cause, exit_code, detail
          FROM instance_events WHERE id > :after ORDER BY id LIMIT :limit",
@@ -154,9 +155,9 @@ fn events(r: &rusqlite::Row<'_>) -> rusqlite::Result<NewEvent> {
 
 /// What the state of `instance_id` was at `at`: its last up/down entry and its last engine entry
 /// at or before then.
-pub fn prelude(conn: &Connection, instance_id: &str, at: i64) -> Result<Vec<NewEvent>> {
+pub fn prelude(snap: &Snap, instance_id: &str, at: i64) -> Result<Vec<NewEvent>> {
     query::list(
-        conn,
+        snap,
         "read the state before a period",
         &format!(
             "SELECT {COLUMNS} FROM instance_events WHERE id IN (
@@ -176,9 +177,9 @@ pub fn prelude(conn: &Connection, instance_id: &str, at: i64) -> Result<Vec<NewE
 const ENGINE: &str = "('engine_down', 'engine_up')";
 
 /// The entries of `instance_id` in `(from, to]`, oldest first.
-pub fn between(conn: &Connection, instance_id: &str, from: i64, to: i64) -> Result<Vec<NewEvent>> {
+pub fn between(snap: &Snap, instance_id: &str, from: i64, to: i64) -> Result<Vec<NewEvent>> {
     query::list(
-        conn,
+        snap,
         "read an instance's history",
         &format!(
             "SELECT {COLUMNS} FROM instance_events
@@ -203,13 +204,13 @@ pub struct Filter {
 /// Entries after `after_id` that pass `filter`, by id, at most `limit`, each with its owner's
 /// email (empty once the account is gone).
 pub fn page(
-    conn: &Connection,
+    snap: &Snap,
     filter: &Filter,
     after_id: i64,
     limit: i64,
 ) -> Result<Vec<(StoredEvent, String)>> {
     query::list(
-        conn,
+        snap,
         "read events",
         "SELECT e.id, e.instance_id, e.owner_id, e.at, e.kind, e.up, e.cause, e.exit_code,
                 e.detail, COALESCE(u.email, '')
@@ -236,9 +237,9 @@ pub fn page(
 /// up/down entry and last engine entry before it (the state its retained history starts in: an
 /// engine outage that began before the cut-off still covers what follows); returns how many
 /// went.
-pub fn prune(conn: &Connection, cutoff: i64, batch: i64) -> Result<usize> {
+pub fn prune(tx: &Tx, cutoff: i64, batch: i64) -> Result<usize> {
     query::execute(
-        conn,
+        tx,
         "prune history",
         &format!(
             "DELETE FROM instance_events WHERE id IN (

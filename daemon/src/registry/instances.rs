@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rsrc_shared::api::{Cause, InstanceState, MachineSpec};
-use rusqlite::{named_params, Connection, ToSql};
+use rusqlite::{named_params, ToSql};
 
 use super::query;
 pub use super::Viewer;
 use crate::error::{Error, Result};
+use crate::registry::{Snap, Tx};
 
 /// What the owner last asked for. A die while `Running` is wanted is unexpected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,11 +154,11 @@ fn conversion(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
 struct Specs(HashMap<i64, Arc<MachineSpec>>);
 
 impl Specs {
-    fn of(&mut self, conn: &Connection, machine: i64) -> rusqlite::Result<Arc<MachineSpec>> {
+    fn of(&mut self, snap: &Snap, machine: i64) -> rusqlite::Result<Arc<MachineSpec>> {
         if let Some(spec) = self.0.get(&machine) {
             return Ok(Arc::clone(spec));
         }
-        let text: String = conn
+        let text: String = snap
             .prepare_cached("SELECT spec FROM machines WHERE id = :id")?
             .query_row(named_params! {":id": machine}, |r| r.get(0))?;
         let spec: Arc<MachineSpec> =
@@ -167,11 +168,7 @@ impl Specs {
     }
 }
 
-fn row_from_sql(
-    conn: &Connection,
-    r: &rusqlite::Row<'_>,
-    specs: &mut Specs,
-) -> rusqlite::Result<Row> {
+fn row_from_sql(snap: &Snap, r: &rusqlite::Row<'_>, specs: &mut Specs) -> rusqlite::Result<Row> {
     let machine_id: i64 = r.get(4)?;
     // Read in place where a value is parsed, not kept: a listing of a thousand rows allocates
     // no string for them.
@@ -199,7 +196,7 @@ fn row_from_sql(
         owner_email: r.get(3)?,
         machine_id,
         machine: r.get(5)?,
-        machine_spec: specs.of(conn, machine_id)?,
+        machine_spec: specs.of(snap, machine_id)?,
         container_name: r.get(6)?,
         container_id: r.get(7)?,
         state: text(8)?.parse().map_err(|e: String| conversion(8, e))?,
@@ -216,19 +213,19 @@ fn row_from_sql(
     })
 }
 
-fn rows(conn: &Connection, filter: &str, params: &[(&str, &dyn ToSql)]) -> Result<Vec<Row>> {
+fn rows(snap: &Snap, filter: &str, params: &[(&str, &dyn ToSql)]) -> Result<Vec<Row>> {
     let mut specs = Specs::default();
     query::list(
-        conn,
+        snap,
         "query instances",
         &format!("{ROW_SELECT} {filter}"),
         params,
-        |r| row_from_sql(conn, r, &mut specs),
+        |r| row_from_sql(snap, r, &mut specs),
     )
 }
 
-pub fn by_id(conn: &Connection, id: &str) -> Result<Option<Row>> {
-    Ok(rows(conn, "WHERE i.id = :id", &[(":id", &id)])?
+pub fn by_id(snap: &Snap, id: &str) -> Result<Option<Row>> {
+    Ok(rows(snap, "WHERE i.id = :id", &[(":id", &id)])?
         .into_iter()
         .next())
 }
@@ -237,7 +234,7 @@ pub fn by_id(conn: &Connection, id: &str) -> Result<Option<Row>> {
 /// has no owner condition and a user's has one on the owner alone, so that each can use its
 /// index (an `:all OR owner` condition is planned before its value is known, as a scan).
 fn visible(
-    conn: &Connection,
+    snap: &Snap,
     viewer: Viewer,
     filter: &str,
     reference: Option<&str>,
@@ -262,28 +259,28 @@ fn visible(
     } else {
         format!("WHERE {condition}")
     };
-    rows(conn, &format!("{filter} {tail}"), &params)
+    rows(snap, &format!("{filter} {tail}"), &params)
 }
 
 /// The instance with this exact id, if `viewer` sees it.
-pub fn visible_by_id(conn: &Connection, id: &str, viewer: Viewer) -> Result<Option<Row>> {
-    Ok(visible(conn, viewer, "i.id = :ref", Some(id), "")?
+pub fn visible_by_id(snap: &Snap, id: &str, viewer: Viewer) -> Result<Option<Row>> {
+    Ok(visible(snap, viewer, "i.id = :ref", Some(id), "")?
         .into_iter()
         .next())
 }
 
 /// The instances named `name` that `viewer` sees, the viewer's own first.
-pub fn visible_by_name(conn: &Connection, name: &str, viewer: Viewer) -> Result<Vec<Row>> {
-    let mut rows = visible(conn, viewer, "i.name = :ref", Some(name), "")?;
+pub fn visible_by_name(snap: &Snap, name: &str, viewer: Viewer) -> Result<Vec<Row>> {
+    let mut rows = visible(snap, viewer, "i.name = :ref", Some(name), "")?;
     rows.sort_by_key(|r| r.owner_id != viewer.user_id);
     Ok(rows)
 }
 
 /// Up to two instances whose id starts with `prefix` that `viewer` sees: enough to tell a
 /// unique prefix from an ambiguous one. A range on the id, so the primary key serves it.
-pub fn visible_by_prefix(conn: &Connection, prefix: &str, viewer: Viewer) -> Result<Vec<Row>> {
+pub fn visible_by_prefix(snap: &Snap, prefix: &str, viewer: Viewer) -> Result<Vec<Row>> {
     visible(
-        conn,
+        snap,
         viewer,
         "i.id >= :ref AND i.id < :ref || char(1114111)",
         Some(prefix),
@@ -292,28 +289,28 @@ pub fn visible_by_prefix(conn: &Connection, prefix: &str, viewer: Viewer) -> Res
 }
 
 /// Every instance `viewer` sees, by name (then id, as SQLite's binary collation would).
-pub fn list_visible(conn: &Connection, viewer: Viewer) -> Result<Vec<Row>> {
-    let mut rows = visible(conn, viewer, "", None, "")?;
+pub fn list_visible(snap: &Snap, viewer: Viewer) -> Result<Vec<Row>> {
+    let mut rows = visible(snap, viewer, "", None, "")?;
     rows.sort_unstable_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     Ok(rows)
 }
 
 /// Every instance, oldest first, for reconciliation.
-pub fn all(conn: &Connection) -> Result<Vec<Row>> {
-    rows(conn, "ORDER BY i.created_at", &[])
+pub fn all(snap: &Snap) -> Result<Vec<Row>> {
+    rows(snap, "ORDER BY i.created_at", &[])
 }
 
 /// Every instance id, for telling orphans apart.
-pub fn all_ids(conn: &Connection) -> Result<Vec<String>> {
-    query::list(conn, "list ids", "SELECT id FROM instances", [], |r| {
+pub fn all_ids(snap: &Snap) -> Result<Vec<String>> {
+    query::list(snap, "list ids", "SELECT id FROM instances", [], |r| {
         r.get(0)
     })
 }
 
 /// How many instances `owner` has of machine `machine_id`, and in all.
-pub fn counts(conn: &Connection, owner: i64, machine_id: i64) -> Result<(i64, i64)> {
+pub fn counts(snap: &Snap, owner: i64, machine_id: i64) -> Result<(i64, i64)> {
     Ok(query::optional(
-        conn,
+        snap,
         "count instances",
         "SELECT (SELECT COUNT(*) FROM instances WHERE owner_id = :owner AND machine_id = :machine),
                 (SELECT COUNT(*) FROM instances WHERE owner_id = :owner)",
@@ -323,9 +320,9 @@ pub fn counts(conn: &Connection, owner: i64, machine_id: i64) -> Result<(i64, i6
     .unwrap_or((0, 0)))
 }
 
-pub fn name_taken(conn: &Connection, owner: i64, name: &str) -> Result<bool> {
+pub fn name_taken(snap: &Snap, owner: i64, name: &str) -> Result<bool> {
     Ok(query::optional(
-        conn,
+        snap,
         "check name",
         "SELECT 1 FROM instances WHERE owner_id = :owner AND name = :name",
         named_params! {":owner": owner, ":name": name},
@@ -346,9 +343,9 @@ pub struct NewInstance<'a> {
     pub now: i64,
 }
 
-pub fn insert(conn: &Connection, i: &NewInstance<'_>) -> Result<()> {
+pub fn insert(tx: &Tx, i: &NewInstance<'_>) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record instance",
         "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
             desired_state, env, created_at, updated_at)
@@ -366,9 +363,9 @@ pub fn insert(conn: &Connection, i: &NewInstance<'_>) -> Result<()> {
     .map(drop)
 }
 
-pub fn set_container_id(conn: &Connection, id: &str, container_id: &str, now: i64) -> Result<()> {
+pub fn set_container_id(tx: &Tx, id: &str, container_id: &str, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record container",
         "UPDATE instances SET container_id = :cid, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":cid": container_id, ":now": now},
@@ -378,14 +375,14 @@ pub fn set_container_id(conn: &Connection, id: &str, container_id: &str, now: i6
 
 /// Sets the state (and the exit code that goes with it).
 pub fn set_state(
-    conn: &Connection,
+    tx: &Tx,
     id: &str,
     state: InstanceState,
     exit_code: Option<i64>,
     now: i64,
 ) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "update instance state",
         "UPDATE instances SET state = :state, exit_code = :exit, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":state": state.as_str(), ":exit": exit_code, ":now": now},
@@ -394,9 +391,9 @@ pub fn set_state(
 }
 
 /// Sets the state and keeps the exit code, e.g. for `lost`.
-pub fn set_state_only(conn: &Connection, id: &str, state: InstanceState, now: i64) -> Result<()> {
+pub fn set_state_only(tx: &Tx, id: &str, state: InstanceState, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "update instance state",
         "UPDATE instances SET state = :state, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":state": state.as_str(), ":now": now},
@@ -405,9 +402,9 @@ pub fn set_state_only(conn: &Connection, id: &str, state: InstanceState, now: i6
 }
 
 /// Records what the owner wants.
-pub fn set_desired(conn: &Connection, id: &str, desired: Desired) -> Result<()> {
+pub fn set_desired(tx: &Tx, id: &str, desired: Desired) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record desired state",
         "UPDATE instances SET desired_state = :desired WHERE id = :id",
         named_params! {":id": id, ":desired": desired.as_str()},
@@ -416,9 +413,9 @@ pub fn set_desired(conn: &Connection, id: &str, desired: Desired) -> Result<()> 
 }
 
 /// Replaces the action in flight (or clears it), keeping what is wanted.
-pub fn set_pending(conn: &Connection, id: &str, pending: Option<&Pending>) -> Result<()> {
+pub fn set_pending(tx: &Tx, id: &str, pending: Option<&Pending>) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "advance pending action",
         "UPDATE instances SET pending_cause = :cause, pending_expect = :expect,
             pending_until = :until
@@ -435,14 +432,14 @@ pub fn set_pending(conn: &Connection, id: &str, pending: Option<&Pending>) -> Re
 
 /// The end of a create: state `created`, the container id if seen, the start expected.
 pub fn mark_created(
-    conn: &Connection,
+    tx: &Tx,
     id: &str,
     container_id: Option<&str>,
     pending: &Pending,
     now: i64,
 ) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "finish create",
         "UPDATE instances SET state = 'created', container_id = COALESCE(:cid, container_id),
             pending_cause = :cause, pending_expect = :expect, pending_until = :until,
@@ -461,9 +458,9 @@ pub fn mark_created(
 }
 
 /// Marks a create that answered an error, before its rollback is tried.
-pub fn mark_create_failed(conn: &Connection, id: &str) -> Result<()> {
+pub fn mark_create_failed(tx: &Tx, id: &str) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "mark failed create",
         "UPDATE instances SET create_failed = 1 WHERE id = :id AND state = 'creating'",
         named_params! {":id": id},
@@ -472,18 +469,18 @@ pub fn mark_create_failed(conn: &Connection, id: &str) -> Result<()> {
 }
 
 /// Rows in `creating`, `recreating` or `removing`, oldest first: what the repair pass looks at.
-pub fn transitional(conn: &Connection) -> Result<Vec<Row>> {
+pub fn transitional(snap: &Snap) -> Result<Vec<Row>> {
     rows(
-        conn,
+        snap,
         "WHERE i.state IN ('creating', 'recreating', 'removing') ORDER BY i.created_at",
         &[],
     )
 }
 
 /// The journal entry of a remove: state `removing`, with whether the volumes go too.
-pub fn mark_removing(conn: &Connection, id: &str, volumes: bool, now: i64) -> Result<()> {
+pub fn mark_removing(tx: &Tx, id: &str, volumes: bool, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "mark removing",
         "UPDATE instances SET state = 'removing', desired_state = 'stopped',
             remove_volumes = :volumes, updated_at = :now WHERE id = :id",
@@ -493,9 +490,9 @@ pub fn mark_removing(conn: &Connection, id: &str, volumes: bool, now: i64) -> Re
 }
 
 /// Deletes the row; its ports go with it (ON DELETE CASCADE).
-pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+pub fn delete(tx: &Tx, id: &str) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "delete instance",
         "DELETE FROM instances WHERE id = :id",
         named_params! {":id": id},

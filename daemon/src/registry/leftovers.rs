@@ -1,10 +1,11 @@
 //! `engine_leftovers`: containers and volumes an admin's forced removal left at the engine, for
 //! the repair pass to remove once the engine can be reached.
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::query;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Leftover {
@@ -16,7 +17,7 @@ pub struct Leftover {
 }
 
 pub fn add(
-    conn: &Connection,
+    tx: &Tx,
     instance_id: &str,
     container_id: Option<&str>,
     container_name: &str,
@@ -26,7 +27,7 @@ pub fn add(
     let volumes = serde_json::to_string(volumes)
         .map_err(|e| crate::error::Error::internal(format!("cannot encode volume names: {e}")))?;
     query::execute(
-        conn,
+        tx,
         "record leftovers",
         "INSERT INTO engine_leftovers (instance_id, container_id, container_name, volumes,
              created_at)
@@ -43,9 +44,9 @@ pub fn add(
 }
 
 /// Every leftover, oldest first.
-pub fn all(conn: &Connection) -> Result<Vec<Leftover>> {
+pub fn all(snap: &Snap) -> Result<Vec<Leftover>> {
     query::list(
-        conn,
+        snap,
         "list leftovers",
         "SELECT id, instance_id, container_id, container_name, volumes
          FROM engine_leftovers ORDER BY id",
@@ -69,9 +70,9 @@ pub fn all(conn: &Connection) -> Result<Vec<Leftover>> {
     )
 }
 
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+pub fn delete(tx: &Tx, id: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "delete leftover",
         "DELETE FROM engine_leftovers WHERE id = :id",
         named_params! {":id": id},

@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::instances::Row;
 use super::{query, Viewer};
 use crate::error::Result;
+use crate::registry::Snap;
 
 /// Where each row's id is in `rows`. Keyed with foldhash rather than SipHash, which showed in a
 /// listing's profile: the ids are the daemon's own random ones, so no caller picks the keys.
@@ -22,7 +23,7 @@ pub fn positions(rows: &[Row]) -> HashMap<&str, usize, foldhash::fast::RandomSta
 /// Both select the instance id first; a row of an instance not listed (a volume that outlived
 /// it) is skipped.
 pub fn group_by_listed<T>(
-    conn: &Connection,
+    snap: &Snap,
     context: &str,
     viewer: Viewer,
     rows: &[Row],
@@ -39,10 +40,10 @@ pub fn group_by_listed<T>(
         Ok(())
     };
     if viewer.all {
-        query::each(conn, context, all_sql, [], &mut add)?;
+        query::each(snap, context, all_sql, [], &mut add)?;
     } else {
         query::each(
-            conn,
+            snap,
             context,
             own_sql,
             named_params! {":owner": viewer.user_id},

@@ -2,10 +2,11 @@
 //! (email, caller uid), whether an account has the email or not, for the login throttle. The
 //! key holds the uid so that one uid's wrong guesses never slow down another (the owner's).
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::query;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 /// The tries of one (email, uid) in the window: how many, and when the last one was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -15,9 +16,9 @@ pub struct Failures {
 }
 
 /// Tries recorded for (`email`, `uid`) after `since`.
-pub fn failures_since(conn: &Connection, email: &str, uid: i64, since: i64) -> Result<Failures> {
+pub fn failures_since(snap: &Snap, email: &str, uid: i64, since: i64) -> Result<Failures> {
     query::optional(
-        conn,
+        snap,
         "count login failures",
         "SELECT COUNT(*), MAX(at) FROM login_failures
          WHERE email = :email AND peer_uid = :uid AND at > :since",
@@ -32,9 +33,9 @@ pub fn failures_since(conn: &Connection, email: &str, uid: i64, since: i64) -> R
     .map(Option::unwrap_or_default)
 }
 
-pub fn record(conn: &Connection, email: &str, uid: i64, at: i64) -> Result<()> {
+pub fn record(tx: &Tx, email: &str, uid: i64, at: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record login try",
         "INSERT INTO login_failures (email, peer_uid, at) VALUES (:email, :uid, :at)",
         named_params! {":email": email, ":uid": uid, ":at": at},
@@ -43,9 +44,9 @@ pub fn record(conn: &Connection, email: &str, uid: i64, at: i64) -> Result<()> {
 }
 
 /// Forgets tries at or before `until`, which no window counts any more.
-pub fn prune(conn: &Connection, until: i64) -> Result<()> {
+pub fn prune(tx: &Tx, until: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "prune login failures",
         "DELETE FROM login_failures WHERE at <= :until",
         named_params! {":until": until},
@@ -55,9 +56,9 @@ pub fn prune(conn: &Connection, until: i64) -> Result<()> {
 
 /// Forgets the tries of (`email`, `uid`) after a successful login from that uid; the tries of
 /// other uids stay (an attacker's count must not reset when the owner logs in).
-pub fn clear(conn: &Connection, email: &str, uid: i64) -> Result<()> {
+pub fn clear(tx: &Tx, email: &str, uid: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "clear login failures",
         "DELETE FROM login_failures WHERE email = :email AND peer_uid = :uid",
         named_params! {":email": email, ":uid": uid},
@@ -74,7 +75,7 @@ mod tests {
     fn failures_count_per_email_and_uid_in_the_window() {
         let registry = Registry::open_in_memory().unwrap();
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 for at in [10, 20, 30] {
                     record(conn, "a@example.com", 1000, at)?;
                 }

@@ -2,11 +2,13 @@
 //! to their machine by id (a foreign key), so a machine with instances cannot be deleted.
 
 use rsrc_shared::api::MachineSpec;
-use rusqlite::{named_params, Connection, Row};
+use rusqlite::{named_params, Row};
 
+use super::is_unique_violation;
 use super::query;
 pub use super::Viewer;
-use crate::error::{is_unique_violation, Error, RegistryContext, Result};
+use crate::error::{Error, RegistryContext, Result};
+use crate::registry::{Snap, Tx};
 
 /// A machine row: its id and its spec.
 #[derive(Debug, Clone)]
@@ -83,9 +85,9 @@ fn encode(spec: &MachineSpec) -> Result<String> {
     serde_json::to_string(spec).map_err(|e| Error::internal(format!("encode machine: {e}")))
 }
 
-pub fn by_name(conn: &Connection, name: &str) -> Result<Option<Stored>> {
+pub fn by_name(snap: &Snap, name: &str) -> Result<Option<Stored>> {
     query::optional(
-        conn,
+        snap,
         "read machine",
         "SELECT id, spec, revision FROM machines WHERE name = :name",
         named_params! {":name": name},
@@ -100,9 +102,9 @@ pub fn by_name(conn: &Connection, name: &str) -> Result<Option<Stored>> {
 }
 
 /// Every machine, by name.
-pub fn list(conn: &Connection, viewer: Viewer) -> Result<Vec<Listed>> {
+pub fn list(snap: &Snap, viewer: Viewer) -> Result<Vec<Listed>> {
     query::list(
-        conn,
+        snap,
         "list machines",
         &format!("{LISTED} ORDER BY m.name"),
         named_params! {":all": viewer.all, ":viewer": viewer.user_id},
@@ -110,9 +112,9 @@ pub fn list(conn: &Connection, viewer: Viewer) -> Result<Vec<Listed>> {
     )
 }
 
-pub fn show(conn: &Connection, name: &str, viewer: Viewer) -> Result<Option<Listed>> {
+pub fn show(snap: &Snap, name: &str, viewer: Viewer) -> Result<Option<Listed>> {
     query::optional(
-        conn,
+        snap,
         "read machine",
         &format!("{LISTED} WHERE m.name = :name"),
         named_params! {":all": viewer.all, ":viewer": viewer.user_id, ":name": name},
@@ -121,9 +123,9 @@ pub fn show(conn: &Connection, name: &str, viewer: Viewer) -> Result<Option<List
 }
 
 /// Adds a machine named after its spec; a taken name is `AlreadyExists`.
-pub fn insert(conn: &Connection, spec: &MachineSpec, now: i64) -> Result<()> {
+pub fn insert(tx: &Tx, spec: &MachineSpec, now: i64) -> Result<()> {
     let json = encode(spec)?;
-    let inserted = conn
+    let inserted = tx
         .prepare_cached(
             "INSERT INTO machines (name, spec, created_at, updated_at)
              VALUES (:name, :spec, :now, :now)",
@@ -142,10 +144,10 @@ pub fn insert(conn: &Connection, spec: &MachineSpec, now: i64) -> Result<()> {
 }
 
 /// Replaces the spec; the revision goes up only when the spec differs.
-pub fn update_spec(conn: &Connection, id: i64, spec: &MachineSpec, now: i64) -> Result<()> {
+pub fn update_spec(tx: &Tx, id: i64, spec: &MachineSpec, now: i64) -> Result<()> {
     let json = encode(spec)?;
     query::execute(
-        conn,
+        tx,
         "update machine",
         "UPDATE machines SET revision = revision + (spec IS NOT :spec), spec = :spec,
             updated_at = :now WHERE id = :id",
@@ -155,9 +157,9 @@ pub fn update_spec(conn: &Connection, id: i64, spec: &MachineSpec, now: i64) -> 
 }
 
 /// The ids of a machine's instances, in order.
-pub fn instance_ids(conn: &Connection, machine_id: i64) -> Result<Vec<String>> {
+pub fn instance_ids(snap: &Snap, machine_id: i64) -> Result<Vec<String>> {
     query::list(
-        conn,
+        snap,
         "list instances",
         "SELECT id FROM instances WHERE machine_id = :machine ORDER BY id",
         named_params! {":machine": machine_id},
@@ -166,8 +168,8 @@ pub fn instance_ids(conn: &Connection, machine_id: i64) -> Result<Vec<String>> {
 }
 
 /// Deletes a machine. An instance still referring to it (one created meanwhile) is a conflict.
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM machines WHERE id = :id")
+pub fn delete(tx: &Tx, id: i64) -> Result<()> {
+    tx.prepare_cached("DELETE FROM machines WHERE id = :id")
         .and_then(|mut stmt| stmt.execute(named_params! {":id": id}))
         .map(drop)
         .map_err(|e| {
@@ -178,7 +180,7 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
             } else {
                 Error::Registry {
                     context: "delete machine".into(),
-                    source: e,
+                    source: super::DbError(e),
                 }
             }
         })
@@ -221,8 +223,8 @@ mod tests {
     }
 
     /// An instance row of `owner` on `machine_id`, as the instances module writes one.
-    fn add_instance(conn: &Connection, id: &str, owner: i64, machine_id: i64) -> Result<()> {
-        conn.execute(
+    fn add_instance(tx: &Tx, id: &str, owner: i64, machine_id: i64) -> Result<()> {
+        tx.execute(
             "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
                                     created_at, updated_at)
              VALUES (:id, :id, :owner, :machine, :id, 'running', 0, 0)",
@@ -236,7 +238,7 @@ mod tests {
     fn machines_are_stored_listed_and_updated(seeded: Seeded) {
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 insert(conn, &spec("redis"), NOW)?;
                 insert(conn, &spec("cache"), NOW)?;
                 let err = insert(conn, &spec("redis"), NOW).unwrap_err();
@@ -265,7 +267,7 @@ mod tests {
         let (alice, bob) = (seeded.alice.id, seeded.bob.id);
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 insert(conn, &spec("redis"), NOW)?;
                 let id = by_name(conn, "redis")?.unwrap().id;
                 add_instance(conn, "i1", alice, id)?;
@@ -300,7 +302,7 @@ mod tests {
         let alice = seeded.alice.id;
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 insert(conn, &spec("redis"), NOW)?;
                 let id = by_name(conn, "redis")?.unwrap().id;
                 add_instance(conn, "i1", alice, id)?;
@@ -320,7 +322,7 @@ mod tests {
     fn other_constraint_failures_are_internal(seeded: Seeded) {
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 insert(conn, &spec("redis"), NOW)?;
                 let id = by_name(conn, "redis")?.unwrap().id;
                 conn.execute_batch(

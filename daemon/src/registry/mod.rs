@@ -7,7 +7,9 @@
 //!
 //! rusqlite is synchronous. Every write goes to one writer connection on a thread of its own;
 //! reads go to a few read-only connections on threads of their own, which WAL lets run beside
-//! the writer. Async code hands them closures through [`Registry::call`] and [`Registry::read`].
+//! the writer. Async code hands them closures through [`Registry::write`] and [`Registry::read`], which
+//! begin a transaction, commit it on `Ok` and roll it back on `Err`; repositories take the
+//! [`Tx`] or [`Snap`] those closures get.
 //! The threads are fixed, so a burst of requests queues instead of growing the blocking pool.
 //! Keep closures short: hash passwords and talk to Docker outside them.
 //!
@@ -15,7 +17,7 @@
 //! event bus needs no call site to remember it.
 
 pub mod alerts;
-
+pub mod codes;
 pub mod comments;
 #[cfg(test)]
 pub mod fixtures;
@@ -23,12 +25,9 @@ pub mod history;
 pub mod instances;
 pub mod leftovers;
 pub mod listing;
-pub mod login_codes;
 pub mod logins;
 pub mod machines;
-pub mod otp;
 pub mod outbox;
-pub mod phone_codes;
 pub mod ports;
 pub mod query;
 pub mod quota;
@@ -135,7 +134,7 @@ impl Workers {
 #[derive(Clone)]
 pub struct Registry {
     writer: Workers,
-    /// The writer's connection, also locked directly by [`Registry::call_blocking`].
+    /// The writer's connection, also locked directly by [`Registry::write_blocking`].
     writer_conn: Arc<Mutex<Connection>>,
     /// `None` for an in-memory registry, whose one connection serves reads too.
     readers: Option<Workers>,
@@ -150,12 +149,12 @@ impl Registry {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)
+        let conn = Connection::open_with_flags(path, flags)
             .context(&format!("cannot open {}", path.display()))?;
         // Refuse a newer registry before anything, even its journal mode, is changed.
         refuse_newer(&conn)?;
         configure(&conn)?;
-        migrate(&mut conn)?;
+        migrate(&conn)?;
         repair_modes(path)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
@@ -172,14 +171,14 @@ impl Registry {
 
     /// An in-memory registry, for unit tests.
     pub fn open_in_memory() -> Result<Registry> {
-        let mut conn = Connection::open_in_memory().context("cannot open in-memory database")?;
+        let conn = Connection::open_in_memory().context("cannot open in-memory database")?;
         configure(&conn)?;
-        migrate(&mut conn)?;
+        migrate(&conn)?;
         Registry::start(conn, None)
     }
 
     fn start(writer: Connection, readers: Option<Vec<Connection>>) -> Result<Registry> {
-        let latest = history::latest_id(&writer)?;
+        let latest = history::latest_id(&Snap { conn: &writer })?;
         let writer = Arc::new(Mutex::new(writer));
         let readers = readers.map(|r| r.into_iter().map(|c| Arc::new(Mutex::new(c))).collect());
         Ok(Registry {
@@ -192,16 +191,36 @@ impl Registry {
         })
     }
 
-    /// Runs `f` on the writer connection.
-    pub async fn call<T, F>(&self, f: F) -> Result<T>
+    /// Runs `f` in a transaction on the writer (BEGIN DEFERRED): committed when `f` returns
+    /// `Ok`, rolled back when it returns `Err`.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        F: FnOnce(&Tx) -> Result<T> + Send + 'static,
+    {
+        self.on_writer(Begin::Deferred, f).await
+    }
+
+    /// As [`Registry::write`], but takes the write lock at once (BEGIN IMMEDIATE): for a
+    /// transaction that reads, then writes what it read (a claim, a quota check), which a
+    /// concurrent writer must not slip between.
+    pub async fn write_immediate<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Tx) -> Result<T> + Send + 'static,
+    {
+        self.on_writer(Begin::Immediate, f).await
+    }
+
+    async fn on_writer<T, F>(&self, begin: Begin, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Tx) -> Result<T> + Send + 'static,
     {
         let history = Arc::clone(&self.history);
         self.writer
             .run(move |conn| {
-                let out = f(conn);
+                let out = in_transaction(conn, begin, f);
                 publish_history(conn, &history);
                 out
             })
@@ -212,7 +231,7 @@ impl Registry {
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        F: FnOnce(&Snap) -> Result<T> + Send + 'static,
     {
         match &self.readers {
             Some(readers) => readers.run(move |conn| in_snapshot(conn, f)).await,
@@ -220,14 +239,24 @@ impl Registry {
         }
     }
 
-    /// Runs `f` with the writer connection on this thread, for synchronous callers (`rsrcd
-    /// admin`, unit tests). Never call it from async code: it blocks until the writer is free.
-    pub fn call_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self
+    /// [`Registry::write`] on this thread, for synchronous callers (`rsrcd admin`, unit tests).
+    /// Never call it from async code: it blocks until the writer is free.
+    pub fn write_blocking<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        self.on_writer_blocking(|conn| in_transaction(conn, Begin::Deferred, f))
+    }
+
+    /// [`Registry::write_immediate`] on this thread; see [`Registry::write_blocking`].
+    pub fn write_immediate_blocking<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        self.on_writer_blocking(|conn| in_transaction(conn, Begin::Immediate, f))
+    }
+
+    /// Runs `f` with the writer connection on this thread, then publishes the history cursor.
+    fn on_writer_blocking<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self
             .writer_conn
             .lock()
             .map_err(|_| Error::internal("registry lock poisoned"))?;
-        let out = f(&mut conn);
+        let out = f(&conn);
         publish_history(&conn, &self.history);
         out
     }
@@ -256,7 +285,8 @@ impl Registry {
     /// This registry's identity, made on first use. It tells this daemon's containers and volumes
     /// apart from those of another rsrcd on the same engine.
     pub fn daemon_id(&self) -> Result<String> {
-        self.call_blocking(|conn| {
+        self.write_blocking(|tx| {
+            let conn = tx.conn();
             let mut bytes = [0u8; 6];
             rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
             conn.execute(
@@ -273,7 +303,7 @@ impl Registry {
 
     /// Checkpoints the WAL so the file is whole on its own after shutdown.
     pub fn close(&self) -> Result<()> {
-        self.call_blocking(|conn| {
+        self.on_writer_blocking(|conn| {
             conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
                 .context("checkpoint")
         })
@@ -283,7 +313,7 @@ impl Registry {
 /// Tells the bus about history entries a write committed. Runs after every write: a write that
 /// added none costs one indexed lookup.
 fn publish_history(conn: &Connection, history: &watch::Sender<i64>) {
-    match history::latest_id(conn) {
+    match history::latest_id(&Snap { conn }) {
         Ok(latest) => {
             history.send_if_modified(|current| {
                 let newer = latest > *current;
@@ -370,21 +400,179 @@ fn configure(conn: &Connection) -> Result<()> {
     .context("set pragmas")
 }
 
+/// A view of the registry in one snapshot: what repositories' read functions take. Code outside
+/// `registry/` gets one from [`Registry::read`] (or as a [`Tx`]) and cannot run SQL with it.
+pub struct Snap<'c> {
+    conn: &'c Connection,
+}
+
+/// A write transaction on the writer connection, from [`Registry::write`]: what repositories'
+/// write functions take. It is a [`Snap`] too, so read functions accept it.
+pub struct Tx<'c> {
+    snap: Snap<'c>,
+}
+
+impl<'c> std::ops::Deref for Tx<'c> {
+    type Target = Snap<'c>;
+
+    fn deref(&self) -> &Snap<'c> {
+        &self.snap
+    }
+}
+
+impl Snap<'_> {
+    /// The connection, for the repositories.
+    pub(in crate::registry) fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    pub(in crate::registry) fn prepare_cached(
+        &self,
+        sql: &str,
+    ) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+        self.conn.prepare_cached(sql)
+    }
+
+    #[cfg(test)]
+    pub(in crate::registry) fn query_row<T, P, F>(
+        &self,
+        sql: &str,
+        params: P,
+        f: F,
+    ) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.conn.query_row(sql, params, f)
+    }
+}
+
+impl Tx<'_> {
+    #[cfg(test)]
+    pub(in crate::registry) fn execute<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> rusqlite::Result<usize> {
+        self.conn().execute(sql, params)
+    }
+
+    #[cfg(test)]
+    pub(in crate::registry) fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
+        self.conn().execute_batch(sql)
+    }
+
+    pub(in crate::registry) fn last_insert_rowid(&self) -> i64 {
+        self.conn().last_insert_rowid()
+    }
+
+    /// Runs `f` as a nested step of this transaction: its writes are undone when it returns
+    /// `Err`, and the transaction goes on.
+    pub fn savepoint<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let conn = self.conn();
+        conn.execute_batch("SAVEPOINT step")
+            .context("begin a step")?;
+        match f(self) {
+            Ok(out) => {
+                conn.execute_batch("RELEASE step").context("end a step")?;
+                Ok(out)
+            }
+            Err(e) => {
+                if let Err(undo) = conn.execute_batch("ROLLBACK TO step; RELEASE step") {
+                    tracing::warn!(error = %undo, "cannot undo a step");
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A failure of the database itself, the source of [`Error::Registry`].
+#[derive(Debug)]
+pub struct DbError(rusqlite::Error);
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for DbError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl<T> RegistryContext<T> for rusqlite::Result<T> {
+    fn context(self, context: &str) -> Result<T> {
+        self.map_err(|source| Error::Registry {
+            context: context.to_string(),
+            source: DbError(source),
+        })
+    }
+}
+
+/// Whether a rusqlite error is a UNIQUE (or PRIMARY KEY) constraint violation.
+fn is_unique_violation(err: &rusqlite::Error) -> bool {
+    matches!(
+        err,
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}
+
+#[derive(Clone, Copy)]
+enum Begin {
+    Deferred,
+    Immediate,
+}
+
+/// Ends a transaction that was not committed (an `Err`, a failed commit, a panic): rolls back.
+struct Open<'c> {
+    conn: &'c Connection,
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if !self.conn.is_autocommit() {
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::warn!(error = %e, "cannot roll back a transaction");
+            }
+        }
+    }
+}
+
+/// Runs `f` in a transaction: commits on `Ok`, rolls back on `Err`.
+fn in_transaction<T>(
+    conn: &Connection,
+    begin: Begin,
+    f: impl FnOnce(&Tx) -> Result<T>,
+) -> Result<T> {
+    let sql = match begin {
+        Begin::Deferred => "BEGIN DEFERRED",
+        Begin::Immediate => "BEGIN IMMEDIATE",
+    };
+    conn.execute_batch(sql).context("begin")?;
+    let open = Open { conn };
+    let out = f(&Tx {
+        snap: Snap { conn },
+    })?;
+    conn.execute_batch("COMMIT").context("commit")?;
+    drop(open);
+    Ok(out)
+}
+
 /// Runs `f` in a read transaction, so that all its queries see one state of the registry: a
 /// listing's rows, ports, volumes and uptime marks must agree (a mark written between two of
 /// its queries would make the newest mark older than the window's first).
-fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Snap) -> Result<T>) -> Result<T> {
     conn.execute_batch("BEGIN DEFERRED")
         .context("begin a read")?;
-    let out = f(conn);
-    if !conn.is_autocommit() {
-        // A read transaction has nothing to keep: ending it either way only lets go of the
-        // snapshot.
-        if let Err(e) = conn.execute_batch("ROLLBACK") {
-            tracing::warn!(error = %e, "cannot end a read transaction");
-        }
-    }
-    out
+    // A read transaction has nothing to keep: ending it either way only lets go of the snapshot.
+    let _open = Open { conn };
+    f(&Snap { conn })
 }
 
 #[cfg(test)]
@@ -398,27 +586,68 @@ mod tests {
         let reg = Registry::open(&path).unwrap();
         let writer_path = path.clone();
         let (before, after) = reg
-            .read(move |conn| {
-                let count = |conn: &Connection| -> Result<i64> {
-                    conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+            .read(move |snap| {
+                let count = |snap: &Snap| -> Result<i64> {
+                    snap.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
                         .context("count users")
                 };
-                let before = count(conn)?;
+                let before = count(snap)?;
                 // Another connection commits between the read's two queries.
                 let other = Connection::open(&writer_path).context("open")?;
-                fixtures::insert_user(&other, 7, "late@example.com", false)?;
-                Ok((before, count(conn)?))
+                in_transaction(&other, Begin::Deferred, |tx| {
+                    fixtures::insert_user(tx, 7, "late@example.com", false)
+                })?;
+                Ok((before, count(snap)?))
             })
             .await
             .unwrap();
         assert_eq!(before, after, "the second query saw a later state");
         let now: i64 = reg
-            .read(|conn| {
-                conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+            .read(|snap| {
+                snap.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
                     .context("count users")
             })
             .await
             .unwrap();
         assert_eq!(now, before + 1, "the next read sees the commit");
+    }
+
+    fn users(snap: &Snap) -> Result<i64> {
+        snap.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+            .context("count users")
+    }
+
+    #[tokio::test]
+    async fn a_write_commits_on_ok_and_rolls_back_on_err() {
+        let reg = Registry::open_in_memory().unwrap();
+        let refused = reg
+            .write(|tx| {
+                fixtures::insert_user(tx, 1, "a@example.com", false)?;
+                Err::<(), _>(Error::conflict("changed my mind"))
+            })
+            .await;
+        assert!(matches!(refused, Err(Error::Conflict(_))), "{refused:?}");
+        assert_eq!(reg.read(users).await.unwrap(), 0, "rolled back");
+        reg.write_immediate(|tx| fixtures::insert_user(tx, 1, "a@example.com", false))
+            .await
+            .unwrap();
+        assert_eq!(reg.read(users).await.unwrap(), 1, "committed");
+    }
+
+    #[test]
+    fn a_savepoint_undoes_its_own_step_only() {
+        let reg = Registry::open_in_memory().unwrap();
+        reg.write_blocking(|tx| {
+            fixtures::insert_user(tx, 1, "a@example.com", false)?;
+            let step = tx.savepoint(|tx| {
+                fixtures::insert_user(tx, 2, "b@example.com", false)?;
+                Err::<(), _>(Error::conflict("undo the step"))
+            });
+            assert!(step.is_err());
+            assert_eq!(users(tx)?, 1, "the step is undone, the transaction goes on");
+            tx.savepoint(|tx| fixtures::insert_user(tx, 3, "c@example.com", false))
+        })
+        .unwrap();
+        assert_eq!(reg.write_blocking(|tx| users(tx)).unwrap(), 2);
     }
 }

@@ -3,10 +3,11 @@
 //! out again, so a mail cut off mid-send is not sent twice. Each row goes out on one channel
 //! (mail or SMS), and each channel's sender reads only its own rows.
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::query;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 /// Pending, unclaimed rows: the partial index `mail_outbox_pending` covers exactly these.
 const PENDING: &str = "sent_at IS NULL AND failed_at IS NULL AND sending_at IS NULL";
@@ -40,7 +41,7 @@ pub struct Due {
 
 /// Queues a message, due at once.
 pub fn enqueue(
-    conn: &Connection,
+    tx: &Tx,
     channel: Channel,
     recipient: &str,
     subject: &str,
@@ -48,7 +49,7 @@ pub fn enqueue(
     now: i64,
 ) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "queue mail",
         "INSERT INTO mail_outbox
             (channel, recipient, subject, body_sealed, created_at, next_attempt_at)
@@ -66,9 +67,9 @@ pub fn enqueue(
 
 /// Gives up rows that were claimed but never marked sent: they were cut off mid-send, and the
 /// server may have accepted them. Returns how many.
-pub fn give_up_interrupted(conn: &Connection, channel: Channel, now: i64) -> Result<usize> {
+pub fn give_up_interrupted(tx: &Tx, channel: Channel, now: i64) -> Result<usize> {
     query::execute(
-        conn,
+        tx,
         "give up interrupted mails",
         "UPDATE mail_outbox SET failed_at = :now, body_sealed = NULL,
             last_error = 'interrupted while being sent; not retried, so that it is never sent twice'
@@ -79,9 +80,9 @@ pub fn give_up_interrupted(conn: &Connection, channel: Channel, now: i64) -> Res
 }
 
 /// Up to `limit` pending rows of `channel` due at `now`, oldest first.
-pub fn due(conn: &Connection, channel: Channel, now: i64, limit: i64) -> Result<Vec<Due>> {
+pub fn due(snap: &Snap, channel: Channel, now: i64, limit: i64) -> Result<Vec<Due>> {
     query::list(
-        conn,
+        snap,
         "select due mail",
         &format!(
             "SELECT id, recipient, subject, body_sealed, created_at, attempts FROM mail_outbox
@@ -103,9 +104,9 @@ pub fn due(conn: &Connection, channel: Channel, now: i64, limit: i64) -> Result<
 }
 
 /// Claims a pending row for sending; false if it is no longer pending.
-pub fn claim(conn: &Connection, id: i64, now: i64) -> Result<bool> {
+pub fn claim(tx: &Tx, id: i64, now: i64) -> Result<bool> {
     query::execute(
-        conn,
+        tx,
         "claim mail",
         &format!("UPDATE mail_outbox SET sending_at = :now WHERE id = :id AND {PENDING}"),
         named_params! {":id": id, ":now": now},
@@ -113,9 +114,9 @@ pub fn claim(conn: &Connection, id: i64, now: i64) -> Result<bool> {
     .map(|changed| changed > 0)
 }
 
-pub fn mark_sent(conn: &Connection, id: i64, now: i64) -> Result<()> {
+pub fn mark_sent(tx: &Tx, id: i64, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "mark mail sent",
         "UPDATE mail_outbox SET sent_at = :now, body_sealed = NULL,
                 attempts = attempts + 1, last_error = NULL
@@ -127,14 +128,14 @@ pub fn mark_sent(conn: &Connection, id: i64, now: i64) -> Result<()> {
 
 /// Releases a claimed row after a failed try, due again at `next_attempt_at`.
 pub fn retry_later(
-    conn: &Connection,
+    tx: &Tx,
     id: i64,
     attempts: i64,
     error: &str,
     next_attempt_at: i64,
 ) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record mail failure",
         "UPDATE mail_outbox SET attempts = :attempts, last_error = :error,
                 next_attempt_at = :next, sending_at = NULL
@@ -145,9 +146,9 @@ pub fn retry_later(
 }
 
 /// Gives a row up for good after a permanent failure, wiping its body.
-pub fn mark_failed(conn: &Connection, id: i64, attempts: i64, error: &str, now: i64) -> Result<()> {
+pub fn mark_failed(tx: &Tx, id: i64, attempts: i64, error: &str, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record mail failure",
         "UPDATE mail_outbox SET attempts = :attempts, last_error = :error, sending_at = NULL,
                 failed_at = :now, body_sealed = NULL
@@ -158,9 +159,9 @@ pub fn mark_failed(conn: &Connection, id: i64, attempts: i64, error: &str, now: 
 }
 
 /// When the next pending row of `channel` is due, if any.
-pub fn next_due_at(conn: &Connection, channel: Channel) -> Result<Option<i64>> {
+pub fn next_due_at(snap: &Snap, channel: Channel) -> Result<Option<i64>> {
     query::optional(
-        conn,
+        snap,
         "next mail",
         &format!(
             "SELECT MIN(next_attempt_at) FROM mail_outbox WHERE {PENDING} AND channel = :channel"
@@ -178,7 +179,7 @@ mod tests {
 
     fn queued(registry: &Registry, recipients: &[&str], now: i64) {
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 for to in recipients {
                     enqueue(conn, Channel::Email, to, "hello", b"sealed", now)?;
                 }
@@ -192,13 +193,13 @@ mod tests {
         let registry = Registry::open_in_memory().unwrap();
         assert_eq!(
             registry
-                .call_blocking(|c| next_due_at(c, Channel::Email))
+                .write_blocking(|c| next_due_at(c, Channel::Email))
                 .unwrap(),
             None
         );
         queued(&registry, &["a@x.org", "b@x.org", "c@x.org"], 100);
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 assert!(due(conn, Channel::Email, 99, 10)?.is_empty(), "not due yet");
                 let rows = due(conn, Channel::Email, 100, 2)?;
                 let to: Vec<&str> = rows.iter().map(|d| d.recipient.as_str()).collect();
@@ -216,7 +217,7 @@ mod tests {
         let registry = Registry::open_in_memory().unwrap();
         queued(&registry, &["a@x.org", "b@x.org"], 100);
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 let rows = due(conn, Channel::Email, 100, 10)?;
                 let (a, b) = (rows[0].id, rows[1].id);
                 assert!(claim(conn, a, 101)?);
@@ -252,7 +253,7 @@ mod tests {
         let registry = Registry::open_in_memory().unwrap();
         queued(&registry, &["a@x.org"], 100);
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 enqueue(conn, Channel::Sms, "+15550001", "", b"sealed", 50)?;
                 let sms = due(conn, Channel::Sms, 100, 10)?;
                 assert_eq!(sms.len(), 1);
@@ -273,7 +274,7 @@ mod tests {
         let registry = Registry::open_in_memory().unwrap();
         queued(&registry, &["a@x.org", "b@x.org"], 100);
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 let a = due(conn, Channel::Email, 100, 10)?[0].id;
                 assert!(claim(conn, a, 101)?);
                 assert_eq!(give_up_interrupted(conn, Channel::Email, 200)?, 1);

@@ -4,15 +4,16 @@
 use std::collections::HashSet;
 
 use rsrc_shared::api::{PortMapping, Protocol};
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::{query, Viewer};
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 /// The reserved host ports between `low` and `high`.
-pub fn reserved_in(conn: &Connection, low: u16, high: u16) -> Result<HashSet<u16>> {
+pub fn reserved_in(snap: &Snap, low: u16, high: u16) -> Result<HashSet<u16>> {
     Ok(query::list(
-        conn,
+        snap,
         "read reserved ports",
         "SELECT host_port FROM instance_ports WHERE host_port BETWEEN :low AND :high",
         named_params! {":low": low, ":high": high},
@@ -23,10 +24,10 @@ pub fn reserved_in(conn: &Connection, low: u16, high: u16) -> Result<HashSet<u16
 }
 
 /// Whether any of `ports` is reserved already.
-pub fn any_reserved(conn: &Connection, ports: &[u16]) -> Result<bool> {
+pub fn any_reserved(snap: &Snap, ports: &[u16]) -> Result<bool> {
     for port in ports {
         let taken = query::optional(
-            conn,
+            snap,
             "check port",
             "SELECT 1 FROM instance_ports WHERE host_port = :port",
             named_params! {":port": port},
@@ -39,9 +40,9 @@ pub fn any_reserved(conn: &Connection, ports: &[u16]) -> Result<bool> {
     Ok(false)
 }
 
-pub fn reserve(conn: &Connection, instance_id: &str, mapping: &PortMapping) -> Result<()> {
+pub fn reserve(tx: &Tx, instance_id: &str, mapping: &PortMapping) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "reserve port",
         "INSERT INTO instance_ports (host_port, instance_id, container_port, protocol)
          VALUES (:host, :instance, :container, :protocol)",
@@ -68,9 +69,9 @@ pub(super) fn mapping_from_row(
 }
 
 /// An instance's ports, by container port.
-pub fn of_instance(conn: &Connection, instance_id: &str) -> Result<Vec<PortMapping>> {
+pub fn of_instance(snap: &Snap, instance_id: &str) -> Result<Vec<PortMapping>> {
     query::list(
-        conn,
+        snap,
         "read ports",
         "SELECT container_port, host_port, protocol FROM instance_ports
          WHERE instance_id = :instance ORDER BY container_port, protocol",
@@ -81,12 +82,12 @@ pub fn of_instance(conn: &Connection, instance_id: &str) -> Result<Vec<PortMappi
 
 /// The ports of `rows` (a listing for `viewer`), in their order: one query for a whole listing.
 pub fn of_listed(
-    conn: &Connection,
+    snap: &Snap,
     viewer: Viewer,
     rows: &[super::instances::Row],
 ) -> Result<Vec<Vec<PortMapping>>> {
     let mut out = super::listing::group_by_listed(
-        conn,
+        snap,
         "read ports",
         viewer,
         rows,

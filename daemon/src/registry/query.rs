@@ -1,13 +1,15 @@
 //! The few helpers every repository uses: cached statements, row lists and optional rows, each
 //! failure carrying the repository's context.
 
-use rusqlite::{Connection, OptionalExtension, Params, Row};
+use rusqlite::{OptionalExtension, Params, Row};
+
+use super::{Snap, Tx};
 
 use crate::error::{RegistryContext, Result};
 
 /// Runs a cached statement and maps every row.
 pub fn list<T, P: Params>(
-    conn: &Connection,
+    conn: &Snap,
     context: &str,
     sql: &str,
     params: P,
@@ -20,7 +22,7 @@ pub fn list<T, P: Params>(
 
 /// Runs a cached statement that yields at most one row.
 pub fn optional<T, P: Params>(
-    conn: &Connection,
+    conn: &Snap,
     context: &str,
     sql: &str,
     params: P,
@@ -31,7 +33,7 @@ pub fn optional<T, P: Params>(
 }
 
 /// Runs a cached statement that changes rows; returns how many.
-pub fn execute<P: Params>(conn: &Connection, context: &str, sql: &str, params: P) -> Result<usize> {
+pub fn execute<P: Params>(conn: &Tx, context: &str, sql: &str, params: P) -> Result<usize> {
     let mut stmt = conn.prepare_cached(sql).context(context)?;
     stmt.execute(params).context(context)
 }
@@ -39,7 +41,7 @@ pub fn execute<P: Params>(conn: &Connection, context: &str, sql: &str, params: P
 /// Runs a cached statement and hands every row to `each`, collecting nothing: for reads that
 /// group rows into something of the caller's.
 pub fn each<P: Params>(
-    conn: &Connection,
+    conn: &Snap,
     context: &str,
     sql: &str,
     params: P,

@@ -1,10 +1,11 @@
 //! The `ratings` table: one rating (1–5 stars, optional feedback) per user per machine. The
 //! per-machine count and sum are kept by triggers (migration 0011).
 
-use rusqlite::{named_params, Connection, Row};
+use rusqlite::{named_params, Row};
 
 use super::query;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 /// A rating as `machine feedback` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub struct Stored {
 
 /// Sets the user's rating and feedback; the last one wins.
 pub fn set(
-    conn: &Connection,
+    tx: &Tx,
     machine_id: i64,
     user_id: i64,
     stars: i64,
@@ -27,7 +28,7 @@ pub fn set(
     now: i64,
 ) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "rate",
         "INSERT INTO ratings (machine_id, user_id, stars, feedback, created_at, updated_at)
          VALUES (:machine, :user, :stars, :feedback, :now, :now)
@@ -39,9 +40,9 @@ pub fn set(
     .map(drop)
 }
 
-pub fn clear(conn: &Connection, machine_id: i64, user_id: i64) -> Result<()> {
+pub fn clear(tx: &Tx, machine_id: i64, user_id: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "withdraw rating",
         "DELETE FROM ratings WHERE machine_id = :machine AND user_id = :user",
         named_params! {":machine": machine_id, ":user": user_id},
@@ -50,9 +51,9 @@ pub fn clear(conn: &Connection, machine_id: i64, user_id: i64) -> Result<()> {
 }
 
 /// The user's own ratings by machine id: one query for a whole listing.
-pub fn own(conn: &Connection, user_id: i64) -> Result<Vec<(i64, i64)>> {
+pub fn own(snap: &Snap, user_id: i64) -> Result<Vec<(i64, i64)>> {
     query::list(
-        conn,
+        snap,
         "read own ratings",
         "SELECT machine_id, stars FROM ratings WHERE user_id = :user",
         named_params! {":user": user_id},
@@ -72,9 +73,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
 }
 
 /// A machine's ratings, newest first; only `user`'s when given.
-pub fn feedback(conn: &Connection, machine_id: i64, user: Option<i64>) -> Result<Vec<Stored>> {
+pub fn feedback(snap: &Snap, machine_id: i64, user: Option<i64>) -> Result<Vec<Stored>> {
     query::list(
-        conn,
+        snap,
         "list feedback",
         "SELECT m.name, u.name, r.stars, r.feedback, r.created_at, r.updated_at
          FROM ratings r JOIN machines m ON m.id = r.machine_id JOIN users u ON u.id = r.user_id

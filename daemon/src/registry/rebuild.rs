@@ -2,17 +2,18 @@
 //! was made from, the props its owner gave, and the journal of a recreate in flight.
 
 use rsrc_shared::api::InstanceState;
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 use serde::{Deserialize, Serialize};
 
 use super::query;
 use crate::error::{Error, Result};
+use crate::registry::{Snap, Tx};
 
 /// Records where a new instance's container comes from; in the create's transaction.
-pub fn set_origin(conn: &Connection, id: &str, revision: i64, given: &[String]) -> Result<()> {
+pub fn set_origin(tx: &Tx, id: &str, revision: i64, given: &[String]) -> Result<()> {
     let given = encode(&given)?;
     query::execute(
-        conn,
+        tx,
         "record instance origin",
         "UPDATE instances SET machine_revision = :revision, env_given = :given WHERE id = :id",
         named_params! {":id": id, ":revision": revision, ":given": given},
@@ -46,10 +47,10 @@ pub struct Origin {
     pub plan: Option<Plan>,
 }
 
-pub fn origin(conn: &Connection, id: &str) -> Result<Option<Origin>> {
+pub fn origin(snap: &Snap, id: &str) -> Result<Option<Origin>> {
     type Columns = (i64, Option<String>, Option<String>);
     let row: Option<Columns> = query::optional(
-        conn,
+        snap,
         "read instance origin",
         "SELECT machine_revision, env_given, recreate_plan FROM instances WHERE id = :id",
         named_params! {":id": id},
@@ -75,9 +76,9 @@ pub fn origin(conn: &Connection, id: &str) -> Result<Option<Origin>> {
 
 /// Journals a recreate: state `recreating` with its plan. Only from a settled state; `false`
 /// when the row is gone or another request got there first.
-pub fn begin(conn: &Connection, id: &str, plan: &Plan, now: i64) -> Result<bool> {
+pub fn begin(tx: &Tx, id: &str, plan: &Plan, now: i64) -> Result<bool> {
     let changed = query::execute(
-        conn,
+        tx,
         "journal recreate",
         "UPDATE instances SET state = 'recreating', recreate_plan = :plan, updated_at = :now
          WHERE id = :id AND state NOT IN ('creating', 'removing', 'recreating')",
@@ -88,15 +89,9 @@ pub fn begin(conn: &Connection, id: &str, plan: &Plan, now: i64) -> Result<bool>
 
 /// The plan's container is the instance's now; the row leaves `recreating` for `created` (its
 /// first state not seen yet), as a create does, and the caller records that state next.
-pub fn complete(
-    conn: &Connection,
-    id: &str,
-    plan: &Plan,
-    container_id: &str,
-    now: i64,
-) -> Result<()> {
+pub fn complete(tx: &Tx, id: &str, plan: &Plan, container_id: &str, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "complete recreate",
         "UPDATE instances SET state = 'created', container_name = :name, container_id = :cid,
             recreate_plan = NULL, env = :env, env_given = :given, machine_revision = :revision,
@@ -117,9 +112,9 @@ pub fn complete(
 
 /// Drops a recreate whose container was never made: the instance keeps the one it had (and the
 /// state it was in), whose state the caller records next.
-pub fn abandon(conn: &Connection, id: &str, plan: &Plan, now: i64) -> Result<()> {
+pub fn abandon(tx: &Tx, id: &str, plan: &Plan, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "drop recreate",
         "UPDATE instances SET state = :state, recreate_plan = NULL, updated_at = :now
          WHERE id = :id AND state = 'recreating'",

@@ -1,9 +1,9 @@
 //! `daemon_runs`: when rsrcd ran. The time between two runs is time nobody watched the
 //! instances; uptime shows it as unknown.
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
-use super::query;
+use super::{query, Snap, Tx};
 use crate::error::Result;
 
 /// One run of rsrcd: from its start to its last heartbeat.
@@ -14,20 +14,20 @@ pub struct Run {
 }
 
 /// Records the start of a run; returns its id.
-pub fn start(conn: &Connection, now: i64) -> Result<i64> {
+pub fn start(tx: &Tx, now: i64) -> Result<i64> {
     query::execute(
-        conn,
+        tx,
         "record daemon start",
         "INSERT INTO daemon_runs (started_at, last_alive) VALUES (:now, :now)",
         named_params! {":now": now},
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(tx.last_insert_rowid())
 }
 
 /// The run's heartbeat.
-pub fn alive(conn: &Connection, id: i64, now: i64) -> Result<()> {
+pub fn alive(tx: &Tx, id: i64, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record daemon heartbeat",
         "UPDATE daemon_runs SET last_alive = MAX(last_alive, :now) WHERE id = :id",
         named_params! {":id": id, ":now": now},
@@ -37,9 +37,9 @@ pub fn alive(conn: &Connection, id: i64, now: i64) -> Result<()> {
 
 /// The runs that overlap `[from, to]`, oldest first, with the one that ended last before
 /// `from` (so that a gap reaching into the window is seen).
-pub fn overlapping(conn: &Connection, from: i64, to: i64) -> Result<Vec<Run>> {
+pub fn overlapping(snap: &Snap, from: i64, to: i64) -> Result<Vec<Run>> {
     query::list(
-        conn,
+        snap,
         "read daemon runs",
         "SELECT started_at, last_alive FROM daemon_runs
          WHERE (last_alive >= :from AND started_at <= :to)
@@ -58,9 +58,9 @@ pub fn overlapping(conn: &Connection, from: i64, to: i64) -> Result<Vec<Run>> {
 
 /// Forgets runs that ended before `cutoff`, keeping the newest of them (it bounds the gap after
 /// it); returns how many went.
-pub fn prune(conn: &Connection, cutoff: i64) -> Result<usize> {
+pub fn prune(tx: &Tx, cutoff: i64) -> Result<usize> {
     query::execute(
-        conn,
+        tx,
         "prune daemon runs",
         "DELETE FROM daemon_runs WHERE last_alive < :cutoff
            AND id <> (SELECT id FROM daemon_runs WHERE last_alive < :cutoff
@@ -93,7 +93,7 @@ mod tests {
     fn runs_around_a_window_include_the_one_before_it() {
         let reg = Registry::open_in_memory().unwrap();
         let got = reg
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 let a = start(conn, 0)?;
                 alive(conn, a, 40)?;
                 alive(conn, a, 30)?; // never goes back
@@ -122,7 +122,7 @@ mod tests {
         let day = 86_400_000;
         let now = crate::clock::now_ms();
         let (deleted, left, recent) = reg
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 // "gone" has no instance row any more: all of its old history may go.
                 for (instance, at, kind) in [
                     ("gone", now - 50 * day, EventKind::Started),

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_uptime_marks.sql"),
     include_str!("migrations/0013_newest_uptime_mark.sql"),
     include_str!("migrations/0014_mark_before_newest.sql"),
+    include_str!("migrations/0015_codes.sql"),
 ];
 
 /// The schema level this build writes.
@@ -40,26 +41,25 @@ pub(super) fn refuse_newer(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .context("begin migration")?;
-    // Checked again inside the transaction: another process may have migrated meanwhile.
-    refuse_newer(&tx)?;
-    let current: i64 = tx
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .context("read schema version")?;
-    for (level, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql)
-            .context(&format!("apply migration {}", level + 1))?;
-    }
-    // The rollup of 0012 is filled from the history it sums, in the migration's transaction.
-    if current < 12 {
-        uptime_marks::backfill(&tx)?;
-    }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-        .context("write schema version")?;
-    tx.commit().context("commit migration")
+pub(super) fn migrate(conn: &Connection) -> Result<()> {
+    super::in_transaction(conn, super::Begin::Immediate, |tx| {
+        let conn = tx.conn();
+        // Checked again inside the transaction: another process may have migrated meanwhile.
+        refuse_newer(conn)?;
+        let current: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .context("read schema version")?;
+        for (level, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            conn.execute_batch(sql)
+                .context(&format!("apply migration {}", level + 1))?;
+        }
+        // The rollup of 0012 is filled from the history it sums, in the migration's transaction.
+        if current < 12 {
+            uptime_marks::backfill(tx)?;
+        }
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .context("write schema version")
+    })
 }
 
 #[cfg(test)]
@@ -73,7 +73,7 @@ mod tests {
         let path = dir.path().join("rsrc.db");
         let reg = Registry::open(&path).unwrap();
         let level: i64 = reg
-            .call_blocking(|c| {
+            .write_blocking(|c| {
                 c.query_row("PRAGMA user_version", [], |r| r.get(0))
                     .context("x")
             })
@@ -211,5 +211,84 @@ mod tests {
         assert_eq!(before_newest("three"), None, "one mark left");
         run("INSERT INTO uptime_marks VALUES ('one', 6, 2, 0, 0, 1, 0)");
         assert_eq!(before_newest("one"), Some(5), "a second mark");
+    }
+
+    #[test]
+    fn migration_15_moves_every_pending_code_into_one_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsrc.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..14] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 14).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
+                                updated_at)
+             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
+             INSERT INTO otp_codes VALUES (1, 'h-email', 10, 610, 2);
+             INSERT INTO phone_codes VALUES (1, '+41791234567', 'h-phone', 20, 620, 1);
+             INSERT INTO login_codes VALUES (1, 1000, 'h-login', 30, 630, 3);
+             INSERT INTO login_codes VALUES (1, -1, 'h-nobody', 40, 640, 0);",
+        )
+        .unwrap();
+        drop(conn);
+        drop(Registry::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT purpose, user_id, peer_uid, sent_to, code_hash, sent_at, expires_at,
+                        failed_attempts
+                 FROM codes ORDER BY sent_at",
+            )
+            .unwrap();
+        type CodeRow = (String, i64, i64, Option<String>, String, i64, i64, i64);
+        let rows: Vec<CodeRow> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let row = |purpose: &str, uid, to: Option<&str>, hash: &str, at, tries| {
+            let to = to.map(str::to_string);
+            (
+                purpose.to_string(),
+                1,
+                uid,
+                to,
+                hash.to_string(),
+                at,
+                at + 600,
+                tries,
+            )
+        };
+        assert_eq!(
+            rows,
+            [
+                row("email", 0, None, "h-email", 10, 2),
+                row("phone", 0, Some("+41791234567"), "h-phone", 20, 1),
+                row("login", 1000, None, "h-login", 30, 3),
+                row("login", -1, None, "h-nobody", 40, 0),
+            ]
+        );
+        let old: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master
+                 WHERE name IN ('otp_codes', 'phone_codes', 'login_codes')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old, 0, "the tables of each purpose are gone");
     }
 }

@@ -1,10 +1,11 @@
 //! The `sessions` table: login sessions, kept by the SHA-256 of their token only. A session is
 //! live until it expires or is revoked, and only while its user is not disabled.
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::query;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
@@ -16,9 +17,9 @@ pub struct NewSession<'a> {
     pub peer_pid: Option<i32>,
 }
 
-pub fn create(conn: &Connection, session: &NewSession<'_>) -> Result<()> {
+pub fn create(tx: &Tx, session: &NewSession<'_>) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "create session",
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, peer_uid, peer_pid)
          VALUES (:hash, :user, :created, :expires, :uid, :pid)",
@@ -35,9 +36,9 @@ pub fn create(conn: &Connection, session: &NewSession<'_>) -> Result<()> {
 }
 
 /// The user of a live session, if the token hash names one.
-pub fn live_user(conn: &Connection, token_hash: &str, now: i64) -> Result<Option<i64>> {
+pub fn live_user(snap: &Snap, token_hash: &str, now: i64) -> Result<Option<i64>> {
     query::optional(
-        conn,
+        snap,
         "look up session",
         "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = :hash AND s.revoked_at IS NULL AND s.expires_at > :now
@@ -47,9 +48,9 @@ pub fn live_user(conn: &Connection, token_hash: &str, now: i64) -> Result<Option
     )
 }
 
-pub fn revoke(conn: &Connection, token_hash: &str, now: i64) -> Result<()> {
+pub fn revoke(tx: &Tx, token_hash: &str, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "revoke session",
         "UPDATE sessions SET revoked_at = :now WHERE token_hash = :hash",
         named_params! {":hash": token_hash, ":now": now},
@@ -58,9 +59,9 @@ pub fn revoke(conn: &Connection, token_hash: &str, now: i64) -> Result<()> {
 }
 
 /// Revokes every live session of `user_id` but the one hashed `keep`.
-pub fn revoke_others(conn: &Connection, user_id: i64, keep: &str, now: i64) -> Result<()> {
+pub fn revoke_others(tx: &Tx, user_id: i64, keep: &str, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "revoke other sessions",
         "UPDATE sessions SET revoked_at = :now
          WHERE user_id = :user AND token_hash != :keep AND revoked_at IS NULL",
@@ -69,9 +70,9 @@ pub fn revoke_others(conn: &Connection, user_id: i64, keep: &str, now: i64) -> R
     .map(drop)
 }
 
-pub fn revoke_all(conn: &Connection, user_id: i64, now: i64) -> Result<()> {
+pub fn revoke_all(tx: &Tx, user_id: i64, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "revoke sessions",
         "UPDATE sessions SET revoked_at = :now WHERE user_id = :user AND revoked_at IS NULL",
         named_params! {":user": user_id, ":now": now},
@@ -86,9 +87,9 @@ mod tests {
     use super::*;
     use crate::registry::users::fixtures::{seeded, Seeded, NOW};
 
-    fn open(conn: &Connection, hash: &str, user_id: i64) -> Result<()> {
+    fn open(tx: &Tx, hash: &str, user_id: i64) -> Result<()> {
         create(
-            conn,
+            tx,
             &NewSession {
                 token_hash: hash,
                 user_id,
@@ -105,7 +106,7 @@ mod tests {
         let alice = seeded.alice.id;
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 open(conn, "a1", alice)?;
                 assert_eq!(live_user(conn, "a1", NOW)?, Some(alice));
                 assert_eq!(live_user(conn, "a1", NOW + 1000)?, None, "expired");
@@ -122,7 +123,7 @@ mod tests {
         let (alice, bob) = (seeded.alice.id, seeded.bob.id);
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 for hash in ["a1", "a2", "a3"] {
                     open(conn, hash, alice)?;
                 }
@@ -144,7 +145,7 @@ mod tests {
         let bob = seeded.bob.id;
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 open(conn, "b1", bob)?;
                 crate::registry::users::disable(conn, bob, NOW)?;
                 assert_eq!(live_user(conn, "b1", NOW)?, None);

@@ -1,14 +1,15 @@
 //! The `signup_attempts` table: one row per sign-up try, per caller uid, for its throttle.
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::query;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 /// Tries recorded for `uid` after `since`.
-pub fn attempts_since(conn: &Connection, uid: i64, since: i64) -> Result<i64> {
+pub fn attempts_since(snap: &Snap, uid: i64, since: i64) -> Result<i64> {
     query::optional(
-        conn,
+        snap,
         "count signups",
         "SELECT COUNT(*) FROM signup_attempts WHERE peer_uid = :uid AND at > :since",
         named_params! {":uid": uid, ":since": since},
@@ -18,9 +19,9 @@ pub fn attempts_since(conn: &Connection, uid: i64, since: i64) -> Result<i64> {
 }
 
 /// The oldest try of `uid` after `since`: the window frees a place when it leaves.
-pub fn oldest_since(conn: &Connection, uid: i64, since: i64) -> Result<Option<i64>> {
+pub fn oldest_since(snap: &Snap, uid: i64, since: i64) -> Result<Option<i64>> {
     query::optional(
-        conn,
+        snap,
         "read signups",
         "SELECT MIN(at) FROM signup_attempts WHERE peer_uid = :uid AND at > :since",
         named_params! {":uid": uid, ":since": since},
@@ -29,9 +30,9 @@ pub fn oldest_since(conn: &Connection, uid: i64, since: i64) -> Result<Option<i6
     .map(Option::flatten)
 }
 
-pub fn record(conn: &Connection, uid: i64, at: i64) -> Result<()> {
+pub fn record(tx: &Tx, uid: i64, at: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record signup",
         "INSERT INTO signup_attempts (peer_uid, at) VALUES (:uid, :at)",
         named_params! {":uid": uid, ":at": at},
@@ -40,9 +41,9 @@ pub fn record(conn: &Connection, uid: i64, at: i64) -> Result<()> {
 }
 
 /// Forgets tries at or before `until`, which no window counts any more.
-pub fn prune(conn: &Connection, until: i64) -> Result<()> {
+pub fn prune(tx: &Tx, until: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "prune signups",
         "DELETE FROM signup_attempts WHERE at <= :until",
         named_params! {":until": until},
@@ -59,7 +60,7 @@ mod tests {
     fn attempts_count_per_uid_in_the_window() {
         let registry = Registry::open_in_memory().unwrap();
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 for at in [10, 20, 30] {
                     record(conn, 1000, at)?;
                 }

@@ -18,13 +18,14 @@
 //! (after a kill -9 the marks written after that heartbeat counted their time as watched).
 
 use rsrc_shared::api::EventKind;
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::history::{self, NewEvent};
 use super::instances::Row;
 use super::runs::{self, Run};
 use super::{query, Viewer};
-use crate::error::{RegistryContext, Result};
+use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 /// What an interval counts as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,8 +176,8 @@ impl Gaps {
 
     /// The gaps that reach into `[from, ...]`: a gap ends where the next run starts, so `to`
     /// bounds nothing here.
-    pub fn since(conn: &Connection, from: i64) -> Result<Gaps> {
-        Ok(Gaps::of(&runs::overlapping(conn, from, i64::MAX)?))
+    pub fn since(snap: &Snap, from: i64) -> Result<Gaps> {
+        Ok(Gaps::of(&runs::overlapping(snap, from, i64::MAX)?))
     }
 
     /// The watched time of `[from, to]`.
@@ -236,9 +237,9 @@ pub fn mark_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Option<M
 
 const MARK: &str = "at, label, engine_out, before, up_ms, down_ms";
 
-fn last_mark(conn: &Connection, instance: &str) -> Result<Option<Mark>> {
+fn last_mark(snap: &Snap, instance: &str) -> Result<Option<Mark>> {
     Ok(query::optional(
-        conn,
+        snap,
         "read the newest uptime mark",
         &format!(
             "SELECT {MARK} FROM uptime_marks WHERE instance_id = :instance
@@ -250,9 +251,9 @@ fn last_mark(conn: &Connection, instance: &str) -> Result<Option<Mark>> {
     .flatten())
 }
 
-fn insert(conn: &Connection, instance: &str, m: &Mark) -> Result<()> {
+fn insert(tx: &Tx, instance: &str, m: &Mark) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "write uptime mark",
         "INSERT OR REPLACE INTO uptime_marks
            (instance_id, at, label, engine_out, before, up_ms, down_ms)
@@ -271,47 +272,47 @@ fn insert(conn: &Connection, instance: &str, m: &Mark) -> Result<()> {
 }
 
 /// Keeps the marks of `e`'s instance in step with its history, `e` having just been appended.
-pub fn on_append(conn: &Connection, e: &NewEvent) -> Result<()> {
+pub fn on_append(tx: &Tx, e: &NewEvent) -> Result<()> {
     let id = e.instance_id.as_str();
-    match last_mark(conn, id)? {
-        None => insert(conn, id, &Mark::first(e.at, State::default().after(e.kind))),
+    match last_mark(tx, id)? {
+        None => insert(tx, id, &Mark::first(e.at, State::default().after(e.kind))),
         Some(last) if e.at > last.at => {
-            let gaps = Gaps::since(conn, last.at)?;
-            insert(conn, id, &last.next(e.at, last.state.after(e.kind), &gaps))
+            let gaps = Gaps::since(tx, last.at)?;
+            insert(tx, id, &last.next(e.at, last.state.after(e.kind), &gaps))
         }
         // Entries of one time apply in id order: the newest decides.
         Some(last) if e.at == last.at => insert(
-            conn,
+            tx,
             id,
             &Mark {
                 state: last.state.after(e.kind),
                 ..last
             },
         ),
-        Some(_) => rebuild(conn, id, e.at),
+        Some(_) => rebuild(tx, id, e.at),
     }
 }
 
 /// Writes the marks of `instance` at `from` and after again, from its history.
-pub fn rebuild(conn: &Connection, instance: &str, from: i64) -> Result<()> {
+pub fn rebuild(tx: &Tx, instance: &str, from: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "drop uptime marks",
         "DELETE FROM uptime_marks WHERE instance_id = :instance AND at >= :from",
         named_params! {":instance": instance, ":from": from},
     )?;
-    let mut current = last_mark(conn, instance)?;
+    let mut current = last_mark(tx, instance)?;
     // Without a mark before `from` (none yet, or retention took them) the instance has no mark
     // left at all: start from the oldest entry kept.
     let after = match current {
         Some(_) => from.saturating_sub(1),
         None => i64::MIN,
     };
-    let entries = history::between(conn, instance, after, i64::MAX)?;
+    let entries = history::between(tx, instance, after, i64::MAX)?;
     let Some(first) = entries.first() else {
         return Ok(());
     };
-    let gaps = Gaps::since(conn, current.map_or(first.at, |m| m.at))?;
+    let gaps = Gaps::since(tx, current.map_or(first.at, |m| m.at))?;
     let mut pending: Option<Mark> = None;
     for e in &entries {
         let mark = match (pending, current) {
@@ -320,7 +321,7 @@ pub fn rebuild(conn: &Connection, instance: &str, from: i64) -> Result<()> {
                 ..p
             },
             (Some(p), _) => {
-                insert(conn, instance, &p)?;
+                insert(tx, instance, &p)?;
                 p.next(e.at, p.state.after(e.kind), &gaps)
             }
             (None, Some(c)) => c.next(e.at, c.state.after(e.kind), &gaps),
@@ -330,52 +331,34 @@ pub fn rebuild(conn: &Connection, instance: &str, from: i64) -> Result<()> {
         current = None;
     }
     if let Some(p) = pending {
-        insert(conn, instance, &p)?;
+        insert(tx, instance, &p)?;
     }
     Ok(())
 }
 
-/// Runs `f` in a savepoint: inside the caller's transaction when there is one, a transaction
-/// of its own otherwise, so that a history entry and its mark are written together.
-pub fn atomically<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    conn.execute_batch("SAVEPOINT uptime_marks")
-        .context("begin savepoint")?;
-    match f() {
-        Ok(out) => {
-            conn.execute_batch("RELEASE uptime_marks")
-                .context("release savepoint")?;
-            Ok(out)
-        }
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK TO uptime_marks; RELEASE uptime_marks");
-            Err(e)
-        }
-    }
-}
-
 /// Records the start of a run of rsrcd (see `runs::start`) and rebuilds the marks written
 /// after the previous run's last heartbeat: that time turns out to be unwatched.
-pub fn start_run(conn: &Connection, now: i64) -> Result<i64> {
-    atomically(conn, || {
+pub fn start_run(tx: &Tx, now: i64) -> Result<i64> {
+    tx.savepoint(|tx| {
         let previous: Option<i64> = query::optional(
-            conn,
+            tx,
             "read the last run",
             "SELECT MAX(last_alive) FROM daemon_runs",
             [],
             |r| r.get(0),
         )?
         .flatten();
-        let id = runs::start(conn, now)?;
+        let id = runs::start(tx, now)?;
         if let Some(previous) = previous.filter(|&p| p < now) {
             let stale = query::list(
-                conn,
+                tx,
                 "read stale uptime marks",
                 "SELECT DISTINCT instance_id FROM uptime_marks WHERE at > :since",
                 named_params! {":since": previous},
                 |r| r.get::<_, String>(0),
             )?;
             for instance in stale {
-                rebuild(conn, &instance, previous.saturating_add(1))?;
+                rebuild(tx, &instance, previous.saturating_add(1))?;
             }
         }
         Ok(id)
@@ -383,25 +366,25 @@ pub fn start_run(conn: &Connection, now: i64) -> Result<i64> {
 }
 
 /// Writes every instance's marks from the retained history (when migration 0012 is applied).
-pub fn backfill(conn: &Connection) -> Result<()> {
+pub fn backfill(tx: &Tx) -> Result<()> {
     let instances = query::list(
-        conn,
+        tx,
         "list instances with history",
         "SELECT DISTINCT instance_id FROM instance_events",
         [],
         |r| r.get::<_, String>(0),
     )?;
     for instance in instances {
-        rebuild(conn, &instance, i64::MIN)?;
+        rebuild(tx, &instance, i64::MIN)?;
     }
     Ok(())
 }
 
 /// Deletes at most `batch` marks older than `cutoff`, keeping each existing instance's newest
 /// (it holds the state a quiet instance is still in); returns how many went.
-pub fn prune(conn: &Connection, cutoff: i64, batch: i64) -> Result<usize> {
+pub fn prune(tx: &Tx, cutoff: i64, batch: i64) -> Result<usize> {
     query::execute(
-        conn,
+        tx,
         "prune uptime marks",
         "DELETE FROM uptime_marks WHERE (instance_id, at) IN (
            SELECT m.instance_id, m.at FROM uptime_marks m
@@ -438,12 +421,7 @@ const NEXT: &str = "SELECT i.id, n.at, n.label, n.engine_out, n.before, n.up_ms,
 /// when the mark before the newest is. The window's first mark is then known without a read,
 /// except for the rows with two marks or more inside the window: those take one query for the
 /// whole listing, of two index seeks per such row, and none is made when there is no such row.
-pub fn ends_of_listed(
-    conn: &Connection,
-    viewer: Viewer,
-    rows: &[Row],
-    from: i64,
-) -> Result<Vec<Ends>> {
+pub fn ends_of_listed(snap: &Snap, viewer: Viewer, rows: &[Row], from: i64) -> Result<Vec<Ends>> {
     let mut first_to_read = None;
     let mut out: Vec<Ends> = rows
         .iter()
@@ -479,21 +457,21 @@ pub fn ends_of_listed(
     };
     match (rows, viewer.all) {
         ([_], _) => query::each(
-            conn,
+            snap,
             "read uptime marks",
             &format!("{NEXT} AND i.id = :id"),
             named_params! {":from": from, ":id": first_to_read},
             &mut add,
         )?,
         (_, true) => query::each(
-            conn,
+            snap,
             "read uptime marks",
             NEXT,
             named_params! {":from": from},
             &mut add,
         )?,
         (_, false) => query::each(
-            conn,
+            snap,
             "read uptime marks",
             &format!("{NEXT} AND i.owner_id = :owner"),
             named_params! {":from": from, ":owner": viewer.user_id},

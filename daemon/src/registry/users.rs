@@ -2,11 +2,13 @@
 //! case-insensitively (the column is `COLLATE NOCASE`).
 
 use rsrc_shared::api::{Role, User};
-use rusqlite::{named_params, Connection, Row};
+use rusqlite::{named_params, Row};
 
+use super::is_unique_violation;
 use super::query;
 use crate::clock::rfc3339;
-use crate::error::{is_unique_violation, Error, RegistryContext, Result};
+use crate::error::{Error, RegistryContext, Result};
+use crate::registry::{Snap, Tx};
 
 const COLUMNS: &str = "id, email, name, role, verified, disabled, notify_email, phone,
      phone_verified, notify_sms, notify_feedback, created_at, updated_at";
@@ -52,8 +54,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 }
 
 /// Creates an account; an email that is taken (in any case) is `AlreadyExists`.
-pub fn insert(conn: &Connection, user: &NewUser<'_>, now: i64) -> Result<User> {
-    let inserted = conn
+pub fn insert(tx: &Tx, user: &NewUser<'_>, now: i64) -> Result<User> {
+    let inserted = tx
         .prepare_cached(
             "INSERT INTO users (email, name, password_hash, role, verified, created_at, updated_at)
              VALUES (:email, :name, :hash, :role, :verified, :now, :now)",
@@ -69,7 +71,7 @@ pub fn insert(conn: &Connection, user: &NewUser<'_>, now: i64) -> Result<User> {
             })
         });
     match inserted {
-        Ok(_) => by_id(conn, conn.last_insert_rowid()),
+        Ok(_) => by_id(tx, tx.last_insert_rowid()),
         Err(e) if is_unique_violation(&e) => Err(Error::AlreadyExists(format!(
             "an account for {} already exists",
             user.email
@@ -78,9 +80,9 @@ pub fn insert(conn: &Connection, user: &NewUser<'_>, now: i64) -> Result<User> {
     }
 }
 
-pub fn by_id(conn: &Connection, id: i64) -> Result<User> {
+pub fn by_id(snap: &Snap, id: i64) -> Result<User> {
     query::optional(
-        conn,
+        snap,
         "read user",
         &format!("SELECT {COLUMNS} FROM users WHERE id = :id"),
         named_params! {":id": id},
@@ -89,9 +91,9 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<User> {
     .ok_or_else(|| Error::not_found("no such user"))
 }
 
-pub fn by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
+pub fn by_email(snap: &Snap, email: &str) -> Result<Option<User>> {
     query::optional(
-        conn,
+        snap,
         "read user",
         &format!("SELECT {COLUMNS} FROM users WHERE email = :email"),
         named_params! {":email": email},
@@ -100,9 +102,9 @@ pub fn by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
 }
 
 /// The user with this email and their password hash, for a login.
-pub fn credentials(conn: &Connection, email: &str) -> Result<Option<(User, String)>> {
+pub fn credentials(snap: &Snap, email: &str) -> Result<Option<(User, String)>> {
     query::optional(
-        conn,
+        snap,
         "read user",
         &format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = :email"),
         named_params! {":email": email},
@@ -110,9 +112,9 @@ pub fn credentials(conn: &Connection, email: &str) -> Result<Option<(User, Strin
     )
 }
 
-pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
+pub fn password_hash(snap: &Snap, id: i64) -> Result<String> {
     query::optional(
-        conn,
+        snap,
         "read password hash",
         "SELECT password_hash FROM users WHERE id = :id",
         named_params! {":id": id},
@@ -122,9 +124,9 @@ pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
 }
 
 /// Every account, by email.
-pub fn list(conn: &Connection) -> Result<Vec<User>> {
+pub fn list(snap: &Snap) -> Result<Vec<User>> {
     query::list(
-        conn,
+        snap,
         "list users",
         &format!("SELECT {COLUMNS} FROM users ORDER BY email"),
         [],
@@ -132,9 +134,9 @@ pub fn list(conn: &Connection) -> Result<Vec<User>> {
     )
 }
 
-pub fn set_name(conn: &Connection, id: i64, name: &str, now: i64) -> Result<()> {
+pub fn set_name(tx: &Tx, id: i64, name: &str, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "update name",
         "UPDATE users SET name = :name, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":name": name, ":now": now},
@@ -142,9 +144,9 @@ pub fn set_name(conn: &Connection, id: i64, name: &str, now: i64) -> Result<()> 
     .map(drop)
 }
 
-pub fn set_notify_email(conn: &Connection, id: i64, notify: bool, now: i64) -> Result<()> {
+pub fn set_notify_email(tx: &Tx, id: i64, notify: bool, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "update notify_email",
         "UPDATE users SET notify_email = :notify, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":notify": notify, ":now": now},
@@ -152,9 +154,9 @@ pub fn set_notify_email(conn: &Connection, id: i64, notify: bool, now: i64) -> R
     .map(drop)
 }
 
-pub fn set_notify_sms(conn: &Connection, id: i64, notify: bool, now: i64) -> Result<()> {
+pub fn set_notify_sms(tx: &Tx, id: i64, notify: bool, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "update notify_sms",
         "UPDATE users SET notify_sms = :notify, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":notify": notify, ":now": now},
@@ -162,9 +164,9 @@ pub fn set_notify_sms(conn: &Connection, id: i64, notify: bool, now: i64) -> Res
     .map(drop)
 }
 
-pub fn set_notify_feedback(conn: &Connection, id: i64, notify: bool, now: i64) -> Result<()> {
+pub fn set_notify_feedback(tx: &Tx, id: i64, notify: bool, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "update notify_feedback",
         "UPDATE users SET notify_feedback = :notify, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":notify": notify, ":now": now},
@@ -173,9 +175,9 @@ pub fn set_notify_feedback(conn: &Connection, id: i64, notify: bool, now: i64) -
 }
 
 /// The admins who asked for a mail of each comment and feedback, but not `except` (the author).
-pub fn feedback_recipients(conn: &Connection, except: i64) -> Result<Vec<String>> {
+pub fn feedback_recipients(snap: &Snap, except: i64) -> Result<Vec<String>> {
     query::list(
-        conn,
+        snap,
         "list feedback recipients",
         "SELECT email FROM users
          WHERE role = 'admin' AND notify_feedback = 1 AND disabled = 0 AND id != :except
@@ -186,9 +188,9 @@ pub fn feedback_recipients(conn: &Connection, except: i64) -> Result<Vec<String>
 }
 
 /// Sets (or with `None` clears) the phone number; a changed number is unverified.
-pub fn set_phone(conn: &Connection, id: i64, phone: Option<&str>, now: i64) -> Result<()> {
+pub fn set_phone(tx: &Tx, id: i64, phone: Option<&str>, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "update phone",
         "UPDATE users SET phone_verified = (phone_verified AND phone IS :phone),
                 phone = :phone, updated_at = :now
@@ -199,9 +201,9 @@ pub fn set_phone(conn: &Connection, id: i64, phone: Option<&str>, now: i64) -> R
 }
 
 /// Marks the phone verified if it is still `phone`; false if it changed meanwhile.
-pub fn mark_phone_verified(conn: &Connection, id: i64, phone: &str, now: i64) -> Result<bool> {
+pub fn mark_phone_verified(tx: &Tx, id: i64, phone: &str, now: i64) -> Result<bool> {
     query::execute(
-        conn,
+        tx,
         "verify phone",
         "UPDATE users SET phone_verified = 1, updated_at = :now WHERE id = :id AND phone = :phone",
         named_params! {":id": id, ":phone": phone, ":now": now},
@@ -209,9 +211,9 @@ pub fn mark_phone_verified(conn: &Connection, id: i64, phone: &str, now: i64) ->
     .map(|n| n > 0)
 }
 
-pub fn set_password_hash(conn: &Connection, id: i64, hash: &str, now: i64) -> Result<()> {
+pub fn set_password_hash(tx: &Tx, id: i64, hash: &str, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "update password",
         "UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":hash": hash, ":now": now},
@@ -219,9 +221,9 @@ pub fn set_password_hash(conn: &Connection, id: i64, hash: &str, now: i64) -> Re
     .map(drop)
 }
 
-pub fn set_role(conn: &Connection, id: i64, role: Role, now: i64) -> Result<()> {
+pub fn set_role(tx: &Tx, id: i64, role: Role, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "change role",
         "UPDATE users SET role = :role, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":role": role.as_str(), ":now": now},
@@ -229,9 +231,9 @@ pub fn set_role(conn: &Connection, id: i64, role: Role, now: i64) -> Result<()> 
     .map(drop)
 }
 
-pub fn disable(conn: &Connection, id: i64, now: i64) -> Result<()> {
+pub fn disable(tx: &Tx, id: i64, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "disable",
         "UPDATE users SET disabled = 1, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":now": now},
@@ -239,9 +241,9 @@ pub fn disable(conn: &Connection, id: i64, now: i64) -> Result<()> {
     .map(drop)
 }
 
-pub fn enable(conn: &Connection, id: i64, now: i64) -> Result<()> {
+pub fn enable(tx: &Tx, id: i64, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "enable",
         "UPDATE users SET disabled = 0, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":now": now},
@@ -249,9 +251,9 @@ pub fn enable(conn: &Connection, id: i64, now: i64) -> Result<()> {
     .map(drop)
 }
 
-pub fn mark_verified(conn: &Connection, id: i64, now: i64) -> Result<()> {
+pub fn mark_verified(tx: &Tx, id: i64, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "mark verified",
         "UPDATE users SET verified = 1, updated_at = :now WHERE id = :id",
         named_params! {":id": id, ":now": now},
@@ -260,9 +262,9 @@ pub fn mark_verified(conn: &Connection, id: i64, now: i64) -> Result<()> {
 }
 
 /// Deletes an account; its sessions and pending code go with it (ON DELETE CASCADE).
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+pub fn delete(tx: &Tx, id: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "delete user",
         "DELETE FROM users WHERE id = :id",
         named_params! {":id": id},
@@ -270,9 +272,9 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     .map(drop)
 }
 
-pub fn admin_standing(conn: &Connection, id: i64) -> Result<AdminStanding> {
+pub fn admin_standing(snap: &Snap, id: i64) -> Result<AdminStanding> {
     query::optional(
-        conn,
+        snap,
         "count admins",
         "SELECT role = 'admin',
                 (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != :id)
@@ -289,9 +291,9 @@ pub fn admin_standing(conn: &Connection, id: i64) -> Result<AdminStanding> {
 }
 
 /// How many (instances, volumes) a user owns: an account that has any is not deleted.
-pub fn belongings(conn: &Connection, id: i64) -> Result<(i64, i64)> {
+pub fn belongings(snap: &Snap, id: i64) -> Result<(i64, i64)> {
     query::optional(
-        conn,
+        snap,
         "count belongings",
         "SELECT (SELECT COUNT(*) FROM instances WHERE owner_id = :id),
                 (SELECT COUNT(*) FROM volumes WHERE owner_id = :id)",
@@ -323,7 +325,7 @@ pub(crate) mod fixtures {
         let registry = Registry::open_in_memory().unwrap();
         let add = |email: &str, role: Role| {
             registry
-                .call_blocking(|conn| {
+                .write_blocking(|conn| {
                     super::insert(
                         conn,
                         &NewUser {
@@ -361,7 +363,7 @@ mod tests {
     fn emails_are_unique_in_any_case(seeded: Seeded) {
         let err = seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 insert(
                     conn,
                     &NewUser {
@@ -378,7 +380,7 @@ mod tests {
         assert!(matches!(err, Error::AlreadyExists(_)), "{err:?}");
         let found = seeded
             .registry
-            .call_blocking(|conn| by_email(conn, "Alice@Example.com"))
+            .write_blocking(|conn| by_email(conn, "Alice@Example.com"))
             .unwrap();
         assert_eq!(found.map(|u| u.id), Some(seeded.alice.id));
     }
@@ -387,7 +389,7 @@ mod tests {
     fn reads_and_lists(seeded: Seeded) {
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 let alice = by_id(conn, seeded.alice.id)?;
                 assert_eq!(alice.email, "alice@example.com");
                 assert_eq!(alice.role, Role::User);
@@ -420,7 +422,7 @@ mod tests {
         let later = NOW + 60_000;
         let user = seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 set_name(conn, id, "Alice L.", later)?;
                 set_notify_email(conn, id, false, later)?;
                 set_password_hash(conn, id, "new-hash", later)?;
@@ -437,7 +439,7 @@ mod tests {
         assert_eq!(user.updated_at, rfc3339(later));
         let user = seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 enable(conn, id, later)?;
                 by_id(conn, id)
             })
@@ -450,7 +452,7 @@ mod tests {
         let id = seeded.alice.id;
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 let fresh = by_id(conn, id)?;
                 assert!(fresh.phone.is_none() && !fresh.phone_verified && !fresh.notify_sms);
                 set_phone(conn, id, Some("+41791234567"), NOW)?;
@@ -478,7 +480,7 @@ mod tests {
     fn admin_standing_counts_other_active_admins(seeded: Seeded) {
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 let only = AdminStanding {
                     is_admin: true,
                     other_active_admins: 0,
@@ -502,7 +504,7 @@ mod tests {
     fn deleting_takes_sessions_along(seeded: Seeded) {
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 assert_eq!(belongings(conn, seeded.bob.id)?, (0, 0));
                 crate::registry::sessions::create(
                     conn,

@@ -2,12 +2,13 @@
 //! unless removed with it; `instance_id` is kept for display.
 
 use rsrc_shared::api::{InstanceVolume, Volume};
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
 use super::instances::Viewer;
 use super::query;
 use crate::clock::rfc3339;
 use crate::error::Result;
+use crate::registry::{Snap, Tx};
 
 pub struct NewVolume<'a> {
     pub name: &'a str,
@@ -19,9 +20,9 @@ pub struct NewVolume<'a> {
     pub created_at: i64,
 }
 
-pub fn insert(conn: &Connection, v: &NewVolume<'_>) -> Result<()> {
+pub fn insert(tx: &Tx, v: &NewVolume<'_>) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "record volume",
         "INSERT INTO volumes (name, instance_id, instance_name, owner_id, machine_id, path,
             created_at)
@@ -40,9 +41,9 @@ pub fn insert(conn: &Connection, v: &NewVolume<'_>) -> Result<()> {
 }
 
 /// An instance's volumes, by path.
-pub fn of_instance(conn: &Connection, instance_id: &str) -> Result<Vec<InstanceVolume>> {
+pub fn of_instance(snap: &Snap, instance_id: &str) -> Result<Vec<InstanceVolume>> {
     query::list(
-        conn,
+        snap,
         "read volumes",
         "SELECT name, path FROM volumes WHERE instance_id = :instance ORDER BY path",
         named_params! {":instance": instance_id},
@@ -57,13 +58,13 @@ pub fn of_instance(conn: &Connection, instance_id: &str) -> Result<Vec<InstanceV
 
 /// The volumes of `rows` (a listing for `viewer`), in their order: one query for a whole listing.
 pub fn of_listed(
-    conn: &Connection,
+    snap: &Snap,
     viewer: Viewer,
     rows: &[super::instances::Row],
 ) -> Result<Vec<Vec<InstanceVolume>>> {
     // A volume row outlives its instance; those of removed instances are not listed.
     let mut out = super::listing::group_by_listed(
-        conn,
+        snap,
         "read volumes",
         viewer,
         rows,
@@ -85,9 +86,9 @@ pub fn of_listed(
 }
 
 /// The volumes `viewer` may see, with whether their instance still exists.
-pub fn list(conn: &Connection, viewer: Viewer) -> Result<Vec<Volume>> {
+pub fn list(snap: &Snap, viewer: Viewer) -> Result<Vec<Volume>> {
     query::list(
-        conn,
+        snap,
         "list volumes",
         "SELECT v.name, v.instance_id, v.instance_name, u.email, v.path, v.created_at,
                 EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id), m.name
@@ -113,9 +114,9 @@ pub fn list(conn: &Connection, viewer: Viewer) -> Result<Vec<Volume>> {
 
 /// Whether the volume `name` that `viewer` may see belongs to an existing instance, and its
 /// owner; `None` when there is no such volume for them.
-pub fn in_use(conn: &Connection, name: &str, viewer: Viewer) -> Result<Option<(bool, i64)>> {
+pub fn in_use(snap: &Snap, name: &str, viewer: Viewer) -> Result<Option<(bool, i64)>> {
     query::optional(
-        conn,
+        snap,
         "read volume",
         "SELECT EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id), v.owner_id
          FROM volumes v WHERE v.name = :name AND (:all OR v.owner_id = :owner)",
@@ -135,9 +136,9 @@ pub struct Kept {
 }
 
 /// The volume `name` of `owner`'s; another user's is `None`, as one that does not exist.
-pub fn kept(conn: &Connection, name: &str, owner: i64) -> Result<Option<Kept>> {
+pub fn kept(snap: &Snap, name: &str, owner: i64) -> Result<Option<Kept>> {
     query::optional(
-        conn,
+        snap,
         "read volume",
         "SELECT v.name, v.path, v.machine_id,
                 EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)
@@ -157,14 +158,14 @@ pub fn kept(conn: &Connection, name: &str, owner: i64) -> Result<Option<Kept>> {
 /// Gives a kept volume to a new instance at `path`. Called in the create's transaction after
 /// [`kept`] said it is free, so no other create can take it in between.
 pub fn attach(
-    conn: &Connection,
+    tx: &Tx,
     name: &str,
     instance_id: &str,
     instance_name: &str,
     path: &str,
 ) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "attach volume",
         "UPDATE volumes SET instance_id = :instance, instance_name = :instance_name,
             path = :path, reused = 1
@@ -181,9 +182,9 @@ pub fn attach(
 
 /// The names of the volumes a create made for `instance_id` (not the kept ones it attached):
 /// what its rollback removes.
-pub fn made_for(conn: &Connection, instance_id: &str) -> Result<Vec<String>> {
+pub fn made_for(snap: &Snap, instance_id: &str) -> Result<Vec<String>> {
     query::list(
-        conn,
+        snap,
         "read volumes",
         "SELECT name FROM volumes WHERE instance_id = :instance AND reused = 0 ORDER BY path",
         named_params! {":instance": instance_id},
@@ -192,9 +193,9 @@ pub fn made_for(conn: &Connection, instance_id: &str) -> Result<Vec<String>> {
 }
 
 /// Forgets the volumes a create made for `instance_id`; the kept ones it attached stay kept.
-pub fn delete_made_for(conn: &Connection, instance_id: &str) -> Result<()> {
+pub fn delete_made_for(tx: &Tx, instance_id: &str) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "forget volumes",
         "DELETE FROM volumes WHERE instance_id = :instance AND reused = 0",
         named_params! {":instance": instance_id},
@@ -202,9 +203,9 @@ pub fn delete_made_for(conn: &Connection, instance_id: &str) -> Result<()> {
     .map(drop)
 }
 
-pub fn delete(conn: &Connection, name: &str) -> Result<()> {
+pub fn delete(tx: &Tx, name: &str) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "forget volume",
         "DELETE FROM volumes WHERE name = :name",
         named_params! {":name": name},
@@ -212,9 +213,9 @@ pub fn delete(conn: &Connection, name: &str) -> Result<()> {
     .map(drop)
 }
 
-pub fn delete_of_instance(conn: &Connection, instance_id: &str) -> Result<()> {
+pub fn delete_of_instance(tx: &Tx, instance_id: &str) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "forget volumes",
         "DELETE FROM volumes WHERE instance_id = :instance",
         named_params! {":instance": instance_id},

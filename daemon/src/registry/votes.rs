@@ -2,15 +2,15 @@
 //! counts are kept by triggers (migration 0011), so they follow every change, including the
 //! cascades from a deleted user or machine.
 
-use rusqlite::{named_params, Connection};
+use rusqlite::named_params;
 
-use super::query;
+use super::{query, Snap, Tx};
 use crate::error::Result;
 
 /// Sets the user's vote; the last one wins.
-pub fn set(conn: &Connection, machine_id: i64, user_id: i64, value: i64, now: i64) -> Result<()> {
+pub fn set(tx: &Tx, machine_id: i64, user_id: i64, value: i64, now: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "vote",
         "INSERT INTO votes (machine_id, user_id, value, at) VALUES (:machine, :user, :value, :now)
          ON CONFLICT (machine_id, user_id) DO UPDATE SET value = excluded.value, at = excluded.at
@@ -21,9 +21,9 @@ pub fn set(conn: &Connection, machine_id: i64, user_id: i64, value: i64, now: i6
 }
 
 /// Withdraws the user's vote; none is fine.
-pub fn clear(conn: &Connection, machine_id: i64, user_id: i64) -> Result<()> {
+pub fn clear(tx: &Tx, machine_id: i64, user_id: i64) -> Result<()> {
     query::execute(
-        conn,
+        tx,
         "withdraw vote",
         "DELETE FROM votes WHERE machine_id = :machine AND user_id = :user",
         named_params! {":machine": machine_id, ":user": user_id},
@@ -32,9 +32,9 @@ pub fn clear(conn: &Connection, machine_id: i64, user_id: i64) -> Result<()> {
 }
 
 /// The user's own votes by machine id: one query for a whole listing.
-pub fn own(conn: &Connection, user_id: i64) -> Result<Vec<(i64, i64)>> {
+pub fn own(snap: &Snap, user_id: i64) -> Result<Vec<(i64, i64)>> {
     query::list(
-        conn,
+        snap,
         "read own votes",
         "SELECT machine_id, value FROM votes WHERE user_id = :user",
         named_params! {":user": user_id},
@@ -57,8 +57,8 @@ mod tests {
         .unwrap()
     }
 
-    fn counts(conn: &Connection, machine: i64) -> (i64, i64, i64, i64, i64) {
-        conn.query_row(
+    fn counts(snap: &Snap, machine: i64) -> (i64, i64, i64, i64, i64) {
+        snap.query_row(
             "SELECT likes, dislikes, ratings, rating_sum, comments FROM machine_feed
              WHERE machine_id = ?1",
             [machine],
@@ -74,7 +74,7 @@ mod tests {
         let (alice, bob) = (seeded.alice.id, seeded.bob.id);
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 crate::registry::machines::insert(conn, &spec("redis"), NOW)?;
                 let m = crate::registry::machines::by_name(conn, "redis")?
                     .unwrap()
@@ -121,7 +121,7 @@ mod tests {
         let alice = seeded.alice.id;
         seeded
             .registry
-            .call_blocking(|conn| {
+            .write_blocking(|conn| {
                 crate::registry::machines::insert(conn, &spec("redis"), NOW)?;
                 let m = crate::registry::machines::by_name(conn, "redis")?
                     .unwrap()

@@ -83,7 +83,7 @@ pub struct SignupAccepted {
 #[serde(deny_unknown_fields)]
 pub struct CodeLogin {
     pub email: String,
-    pub code: String,
+    pub code: super::Code,
 }
 
 /// Asks for a login code by mail (`POST /v1/login/code`).
@@ -143,7 +143,7 @@ where
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhoneVerify {
-    pub code: String,
+    pub code: super::Code,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -171,7 +171,7 @@ pub struct OtpSent {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OtpVerify {
-    pub code: String,
+    pub code: super::Code,
 }
 
 /// The admin actions on a user, as the last path segment of `/v1/admin/users/{email}/{action}`.

@@ -52,6 +52,7 @@
 //! | GET    | /v1/machines/{name}/feedback          | → [Feedback] (a user: their own)     |
 
 pub mod accounts;
+pub mod code;
 pub mod events;
 pub mod feed;
 pub mod instances;
@@ -63,6 +64,7 @@ pub mod uptime;
 pub mod version;
 
 pub use accounts::*;
+pub use code::{Code, NotACode};
 pub use events::*;
 pub use feed::*;
 pub use instances::*;

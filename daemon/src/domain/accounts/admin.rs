@@ -2,14 +2,13 @@
 //! and enable. The last active admin is never demoted, disabled or deleted.
 
 use rsrc_shared::api::{Role, User, UserAction};
-use rusqlite::Connection;
 
 use super::hashing::hash_secret;
 use super::validate::{validate_email, validate_name, validate_password};
 use super::Caller;
 use crate::clock::now_ms;
-use crate::error::{Error, RegistryContext, Result};
-use crate::registry::{sessions, users, Registry};
+use crate::error::{Error, Result};
+use crate::registry::{sessions, users, Registry, Snap};
 use crate::State;
 
 /// Creates a verified admin straight in the registry (`rsrcd admin create`).
@@ -23,7 +22,7 @@ pub fn create_admin(
     let name = validate_name(name.unwrap_or_else(|| email.split('@').next().unwrap_or("admin")))?;
     validate_password(password)?;
     let hash = hash_secret(password)?;
-    registry.call_blocking(|conn| {
+    registry.write_blocking(|tx| {
         let user = users::NewUser {
             email: &email,
             name: &name,
@@ -31,7 +30,7 @@ pub fn create_admin(
             role: Role::Admin,
             verified: true,
         };
-        users::insert(conn, &user, now_ms())
+        users::insert(tx, &user, now_ms())
     })
 }
 
@@ -40,8 +39,8 @@ pub async fn list_users(state: &State, caller: &Caller) -> Result<Vec<User>> {
     state.registry.read(users::list).await
 }
 
-pub(super) fn ensure_not_last_admin(conn: &Connection, user_id: i64) -> Result<()> {
-    let standing = users::admin_standing(conn, user_id)?;
+pub(super) fn ensure_not_last_admin(snap: &Snap, user_id: i64) -> Result<()> {
+    let standing = users::admin_standing(snap, user_id)?;
     if standing.is_admin && standing.other_active_admins == 0 {
         return Err(Error::conflict(
             "this is the last active admin; promote another user first",
@@ -59,28 +58,24 @@ pub async fn admin_action(
     caller.require_admin()?;
     state
         .registry
-        .call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("begin")?;
-            let user = users::by_email(&tx, email.trim())?
+        .write_immediate(move |tx| {
+            let user = users::by_email(tx, email.trim())?
                 .ok_or_else(|| Error::not_found(format!("no user {}", email.trim())))?;
             let now = now_ms();
             match action {
-                UserAction::Promote => users::set_role(&tx, user.id, Role::Admin, now)?,
+                UserAction::Promote => users::set_role(tx, user.id, Role::Admin, now)?,
                 UserAction::Demote => {
-                    ensure_not_last_admin(&tx, user.id)?;
-                    users::set_role(&tx, user.id, Role::User, now)?;
+                    ensure_not_last_admin(tx, user.id)?;
+                    users::set_role(tx, user.id, Role::User, now)?;
                 }
                 UserAction::Disable => {
-                    ensure_not_last_admin(&tx, user.id)?;
-                    users::disable(&tx, user.id, now)?;
-                    sessions::revoke_all(&tx, user.id, now)?;
+                    ensure_not_last_admin(tx, user.id)?;
+                    users::disable(tx, user.id, now)?;
+                    sessions::revoke_all(tx, user.id, now)?;
                 }
-                UserAction::Enable => users::enable(&tx, user.id, now)?,
+                UserAction::Enable => users::enable(tx, user.id, now)?,
             }
-            let user = users::by_id(&tx, user.id)?;
-            tx.commit().context("commit")?;
+            let user = users::by_id(tx, user.id)?;
             Ok(user)
         })
         .await

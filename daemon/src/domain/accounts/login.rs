@@ -4,15 +4,15 @@
 
 use std::time::Duration;
 
-use rand::Rng;
 use rsrc_shared::api::{self, User};
-use rusqlite::Connection;
 
+use super::codes::{self, Key, Purpose};
 use super::hashing::{dummy_hash, hash_blocking, new_token, token_hash, verify_blocking};
 use super::{uid_key, validate_email, Peer};
 use crate::clock::{now_ms, rfc3339};
-use crate::error::{Error, RegistryContext, Result};
-use crate::registry::{login_codes, logins, sessions, users};
+use crate::error::{Error, Result};
+use crate::registry::codes as repo;
+use crate::registry::{logins, sessions, users, Tx};
 use crate::State;
 
 /// Failures older than this are forgotten.
@@ -21,10 +21,6 @@ const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// wait before the next try (1 s, 2 s, 4 s, ...), up to [`MAX_DELAY`].
 const FREE_FAILURES: i64 = 3;
 const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
-
-const CODE_VALIDITY: Duration = Duration::from_secs(10 * 60);
-const CODE_COOLDOWN: Duration = Duration::from_secs(60);
-const CODE_MAX_FAILURES: i64 = 5;
 
 /// How long (email, uid) waits after its last failure, having `failures` in the window.
 fn delay(failures: i64) -> Duration {
@@ -41,9 +37,9 @@ fn delay(failures: i64) -> Duration {
 /// records it as a failure (a success clears it). Run in the transaction that reads the
 /// password hash, before the slow check: concurrent guesses each take their own place, so they
 /// share the limit.
-fn claim_try(conn: &Connection, email: &str, uid: i64, now: i64) -> Result<()> {
+fn claim_try(tx: &Tx, email: &str, uid: i64, now: i64) -> Result<()> {
     let window = LOGIN_WINDOW.as_millis() as i64;
-    let failures = logins::failures_since(conn, email, uid, now - window)?;
+    let failures = logins::failures_since(tx, email, uid, now - window)?;
     let wait_ms = failures.last_at.unwrap_or(now) + delay(failures.count).as_millis() as i64 - now;
     if failures.count >= FREE_FAILURES && wait_ms > 0 {
         return Err(Error::RateLimited(format!(
@@ -52,8 +48,8 @@ fn claim_try(conn: &Connection, email: &str, uid: i64, now: i64) -> Result<()> {
             (wait_ms + 999) / 1000
         )));
     }
-    logins::record(conn, email, uid, now)?;
-    logins::prune(conn, now - window)
+    logins::record(tx, email, uid, now)?;
+    logins::prune(tx, now - window)
 }
 
 pub async fn login(state: &State, req: api::Login, peer: Peer) -> Result<api::LoginResponse> {
@@ -61,14 +57,9 @@ pub async fn login(state: &State, req: api::Login, peer: Peer) -> Result<api::Lo
     let uid = uid_key(peer);
     let found = state
         .registry
-        .call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("begin")?;
-            claim_try(&tx, &email, uid, now_ms())?;
-            let found = users::credentials(&tx, &email)?;
-            tx.commit().context("commit")?;
-            Ok(found)
+        .write_immediate(move |tx| {
+            claim_try(tx, &email, uid, now_ms())?;
+            users::credentials(tx, &email)
         })
         .await?;
     let (user, hash) = match found {
@@ -83,10 +74,7 @@ pub async fn login(state: &State, req: api::Login, peer: Peer) -> Result<api::Lo
         return Err(Error::forbidden("this account is disabled"));
     }
     let email = user.email.clone();
-    start_session(state, user, peer, move |conn| {
-        logins::clear(conn, &email, uid)
-    })
-    .await
+    start_session(state, user, peer, move |tx| logins::clear(tx, &email, uid)).await
 }
 
 /// Mails a 6-digit login code to `email` if it has an account, valid 10 minutes and only for
@@ -99,9 +87,9 @@ pub async fn request_login_code(
 ) -> Result<api::LoginCodeSent> {
     let email = validate_email(&req.email)?;
     let uid = uid_key(peer);
-    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
+    let code = codes::generate();
     // Hash before knowing whether the account exists, so that both answers take as long.
-    let hash = hash_blocking(code.clone()).await?;
+    let hash = hash_blocking(code.to_string()).await?;
     let body = format!(
         "Your rsrc login code is {code}\n\nIt is valid for 10 minutes, only for the user that \
          asked for it. Type it where `rsrc login --email {email} --code` asks for it.\n\n\
@@ -111,24 +99,20 @@ pub async fn request_login_code(
     let to = email.clone();
     let mailed = state
         .registry
-        .call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("begin")?;
+        .write_immediate(move |tx| {
             let now = now_ms();
-            login_codes::prune(&tx, now)?;
-            let Some(user) = users::by_email(&tx, &to)?.filter(|u| !u.disabled) else {
+            repo::prune(tx, Purpose::Login, now)?;
+            let Some(user) = users::by_email(tx, &to)?.filter(|u| !u.disabled) else {
                 return Ok(false);
             };
-            let cooling = login_codes::pending(&tx, user.id, uid)?
-                .is_some_and(|p| p.sent_at + CODE_COOLDOWN.as_millis() as i64 > now);
+            let key = Key::login(user.id, uid);
+            let cooling = repo::pending(tx, key)?
+                .is_some_and(|p| codes::cooldown_left(Purpose::Login, p.sent_at, now).is_some());
             if cooling {
                 return Ok(false);
             }
-            let expires = now + CODE_VALIDITY.as_millis() as i64;
-            login_codes::replace(&tx, user.id, uid, &hash, now, expires)?;
-            outbox.enqueue(&tx, &user.email, "Your rsrc login code", &body)?;
-            tx.commit().context("commit")?;
+            codes::store(tx, key, None, hash, now)?;
+            outbox.enqueue(tx, &user.email, "Your rsrc login code", &body)?;
             Ok(true)
         })
         .await?;
@@ -137,7 +121,7 @@ pub async fn request_login_code(
     }
     Ok(api::LoginCodeSent {
         email,
-        expires_in_seconds: CODE_VALIDITY.as_secs(),
+        expires_in_seconds: codes::policy(Purpose::Login).validity.as_secs(),
         message: "if an account has this address, a login code is on its way there".into(),
     })
 }
@@ -150,38 +134,22 @@ pub async fn login_with_code(
     peer: Peer,
 ) -> Result<api::LoginResponse> {
     let email = req.email.trim().to_string();
-    let code = req.code.trim().to_string();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::invalid("a code has 6 digits"));
-    }
     let uid = uid_key(peer);
-    // Claim one try before the (slow) hash check, in one immediate transaction: concurrent
-    // guesses each take their own try, so together they never get more than five.
     let claimed = state
         .registry
-        .call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("begin")?;
-            let Some(user) = users::by_email(&tx, &email)? else {
+        .write_immediate(move |tx| {
+            let Some(user) = users::by_email(tx, &email)? else {
                 return Ok(None);
             };
-            let usable = login_codes::pending(&tx, user.id, uid)?
-                .filter(|p| p.failed_attempts < CODE_MAX_FAILURES && p.expires_at > now_ms());
-            let Some(pending) = usable else {
-                return Ok(None);
-            };
-            // Counts as a wrong try unless the code turns out right (then the row goes).
-            login_codes::count_failure(&tx, user.id, uid)?;
-            tx.commit().context("commit")?;
-            Ok(Some((user, pending.code_hash)))
+            let claimed = codes::claim(tx, Key::login(user.id, uid), None, now_ms())?;
+            Ok(claimed.ok().map(|c| (user, c.hash)))
         })
         .await?;
     let (user, hash) = match claimed {
         Some((user, hash)) => (Some(user), hash),
         None => (None, dummy_hash()),
     };
-    let code_ok = verify_blocking(code, hash).await?;
+    let code_ok = verify_blocking(req.code.into(), hash).await?;
     let Some(user) = user.filter(|_| code_ok) else {
         return Err(Error::LoginFailed);
     };
@@ -189,8 +157,8 @@ pub async fn login_with_code(
         return Err(Error::forbidden("this account is disabled"));
     }
     let id = user.id;
-    start_session(state, user, peer, move |conn| {
-        login_codes::delete(conn, id, uid)
+    start_session(state, user, peer, move |tx| {
+        repo::delete(tx, Key::login(id, uid))
     })
     .await
 }
@@ -200,7 +168,7 @@ async fn start_session(
     state: &State,
     user: User,
     peer: Peer,
-    also: impl FnOnce(&Connection) -> Result<()> + Send + 'static,
+    also: impl FnOnce(&Tx) -> Result<()> + Send + 'static,
 ) -> Result<api::LoginResponse> {
     let token = new_token();
     let hash = token_hash(&token);
@@ -208,8 +176,7 @@ async fn start_session(
     let user_id = user.id;
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
+        .write(move |tx| {
             let session = sessions::NewSession {
                 token_hash: &hash,
                 user_id,
@@ -218,9 +185,8 @@ async fn start_session(
                 peer_uid: peer.uid,
                 peer_pid: peer.pid,
             };
-            sessions::create(&tx, &session)?;
-            also(&tx)?;
-            tx.commit().context("commit")
+            sessions::create(tx, &session)?;
+            also(tx)
         })
         .await?;
     tracing::info!(user = %user.email, peer_uid = %plain(peer.uid), peer_pid = %plain(peer.pid),
@@ -258,22 +224,22 @@ mod tests {
     fn one_uid_failing_does_not_throttle_another() {
         let registry = Registry::open_in_memory().unwrap();
         registry
-            .call_blocking(|conn| {
+            .write_blocking(|tx| {
                 let (attacker, owner, now) = (65534, 1000, 1_700_000_000_000);
                 for _ in 0..FREE_FAILURES {
-                    claim_try(conn, "boss@example.com", attacker, now)?;
+                    claim_try(tx, "boss@example.com", attacker, now)?;
                 }
-                let refused = claim_try(conn, "boss@example.com", attacker, now);
+                let refused = claim_try(tx, "boss@example.com", attacker, now);
                 assert!(matches!(refused, Err(Error::RateLimited(_))), "{refused:?}");
                 // Refused tries are not counted: after the delay, one more try is allowed.
-                claim_try(conn, "BOSS@example.com", attacker, now + 1000)?;
-                let refused = claim_try(conn, "boss@example.com", attacker, now + 2500);
+                claim_try(tx, "BOSS@example.com", attacker, now + 1000)?;
+                let refused = claim_try(tx, "boss@example.com", attacker, now + 2500);
                 assert!(matches!(refused, Err(Error::RateLimited(m)) if m.contains("in 1 s")));
                 // The owner's uid has a count of its own, as has another email.
-                claim_try(conn, "boss@example.com", owner, now)?;
-                claim_try(conn, "other@example.com", attacker, now)?;
+                claim_try(tx, "boss@example.com", owner, now)?;
+                claim_try(tx, "other@example.com", attacker, now)?;
                 // Fifteen minutes later, the attacker's failures are forgotten.
-                claim_try(conn, "boss@example.com", attacker, now + 16 * 60 * 1000)?;
+                claim_try(tx, "boss@example.com", attacker, now + 16 * 60 * 1000)?;
                 Ok(())
             })
             .unwrap();

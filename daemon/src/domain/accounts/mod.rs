@@ -1,10 +1,11 @@
 //! Accounts (SPEC §3): sign-up, login sessions, email verification, passwords and the admin's
 //! user management. Passwords and codes (OTP, login) are kept only as argon2id hashes, session
 //! tokens only as SHA-256 hashes (see [`hashing`]); the rows live in `registry::{users, sessions,
-//! otp, logins, login_codes, signups}`. No throttle can be turned against an account's owner:
+//! codes, logins, signups}`; the one-time codes follow one policy (see [`codes`]). No throttle can be turned against an account's owner:
 //! they count per caller uid (see [`login`], [`signup`]).
 
 mod admin;
+mod codes;
 mod hashing;
 mod login;
 mod otp;
@@ -88,14 +89,14 @@ pub async fn authenticate(state: &State, token: Option<String>) -> Result<Caller
     let hash = token_hash(&token);
     state
         .registry
-        .read(move |conn| {
-            let Some(user_id) = sessions::live_user(conn, &hash, now_ms())? else {
+        .read(move |snap| {
+            let Some(user_id) = sessions::live_user(snap, &hash, now_ms())? else {
                 return Err(Error::Unauthenticated(
                     "your session has expired or was revoked".into(),
                 ));
             };
             Ok(Caller {
-                user: users::by_id(conn, user_id)?,
+                user: users::by_id(snap, user_id)?,
                 token_hash: hash,
             })
         })
@@ -106,6 +107,6 @@ pub async fn logout(state: &State, caller: &Caller) -> Result<()> {
     let hash = caller.token_hash.clone();
     state
         .registry
-        .call(move |conn| sessions::revoke(conn, &hash, now_ms()))
+        .write(move |tx| sessions::revoke(tx, &hash, now_ms()))
         .await
 }

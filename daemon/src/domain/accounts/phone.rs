@@ -2,24 +2,19 @@
 //! by SMS (valid 10 minutes, at most five wrong tries, at most one SMS a minute, like the email
 //! code). Until then it is unverified and gets no alerts; changing it unverifies it.
 
-use std::time::Duration;
-
-use rand::Rng;
 use rsrc_shared::api::{self, User};
-use rusqlite::Connection;
 
-use super::hashing::{hash_blocking, verify_blocking};
+use super::codes::{self, Hints, Key, Purpose};
+use super::hashing::hash_blocking;
 use super::Caller;
 use crate::clock::now_ms;
 use crate::domain::notify::outbox::{Channel, Outbox};
-use crate::error::{Error, RegistryContext, Result};
-use crate::registry::phone_codes::{self as codes, Pending};
-use crate::registry::users;
+use crate::error::{Error, Result};
+use crate::registry::codes as repo;
+use crate::registry::{users, Tx};
 use crate::State;
 
-const CODE_VALIDITY: Duration = Duration::from_secs(10 * 60);
-const CODE_COOLDOWN: Duration = Duration::from_secs(60);
-const MAX_FAILURES: i64 = 5;
+const RESEND: &str = "ask for a new one with `rsrc profile update --phone NUMBER`";
 
 /// What a profile update does to the phone.
 pub enum PhoneChange {
@@ -71,67 +66,51 @@ pub async fn prepare(
             "this rsrcd sends no SMS (its operator has not configured [sms] in rsrcd.toml)",
         ));
     }
-    let id = caller.user.id;
+    let key = Key::phone(caller.user.id);
     let pending = state
         .registry
-        .read(move |conn| codes::pending(conn, id))
+        .read(move |snap| repo::pending(snap, key))
         .await?;
     if let Some(p) = pending {
         check_cooldown(p.sent_at)?;
     }
-    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
+    let code = codes::generate();
     let text = format!("Your rsrc phone code is {code}. Run: rsrc phone verify {code}");
     Ok(PhoneChange::Prove {
         phone,
-        code_hash: hash_blocking(code).await?,
+        code_hash: hash_blocking(code.into()).await?,
         text,
     })
 }
 
 /// Applies a change inside the profile update's transaction (immediate, so that the cooldown
 /// holds against concurrent updates). Call `outbox.wake()` after committing.
-pub fn apply(conn: &Connection, outbox: &Outbox, user_id: i64, change: PhoneChange) -> Result<()> {
+pub fn apply(tx: &Tx, outbox: &Outbox, user_id: i64, change: PhoneChange) -> Result<()> {
     let now = now_ms();
+    let key = Key::phone(user_id);
     match change {
         PhoneChange::Keep => Ok(()),
         PhoneChange::Clear => {
-            users::set_phone(conn, user_id, None, now)?;
-            codes::delete(conn, user_id)
+            users::set_phone(tx, user_id, None, now)?;
+            repo::delete(tx, key)
         }
         PhoneChange::Prove {
             phone,
             code_hash,
             text,
         } => {
-            if let Some(p) = codes::pending(conn, user_id)? {
+            if let Some(p) = repo::pending(tx, key)? {
                 check_cooldown(p.sent_at)?;
             }
-            users::set_phone(conn, user_id, Some(&phone), now)?;
-            codes::replace(
-                conn,
-                user_id,
-                &Pending {
-                    phone: phone.clone(),
-                    code_hash,
-                    sent_at: now,
-                    expires_at: now + CODE_VALIDITY.as_millis() as i64,
-                    failed_attempts: 0,
-                },
-            )?;
-            outbox.enqueue_on(conn, Channel::Sms, &phone, "", &text)
+            users::set_phone(tx, user_id, Some(&phone), now)?;
+            codes::store(tx, key, Some(&phone), code_hash, now)?;
+            outbox.enqueue_on(tx, Channel::Sms, &phone, "", &text)
         }
     }
 }
 
 fn check_cooldown(last_sent: i64) -> Result<()> {
-    let wait_ms = last_sent + CODE_COOLDOWN.as_millis() as i64 - now_ms();
-    if wait_ms > 0 {
-        return Err(Error::RateLimited(format!(
-            "a phone code was sent less than a minute ago; try again in {} s",
-            (wait_ms + 999) / 1000
-        )));
-    }
-    Ok(())
+    codes::check_cooldown(Purpose::Phone, last_sent, "a phone code")
 }
 
 pub async fn verify_phone(state: &State, caller: &Caller, req: api::PhoneVerify) -> Result<User> {
@@ -143,56 +122,21 @@ pub async fn verify_phone(state: &State, caller: &Caller, req: api::PhoneVerify)
     if caller.user.phone_verified {
         return Err(Error::conflict("your phone number is already verified"));
     }
-    let code = req.code.trim().to_string();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::invalid("a code has 6 digits"));
-    }
     let id = caller.user.id;
-    let resend = "ask for a new one with `rsrc profile update --phone NUMBER`";
-    // One try is claimed before the slow hash check, as for the email code.
-    let (hash, tries) = state
-        .registry
-        .call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("begin")?;
-            let pending = codes::pending(&tx, id)?.filter(|p| p.phone == phone);
-            let Some(pending) = pending else {
-                return Err(Error::invalid(format!("no code is pending; {resend}")));
-            };
-            if pending.failed_attempts >= MAX_FAILURES {
-                return Err(Error::RateLimited(format!(
-                    "too many wrong codes; {resend}"
-                )));
-            }
-            if pending.expires_at <= now_ms() {
-                return Err(Error::invalid(format!("the code has expired; {resend}")));
-            }
-            codes::count_failure(&tx, id)?;
-            tx.commit().context("commit")?;
-            Ok((pending.code_hash, pending.failed_attempts + 1))
-        })
-        .await?;
-    if !verify_blocking(code, hash).await? {
-        let left = (MAX_FAILURES - tries).max(0);
-        return Err(Error::invalid(if left == 0 {
-            format!("wrong code; no tries left, {resend}")
-        } else {
-            format!("wrong code; {left} tries left")
-        }));
-    }
-    let phone = caller.user.phone.clone().unwrap_or_default();
+    let key = Key::phone(id);
+    let hints = Hints {
+        first: RESEND,
+        again: RESEND,
+    };
+    codes::verify(state, key, Some(phone.clone()), req.code, hints).await?;
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
-            if !users::mark_phone_verified(&tx, id, &phone, now_ms())? {
+        .write(move |tx| {
+            if !users::mark_phone_verified(tx, id, &phone, now_ms())? {
                 return Err(Error::conflict("your phone number changed meanwhile"));
             }
-            codes::delete(&tx, id)?;
-            let user = users::by_id(&tx, id)?;
-            tx.commit().context("commit")?;
-            Ok(user)
+            repo::delete(tx, key)?;
+            users::by_id(tx, id)
         })
         .await
 }

@@ -6,7 +6,7 @@ use super::hashing::{hash_blocking, verify_blocking};
 use super::validate::{validate_name, validate_password};
 use super::{admin::ensure_not_last_admin, Caller};
 use crate::clock::now_ms;
-use crate::error::{Error, RegistryContext, Result};
+use crate::error::{Error, Result};
 use crate::registry::{sessions, users};
 use crate::State;
 
@@ -26,25 +26,21 @@ pub async fn update_profile(
     let outbox = state.outbox.clone();
     let user = state
         .registry
-        .call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("begin")?;
+        .write_immediate(move |tx| {
             if let Some(name) = name {
-                users::set_name(&tx, id, &name, now_ms())?;
+                users::set_name(tx, id, &name, now_ms())?;
             }
             if let Some(notify) = req.notify_email {
-                users::set_notify_email(&tx, id, notify, now_ms())?;
+                users::set_notify_email(tx, id, notify, now_ms())?;
             }
             if let Some(notify) = req.notify_sms {
-                users::set_notify_sms(&tx, id, notify, now_ms())?;
+                users::set_notify_sms(tx, id, notify, now_ms())?;
             }
             if let Some(notify) = req.notify_feedback {
-                users::set_notify_feedback(&tx, id, notify, now_ms())?;
+                users::set_notify_feedback(tx, id, notify, now_ms())?;
             }
-            super::phone::apply(&tx, &outbox, id, phone)?;
-            let user = users::by_id(&tx, id)?;
-            tx.commit().context("commit")?;
+            super::phone::apply(tx, &outbox, id, phone)?;
+            let user = users::by_id(tx, id)?;
             Ok(user)
         })
         .await?;
@@ -55,7 +51,7 @@ pub async fn update_profile(
 async fn check_password(state: &State, user_id: i64, password: String) -> Result<()> {
     let hash = state
         .registry
-        .read(move |conn| users::password_hash(conn, user_id))
+        .read(move |snap| users::password_hash(snap, user_id))
         .await?;
     if verify_blocking(password, hash).await? {
         Ok(())
@@ -69,17 +65,16 @@ pub async fn delete_profile(state: &State, caller: &Caller, req: api::ProfileDel
     let id = caller.user.id;
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
-            ensure_not_last_admin(&tx, id)?;
-            let (instances, volumes) = users::belongings(&tx, id)?;
+        .write(move |tx| {
+            ensure_not_last_admin(tx, id)?;
+            let (instances, volumes) = users::belongings(tx, id)?;
             if instances > 0 || volumes > 0 {
                 return Err(Error::conflict(format!(
                     "you still have {instances} instance(s) and {volumes} volume(s); remove them first"
                 )));
             }
-            users::delete(&tx, id)?;
-            tx.commit().context("commit")
+            users::delete(tx, id)?;
+            Ok(())
         })
         .await
 }
@@ -98,20 +93,19 @@ pub async fn change_password(
     let outbox = state.outbox.clone();
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
+        .write(move |tx| {
             let now = now_ms();
-            users::set_password_hash(&tx, id, &hash, now)?;
-            sessions::revoke_others(&tx, id, &keep, now)?;
+            users::set_password_hash(tx, id, &hash, now)?;
+            sessions::revoke_others(tx, id, &keep, now)?;
             outbox.enqueue(
-                &tx,
+                tx,
                 &email,
                 "Your rsrc password was changed",
                 "The password of your rsrc account was just changed, and your other sessions \
                  were logged out.\n\nIf this was not you, ask your rsrc admin to disable the \
                  account.\n",
             )?;
-            tx.commit().context("commit")
+            Ok(())
         })
         .await?;
     state.outbox.wake();

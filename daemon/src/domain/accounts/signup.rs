@@ -9,7 +9,7 @@ use rsrc_shared::api::{self, Role};
 use super::hashing::hash_blocking;
 use super::{uid_key, validate, validate_email, Peer};
 use crate::clock::{now_ms, rfc3339};
-use crate::error::{Error, RegistryContext, Result};
+use crate::error::{Error, Result};
 use crate::registry::{signups, users};
 use crate::State;
 
@@ -24,22 +24,19 @@ pub async fn signup(state: &State, req: api::Signup, peer: Peer) -> Result<api::
     // Take a place in the uid's window before the (slow) hash, as logins do.
     state
         .registry
-        .call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .context("begin")?;
+        .write_immediate(move |tx| {
             let now = now_ms();
             let since = now - SIGNUP_WINDOW.as_millis() as i64;
-            if signups::attempts_since(&tx, uid, since)? >= SIGNUP_MAX {
-                let oldest = signups::oldest_since(&tx, uid, since)?.unwrap_or(now);
+            if signups::attempts_since(tx, uid, since)? >= SIGNUP_MAX {
+                let oldest = signups::oldest_since(tx, uid, since)?.unwrap_or(now);
                 let wait_s = (oldest - since + 999) / 1000;
                 return Err(Error::RateLimited(format!(
                     "too many sign-ups from your user; try again in {wait_s} s"
                 )));
             }
-            signups::record(&tx, uid, now)?;
-            signups::prune(&tx, since)?;
-            tx.commit().context("commit")
+            signups::record(tx, uid, now)?;
+            signups::prune(tx, since)?;
+            Ok(())
         })
         .await?;
     let hash = hash_blocking(req.password).await?;
@@ -47,10 +44,9 @@ pub async fn signup(state: &State, req: api::Signup, peer: Peer) -> Result<api::
     let to = email.clone();
     let mailed = state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
+        .write(move |tx| {
             let now = now_ms();
-            let mailed = match users::by_email(&tx, &to)? {
+            let mailed = match users::by_email(tx, &to)? {
                 Some(existing) => {
                     let body = format!(
                         "Someone tried to sign up for rsrc with your address ({}) at {}.\n\n\
@@ -61,7 +57,7 @@ pub async fn signup(state: &State, req: api::Signup, peer: Peer) -> Result<api::
                         rfc3339(now)
                     );
                     outbox.enqueue(
-                        &tx,
+                        tx,
                         &existing.email,
                         "Someone tried to sign up with your address",
                         &body,
@@ -76,11 +72,10 @@ pub async fn signup(state: &State, req: api::Signup, peer: Peer) -> Result<api::
                         role: Role::User,
                         verified: false,
                     };
-                    users::insert(&tx, &user, now)?;
+                    users::insert(tx, &user, now)?;
                     false
                 }
             };
-            tx.commit().context("commit")?;
             Ok(mailed)
         })
         .await?;

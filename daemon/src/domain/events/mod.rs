@@ -7,11 +7,10 @@
 //! table by cursor, so a subscriber that lags behind loses nothing and holds up nobody: the table
 //! is the buffer. Live events, alerts and uptime hang on this.
 
-use rusqlite::Connection;
 use tokio::sync::watch;
 
 use crate::error::{Error, Result};
-use crate::registry::{self, Registry};
+use crate::registry::{self, Registry, Snap, Tx};
 
 pub use crate::registry::history::{LastState, NewEvent as Entry, StoredEvent};
 
@@ -20,13 +19,13 @@ const BATCH: i64 = 256;
 
 /// Appends `entry` to the history; returns its id. Published on the bus once the caller's
 /// transaction commits.
-pub fn record(conn: &Connection, entry: &Entry) -> Result<i64> {
-    registry::history::append(conn, entry)
+pub fn record(tx: &Tx, entry: &Entry) -> Result<i64> {
+    registry::history::append(tx, entry)
 }
 
 /// The newest recorded up/down state of an instance; `None` before its first entry.
-pub fn last_state(conn: &Connection, instance_id: &str) -> Result<Option<LastState>> {
-    registry::history::last_state(conn, instance_id)
+pub fn last_state(snap: &Snap, instance_id: &str) -> Result<Option<LastState>> {
+    registry::history::last_state(snap, instance_id)
 }
 
 /// A reader of the history from a cursor on.
@@ -60,7 +59,7 @@ impl Subscription {
                 let after = self.after;
                 let batch = self
                     .registry
-                    .read(move |conn| registry::history::after(conn, after, BATCH))
+                    .read(move |snap| registry::history::after(snap, after, BATCH))
                     .await?;
                 if let Some(last) = batch.last() {
                     self.after = last.id;
@@ -98,13 +97,10 @@ mod tests {
     async fn subscribers_get_every_entry_once_after_commit_however_late() {
         let reg = Registry::open_in_memory().unwrap();
         let mut early = Subscription::new(&reg, 0);
-        reg.call(|conn| {
-            let tx = conn
-                .transaction()
-                .map_err(|e| Error::internal(e.to_string()))?;
-            record(&tx, &entry(1))?;
-            record(&tx, &entry(2))?;
-            tx.commit().map_err(|e| Error::internal(e.to_string()))
+        reg.write(|tx| {
+            record(tx, &entry(1))?;
+            record(tx, &entry(2))?;
+            Ok(())
         })
         .await
         .unwrap();
@@ -113,15 +109,12 @@ mod tests {
 
         // A rolled-back entry is never published.
         let _ = reg
-            .call(|conn| {
-                let tx = conn
-                    .transaction()
-                    .map_err(|e| Error::internal(e.to_string()))?;
-                record(&tx, &entry(99))?;
+            .write(|tx| {
+                record(tx, &entry(99))?;
                 Err::<(), _>(Error::internal("roll back"))
             })
             .await;
-        reg.call(|conn| record(conn, &entry(3)).map(drop))
+        reg.write(|tx| record(tx, &entry(3)).map(drop))
             .await
             .unwrap();
         let got = early.next().await.unwrap();

@@ -87,7 +87,7 @@ pub async fn stream(
         let r = reference.clone();
         let found = state
             .registry
-            .read(move |conn| match resolve(conn, &who, &r) {
+            .read(move |snap| match resolve(snap, &who, &r) {
                 Ok(row) => Ok(Some(row)),
                 Err(Error::NotFound(_)) => Ok(None),
                 Err(e) => Err(e),
@@ -167,7 +167,7 @@ impl Reader {
             let (filter, after) = (self.filter.clone(), self.cursor);
             let page = self
                 .registry
-                .read(move |conn| repo::page(conn, &filter, after, PAGE))
+                .read(move |snap| repo::page(snap, &filter, after, PAGE))
                 .await?;
             let full = page.len() as i64 == PAGE;
             if let Some((last, _)) = page.last() {

@@ -9,7 +9,7 @@ use super::{notify_admins, validate_text};
 use crate::clock::{now_ms, rfc3339};
 use crate::domain::accounts::Caller;
 use crate::domain::machines::by_name;
-use crate::error::{Error, RegistryContext, Result};
+use crate::error::{Error, Result};
 use crate::registry::comments::{self as rows, Cursor, Stored};
 use crate::State;
 
@@ -83,12 +83,11 @@ pub async fn comment(
     let outbox = state.outbox.clone();
     let (comment, mailed) = state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
-            let stored = by_name(&tx, &machine)?;
-            let id = rows::insert(&tx, stored.id, author, &text, now_ms())?;
+        .write(move |tx| {
+            let stored = by_name(tx, &machine)?;
+            let id = rows::insert(tx, stored.id, author, &text, now_ms())?;
             let mailed = notify_admins(
-                &tx,
+                tx,
                 &outbox,
                 author,
                 &format!("New comment on machine {machine}"),
@@ -96,8 +95,7 @@ pub async fn comment(
                     "{author_name} commented on machine {machine} (comment {id}):\n\n{text}\n"
                 ),
             )?;
-            let comment = rows::by_id(&tx, id)?.ok_or_else(|| no_comment(id))?;
-            tx.commit().context("commit")?;
+            let comment = rows::by_id(tx, id)?.ok_or_else(|| no_comment(id))?;
             Ok((to_api(comment), mailed))
         })
         .await?;
@@ -112,9 +110,9 @@ pub async fn comments(state: &State, machine: String, query: PageQuery) -> Resul
     let (cursor, limit) = query.parse()?;
     state
         .registry
-        .read(move |conn| {
-            let stored = by_name(conn, &machine)?;
-            Ok(rows::page(conn, stored.id, cursor, limit)?
+        .read(move |snap| {
+            let stored = by_name(snap, &machine)?;
+            Ok(rows::page(snap, stored.id, cursor, limit)?
                 .into_iter()
                 .map(to_api)
                 .collect())
@@ -129,15 +127,13 @@ pub async fn edit_comment(state: &State, caller: &Caller, id: i64, text: &str) -
     let me = caller.user.id;
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
-            match rows::by_id(&tx, id)? {
+        .write(move |tx| {
+            match rows::by_id(tx, id)? {
                 Some(c) if c.author_id == Some(me) => {}
                 _ => return Err(no_comment(id)),
             }
-            rows::set_text(&tx, id, &text, now_ms())?;
-            let comment = rows::by_id(&tx, id)?.ok_or_else(|| no_comment(id))?;
-            tx.commit().context("commit")?;
+            rows::set_text(tx, id, &text, now_ms())?;
+            let comment = rows::by_id(tx, id)?.ok_or_else(|| no_comment(id))?;
             Ok(to_api(comment))
         })
         .await
@@ -149,14 +145,13 @@ pub async fn remove_comment(state: &State, caller: &Caller, id: i64) -> Result<(
     let (me, admin) = (caller.user.id, caller.is_admin());
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
-            match rows::by_id(&tx, id)? {
+        .write(move |tx| {
+            match rows::by_id(tx, id)? {
                 Some(c) if admin || c.author_id == Some(me) => {}
                 _ => return Err(no_comment(id)),
             }
-            rows::delete(&tx, id)?;
-            tx.commit().context("commit")
+            rows::delete(tx, id)?;
+            Ok(())
         })
         .await
 }

@@ -12,12 +12,11 @@ mod votes;
 use std::collections::HashMap;
 
 use rsrc_shared::api::{Machine, MachineSort, Vote, MAX_TEXT_CHARS};
-use rusqlite::Connection;
 
 use crate::domain::notify::outbox::Outbox;
 use crate::error::{Error, Result};
 use crate::registry::machines::Feed;
-use crate::registry::{ratings, users, votes as vote_rows};
+use crate::registry::{ratings, users, votes as vote_rows, Snap, Tx};
 
 pub use comments::{comment, comments, edit_comment, remove_comment, PageQuery};
 pub use votes::{feedback, rate, unrate, unvote, vote};
@@ -66,13 +65,13 @@ pub struct Own {
 
 impl Own {
     /// Reads `user_id`'s votes and ratings; user 0 (an internal viewer) has none.
-    pub fn read(conn: &Connection, user_id: i64) -> Result<Own> {
+    pub fn read(snap: &Snap, user_id: i64) -> Result<Own> {
         if user_id == 0 {
             return Ok(Own::default());
         }
         Ok(Own {
-            votes: vote_rows::own(conn, user_id)?.into_iter().collect(),
-            ratings: ratings::own(conn, user_id)?.into_iter().collect(),
+            votes: vote_rows::own(snap, user_id)?.into_iter().collect(),
+            ratings: ratings::own(snap, user_id)?.into_iter().collect(),
         })
     }
 
@@ -107,16 +106,10 @@ pub fn sort(machines: &mut [Machine], by: MachineSort) {
 
 /// Queues a mail to every admin who asked for feedback mail, but not to `author` themself,
 /// inside the caller's transaction.
-fn notify_admins(
-    conn: &Connection,
-    outbox: &Outbox,
-    author: i64,
-    subject: &str,
-    body: &str,
-) -> Result<bool> {
-    let recipients = users::feedback_recipients(conn, author)?;
+fn notify_admins(tx: &Tx, outbox: &Outbox, author: i64, subject: &str, body: &str) -> Result<bool> {
+    let recipients = users::feedback_recipients(tx, author)?;
     for to in &recipients {
-        outbox.enqueue(conn, to, subject, body)?;
+        outbox.enqueue(tx, to, subject, body)?;
     }
     Ok(!recipients.is_empty())
 }

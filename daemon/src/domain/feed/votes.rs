@@ -7,7 +7,7 @@ use super::{notify_admins, validate_stars, validate_text};
 use crate::clock::{now_ms, rfc3339};
 use crate::domain::accounts::Caller;
 use crate::domain::machines::by_name;
-use crate::error::{RegistryContext, Result};
+use crate::error::Result;
 use crate::registry::{ratings, votes};
 use crate::State;
 
@@ -23,14 +23,14 @@ async fn set_vote(
     let name = machine.clone();
     state
         .registry
-        .call(move |conn| {
-            let stored = by_name(conn, &name)?;
+        .write(move |tx| {
+            let stored = by_name(tx, &name)?;
             match vote {
                 Some(v) => {
                     let value = if v == Vote::Like { 1 } else { -1 };
-                    votes::set(conn, stored.id, me, value, now_ms())
+                    votes::set(tx, stored.id, me, value, now_ms())
                 }
-                None => votes::clear(conn, stored.id, me),
+                None => votes::clear(tx, stored.id, me),
             }
         })
         .await?;
@@ -64,13 +64,12 @@ pub async fn rate(
     let name = machine.clone();
     let mailed = state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
-            let stored = by_name(&tx, &name)?;
-            ratings::set(&tx, stored.id, me, stars, feedback.as_deref(), now_ms())?;
+        .write(move |tx| {
+            let stored = by_name(tx, &name)?;
+            ratings::set(tx, stored.id, me, stars, feedback.as_deref(), now_ms())?;
             let mailed = match &feedback {
                 Some(text) => notify_admins(
-                    &tx,
+                    tx,
                     &outbox,
                     me,
                     &format!("New feedback on machine {name}"),
@@ -78,7 +77,6 @@ pub async fn rate(
                 )?,
                 None => false,
             };
-            tx.commit().context("commit")?;
             Ok(mailed)
         })
         .await?;
@@ -94,9 +92,9 @@ pub async fn unrate(state: &State, caller: &Caller, machine: String) -> Result<M
     let name = machine.clone();
     state
         .registry
-        .call(move |conn| {
-            let stored = by_name(conn, &name)?;
-            ratings::clear(conn, stored.id, me)
+        .write(move |tx| {
+            let stored = by_name(tx, &name)?;
+            ratings::clear(tx, stored.id, me)
         })
         .await?;
     crate::domain::machines::show(state, caller, machine).await
@@ -108,9 +106,9 @@ pub async fn feedback(state: &State, caller: &Caller, machine: String) -> Result
     let only = (!caller.is_admin()).then_some(caller.user.id);
     state
         .registry
-        .read(move |conn| {
-            let stored = by_name(conn, &machine)?;
-            Ok(ratings::feedback(conn, stored.id, only)?
+        .read(move |snap| {
+            let stored = by_name(snap, &machine)?;
+            Ok(ratings::feedback(snap, stored.id, only)?
                 .into_iter()
                 .map(|r| Feedback {
                     machine: r.machine,

@@ -10,7 +10,6 @@ use rsrc_shared::api::{
     Cause, EventKind, Instance, InstanceCreate, MachineSpec, PortMapping, Protocol,
 };
 use rsrc_shared::words::count;
-use rusqlite::TransactionBehavior;
 
 use super::{env, ports, spec, state, teardown, view, volumes};
 use crate::clock::now_ms;
@@ -18,9 +17,9 @@ use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
 use crate::domain::machines::{self, validate_slug};
 use crate::engine::VolumeMount;
-use crate::error::{Error, RegistryContext, Result};
-use crate::registry;
+use crate::error::{Error, Result};
 use crate::registry::instances::{self as repo, Expect, NewInstance, Pending};
+use crate::registry::{self, Tx};
 use crate::State;
 
 /// How long an action somebody asked for claims the engine events that follow it.
@@ -65,7 +64,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
     let machine_name = req.machine.clone();
     let machine = state
         .registry
-        .read(move |conn| machines::by_name(conn, &machine_name))
+        .read(move |snap| machines::by_name(snap, &machine_name))
         .await?;
     if !machine.spec.active {
         return Err(Error::conflict(format!(
@@ -102,7 +101,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         let docker_env = docker_env.clone();
         let outcome = state
             .registry
-            .call(move |conn| journal.write(conn, docker_env))
+            .write_immediate(move |tx| journal.write(tx, docker_env))
             .await?;
         if let Some(p) = outcome {
             break p;
@@ -116,7 +115,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
         let id = planned.id.clone();
         if let Err(e) = state
             .registry
-            .call(move |conn| repo::mark_create_failed(conn, &id))
+            .write(move |tx| repo::mark_create_failed(tx, &id))
             .await
         {
             tracing::error!(instance = %planned.id, error = %e.chain(), "marking a failed create");
@@ -152,16 +151,10 @@ struct Journal {
 impl Journal {
     /// Checks the quotas and the name, and journals the create with its ports and volumes.
     /// `None` when another create reserved one of the planned ports meanwhile.
-    fn write(
-        self,
-        conn: &mut rusqlite::Connection,
-        docker_env: Vec<String>,
-    ) -> Result<Option<Planned>> {
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("begin create")?;
+    /// Run it in an immediate transaction.
+    fn write(self, tx: &Tx, docker_env: Vec<String>) -> Result<Option<Planned>> {
         let spec = &self.spec;
-        let (of_machine, total) = repo::counts(&tx, self.owner_id, self.machine_id)?;
+        let (of_machine, total) = repo::counts(tx, self.owner_id, self.machine_id)?;
         if of_machine >= spec.max_per_user {
             return Err(Error::QuotaExceeded(format!(
                 "you have {} of `{}`, its limit is {} per user",
@@ -178,7 +171,7 @@ impl Journal {
             )));
         }
         let name = match &self.name {
-            Some(name) if repo::name_taken(&tx, self.owner_id, name)? => {
+            Some(name) if repo::name_taken(tx, self.owner_id, name)? => {
                 return Err(Error::AlreadyExists(format!(
                     "you already have an instance named `{name}`"
                 )))
@@ -187,7 +180,7 @@ impl Journal {
             None => {
                 // A name we make up: longer ones until one is free.
                 let mut name = format!("{}-{}", spec.name, random_hex(2));
-                while repo::name_taken(&tx, self.owner_id, &name)? {
+                while repo::name_taken(tx, self.owner_id, &name)? {
                     name = format!("{}-{}", spec.name, random_hex(4));
                 }
                 name
@@ -195,14 +188,14 @@ impl Journal {
         };
         // Checked inside the transaction: two creates cannot both take one kept volume.
         let mut reuse = self.reuse;
-        volumes::check_kept(&tx, &mut reuse, self.owner_id, self.machine_id, spec)?;
-        let Some(host_ports) = ports::pick(&tx, &self.ports)? else {
+        volumes::check_kept(tx, &mut reuse, self.owner_id, self.machine_id, spec)?;
+        let Some(host_ports) = ports::pick(tx, &self.ports)? else {
             return Ok(None);
         };
         let container_name = format!("rsrc-{name}-{}", self.id);
         let now = now_ms();
         repo::insert(
-            &tx,
+            tx,
             &NewInstance {
                 id: &self.id,
                 name: &name,
@@ -213,9 +206,9 @@ impl Journal {
                 now,
             },
         )?;
-        registry::rebuild::set_origin(&tx, &self.id, self.revision, &self.given)?;
+        registry::rebuild::set_origin(tx, &self.id, self.revision, &self.given)?;
         for mapping in &host_ports {
-            registry::ports::reserve(&tx, &self.id, mapping)?;
+            registry::ports::reserve(tx, &self.id, mapping)?;
         }
         let mut mounts = Vec::new();
         for (path, volume) in spec
@@ -224,7 +217,7 @@ impl Journal {
             .zip(volumes::volume_names(&self.id, &spec.volumes))
         {
             if let Some(kept) = reuse.iter().find(|r| &r.path == path) {
-                registry::volumes::attach(&tx, &kept.volume, &self.id, &name, path)?;
+                registry::volumes::attach(tx, &kept.volume, &self.id, &name, path)?;
                 mounts.push(VolumeMount {
                     volume: kept.volume.clone(),
                     path: path.clone(),
@@ -232,7 +225,7 @@ impl Journal {
                 continue;
             }
             registry::volumes::insert(
-                &tx,
+                tx,
                 &registry::volumes::NewVolume {
                     name: &volume,
                     instance_id: &self.id,
@@ -248,7 +241,6 @@ impl Journal {
                 path: path.clone(),
             });
         }
-        tx.commit().context("commit create")?;
         Ok(Some(Planned {
             id: self.id,
             container_name,
@@ -284,7 +276,7 @@ async fn materialise(state: &State, p: &Planned) -> Result<()> {
         let cid = container_id.clone();
         state
             .registry
-            .call(move |conn| repo::set_container_id(conn, &id, &cid, now_ms()))
+            .write(move |tx| repo::set_container_id(tx, &id, &cid, now_ms()))
             .await?;
     }
     state.engine.start(&container_id).await?;
@@ -302,9 +294,8 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
     let id = id.to_string();
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
-            let row = repo::by_id(&tx, &id)?
+        .write(move |tx| {
+            let row = repo::by_id(tx, &id)?
                 .ok_or_else(|| Error::internal("instance row vanished during create"))?;
             let now = now_ms();
             let pending = Pending {
@@ -313,14 +304,14 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
                 until: now + PENDING_WINDOW_MS,
             };
             repo::mark_created(
-                &tx,
+                tx,
                 &id,
                 observed.as_ref().map(|o| o.id.as_str()),
                 &pending,
                 now,
             )?;
             events::record(
-                &tx,
+                tx,
                 &Entry {
                     instance_id: id.clone(),
                     owner_id: row.owner_id,
@@ -335,7 +326,7 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
             match observed {
                 Some(o) => {
                     state::observe(
-                        &tx,
+                        tx,
                         &id,
                         state::Seen {
                             up: o.running,
@@ -348,9 +339,9 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
                         },
                     )?;
                 }
-                None => state::mark_lost(&tx, &id, now, Cause::Daemon)?,
+                None => state::mark_lost(tx, &id, now, Cause::Daemon)?,
             }
-            tx.commit().context("commit")
+            Ok(())
         })
         .await
 }

@@ -93,7 +93,7 @@ pub async fn act(
             let id = row.id.clone();
             state
                 .registry
-                .call(move |conn| state::mark_lost(conn, &id, now_ms(), Cause::Daemon))
+                .write(move |tx| state::mark_lost(tx, &id, now_ms(), Cause::Daemon))
                 .await?;
             return Err(lost(&row));
         }
@@ -103,7 +103,7 @@ pub async fn act(
         let id = row.id.clone();
         state
             .registry
-            .call(move |conn| repo::set_desired(conn, &id, desired))
+            .write(move |tx| repo::set_desired(tx, &id, desired))
             .await?;
     }
     reconcile::refresh(state, &row.id, Cause::Daemon).await?;
@@ -117,7 +117,7 @@ async fn set_pending(state: &State, id: &str, pending: Option<Pending>) -> Resul
     let id = id.to_string();
     state
         .registry
-        .call(move |conn| repo::set_pending(conn, &id, pending.as_ref()))
+        .write(move |tx| repo::set_pending(tx, &id, pending.as_ref()))
         .await
 }
 

@@ -11,10 +11,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use rsrc_shared::api::{PortMapping, Protocol};
-use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 use crate::registry::ports as repo;
+use crate::registry::Snap;
 use crate::State;
 
 /// Candidates probed per wanted port beyond the first, for creates running in parallel.
@@ -34,7 +34,7 @@ pub async fn plan(state: &State, wanted: &[(u32, Protocol)]) -> Result<Plan> {
     let bind = state.config.bind_address;
     let reserved = state
         .registry
-        .read(move |conn| repo::reserved_in(conn, low, high))
+        .read(move |snap| repo::reserved_in(snap, low, high))
         .await?;
     let engine = Arc::clone(&state.engine);
     let wanted = wanted.to_vec();
@@ -68,12 +68,12 @@ pub async fn plan(state: &State, wanted: &[(u32, Protocol)]) -> Result<Plan> {
 
 /// Inside the create transaction: the first candidate of each port that no other create
 /// reserved since the plan was made; `None` when one has none left.
-pub fn pick(conn: &Connection, plan: &Plan) -> Result<Option<Vec<PortMapping>>> {
+pub fn pick(snap: &Snap, plan: &Plan) -> Result<Option<Vec<PortMapping>>> {
     let mut out = Vec::with_capacity(plan.wanted.len());
     for (&(container_port, protocol), candidates) in plan.wanted.iter().zip(&plan.candidates) {
         let mut found = None;
         for &port in candidates {
-            if !repo::any_reserved(conn, &[port])? {
+            if !repo::any_reserved(snap, &[port])? {
                 found = Some(port);
                 break;
             }

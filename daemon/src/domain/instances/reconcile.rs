@@ -7,7 +7,6 @@
 use std::collections::HashSet;
 
 use rsrc_shared::api::{Cause, InstanceState};
-use rusqlite::Connection;
 
 use super::resolve::load;
 use super::state::{mark_lost, observe, Seen};
@@ -15,8 +14,9 @@ use super::{create, teardown, Row};
 use crate::clock::now_ms;
 use crate::domain::events;
 use crate::engine::{Observed, LABEL_INSTANCE};
-use crate::error::{Error, RegistryContext, Result};
+use crate::error::{Error, Result};
 use crate::registry::instances as repo;
+use crate::registry::Tx;
 use crate::State;
 
 /// Records the container's current state for one instance.
@@ -28,9 +28,9 @@ pub async fn refresh(state: &State, id: &str, observer: Cause) -> Result<()> {
     let id = id.to_string();
     state
         .registry
-        .call(move |conn| match observed {
-            None => mark_lost(conn, &id, now_ms(), observer),
-            Some(o) => catch_up(conn, &id, &o, observer),
+        .write(move |tx| match observed {
+            None => mark_lost(tx, &id, now_ms(), observer),
+            Some(o) => catch_up(tx, &id, &o, observer),
         })
         .await
 }
@@ -65,12 +65,12 @@ fn catch_up_steps(last: Option<events::LastState>, o: &Observed, now: i64) -> Ve
         .collect()
 }
 
-fn catch_up(conn: &Connection, id: &str, o: &Observed, observer: Cause) -> Result<()> {
-    let tx = conn.unchecked_transaction().context("begin")?;
+/// Run it in one transaction: the steps are recorded together or not at all.
+fn catch_up(tx: &Tx, id: &str, o: &Observed, observer: Cause) -> Result<()> {
     let now = now_ms();
-    for (up, at) in catch_up_steps(events::last_state(&tx, id)?, o, now) {
+    for (up, at) in catch_up_steps(events::last_state(tx, id)?, o, now) {
         observe(
-            &tx,
+            tx,
             id,
             Seen {
                 up,
@@ -83,7 +83,7 @@ fn catch_up(conn: &Connection, id: &str, o: &Observed, observer: Cause) -> Resul
             },
         )?;
     }
-    tx.commit().context("commit")
+    Ok(())
 }
 
 /// Compares the whole registry with the engine; see the module comment.

@@ -20,7 +20,7 @@ use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
 use crate::domain::machines;
 use crate::engine::VolumeMount;
-use crate::error::{Error, RegistryContext, Result};
+use crate::error::{Error, Result};
 use crate::registry;
 use crate::registry::instances::{self as repo, Desired, Expect, Pending};
 use crate::registry::rebuild::{self, Plan};
@@ -55,17 +55,17 @@ pub async fn recreate(
     let machine_name = row.machine.clone();
     let machine = state
         .registry
-        .read(move |conn| machines::by_name(conn, &machine_name))
+        .read(move |snap| machines::by_name(snap, &machine_name))
         .await?;
     let spec = machine.spec;
     let (id, ports, mut current_volumes, origin) = {
         let id = row.id.clone();
         state
             .registry
-            .read(move |conn| {
-                let ports = registry::ports::of_instance(conn, &id)?;
-                let vols = registry::volumes::of_instance(conn, &id)?;
-                let origin = rebuild::origin(conn, &id)?
+            .read(move |snap| {
+                let ports = registry::ports::of_instance(snap, &id)?;
+                let vols = registry::volumes::of_instance(snap, &id)?;
+                let origin = rebuild::origin(snap, &id)?
                     .ok_or_else(|| Error::not_found(format!("no instance `{id}`")))?;
                 Ok((id, ports, vols, origin))
             })
@@ -145,14 +145,13 @@ pub async fn recreate(
         let (owner_id, machine_id, name) = (row.owner_id, row.machine_id, row.name.clone());
         let begun = state
             .registry
-            .call(move |conn| {
-                let tx = conn.transaction().context("begin recreate")?;
-                if !rebuild::begin(&tx, &id, &plan, now_ms())? {
+            .write(move |tx| {
+                if !rebuild::begin(tx, &id, &plan, now_ms())? {
                     return Ok(false);
                 }
                 for v in &new_volumes {
                     registry::volumes::insert(
-                        &tx,
+                        tx,
                         &registry::volumes::NewVolume {
                             name: &v.name,
                             instance_id: &id,
@@ -164,7 +163,6 @@ pub async fn recreate(
                         },
                     )?;
                 }
-                tx.commit().context("commit recreate")?;
                 Ok(true)
             })
             .await?;
@@ -235,7 +233,7 @@ async fn make_container(
         let id = row.id.clone();
         state
             .registry
-            .read(move |conn| registry::ports::of_instance(conn, &id))
+            .read(move |snap| registry::ports::of_instance(snap, &id))
             .await?
     };
     let volumes = mounts
@@ -276,15 +274,14 @@ async fn switch_over(
     let (id, plan, new_id) = (row.id.clone(), plan.clone(), new_id.to_string());
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin recreate switch-over")?;
-            let Some(row) = repo::by_id(&tx, &id)? else {
+        .write(move |tx| {
+            let Some(row) = repo::by_id(tx, &id)? else {
                 return Err(Error::internal("instance row vanished during recreate"));
             };
             let now = now_ms();
-            rebuild::complete(&tx, &id, &plan, &new_id, now)?;
+            rebuild::complete(tx, &id, &plan, &new_id, now)?;
             events::record(
-                &tx,
+                tx,
                 &Entry {
                     instance_id: id.clone(),
                     owner_id: row.owner_id,
@@ -301,10 +298,10 @@ async fn switch_over(
                 expect: Expect::Up,
                 until: now + PENDING_WINDOW_MS,
             });
-            repo::set_pending(&tx, &id, pending.as_ref())?;
+            repo::set_pending(tx, &id, pending.as_ref())?;
             if let Some(o) = observed {
                 observe(
-                    &tx,
+                    tx,
                     &id,
                     Seen {
                         up: o.running,
@@ -317,7 +314,7 @@ async fn switch_over(
                     },
                 )?;
             }
-            tx.commit().context("commit recreate switch-over")
+            Ok(())
         })
         .await
 }
@@ -329,7 +326,7 @@ pub async fn settle(state: &State, row: &Row) -> Result<()> {
     let id = row.id.clone();
     let plan = state
         .registry
-        .read(move |conn| rebuild::origin(conn, &id))
+        .read(move |snap| rebuild::origin(snap, &id))
         .await?
         .and_then(|o| o.plan);
     let Some(plan) = plan else {
@@ -350,7 +347,7 @@ pub async fn settle(state: &State, row: &Row) -> Result<()> {
             let id = row.id.clone();
             state
                 .registry
-                .call(move |conn| rebuild::abandon(conn, &id, &plan, now_ms()))
+                .write(move |tx| rebuild::abandon(tx, &id, &plan, now_ms()))
                 .await?;
             reconcile::refresh(state, &row.id, Cause::Reconcile).await
         }

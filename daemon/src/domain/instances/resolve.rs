@@ -1,27 +1,26 @@
 //! Finding the instance a caller means: an id, a unique id prefix or a name, among the instances
 //! that caller may see. Whatever the reason, a miss reads the same: "no instance".
 
-use rusqlite::Connection;
-
 use super::Row;
 use crate::domain::accounts::Caller;
 use crate::error::{Error, Result};
 use crate::registry::instances as repo;
+use crate::registry::Snap;
 use crate::State;
 
 /// Finds the instance `reference` among those `caller` may see.
-pub fn resolve(conn: &Connection, caller: &Caller, reference: &str) -> Result<Row> {
+pub fn resolve(snap: &Snap, caller: &Caller, reference: &str) -> Result<Row> {
     let not_found = || Error::not_found(format!("no instance `{reference}`"));
     if reference.is_empty() || reference.len() > 128 {
         return Err(not_found());
     }
     let viewer = caller.viewer();
-    if let Some(row) = repo::visible_by_id(conn, reference, viewer)? {
+    if let Some(row) = repo::visible_by_id(snap, reference, viewer)? {
         return Ok(row);
     }
     // Names are unique per owner. The caller's own instance wins; an admin may also name
     // another user's instance when that name is unambiguous.
-    let named = repo::visible_by_name(conn, reference, viewer)?;
+    let named = repo::visible_by_name(snap, reference, viewer)?;
     match named.as_slice() {
         [] => {}
         [first, ..] if first.owner_id == caller.user.id => return Ok(first.clone()),
@@ -32,7 +31,7 @@ pub fn resolve(conn: &Connection, caller: &Caller, reference: &str) -> Result<Ro
             )))
         }
     }
-    let mut prefixed = repo::visible_by_prefix(conn, reference, viewer)?;
+    let mut prefixed = repo::visible_by_prefix(snap, reference, viewer)?;
     match prefixed.len() {
         1 => prefixed.pop().ok_or_else(not_found),
         0 => Err(not_found()),
@@ -48,7 +47,7 @@ pub async fn resolve_async(state: &State, caller: &Caller, reference: &str) -> R
     let reference = reference.to_string();
     state
         .registry
-        .read(move |conn| resolve(conn, &caller, &reference))
+        .read(move |snap| resolve(snap, &caller, &reference))
         .await
 }
 
@@ -57,6 +56,6 @@ pub async fn load(state: &State, id: &str) -> Result<Option<Row>> {
     let id = id.to_string();
     state
         .registry
-        .read(move |conn| repo::by_id(conn, &id))
+        .read(move |snap| repo::by_id(snap, &id))
         .await
 }

@@ -6,12 +6,12 @@
 //! OOM, a kill nobody here asked for, or a crash.
 
 use rsrc_shared::api::{Cause, EventKind, InstanceState};
-use rusqlite::Connection;
 
 use crate::clock::now_ms;
 use crate::domain::events::{self, Entry};
 use crate::error::Result;
 use crate::registry::instances::{self as repo, Desired, Pending};
+use crate::registry::Tx;
 
 /// What was seen: the container is now up or down.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,8 +88,8 @@ fn claims(pending: Option<&Pending>, up: bool, now: i64) -> bool {
 
 /// Records an up/down transition of an instance and updates its status; a repeat of the current
 /// state is ignored, and so is one older than what is recorded. Returns the kind recorded.
-pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Option<EventKind>> {
-    let Some(row) = repo::by_id(conn, instance_id)? else {
+pub fn observe(tx: &Tx, instance_id: &str, seen: Seen) -> Result<Option<EventKind>> {
+    let Some(row) = repo::by_id(tx, instance_id)? else {
         return Ok(None);
     };
     if row.state.is_transitional() {
@@ -101,7 +101,7 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
         // already accounted for, and must not bring it back to `exited` to be lost again.
         return Ok(None);
     }
-    let last = events::last_state(conn, instance_id)?;
+    let last = events::last_state(tx, instance_id)?;
     // Older than what is recorded, e.g. Docker replaying events that reconciliation already
     // accounted for: it cannot change the current state.
     if last.is_some_and(|l| l.up != seen.up && seen.at < l.at) {
@@ -117,7 +117,7 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
         row.desired
     };
     repo::set_state(
-        conn,
+        tx,
         instance_id,
         status_after(seen.up, desired),
         if seen.up { None } else { seen.exit_code },
@@ -135,14 +135,14 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
                 until: p.until,
             })
         });
-        repo::set_pending(conn, instance_id, rest.as_ref())?;
+        repo::set_pending(tx, instance_id, rest.as_ref())?;
         pending.map(|p| p.cause.clone())
     } else {
         None
     };
     let (kind, cause) = classify(&seen, row.desired, asked.as_ref());
     events::record(
-        conn,
+        tx,
         &Entry {
             instance_id: instance_id.to_string(),
             owner_id: row.owner_id,
@@ -160,15 +160,15 @@ pub fn observe(conn: &Connection, instance_id: &str, seen: Seen) -> Result<Optio
 /// Records that the engine went away (`up = false`) or came back, for every instance it covers:
 /// the outage is an interval of unknown state in each one's history. Each entry keeps the
 /// instance's last known up/down, so it reads as no transition of its own.
-pub fn record_engine_outage(conn: &Connection, engine_up: bool, at: i64) -> Result<usize> {
+pub fn record_engine_outage(tx: &Tx, engine_up: bool, at: i64) -> Result<usize> {
     let mut recorded = 0;
-    for row in repo::all(conn)? {
+    for row in repo::all(tx)? {
         if row.state == InstanceState::Lost || row.state.is_transitional() {
             continue;
         }
-        let up = events::last_state(conn, &row.id)?.is_some_and(|l| l.up);
+        let up = events::last_state(tx, &row.id)?.is_some_and(|l| l.up);
         events::record(
-            conn,
+            tx,
             &Entry {
                 instance_id: row.id.clone(),
                 owner_id: row.owner_id,
@@ -194,21 +194,21 @@ pub fn record_engine_outage(conn: &Connection, engine_up: bool, at: i64) -> Resu
 }
 
 /// Marks an instance whose container is gone; kept and shown until removed.
-pub fn mark_lost(conn: &Connection, id: &str, at: i64, cause: Cause) -> Result<()> {
-    let Some(row) = repo::by_id(conn, id)? else {
+pub fn mark_lost(tx: &Tx, id: &str, at: i64, cause: Cause) -> Result<()> {
+    let Some(row) = repo::by_id(tx, id)? else {
         return Ok(());
     };
     if row.state == InstanceState::Lost || row.state.is_transitional() {
         return Ok(());
     }
     // Older than what is recorded: e.g. the destroy of the container a recreate replaced.
-    if events::last_state(conn, id)?.is_some_and(|l| at < l.at) {
+    if events::last_state(tx, id)?.is_some_and(|l| at < l.at) {
         return Ok(());
     }
     // No exit code: the container's last one was recorded with its own entry, if it was seen.
-    repo::set_state(conn, id, InstanceState::Lost, None, now_ms())?;
+    repo::set_state(tx, id, InstanceState::Lost, None, now_ms())?;
     events::record(
-        conn,
+        tx,
         &Entry {
             instance_id: id.to_string(),
             owner_id: row.owner_id,

@@ -11,7 +11,7 @@ use super::{cause_for, Row};
 use crate::clock::now_ms;
 use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
-use crate::error::{Error, RegistryContext, Result};
+use crate::error::{Error, Result};
 use crate::registry::{self, instances as repo};
 use crate::State;
 
@@ -72,7 +72,7 @@ async fn volume_names(state: &State, id: &str) -> Result<Vec<String>> {
     let id = id.to_string();
     let volumes = state
         .registry
-        .read(move |conn| registry::volumes::of_instance(conn, &id))
+        .read(move |snap| registry::volumes::of_instance(snap, &id))
         .await?;
     Ok(volumes.into_iter().map(|v| v.name).collect())
 }
@@ -109,7 +109,7 @@ pub async fn remove(state: &State, caller: &Caller, reference: &str, volumes: bo
         let id = row.id.clone();
         state
             .registry
-            .call(move |conn| repo::mark_create_failed(conn, &id))
+            .write(move |tx| repo::mark_create_failed(tx, &id))
             .await?;
         return roll_back_create(state, &row.id).await;
     }
@@ -141,7 +141,7 @@ pub async fn force_remove(
         let id = row.id.clone();
         match state
             .registry
-            .call(move |conn| repo::mark_create_failed(conn, &id))
+            .write(move |tx| repo::mark_create_failed(tx, &id))
             .await
         {
             Ok(()) => roll_back_create(state, &row.id).await,
@@ -171,29 +171,28 @@ async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result
     let creating = row.state == InstanceState::Creating;
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin forced remove")?;
+        .write(move |tx| {
             let names: Vec<String> = if volumes {
-                registry::volumes::of_instance(&tx, &row.id)?
+                registry::volumes::of_instance(tx, &row.id)?
                     .into_iter()
                     .map(|v| v.name)
                     .collect()
             } else if creating {
                 // Kept volumes it was given held data before: they stay kept.
-                registry::volumes::made_for(&tx, &row.id)?
+                registry::volumes::made_for(tx, &row.id)?
             } else {
                 Vec::new()
             };
             let now = now_ms();
             registry::leftovers::add(
-                &tx,
+                tx,
                 &row.id,
                 row.container_id.as_deref(),
                 &row.container_name,
                 &names,
                 now,
             )?;
-            let was_up = events::last_state(&tx, &row.id)?.is_some_and(|l| l.up);
+            let was_up = events::last_state(tx, &row.id)?.is_some_and(|l| l.up);
             let entry = |kind, detail: &str| Entry {
                 instance_id: row.id.clone(),
                 owner_id: row.owner_id,
@@ -205,10 +204,10 @@ async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result
                 detail: Some(detail.to_string()),
             };
             if was_up {
-                events::record(&tx, &entry(EventKind::Stopped, "removed by force"))?;
+                events::record(tx, &entry(EventKind::Stopped, "removed by force"))?;
             }
             events::record(
-                &tx,
+                tx,
                 &entry(
                     EventKind::Removed,
                     if volumes {
@@ -219,12 +218,12 @@ async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result
                 ),
             )?;
             if volumes {
-                registry::volumes::delete_of_instance(&tx, &row.id)?;
+                registry::volumes::delete_of_instance(tx, &row.id)?;
             } else if creating {
-                registry::volumes::delete_made_for(&tx, &row.id)?;
+                registry::volumes::delete_made_for(tx, &row.id)?;
             }
-            repo::delete(&tx, &row.id)?;
-            tx.commit().context("commit forced remove")
+            repo::delete(tx, &row.id)?;
+            Ok(())
         })
         .await?;
     tracing::info!(instance = %id, name = %name,
@@ -249,7 +248,7 @@ pub async fn clean_leftovers(state: &State) -> Result<usize> {
         let id = left.id;
         state
             .registry
-            .call(move |conn| registry::leftovers::delete(conn, id))
+            .write(move |tx| registry::leftovers::delete(tx, id))
             .await?;
         tracing::info!(instance = %left.instance_id, "removed what a forced removal left at the engine");
         done += 1;
@@ -266,9 +265,9 @@ pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: Cause) 
         let owned = id.to_string();
         state
             .registry
-            .call(move |conn| {
-                repo::mark_removing(conn, &owned, volumes, now_ms())?;
-                repo::by_id(conn, &owned)
+            .write(move |tx| {
+                repo::mark_removing(tx, &owned, volumes, now_ms())?;
+                repo::by_id(tx, &owned)
             })
             .await?
             .ok_or_else(|| Error::not_found(format!("no instance `{id}`")))?
@@ -279,9 +278,8 @@ pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: Cause) 
     }
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin remove")?;
-            let was_up = events::last_state(&tx, &row.id)?.is_some_and(|l| l.up);
+        .write(move |tx| {
+            let was_up = events::last_state(tx, &row.id)?.is_some_and(|l| l.up);
             let now = now_ms();
             let entry = |kind, detail: Option<&str>| Entry {
                 instance_id: row.id.clone(),
@@ -294,17 +292,17 @@ pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: Cause) 
                 detail: detail.map(str::to_string),
             };
             if was_up {
-                events::record(&tx, &entry(EventKind::Stopped, Some("removed")))?;
+                events::record(tx, &entry(EventKind::Stopped, Some("removed")))?;
             }
             events::record(
-                &tx,
+                tx,
                 &entry(EventKind::Removed, volumes.then_some("with volumes")),
             )?;
             if volumes {
-                registry::volumes::delete_of_instance(&tx, &row.id)?;
+                registry::volumes::delete_of_instance(tx, &row.id)?;
             }
-            repo::delete(&tx, &row.id)?;
-            tx.commit().context("commit remove")
+            repo::delete(tx, &row.id)?;
+            Ok(())
         })
         .await
 }
@@ -322,18 +320,17 @@ pub async fn roll_back_create(state: &State, id: &str) -> Result<()> {
         let id = id.to_string();
         state
             .registry
-            .read(move |conn| registry::volumes::made_for(conn, &id))
+            .read(move |snap| registry::volumes::made_for(snap, &id))
             .await?
     };
     remove_volumes(state, &made).await?;
     let id = id.to_string();
     state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin rollback")?;
-            registry::volumes::delete_made_for(&tx, &id)?;
-            repo::delete(&tx, &id)?;
-            tx.commit().context("commit rollback")
+        .write(move |tx| {
+            registry::volumes::delete_made_for(tx, &id)?;
+            repo::delete(tx, &id)?;
+            Ok(())
         })
         .await
 }

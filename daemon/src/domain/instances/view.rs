@@ -2,14 +2,13 @@
 //! has: the rows, then the ports and the volumes of all of them.
 
 use rsrc_shared::api::{Instance, InstanceVolume, PortMapping};
-use rusqlite::Connection;
 
 use super::env::render_connect;
 use super::{resolve, Row, SECRET_MASK};
 use crate::clock::rfc3339;
 use crate::domain::accounts::Caller;
 use crate::error::Result;
-use crate::registry::{self, instances as repo};
+use crate::registry::{self, instances as repo, Snap};
 use crate::State;
 
 /// The API's view of one row, given its ports and volumes. It takes the row so that a listing of
@@ -60,9 +59,9 @@ async fn mark_last_known<'a>(state: &State, instances: impl Iterator<Item = &'a 
 }
 
 /// One row with its ports and volumes read.
-pub fn one(conn: &Connection, advertise_host: &str, row: Row) -> Result<Instance> {
-    let ports = registry::ports::of_instance(conn, &row.id)?;
-    let volumes = registry::volumes::of_instance(conn, &row.id)?;
+pub fn one(snap: &Snap, advertise_host: &str, row: Row) -> Result<Instance> {
+    let ports = registry::ports::of_instance(snap, &row.id)?;
+    let volumes = registry::volumes::of_instance(snap, &row.id)?;
     Ok(to_api(row, advertise_host, ports, volumes))
 }
 
@@ -72,10 +71,10 @@ pub async fn by_id(state: &State, id: &str) -> Result<Instance> {
     let id = id.to_string();
     state
         .registry
-        .read(move |conn| {
-            let row = repo::by_id(conn, &id)?
+        .read(move |snap| {
+            let row = repo::by_id(snap, &id)?
                 .ok_or_else(|| crate::error::Error::not_found(format!("no instance `{id}`")))?;
-            one(conn, &host, row)
+            one(snap, &host, row)
         })
         .await
 }
@@ -96,11 +95,11 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
     let keep_ms = state.config.history.keep_ms();
     state
         .registry
-        .read(move |conn| {
-            let rows = repo::list_visible(conn, viewer)?;
-            let ports = registry::ports::of_listed(conn, viewer, &rows)?;
-            let volumes = registry::volumes::of_listed(conn, viewer, &rows)?;
-            let up = crate::domain::uptime::availability_7d(conn, viewer, &rows, keep_ms)?;
+        .read(move |snap| {
+            let rows = repo::list_visible(snap, viewer)?;
+            let ports = registry::ports::of_listed(snap, viewer, &rows)?;
+            let volumes = registry::volumes::of_listed(snap, viewer, &rows)?;
+            let up = crate::domain::uptime::availability_7d(snap, viewer, &rows, keep_ms)?;
             Ok(rows
                 .into_iter()
                 .zip(ports)
@@ -121,21 +120,21 @@ pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<I
     let keep_ms = state.config.history.keep_ms();
     let mut instance = state
         .registry
-        .read(move |conn| {
-            let row = resolve(conn, &caller, &reference)?;
+        .read(move |snap| {
+            let row = resolve(snap, &caller, &reference)?;
             let viewer = crate::registry::Viewer {
                 all: false,
                 user_id: row.owner_id,
             };
             let up = crate::domain::uptime::availability_7d(
-                conn,
+                snap,
                 viewer,
                 std::slice::from_ref(&row),
                 keep_ms,
             )?;
             Ok(Instance {
                 availability_7d: up.first().copied().flatten(),
-                ..one(conn, &host, row)?
+                ..one(snap, &host, row)?
             })
         })
         .await?;

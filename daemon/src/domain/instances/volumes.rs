@@ -5,11 +5,11 @@
 use std::collections::HashSet;
 
 use rsrc_shared::api::{Cause, MachineSpec, Volume, VolumeFrom};
-use rusqlite::Connection;
 
 use crate::domain::accounts::Caller;
 use crate::error::{Error, Result};
 use crate::registry::volumes as repo;
+use crate::registry::Snap;
 use crate::State;
 
 /// A kept volume a create attaches, and the declared path it fills.
@@ -78,7 +78,7 @@ fn declared(spec: &MachineSpec) -> String {
 /// and free, and settles the paths left to default. Another user's volume reads as one that
 /// does not exist. Inside the transaction, two creates cannot both take one volume.
 pub fn check_kept(
-    conn: &Connection,
+    snap: &Snap,
     reuse: &mut [Reuse],
     owner_id: i64,
     machine_id: i64,
@@ -86,7 +86,7 @@ pub fn check_kept(
 ) -> Result<()> {
     let mut paths = HashSet::new();
     for r in reuse.iter_mut() {
-        let kept = repo::kept(conn, &r.volume, owner_id)?
+        let kept = repo::kept(snap, &r.volume, owner_id)?
             .ok_or_else(|| Error::not_found(format!("no volume `{}`", r.volume)))?;
         if kept.machine_id != Some(machine_id) {
             return Err(Error::invalid(format!(
@@ -171,7 +171,7 @@ pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Volum
     viewer.all = all;
     let mut volumes = state
         .registry
-        .read(move |conn| repo::list(conn, viewer))
+        .read(move |snap| repo::list(snap, viewer))
         .await?;
     if state.engine.available().await.is_ok() {
         let sizes = state.engine.volume_sizes().await;
@@ -189,7 +189,7 @@ pub async fn remove(state: &State, caller: &Caller, name: &str) -> Result<()> {
     let lookup = name.to_string();
     let (in_use, owner_id) = state
         .registry
-        .read(move |conn| repo::in_use(conn, &lookup, viewer))
+        .read(move |snap| repo::in_use(snap, &lookup, viewer))
         .await?
         .ok_or_else(|| Error::not_found(format!("no volume `{name}`")))?;
     if in_use {
@@ -203,7 +203,7 @@ pub async fn remove(state: &State, caller: &Caller, name: &str) -> Result<()> {
     let owned = name.to_string();
     state
         .registry
-        .call(move |conn| repo::delete(conn, &owned))
+        .write(move |tx| repo::delete(tx, &owned))
         .await?;
     let cause = if owner_id == caller.user.id {
         Cause::User

@@ -91,7 +91,7 @@ async fn record_outage(state: &State, engine_up: bool) -> bool {
     let now = now_ms();
     match state
         .registry
-        .call(move |conn| record_engine_outage(conn, engine_up, now))
+        .write(move |tx| record_engine_outage(tx, engine_up, now))
         .await
     {
         Ok(_) => true,
@@ -288,7 +288,7 @@ async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
         let observer = preludes.observer.clone();
         let result = state
             .registry
-            .call(move |conn| mark_lost(conn, &instance, at, observer))
+            .write(move |tx| mark_lost(tx, &instance, at, observer))
             .await;
         if let Err(e) = result {
             tracing::error!(error = %e.chain(), "recording a destroyed container");
@@ -300,11 +300,7 @@ async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
 async fn record_all(state: &State, settled: Vec<(String, Seen)>) {
     for (instance, seen) in settled {
         let id = instance.clone();
-        match state
-            .registry
-            .call(move |conn| observe(conn, &id, seen))
-            .await
-        {
+        match state.registry.write(move |tx| observe(tx, &id, seen)).await {
             Ok(Some(kind)) => {
                 tracing::info!(instance = %instance, kind = %kind, "instance changed")
             }

@@ -73,7 +73,7 @@ pub async fn open(
         let id = row.id.clone();
         state
             .registry
-            .call(move |conn| instance_state::mark_lost(conn, &id, now_ms(), Cause::Daemon))
+            .write(move |tx| instance_state::mark_lost(tx, &id, now_ms(), Cause::Daemon))
             .await?;
         return Err(lost(&row));
     }

@@ -6,12 +6,12 @@ pub mod connect;
 mod validate;
 
 use rsrc_shared::api::{self, Machine, MachineSpec, MachineUpdate, PullProgress};
-use rusqlite::Connection;
 
 use crate::clock::{now_ms, rfc3339};
 use crate::domain::accounts::Caller;
 use crate::error::{Error, Result};
 use crate::registry::machines::{self as rows, Listed, Viewer};
+use crate::registry::Snap;
 use crate::State;
 
 pub use crate::registry::machines::Stored;
@@ -21,8 +21,8 @@ pub use validate::{
 };
 
 /// The machine `name`; a missing one is `NotFound`.
-pub fn by_name(conn: &Connection, name: &str) -> Result<Stored> {
-    rows::by_name(conn, name)?.ok_or_else(|| Error::not_found(format!("no machine `{name}`")))
+pub fn by_name(snap: &Snap, name: &str) -> Result<Stored> {
+    rows::by_name(snap, name)?.ok_or_else(|| Error::not_found(format!("no machine `{name}`")))
 }
 
 fn merge(mut spec: MachineSpec, u: MachineUpdate) -> MachineSpec {
@@ -118,9 +118,9 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
     }
 }
 
-fn read_api(conn: &Connection, name: &str, viewer: Viewer) -> Result<Machine> {
-    let own = crate::domain::feed::Own::read(conn, viewer.user_id)?;
-    rows::show(conn, name, viewer)?
+fn read_api(snap: &Snap, name: &str, viewer: Viewer) -> Result<Machine> {
+    let own = crate::domain::feed::Own::read(snap, viewer.user_id)?;
+    rows::show(snap, name, viewer)?
         .map(|m| to_api(m, &own))
         .ok_or_else(|| Error::not_found(format!("no machine `{name}`")))
 }
@@ -189,9 +189,9 @@ pub async fn list(state: &State, caller: &Caller, sort: api::MachineSort) -> Res
     let viewer = caller.viewer();
     let mut machines = state
         .registry
-        .read(move |conn| {
-            let own = crate::domain::feed::Own::read(conn, viewer.user_id)?;
-            Ok(rows::list(conn, viewer)?
+        .read(move |snap| {
+            let own = crate::domain::feed::Own::read(snap, viewer.user_id)?;
+            Ok(rows::list(snap, viewer)?
                 .into_iter()
                 .map(|m| to_api(m, &own))
                 .collect::<Vec<_>>())
@@ -205,7 +205,7 @@ pub async fn show(state: &State, caller: &Caller, name: String) -> Result<Machin
     let viewer = caller.viewer();
     state
         .registry
-        .read(move |conn| read_api(conn, &name, viewer))
+        .read(move |snap| read_api(snap, &name, viewer))
         .await
 }
 
@@ -224,7 +224,7 @@ pub async fn create(
         let name = name.clone();
         state
             .registry
-            .read(move |conn| Ok(rows::by_name(conn, &name)?.is_some()))
+            .read(move |snap| Ok(rows::by_name(snap, &name)?.is_some()))
             .await?
     };
     if exists {
@@ -241,9 +241,9 @@ pub async fn create(
     let by = caller.user.email.clone();
     let machine = state
         .registry
-        .call(move |conn| {
-            rows::insert(conn, &spec, now_ms())?;
-            read_api(conn, &name, Viewer::ADMIN)
+        .write(move |tx| {
+            rows::insert(tx, &spec, now_ms())?;
+            read_api(tx, &name, Viewer::ADMIN)
         })
         .await?;
     tracing::info!(machine = %machine.name, by = %by, "machine created");
@@ -261,7 +261,7 @@ pub async fn update(
         let name = name.clone();
         state
             .registry
-            .read(move |conn| by_name(conn, &name))
+            .read(move |snap| by_name(snap, &name))
             .await?
     };
     let spec = prepare(state, merge(stored.spec.clone(), change)).await?;
@@ -278,9 +278,9 @@ pub async fn update(
 async fn write_spec(state: &State, id: i64, spec: MachineSpec) -> Result<Machine> {
     state
         .registry
-        .call(move |conn| {
-            rows::update_spec(conn, id, &spec, now_ms())?;
-            read_api(conn, &spec.name, Viewer::ADMIN)
+        .write(move |tx| {
+            rows::update_spec(tx, id, &spec, now_ms())?;
+            read_api(tx, &spec.name, Viewer::ADMIN)
         })
         .await
 }
@@ -309,7 +309,7 @@ pub async fn apply(
         let name = name.clone();
         state
             .registry
-            .read(move |conn| rows::by_name(conn, &name))
+            .read(move |snap| rows::by_name(snap, &name))
             .await?
     };
     if dry_run {
@@ -357,9 +357,9 @@ pub async fn remove(state: &State, caller: &Caller, name: String, force: bool) -
         let name = name.clone();
         state
             .registry
-            .read(move |conn| {
-                let stored = by_name(conn, &name)?;
-                Ok((stored.id, rows::instance_ids(conn, stored.id)?))
+            .read(move |snap| {
+                let stored = by_name(snap, &name)?;
+                Ok((stored.id, rows::instance_ids(snap, stored.id)?))
             })
             .await?
     };
@@ -372,10 +372,7 @@ pub async fn remove(state: &State, caller: &Caller, name: String, force: bool) -
     for instance in instance_ids {
         crate::domain::instances::remove_by_id(state, &instance, false, api::Cause::Admin).await?;
     }
-    state
-        .registry
-        .call(move |conn| rows::delete(conn, id))
-        .await?;
+    state.registry.write(move |tx| rows::delete(tx, id)).await?;
     tracing::info!(machine = %name, by = %caller.user.email, force, "machine removed");
     Ok(())
 }

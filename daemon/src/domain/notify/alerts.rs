@@ -18,7 +18,7 @@ use super::message::{self, About, Lines, Message};
 use crate::clock::now_ms;
 use crate::domain::events::{StoredEvent, Subscription};
 use crate::domain::notify::outbox::Channel;
-use crate::error::{RegistryContext, Result};
+use crate::error::Result;
 use crate::registry::alerts::{self as repo, AlertState};
 use crate::registry::instances::{self as instances_repo, Row};
 use crate::registry::users;
@@ -80,7 +80,7 @@ async fn handle(state: &State, entry: StoredEvent) -> Result<()> {
     let iid = instance_id.clone();
     let (mut alert, row) = state
         .registry
-        .read(move |conn| Ok((repo::state(conn, &iid)?, instances_repo::by_id(conn, &iid)?)))
+        .read(move |snap| Ok((repo::state(snap, &iid)?, instances_repo::by_id(snap, &iid)?)))
         .await?;
     let mut out: Option<Message> = None;
     let mut forget = false;
@@ -128,13 +128,13 @@ async fn send_summaries(state: &State) -> Result<()> {
     let closed_by = now_ms() - window;
     let due = state
         .registry
-        .read(move |conn| repo::summaries_due(conn, closed_by))
+        .read(move |snap| repo::summaries_due(snap, closed_by))
         .await?;
     for instance_id in due {
         let iid = instance_id.clone();
         let (mut alert, row) = state
             .registry
-            .read(move |conn| Ok((repo::state(conn, &iid)?, instances_repo::by_id(conn, &iid)?)))
+            .read(move |snap| Ok((repo::state(snap, &iid)?, instances_repo::by_id(snap, &iid)?)))
             .await?;
         let Some(row) = row else {
             let cursor = state.registry.read(repo::cursor).await?;
@@ -178,12 +178,11 @@ async fn commit(
     let instance_id = instance_id.to_string();
     let queued = state
         .registry
-        .call(move |conn| {
-            let tx = conn.transaction().context("begin")?;
+        .write(move |tx| {
             let mut queued = false;
             if let Some(out) = &out {
-                let owner = instances_repo::by_id(&tx, &instance_id)?
-                    .map(|row| users::by_id(&tx, row.owner_id))
+                let owner = instances_repo::by_id(tx, &instance_id)?
+                    .map(|row| users::by_id(tx, row.owner_id))
                     .transpose()?;
                 if let Some(owner) = owner {
                     for (channel, to) in recipients(&owner, sms_on) {
@@ -191,17 +190,16 @@ async fn commit(
                             Channel::Email => (out.subject.as_str(), out.body.as_str()),
                             Channel::Sms => ("", out.sms.as_str()),
                         };
-                        outbox.enqueue_on(&tx, channel, &to, subject, body)?;
+                        outbox.enqueue_on(tx, channel, &to, subject, body)?;
                         queued = true;
                     }
                 }
             }
             match &alert {
-                Some(a) => repo::save(&tx, &instance_id, a)?,
-                None => repo::forget(&tx, &instance_id)?,
+                Some(a) => repo::save(tx, &instance_id, a)?,
+                None => repo::forget(tx, &instance_id)?,
             }
-            repo::set_cursor(&tx, cursor)?;
-            tx.commit().context("commit")?;
+            repo::set_cursor(tx, cursor)?;
             Ok(queued)
         })
         .await?;

@@ -17,7 +17,6 @@ use std::time::Duration;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rand::RngCore;
-use rusqlite::Connection;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -25,7 +24,7 @@ use crate::clock::now_ms;
 use crate::error::{Error, Result};
 pub use crate::registry::outbox::Channel;
 use crate::registry::outbox::{self as queue, Due};
-use crate::registry::Registry;
+use crate::registry::{Registry, Tx};
 
 const KEY_FILE: &str = "outbox.key";
 const FIRST_RETRY: Duration = Duration::from_secs(1);
@@ -118,21 +117,21 @@ impl Outbox {
     }
 
     /// Queues a mail inside the caller's transaction. Call [`Outbox::wake`] after committing.
-    pub fn enqueue(&self, conn: &Connection, to: &str, subject: &str, body: &str) -> Result<()> {
-        self.enqueue_on(conn, Channel::Email, to, subject, body)
+    pub fn enqueue(&self, tx: &Tx, to: &str, subject: &str, body: &str) -> Result<()> {
+        self.enqueue_on(tx, Channel::Email, to, subject, body)
     }
 
     /// Queues a message on `channel` (an SMS has no subject) inside the caller's transaction.
     pub fn enqueue_on(
         &self,
-        conn: &Connection,
+        tx: &Tx,
         channel: Channel,
         to: &str,
         subject: &str,
         body: &str,
     ) -> Result<()> {
         let sealed = self.seal(body)?;
-        queue::enqueue(conn, channel, to, subject, &sealed, now_ms())
+        queue::enqueue(tx, channel, to, subject, &sealed, now_ms())
     }
 
     /// Wakes every channel's sender.
@@ -170,7 +169,7 @@ pub async fn run_channel(
     // A row claimed but never marked sent was cut off mid-send (a crash, a kill, a shutdown).
     // The server may have accepted it, so it is given up rather than sent twice.
     match registry
-        .call(move |conn| queue::give_up_interrupted(conn, channel, now_ms()))
+        .write(move |tx| queue::give_up_interrupted(tx, channel, now_ms()))
         .await
     {
         Ok(0) => {}
@@ -211,13 +210,13 @@ async fn deliver_due(
     let channel = transport.channel();
     let now = now_ms();
     let due = registry
-        .read(move |conn| queue::due(conn, channel, now, BATCH))
+        .read(move |snap| queue::due(snap, channel, now, BATCH))
         .await?;
 
     for message in due {
         let id = message.id;
         let claimed = registry
-            .call(move |conn| queue::claim(conn, id, now_ms()))
+            .write(move |tx| queue::claim(tx, id, now_ms()))
             .await?;
         if !claimed {
             continue;
@@ -242,7 +241,7 @@ async fn deliver_due(
             Ok(()) => {
                 tracing::info!(id, channel, "message sent");
                 registry
-                    .call(move |conn| queue::mark_sent(conn, id, now_ms()))
+                    .write(move |tx| queue::mark_sent(tx, id, now_ms()))
                     .await?;
             }
             Err(Failure { error, permanent }) => {
@@ -250,13 +249,13 @@ async fn deliver_due(
                 let delay = backoff(attempts);
                 tracing::warn!(id, channel, attempts, permanent, %error, "message not sent");
                 registry
-                    .call(move |conn| {
+                    .write(move |tx| {
                         let now = now_ms();
                         if permanent {
-                            queue::mark_failed(conn, id, attempts, &error, now)
+                            queue::mark_failed(tx, id, attempts, &error, now)
                         } else {
                             let next = now + delay.as_millis() as i64;
-                            queue::retry_later(conn, id, attempts, &error, next)
+                            queue::retry_later(tx, id, attempts, &error, next)
                         }
                     })
                     .await?;
@@ -266,7 +265,7 @@ async fn deliver_due(
 
     let channel = transport.channel();
     let next = registry
-        .read(move |conn| queue::next_due_at(conn, channel))
+        .read(move |snap| queue::next_due_at(snap, channel))
         .await?;
     Ok(match next {
         Some(at) => {

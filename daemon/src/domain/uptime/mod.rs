@@ -8,14 +8,13 @@ pub mod compute;
 pub mod upkeep;
 
 use rsrc_shared::api::{Uptime, UptimeInterval};
-use rusqlite::Connection;
 
 use crate::clock::{now_ms, rfc3339};
 use crate::domain::accounts::Caller;
 use crate::domain::instances::{resolve, Row};
 use crate::error::{Error, Result};
 use crate::registry::uptime_marks::{totals, Gaps};
-use crate::registry::{self, Viewer};
+use crate::registry::{self, Snap, Viewer};
 use crate::State;
 use compute::{intervals, Totals};
 
@@ -46,8 +45,8 @@ fn data_start(row: &Row, asked: i64, keep_ms: i64, now: i64) -> i64 {
 
 /// Runs of the daemon around `[from, to]`; the current run lasts until `to` whatever its last
 /// heartbeat says.
-fn runs(conn: &Connection, from: i64, to: i64) -> Result<Vec<registry::runs::Run>> {
-    let mut runs = registry::runs::overlapping(conn, from, to)?;
+fn runs(snap: &Snap, from: i64, to: i64) -> Result<Vec<registry::runs::Run>> {
+    let mut runs = registry::runs::overlapping(snap, from, to)?;
     if let Some(current) = runs.last_mut() {
         current.last_alive = current.last_alive.max(to);
     }
@@ -56,15 +55,15 @@ fn runs(conn: &Connection, from: i64, to: i64) -> Result<Vec<registry::runs::Run
 
 /// `rsrc instance uptime ID [--since ...]`.
 /// The exact states of `row` over `[from, now]`, from its history and the daemon's runs.
-fn spans(conn: &Connection, row: &Row, from: i64, now: i64) -> Result<Vec<compute::Span>> {
-    let prelude = registry::history::prelude(conn, &row.id, from)?;
-    let entries = registry::history::between(conn, &row.id, from, now)?;
+fn spans(snap: &Snap, row: &Row, from: i64, now: i64) -> Result<Vec<compute::Span>> {
+    let prelude = registry::history::prelude(snap, &row.id, from)?;
+    let entries = registry::history::between(snap, &row.id, from, now)?;
     Ok(intervals(
         from,
         now,
         &prelude,
         &entries,
-        &runs(conn, from, now)?,
+        &runs(snap, from, now)?,
     ))
 }
 
@@ -84,10 +83,10 @@ pub async fn report(
     let (caller, reference) = (caller.clone(), reference.to_string());
     state
         .registry
-        .read(move |conn| {
-            let row = resolve(conn, &caller, &reference)?;
+        .read(move |snap| {
+            let row = resolve(snap, &caller, &reference)?;
             let from = data_start(&row, asked, keep_ms, now);
-            let spans = spans(conn, &row, from, now)?;
+            let spans = spans(snap, &row, from, now)?;
             let totals = Totals::of(&spans);
             let mut notes = Vec::new();
             if from > asked {
@@ -146,25 +145,25 @@ pub async fn report(
 /// index seeks per row, however long its history. It equals what [`report`] computes from the
 /// history itself for the same window.
 pub fn availability_7d(
-    conn: &Connection,
+    snap: &Snap,
     viewer: Viewer,
     rows: &[Row],
     keep_ms: i64,
 ) -> Result<Vec<Option<f64>>> {
-    availability_at(conn, viewer, rows, keep_ms, now_ms())
+    availability_at(snap, viewer, rows, keep_ms, now_ms())
 }
 
 /// [`availability_7d`] as of `now`.
 pub fn availability_at(
-    conn: &Connection,
+    snap: &Snap,
     viewer: Viewer,
     rows: &[Row],
     keep_ms: i64,
     now: i64,
 ) -> Result<Vec<Option<f64>>> {
     let from = now - LISTING_PERIOD_MS.min(keep_ms);
-    let ends = registry::uptime_marks::ends_of_listed(conn, viewer, rows, from)?;
-    let gaps = Gaps::of(&runs(conn, from, now)?);
+    let ends = registry::uptime_marks::ends_of_listed(snap, viewer, rows, from)?;
+    let gaps = Gaps::of(&runs(snap, from, now)?);
     Ok(rows
         .iter()
         .zip(ends)

@@ -2,11 +2,10 @@
 //! (clean and kill -9), engine outages, planned stops and entries that arrive late.
 
 use rsrc_shared::api::{Cause, EventKind, Limits, MachineSpec, RestartPolicy};
-use rusqlite::Connection;
 
 use super::*;
 use crate::domain::events::{self, Entry};
-use crate::registry::{fixtures, instances as repo, runs, uptime_marks, Registry};
+use crate::registry::{fixtures, instances as repo, runs, uptime_marks, Registry, Snap, Tx};
 
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
@@ -44,9 +43,9 @@ const KINDS: &[(EventKind, Cause)] = &[
     (EventKind::EngineUp, Cause::Engine),
 ];
 
-fn record(conn: &Connection, instance: &str, at: i64, (kind, cause): (EventKind, Cause)) {
+fn record(tx: &Tx, instance: &str, at: i64, (kind, cause): (EventKind, Cause)) {
     events::record(
-        conn,
+        tx,
         &Entry {
             instance_id: instance.into(),
             owner_id: 1 + (instance.len() as i64 % 2),
@@ -62,36 +61,36 @@ fn record(conn: &Connection, instance: &str, at: i64, (kind, cause): (EventKind,
 }
 
 /// The exact computation of `report`, for the listing's window.
-fn exact(conn: &Connection, row: &Row, keep_ms: i64, now: i64) -> Option<f64> {
+fn exact(snap: &Snap, row: &Row, keep_ms: i64, now: i64) -> Option<f64> {
     let from = data_start(row, now - LISTING_PERIOD_MS, keep_ms, now);
-    Totals::of(&spans(conn, row, from, now).unwrap()).availability()
+    Totals::of(&spans(snap, row, from, now).unwrap()).availability()
 }
 
 /// Migration 0013's triggers keep each instance's copy of its newest mark equal to the newest
 /// row of `uptime_marks`, and 0014's the time of the one before it.
-fn check_newest_copies(conn: &Connection, seed: &str) {
-    let stale = fixtures::stale_mark_copies(conn).unwrap();
+fn check_newest_copies(snap: &Snap, seed: &str) {
+    let stale = fixtures::stale_mark_copies(snap).unwrap();
     assert!(
         stale.is_empty(),
         "seed {seed}: stale newest marks on {stale:?}"
     );
 }
 
-fn check(conn: &Connection, keep_ms: i64, now: i64, seed: &str) {
-    check_newest_copies(conn, seed);
-    let rows = repo::all(conn).unwrap();
-    let want: Vec<_> = rows.iter().map(|r| exact(conn, r, keep_ms, now)).collect();
-    let all = availability_at(conn, Viewer::ADMIN, &rows, keep_ms, now).unwrap();
+fn check(snap: &Snap, keep_ms: i64, now: i64, seed: &str) {
+    check_newest_copies(snap, seed);
+    let rows = repo::all(snap).unwrap();
+    let want: Vec<_> = rows.iter().map(|r| exact(snap, r, keep_ms, now)).collect();
+    let all = availability_at(snap, Viewer::ADMIN, &rows, keep_ms, now).unwrap();
     assert_eq!(all, want, "seed {seed}: admin listing");
     for row in &rows {
         let viewer = Viewer {
             all: false,
             user_id: row.owner_id,
         };
-        let one = availability_at(conn, viewer, std::slice::from_ref(row), keep_ms, now).unwrap();
+        let one = availability_at(snap, viewer, std::slice::from_ref(row), keep_ms, now).unwrap();
         assert_eq!(
             one,
-            [exact(conn, row, keep_ms, now)],
+            [exact(snap, row, keep_ms, now)],
             "seed {seed}: {}",
             row.id
         );
@@ -100,17 +99,17 @@ fn check(conn: &Connection, keep_ms: i64, now: i64, seed: &str) {
             .filter(|r| r.owner_id == row.owner_id)
             .cloned()
             .collect();
-        let listed = availability_at(conn, viewer, &own, keep_ms, now).unwrap();
-        let exact_own: Vec<_> = own.iter().map(|r| exact(conn, r, keep_ms, now)).collect();
+        let listed = availability_at(snap, viewer, &own, keep_ms, now).unwrap();
+        let exact_own: Vec<_> = own.iter().map(|r| exact(snap, r, keep_ms, now)).collect();
         assert_eq!(listed, exact_own, "seed {seed}: user listing");
     }
 }
 
 /// Builds a random history of a few instances over some ten days ending a day ago; returns the
 /// time to look from.
-fn simulate(conn: &Connection, rng: &mut Rng) -> i64 {
-    fixtures::insert_user(conn, 1, "a@example.com", false).unwrap();
-    fixtures::insert_user(conn, 2, "b@example.com", false).unwrap();
+fn simulate(tx: &Tx, rng: &mut Rng) -> i64 {
+    fixtures::insert_user(tx, 1, "a@example.com", false).unwrap();
+    fixtures::insert_user(tx, 2, "b@example.com", false).unwrap();
     let spec = MachineSpec {
         name: "m".into(),
         description: String::new(),
@@ -125,14 +124,14 @@ fn simulate(conn: &Connection, rng: &mut Rng) -> i64 {
         connect: None,
         restart: RestartPolicy::UnlessStopped,
     };
-    fixtures::insert_machine(conn, 1, &spec).unwrap();
+    fixtures::insert_machine(tx, 1, &spec).unwrap();
     let base = crate::clock::now_ms() - 12 * DAY;
     let names = ["a", "bb", "c", "dd"];
     let mut created = Vec::new();
     for name in names {
         let at = base + rng.below(6 * DAY);
         repo::insert(
-            conn,
+            tx,
             &repo::NewInstance {
                 id: name,
                 name,
@@ -148,7 +147,7 @@ fn simulate(conn: &Connection, rng: &mut Rng) -> i64 {
     }
     let mut t = base;
     for _ in 0..1 + rng.below(6) {
-        let run = uptime_marks::start_run(conn, t).unwrap();
+        let run = uptime_marks::start_run(tx, t).unwrap();
         let mut last_seen = t;
         for _ in 0..rng.below(30) {
             let step = if rng.chance(50) { HOUR } else { DAY / 2 };
@@ -169,18 +168,18 @@ fn simulate(conn: &Connection, rng: &mut Rng) -> i64 {
             };
             last_seen = at;
             record(
-                conn,
+                tx,
                 names[i],
                 at,
                 KINDS[rng.below(KINDS.len() as i64) as usize].clone(),
             );
             // The heartbeat, now and then: a kill -9 loses what came after the last one.
             if rng.chance(40) {
-                runs::alive(conn, run, t).unwrap();
+                runs::alive(tx, run, t).unwrap();
             }
         }
         if rng.chance(50) {
-            runs::alive(conn, run, t).unwrap(); // a clean stop
+            runs::alive(tx, run, t).unwrap(); // a clean stop
         }
         let gap = if rng.chance(30) { 0 } else { DAY };
         t += rng.below(gap);
@@ -193,21 +192,21 @@ fn rollup_availability_equals_the_exact_one_on_random_histories() {
     for seed in 1..=120u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let reg = Registry::open_in_memory().unwrap();
-        reg.call_blocking(|conn| {
-            let now = simulate(conn, &mut rng);
+        reg.write_blocking(|tx| {
+            let now = simulate(tx, &mut rng);
             for keep_ms in [30 * DAY, 3 * DAY] {
-                check(conn, keep_ms, now, &format!("{seed} keep {keep_ms}"));
+                check(tx, keep_ms, now, &format!("{seed} keep {keep_ms}"));
             }
             // An existing registry gets the same figures from the backfill of migration 0012.
-            fixtures::delete_uptime_marks(conn).unwrap();
-            check_newest_copies(conn, &format!("{seed} emptied"));
-            uptime_marks::backfill(conn).unwrap();
-            check(conn, 30 * DAY, now, &format!("{seed} backfilled"));
+            fixtures::delete_uptime_marks(tx).unwrap();
+            check_newest_copies(tx, &format!("{seed} emptied"));
+            uptime_marks::backfill(tx).unwrap();
+            check(tx, 30 * DAY, now, &format!("{seed} backfilled"));
             // Retention prunes the rollup with the history; the window after it is unchanged.
             let cutoff = now - 8 * DAY;
-            while registry::history::prune(conn, cutoff, 7).unwrap() > 0 {}
-            while uptime_marks::prune(conn, cutoff, 7).unwrap() > 0 {}
-            check(conn, 8 * DAY, now, &format!("{seed} pruned"));
+            while registry::history::prune(tx, cutoff, 7).unwrap() > 0 {}
+            while uptime_marks::prune(tx, cutoff, 7).unwrap() > 0 {}
+            check(tx, 8 * DAY, now, &format!("{seed} pruned"));
             Ok(())
         })
         .unwrap();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
-use crate::registry;
+use crate::registry::{self, Tx};
 use crate::State;
 
 /// How often the run's heartbeat is written: a kill -9 loses at most this much of a run.
@@ -20,7 +20,7 @@ const PRUNE_BATCH: i64 = 500;
 pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
     let run_id = match state
         .registry
-        .call(|conn| registry::uptime_marks::start_run(conn, now_ms()))
+        .write(|tx| registry::uptime_marks::start_run(tx, now_ms()))
         .await
     {
         Ok(id) => id,
@@ -49,7 +49,7 @@ pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
 async fn alive(state: &State, run_id: i64) {
     if let Err(e) = state
         .registry
-        .call(move |conn| registry::runs::alive(conn, run_id, now_ms()))
+        .write(move |tx| registry::runs::alive(tx, run_id, now_ms()))
         .await
     {
         tracing::warn!(error = %e.chain(), "recording the daemon's heartbeat");
@@ -83,7 +83,7 @@ pub async fn prune(state: &State, shutdown: &CancellationToken) {
     }
     if let Err(e) = state
         .registry
-        .call(move |conn| registry::runs::prune(conn, cutoff))
+        .write(move |tx| registry::runs::prune(tx, cutoff))
         .await
     {
         tracing::warn!(error = %e.chain(), "pruning old daemon runs");
@@ -93,7 +93,7 @@ pub async fn prune(state: &State, shutdown: &CancellationToken) {
     }
 }
 
-/// Calls `delete(conn, cutoff, PRUNE_BATCH)` on the writer until a batch comes back short,
+/// Calls `delete(tx, cutoff, PRUNE_BATCH)` on the writer until a batch comes back short,
 /// letting other writers in between: how many rows went in all. `None`: cancelled, or failed
 /// (logged as `what`).
 async fn in_batches(
@@ -101,7 +101,7 @@ async fn in_batches(
     shutdown: &CancellationToken,
     what: &'static str,
     cutoff: i64,
-    delete: fn(&rusqlite::Connection, i64, i64) -> crate::error::Result<usize>,
+    delete: fn(&Tx, i64, i64) -> crate::error::Result<usize>,
 ) -> Option<usize> {
     let mut total = 0;
     loop {
@@ -110,7 +110,7 @@ async fn in_batches(
         }
         match state
             .registry
-            .call(move |conn| delete(conn, cutoff, PRUNE_BATCH))
+            .write(move |tx| delete(tx, cutoff, PRUNE_BATCH))
             .await
         {
             Ok(n) => {

@@ -74,7 +74,7 @@ async fn the_repair_pass_backs_off_and_finishes_an_interrupted_remove() {
     let id = made.id.clone();
     h.state
         .registry
-        .call(move |conn| repo::mark_removing(conn, &id, false, 0))
+        .write(move |tx| repo::mark_removing(tx, &id, false, 0))
         .await
         .unwrap();
     let mut backoff = repair::Backoff::default();
@@ -246,7 +246,7 @@ async fn an_engine_outage_is_an_interval_in_the_history_and_states_show_as_last_
     let at = crate::clock::now_ms();
     h.state
         .registry
-        .call(move |conn| crate::domain::instances::state::record_engine_outage(conn, false, at))
+        .write(move |tx| crate::domain::instances::state::record_engine_outage(tx, false, at))
         .await
         .unwrap();
     h.engine.set_available(false);
@@ -262,7 +262,7 @@ async fn an_engine_outage_is_an_interval_in_the_history_and_states_show_as_last_
     let at = crate::clock::now_ms();
     h.state
         .registry
-        .call(move |conn| crate::domain::instances::state::record_engine_outage(conn, true, at))
+        .write(move |tx| crate::domain::instances::state::record_engine_outage(tx, true, at))
         .await
         .unwrap();
     assert!(

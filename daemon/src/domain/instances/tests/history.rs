@@ -34,9 +34,9 @@ async fn a_lost_instance_ignores_the_replayed_death_of_its_container() {
     // engine's (earlier) times.
     h.state
         .registry
-        .call(move |conn| {
+        .write(move |tx| {
             observe(
-                conn,
+                tx,
                 &id,
                 Seen {
                     up: false,
@@ -48,7 +48,7 @@ async fn a_lost_instance_ignores_the_replayed_death_of_its_container() {
                     detail: None,
                 },
             )?;
-            mark_lost(conn, &id, 2, Cause::Docker)
+            mark_lost(tx, &id, 2, Cause::Docker)
         })
         .await
         .unwrap();

@@ -76,11 +76,11 @@ fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::open_in_memory().unwrap();
     registry
-        .call_blocking(|conn| {
-            fixtures::insert_user(conn, 1, "u1@x.io", false)?;
-            fixtures::insert_user(conn, 2, "u2@x.io", false)?;
-            fixtures::insert_user(conn, 3, "u3@x.io", true)?;
-            fixtures::insert_machine(conn, 1, &spec("web"))
+        .write_blocking(|tx| {
+            fixtures::insert_user(tx, 1, "u1@x.io", false)?;
+            fixtures::insert_user(tx, 2, "u2@x.io", false)?;
+            fixtures::insert_user(tx, 3, "u3@x.io", true)?;
+            fixtures::insert_machine(tx, 1, &spec("web"))
         })
         .unwrap();
     let engine = Arc::new(FakeEngine::new());
@@ -126,7 +126,7 @@ impl Harness {
         let id = id.to_string();
         self.state
             .registry
-            .read(move |conn| repo::by_id(conn, &id))
+            .read(move |snap| repo::by_id(snap, &id))
             .await
             .unwrap()
     }
@@ -134,7 +134,7 @@ impl Harness {
     async fn history(&self) -> Vec<StoredEvent> {
         self.state
             .registry
-            .read(|conn| registry::history::after(conn, 0, 1000))
+            .read(|snap| registry::history::after(snap, 0, 1000))
             .await
             .unwrap()
     }
@@ -151,7 +151,7 @@ impl Harness {
     async fn ports_reserved(&self) -> usize {
         self.state
             .registry
-            .read(|conn| registry::ports::reserved_in(conn, 1, 65535))
+            .read(|snap| registry::ports::reserved_in(snap, 1, 65535))
             .await
             .unwrap()
             .len()
@@ -222,7 +222,7 @@ async fn reconciliation_finishes_an_interrupted_remove_with_its_volumes() {
     let id = made.id.clone();
     h.state
         .registry
-        .call(move |conn| repo::mark_removing(conn, &id, true, 0))
+        .write(move |tx| repo::mark_removing(tx, &id, true, 0))
         .await
         .unwrap();
     reconcile::reconcile(&h.state).await.unwrap();

@@ -163,12 +163,12 @@ async fn references_resolve_only_among_visible_instances() {
     let (w1, w2, d) = (web1.id.clone(), web2.id.clone(), db.id.clone());
     h.state
         .registry
-        .read(move |conn| {
-            assert_eq!(resolve(conn, &alice, "web")?.id, w1);
-            assert_eq!(resolve(conn, &bob, "web")?.id, w2);
-            assert_eq!(resolve(conn, &alice, &d[..6])?.id, d);
-            let hidden = resolve(conn, &bob, &d).unwrap_err().to_string();
-            let absent = resolve(conn, &bob, "cccc4444cccc4444")
+        .read(move |snap| {
+            assert_eq!(resolve(snap, &alice, "web")?.id, w1);
+            assert_eq!(resolve(snap, &bob, "web")?.id, w2);
+            assert_eq!(resolve(snap, &alice, &d[..6])?.id, d);
+            let hidden = resolve(snap, &bob, &d).unwrap_err().to_string();
+            let absent = resolve(snap, &bob, "cccc4444cccc4444")
                 .unwrap_err()
                 .to_string();
             assert_eq!(
@@ -176,16 +176,16 @@ async fn references_resolve_only_among_visible_instances() {
                 absent.replace("cccc4444cccc4444", "X")
             );
             assert!(matches!(
-                resolve(conn, &bob, "dbs"),
+                resolve(snap, &bob, "dbs"),
                 Err(Error::NotFound(_))
             ));
             assert!(matches!(
-                resolve(conn, &admin, "web"),
+                resolve(snap, &admin, "web"),
                 Err(Error::Conflict(_))
             ));
-            assert_eq!(resolve(conn, &admin, "dbs")?.id, d);
-            assert_eq!(resolve(conn, &admin, &w2)?.owner_id, 2);
-            assert!(matches!(resolve(conn, &alice, ""), Err(Error::NotFound(_))));
+            assert_eq!(resolve(snap, &admin, "dbs")?.id, d);
+            assert_eq!(resolve(snap, &admin, &w2)?.owner_id, 2);
+            assert!(matches!(resolve(snap, &alice, ""), Err(Error::NotFound(_))));
             Ok(())
         })
         .await

@@ -32,7 +32,7 @@ impl Harness {
         change(&mut s);
         self.state
             .registry
-            .call(move |conn| registry::machines::update_spec(conn, 1, &s, 1))
+            .write(move |tx| registry::machines::update_spec(tx, 1, &s, 1))
             .await
             .unwrap();
     }
@@ -41,7 +41,7 @@ impl Harness {
         let m = self
             .state
             .registry
-            .read(|conn| registry::machines::show(conn, "web", registry::Viewer::ADMIN))
+            .read(|snap| registry::machines::show(snap, "web", registry::Viewer::ADMIN))
             .await
             .unwrap()
             .unwrap();
@@ -121,7 +121,7 @@ async fn volume_from_refusals_change_nothing() {
     let kept = h
         .state
         .registry
-        .read(move |conn| registry::volumes::kept(conn, &volume, 1))
+        .read(move |snap| registry::volumes::kept(snap, &volume, 1))
         .await
         .unwrap()
         .unwrap();
@@ -150,7 +150,7 @@ async fn a_failed_create_gives_a_kept_volume_back_instead_of_removing_it() {
     let kept = h
         .state
         .registry
-        .read(move |conn| registry::volumes::kept(conn, &v, 1))
+        .read(move |snap| registry::volumes::kept(snap, &v, 1))
         .await
         .unwrap();
     assert!(kept.is_some_and(|k| !k.in_use));
@@ -268,7 +268,7 @@ async fn a_recreate_cut_off_is_completed_or_dropped_by_reconciliation() {
     let origin = h
         .state
         .registry
-        .read(move |conn| rebuild::origin(conn, &id))
+        .read(move |snap| rebuild::origin(snap, &id))
         .await
         .unwrap()
         .unwrap();
@@ -289,7 +289,7 @@ async fn a_journalled_recreate_after_kill_9_is_settled_by_reconciliation() {
     let (id, p) = (made.id.clone(), plan.clone());
     h.state
         .registry
-        .call(move |conn| rebuild::begin(conn, &id, &p, 0).map(drop))
+        .write(move |tx| rebuild::begin(tx, &id, &p, 0).map(drop))
         .await
         .unwrap();
     // Killed before the new container was made: the old one stays the instance's.
@@ -304,7 +304,7 @@ async fn a_journalled_recreate_after_kill_9_is_settled_by_reconciliation() {
     let (id, p) = (made.id.clone(), plan.clone());
     h.state
         .registry
-        .call(move |conn| rebuild::begin(conn, &id, &p, 0).map(drop))
+        .write(move |tx| rebuild::begin(tx, &id, &p, 0).map(drop))
         .await
         .unwrap();
     let mut spec = h
