@@ -325,19 +325,7 @@ pub async fn finish_create(state: &State, id: &str, cause: Cause) -> Result<()> 
             )?;
             match observed {
                 Some(o) => {
-                    state::observe(
-                        tx,
-                        &id,
-                        state::Seen {
-                            up: o.running,
-                            at: now,
-                            exit_code: o.exit_code,
-                            oom: o.oom_killed,
-                            killed_by: None,
-                            observer: Cause::Daemon,
-                            detail: None,
-                        },
-                    )?;
+                    state::observe(tx, &id, state::Seen::inspected(&o, now))?;
                 }
                 None => state::mark_lost(tx, &id, now, Cause::Daemon)?,
             }

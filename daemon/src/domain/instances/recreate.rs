@@ -300,19 +300,7 @@ async fn switch_over(
             });
             repo::set_pending(tx, &id, pending.as_ref())?;
             if let Some(o) = observed {
-                observe(
-                    tx,
-                    &id,
-                    Seen {
-                        up: o.running,
-                        at: now,
-                        exit_code: o.exit_code,
-                        oom: o.oom_killed,
-                        killed_by: None,
-                        observer: Cause::Daemon,
-                        detail: None,
-                    },
-                )?;
+                observe(tx, &id, Seen::inspected(&o, now))?;
             }
             Ok(())
         })

@@ -28,6 +28,22 @@ pub struct Seen {
     pub detail: Option<String>,
 }
 
+impl Seen {
+    /// What the daemon itself found on inspecting the container at `at` (after a create or a
+    /// recreate), rather than what an event told it.
+    pub fn inspected(o: &crate::engine::Observed, at: i64) -> Seen {
+        Seen {
+            up: o.running,
+            at,
+            exit_code: o.exit_code,
+            oom: o.oom_killed,
+            killed_by: None,
+            observer: Cause::Daemon,
+            detail: None,
+        }
+    }
+}
+
 /// The status an instance shows after an observation.
 fn status_after(up: bool, desired: Desired) -> InstanceState {
     match (up, desired) {
