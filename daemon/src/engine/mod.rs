@@ -145,6 +145,9 @@ pub enum Happening {
 pub struct EngineEvent {
     /// The container's `io.rsrc.instance` label.
     pub instance: String,
+    /// The container's id: a labelled copy of an instance's container (`docker commit` and
+    /// `docker run`) carries the same label, and only the id tells them apart.
+    pub container: String,
     /// Unix milliseconds, as the engine recorded it.
     pub at: i64,
     pub what: Happening,
