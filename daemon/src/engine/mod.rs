@@ -298,6 +298,8 @@ pub trait Engine: Send + Sync {
     async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()>;
     /// Removes a volume; a missing one is fine, one in use is a conflict.
     async fn remove_volume(&self, name: &str) -> Result<()>;
+    /// A volume's labels; `None` when it does not exist.
+    async fn volume_labels(&self, name: &str) -> Result<Option<HashMap<String, String>>>;
     /// Sizes of volumes, where the engine reports them.
     async fn volume_sizes(&self) -> HashMap<String, i64>;
 

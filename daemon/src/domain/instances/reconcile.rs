@@ -107,6 +107,12 @@ pub async fn reconcile(state: &State) -> Result<()> {
             }
         }
     }
+    if let Err(e) = super::volumes::forget_vanished(state).await {
+        tracing::error!(error = %e.chain(), "cannot check the kept volumes");
+        if matches!(e, Error::EngineUnavailable(_)) {
+            return Err(e);
+        }
+    }
     // Read again: settling recorded new container ids.
     let rows: Vec<Row> = state.registry.read(repo::all).await?;
     let known = orphans::by_id(&rows);

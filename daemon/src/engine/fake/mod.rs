@@ -369,6 +369,11 @@ impl Engine for FakeEngine {
         Ok(())
     }
 
+    async fn volume_labels(&self, name: &str) -> Result<Option<HashMap<String, String>>> {
+        self.check(None)?;
+        Ok(self.world().volumes.get(name).cloned())
+    }
+
     async fn volume_sizes(&self) -> HashMap<String, i64> {
         HashMap::new()
     }
