@@ -67,6 +67,8 @@ pub const KEYS: &[Key] = &[
     key("limits", "table", "", "Quotas."),
     key("limits.max_instances_per_user", "integer", "10",
         "How many instances one user may have in all; each machine's max_per_user applies as well. rsrc status shows the use."),
+    key("limits.max_volumes_per_user", "integer", "20",
+        "How many volumes one user may keep of no instance (`rsrc instance rm` keeps them). At the limit, creates that make volumes are refused until some are removed (`rsrc volume rm`) or attached (--volume-from)."),
     key("limits.log_reads_per_user", "integer", "half the cores, at least 1",
         "Log reads without --follow one user may have going at once; the others wait their turn, first come first served. Each costs Docker CPU for every line it decodes; this keeps one user's parallel reads from taking the host. Followers take no turn."),
     key("connections", "table", "", "Caps and deadlines of connections to the API socket."),

@@ -137,6 +137,8 @@ pub enum SmtpTls {
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsConfig {
     pub max_instances_per_user: i64,
+    /// Volumes one user may keep (of no instance); at it, creates are refused.
+    pub max_volumes_per_user: i64,
     /// Log reads without follow one user may have going at once; unset: half the cores.
     pub log_reads_per_user: Option<usize>,
 }
@@ -145,6 +147,7 @@ impl Default for LimitsConfig {
     fn default() -> Self {
         LimitsConfig {
             max_instances_per_user: 10,
+            max_volumes_per_user: 20,
             log_reads_per_user: None,
         }
     }
@@ -386,6 +389,12 @@ impl FileConfig {
         if self.limits.max_instances_per_user < 1 {
             return Err(value_err(
                 "limits.max_instances_per_user",
+                "must be at least 1",
+            ));
+        }
+        if self.limits.max_volumes_per_user < 1 {
+            return Err(value_err(
+                "limits.max_volumes_per_user",
                 "must be at least 1",
             ));
         }

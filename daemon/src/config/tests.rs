@@ -19,6 +19,7 @@ fn defaults_are_documented_values() {
     );
     assert_eq!(c.bind_address, IpAddr::from([0, 0, 0, 0]));
     assert_eq!(c.limits.max_instances_per_user, 10);
+    assert_eq!(c.limits.max_volumes_per_user, 20);
     assert_eq!(c.history.keep_days, 90);
     assert_eq!(c.session_ttl_days, 30);
     assert_eq!(c.session_ttl(), std::time::Duration::from_secs(30 * 86_400));
@@ -125,6 +126,10 @@ fn bad_values_are_named() {
         (
             "[limits]\nmax_instances_per_user = 0",
             "config key `limits.max_instances_per_user`",
+        ),
+        (
+            "[limits]\nmax_volumes_per_user = 0",
+            "config key `limits.max_volumes_per_user`",
         ),
         ("[history]\nkeep_days = 0", "config key `history.keep_days`"),
         (

@@ -124,6 +124,20 @@ pub fn unattached(snap: &Snap) -> Result<Vec<String>> {
     )
 }
 
+/// How many volumes `owner` keeps that no instance has.
+pub fn kept_count(snap: &Snap, owner: i64) -> Result<i64> {
+    Ok(query::optional(
+        snap,
+        "count kept volumes",
+        "SELECT COUNT(*) FROM volumes v
+         WHERE v.owner_id = :owner
+           AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)",
+        named_params! {":owner": owner},
+        |r| r.get(0),
+    )?
+    .unwrap_or(0))
+}
+
 /// Whether the volume `name` that `viewer` may see belongs to an existing instance, and its
 /// owner; `None` when there is no such volume for them.
 pub fn in_use(snap: &Snap, name: &str, viewer: Viewer) -> Result<Option<(bool, i64)>> {

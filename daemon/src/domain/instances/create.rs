@@ -107,6 +107,7 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
             given: given.clone(),
             reuse: reuse.clone(),
             per_user_limit: state.config.limits.max_instances_per_user,
+            volume_limit: state.config.limits.max_volumes_per_user,
             ports: plan,
         };
         let docker_env = docker_env.clone();
@@ -156,6 +157,8 @@ struct Journal {
     /// Kept volumes to attach, by the declared path they fill.
     reuse: Vec<volumes::Reuse>,
     per_user_limit: i64,
+    /// How many volumes the owner may keep.
+    volume_limit: i64,
     ports: ports::Plan,
 }
 
@@ -180,6 +183,21 @@ impl Journal {
                 count(total, "instance", "instances"),
                 self.per_user_limit
             )));
+        }
+        // Kept volumes outlive their instances: a create that makes volumes is where a create
+        // and rm loop would add to them without end. Attaching kept ones lowers the count.
+        let makes_volumes = spec.volumes.len() > self.reuse.len();
+        if makes_volumes {
+            let kept = registry::volumes::kept_count(tx, self.owner_id)?;
+            let after = kept - i64::try_from(self.reuse.len()).unwrap_or(i64::MAX);
+            if after >= self.volume_limit {
+                return Err(Error::QuotaExceeded(format!(
+                    "you keep {} of no instance, the limit is {} per user; remove some with \
+                     `rsrc volume rm`, or attach one with --volume-from",
+                    count(kept, "volume", "volumes"),
+                    self.volume_limit
+                )));
+            }
         }
         let name = match &self.name {
             Some(name) if repo::name_taken(tx, self.owner_id, name)? => {

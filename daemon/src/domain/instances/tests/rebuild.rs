@@ -362,3 +362,31 @@ async fn a_kept_volume_removed_behind_rsrcs_back_is_never_mounted_empty() {
         .unwrap();
     assert!(kept.is_empty(), "{kept:?}");
 }
+
+#[tokio::test]
+async fn kept_volumes_count_against_the_per_user_limit() {
+    let h = harness();
+    let limit = h.state.config.limits.max_volumes_per_user;
+    assert_eq!(limit, 20, "the default");
+    // A create + rm loop keeps one volume a round, until the limit.
+    let mut kept = Vec::new();
+    for round in 0..limit {
+        let made = h.create(&format!("r{round}")).await.unwrap();
+        kept.push(made.volumes[0].name.clone());
+        crate::domain::instances::remove(&h.state, &h.alice, &made.id, false)
+            .await
+            .unwrap();
+    }
+    let err = h.create("one-more").await.unwrap_err();
+    assert!(matches!(err, Error::QuotaExceeded(_)), "{err}");
+    assert!(err.to_string().contains("rsrc volume rm"), "{err}");
+    assert_eq!(h.engine.volumes().len(), kept.len(), "nothing new was made");
+    // Attaching a kept volume is allowed: it is kept no more.
+    h.create_from(&h.alice, "reuse", vec![from(&kept[0], None)])
+        .await
+        .unwrap();
+    // Another user's kept volumes are theirs.
+    h.create_from(&caller(2, Role::User), "bob", Vec::new())
+        .await
+        .unwrap();
+}
