@@ -1,6 +1,6 @@
 //! The alerts worker: it follows the history from a cursor kept in the registry and tells an
-//! instance's owner when it went down unexpectedly (a crash, an OOM, a kill no rsrc user asked
-//! for), and when it came back.
+//! instance's owner when it went down unexpectedly (a crash, an OOM, a kill or a stop no rsrc
+//! user asked for, its container removed outside rsrc), and when it came back.
 //!
 //! Each history entry is handled in one transaction that queues its messages in the outbox and
 //! moves the cursor past it, so a kill at any point queues each message exactly once: before the
@@ -64,11 +64,19 @@ async fn follow(state: &State, shutdown: &CancellationToken) -> Result<()> {
     }
 }
 
-/// A down no rsrc user asked for.
+/// A down no rsrc user asked for: every down the uptime report counts as unplanned, including
+/// a `docker stop` by hand and a container removed behind rsrc's back.
 fn unexpected_down(entry: &StoredEvent) -> bool {
     let e = &entry.event;
     !e.up
-        && matches!(e.kind, EventKind::Died | EventKind::Oom | EventKind::Killed)
+        && matches!(
+            e.kind,
+            EventKind::Died
+                | EventKind::Oom
+                | EventKind::Killed
+                | EventKind::Stopped
+                | EventKind::Lost
+        )
         && !matches!(e.cause, Cause::User | Cause::Admin | Cause::Daemon)
 }
 
@@ -260,5 +268,68 @@ async fn last_lines(state: &State, row: &Row) -> Lines {
     match state.engine.last_lines(&container, LINES).await {
         Ok(lines) => Lines::Shown(lines.iter().map(|l| message::scrub(l, &secrets)).collect()),
         Err(e) => Lines::Unavailable(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::history::NewEvent;
+
+    fn entry(kind: EventKind, cause: Cause, exit_code: Option<i64>) -> StoredEvent {
+        StoredEvent {
+            id: 1,
+            event: NewEvent {
+                instance_id: "i".into(),
+                owner_id: 1,
+                at: 0,
+                kind,
+                up: false,
+                cause,
+                exit_code,
+                detail: None,
+            },
+        }
+    }
+
+    #[test]
+    fn every_unplanned_down_alerts_as_the_uptime_report_counts_it() {
+        let unplanned = [
+            (EventKind::Died, Cause::Crash, Some(3)),
+            (EventKind::Oom, Cause::Oom, Some(137)),
+            (
+                EventKind::Killed,
+                Cause::Killed { signal: "9".into() },
+                Some(137),
+            ),
+            // `docker stop` by hand, seen live or by reconciliation.
+            (EventKind::Stopped, Cause::Docker, Some(143)),
+            (EventKind::Stopped, Cause::Reconcile, Some(143)),
+            // The container removed behind rsrc's back.
+            (EventKind::Lost, Cause::Docker, None),
+            (EventKind::Lost, Cause::Reconcile, None),
+        ];
+        for (kind, cause, code) in unplanned {
+            let e = entry(kind, cause.clone(), code);
+            assert!(unexpected_down(&e), "{kind:?} {cause:?}");
+        }
+        let stop = entry(EventKind::Stopped, Cause::Docker, Some(143));
+        let what = message::describe(stop.event.kind, &stop.event.cause, Some(143));
+        assert!(what.contains("stopped outside rsrc"), "{what}");
+        let lost = entry(EventKind::Lost, Cause::Docker, None);
+        let what = message::describe(lost.event.kind, &lost.event.cause, None);
+        assert!(what.contains("removed outside rsrc"), "{what}");
+        for (kind, cause) in [
+            (EventKind::Stopped, Cause::User),
+            (EventKind::Stopped, Cause::Admin),
+            (EventKind::Removed, Cause::User),
+            (EventKind::Recreated, Cause::User),
+            (EventKind::Died, Cause::User),
+        ] {
+            assert!(
+                !unexpected_down(&entry(kind, cause.clone(), None)),
+                "{kind:?} {cause:?}"
+            );
+        }
     }
 }

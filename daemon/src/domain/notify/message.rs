@@ -34,6 +34,10 @@ pub fn describe(kind: EventKind, cause: &Cause, exit_code: Option<i64>) -> Strin
             format!("was killed for running out of memory (OOM){code}")
         }
         (_, Cause::Killed { signal }) => format!("was killed by signal {signal}{code}"),
+        (EventKind::Stopped, _) => format!("was stopped outside rsrc (e.g. `docker stop`){code}"),
+        (EventKind::Lost, _) => "was removed outside rsrc: its container is gone \
+            (`rsrc instance recreate` makes it again)"
+            .to_string(),
         _ => match exit_code {
             Some(c) => format!("crashed with exit code {c}"),
             None => "crashed".to_string(),
