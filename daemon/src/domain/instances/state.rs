@@ -132,13 +132,14 @@ pub fn observe(tx: &Tx, instance_id: &str, seen: Seen) -> Result<Option<EventKin
     } else {
         row.desired
     };
-    repo::set_state(
-        tx,
-        instance_id,
-        status_after(seen.up, desired),
-        if seen.up { None } else { seen.exit_code },
-        now,
-    )?;
+    let status = status_after(seen.up, desired);
+    let exit_code = if seen.up { None } else { seen.exit_code };
+    // `updated` is when the instance last changed, as the engine dated it: `ps` ages count from
+    // it, so a repeat (e.g. reconciliation after an rsrcd restart) keeps it.
+    let updated = if repeat { row.updated_at } else { seen.at };
+    if !(repeat && row.state == status && row.exit_code == exit_code) {
+        repo::set_state(tx, instance_id, status, exit_code, updated)?;
+    }
     if repeat {
         return Ok(None);
     }

@@ -66,3 +66,26 @@ async fn a_lost_instance_ignores_the_replayed_death_of_its_container() {
     );
     assert_eq!(kinds.last(), Some(&(EventKind::Lost, Cause::Reconcile)));
 }
+
+#[tokio::test]
+async fn reconciliation_keeps_the_engines_times_for_updated() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let container = made.container.clone().unwrap();
+    let up_since = h.row(&made.id).await.unwrap().updated_at;
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    // As after an rsrcd restart: nothing changed, so "Up N" keeps its age.
+    reconcile::reconcile(&h.state).await.unwrap();
+    assert_eq!(h.row(&made.id).await.unwrap().updated_at, up_since);
+    // A death while rsrcd was away is dated by the engine, not by the reconciliation.
+    h.engine.exit(&container, 3, false);
+    let finished = h.engine.container(&container).unwrap().finished_at.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    reconcile::reconcile(&h.state).await.unwrap();
+    let row = h.row(&made.id).await.unwrap();
+    assert_eq!(row.state, InstanceState::Exited);
+    assert_eq!(row.updated_at, finished);
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    reconcile::reconcile(&h.state).await.unwrap();
+    assert_eq!(h.row(&made.id).await.unwrap().updated_at, finished);
+}
