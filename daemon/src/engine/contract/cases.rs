@@ -528,8 +528,8 @@ pub async fn logs_of_a_missing_container_are_not_found(subject: &dyn Subject) {
     }
 }
 
-/// A volume: made (again is fine), mounted, refused removal while a container has it, then
-/// removed (again is fine).
+/// A volume: made (again is fine), inspected with its labels, mounted, refused removal while a
+/// container has it, then removed (again is fine), and no longer found.
 pub async fn volumes_create_mount_and_remove(subject: &dyn Subject) {
     let engine = subject.engine();
     let volume = unique(subject, "vol");
@@ -542,9 +542,11 @@ pub async fn volumes_create_mount_and_remove(subject: &dyn Subject) {
         .await
         .expect("create volume");
     engine
-        .create_volume(&volume, labels)
+        .create_volume(&volume, labels.clone())
         .await
         .expect("a second create is fine");
+    let found = engine.volume_labels(&volume).await.expect("volume labels");
+    assert_eq!(found, Some(labels));
     let mut spec = spec(subject, "mounts", &Program::exit(0));
     spec.volumes = vec![VolumeMount {
         volume: volume.clone(),
@@ -561,6 +563,8 @@ pub async fn volumes_create_mount_and_remove(subject: &dyn Subject) {
         .remove_volume(&volume)
         .await
         .expect("a second remove is fine");
+    let gone = engine.volume_labels(&volume).await.expect("volume labels");
+    assert_eq!(gone, None, "a removed volume is not found");
 }
 
 /// A free port on the host's loopback, as the kernel hands one out.
@@ -634,6 +638,7 @@ pub async fn an_unreachable_engine_answers_unavailable(subject: &dyn Subject) {
     )
     .await;
     refused("remove volume", engine.remove_volume("x")).await;
+    refused("volume labels", engine.volume_labels("x")).await;
     refused("events", engine.events(subject.daemon_id(), 0, None)).await;
     refused("logs", engine.log_stream("x", LogRange::default())).await;
     refused("env", engine.env("x")).await;
