@@ -177,7 +177,12 @@ pub async fn events_a_start_and_an_exit_with_its_code(subject: &dyn Subject) {
         (o.state, o.exit_code, o.oom_killed),
         (RunState::Exited, Some(3), false)
     );
-    assert!(o.finished_at >= o.started_at, "{o:?}");
+    // Docker stamps the start and the exit on different paths: for a process that exits at once
+    // its FinishedAt can come a millisecond or so before its StartedAt. Both are there, and close.
+    let (Some(started), Some(finished)) = (o.started_at, o.finished_at) else {
+        panic!("a container that ran has both times: {o:?}");
+    };
+    assert!(finished >= started - 1000, "{o:?}");
 }
 
 /// A stop is SIGTERM: kill 15, then die with 143.
