@@ -139,6 +139,11 @@ pub struct LimitsConfig {
     pub max_instances_per_user: i64,
     /// Log reads without follow one user may have going at once; unset: half the cores.
     pub log_reads_per_user: Option<usize>,
+    /// SMS codes one number may be sent in `sms_window_hours`, whoever asks.
+    pub sms_codes_per_number: u32,
+    /// SMS codes one caller (uid) may have sent in `sms_window_hours`, to any numbers.
+    pub sms_codes_per_caller: u32,
+    pub sms_window_hours: u32,
 }
 
 impl Default for LimitsConfig {
@@ -146,17 +151,40 @@ impl Default for LimitsConfig {
         LimitsConfig {
             max_instances_per_user: 10,
             log_reads_per_user: None,
+            sms_codes_per_number: 3,
+            sms_codes_per_caller: 5,
+            sms_window_hours: 24,
         }
     }
 }
 
 impl LimitsConfig {
+    pub fn sms_per_number(&self) -> crate::domain::rates::Limit {
+        crate::domain::rates::Limit {
+            kind: "sms_per_number",
+            max: self.sms_codes_per_number,
+            window: hours(self.sms_window_hours),
+        }
+    }
+
+    pub fn sms_per_caller(&self) -> crate::domain::rates::Limit {
+        crate::domain::rates::Limit {
+            kind: "sms_per_caller",
+            max: self.sms_codes_per_caller,
+            window: hours(self.sms_window_hours),
+        }
+    }
+
     pub fn log_reads_per_user(&self) -> usize {
         self.log_reads_per_user.unwrap_or_else(|| {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             (cores / 2).max(1)
         })
     }
+}
+
+fn hours(n: u32) -> std::time::Duration {
+    std::time::Duration::from_secs(u64::from(n) * 3600)
 }
 
 /// `[history]`: how long instance history is kept (uptime reports reach back that far).
@@ -388,6 +416,21 @@ impl FileConfig {
                 "limits.max_instances_per_user",
                 "must be at least 1",
             ));
+        }
+        for (key, value) in [
+            (
+                "limits.sms_codes_per_number",
+                self.limits.sms_codes_per_number,
+            ),
+            (
+                "limits.sms_codes_per_caller",
+                self.limits.sms_codes_per_caller,
+            ),
+            ("limits.sms_window_hours", self.limits.sms_window_hours),
+        ] {
+            if value < 1 {
+                return Err(value_err(key, "must be at least 1"));
+            }
         }
         if self.limits.log_reads_per_user == Some(0) {
             return Err(value_err("limits.log_reads_per_user", "must be at least 1"));

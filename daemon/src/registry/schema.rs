@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_newest_uptime_mark.sql"),
     include_str!("migrations/0014_mark_before_newest.sql"),
     include_str!("migrations/0015_codes.sql"),
+    include_str!("migrations/0016_send_limits.sql"),
 ];
 
 /// The schema level this build writes.
