@@ -85,3 +85,92 @@ fn sms_codes_are_limited_per_caller_across_accounts_and_numbers() {
     assert!(run.stderr.contains("from your user"), "{run:?}");
     assert_eq!(queued(&d, "sms", "+15550000109"), 0);
 }
+
+/// Item 2: mails a user can trigger (here "password changed") are limited per recipient and
+/// per caller; the change itself still happens.
+fn change_password(d: &TestDaemon, token: &str, current: &str, new: &str) -> (u16, String) {
+    let body = serde_json::json!({"current_password": current, "new_password": new}).to_string();
+    common::raw_request(
+        &d.socket,
+        "POST",
+        "/v1/password",
+        Some(token),
+        Some(body.as_bytes()),
+    )
+    .expect("request")
+}
+
+/// Sends wrong passwords until one is refused with 429; panics if none is within `tries`.
+fn until_throttled(tries: usize, mut attempt: impl FnMut() -> (u16, String)) {
+    for n in 0..tries {
+        let (status, body) = attempt();
+        if status == 429 {
+            assert!(n >= 3, "the first three failures are free: {body}");
+            return;
+        }
+        assert_eq!(status, 403, "{body}");
+    }
+    panic!("{tries} wrong passwords went through without a throttle");
+}
+
+fn mails_to(d: &TestDaemon, to: &str) -> i64 {
+    queued(d, "email", to)
+}
+
+#[test]
+fn user_triggered_mails_are_limited_per_recipient() {
+    let d = daemon("mails_per_recipient = 3\nmails_per_caller = 100\n");
+    let c = user(&d, "target@example.com", false);
+    let token = c.token();
+    let passwords = ["user-password-2", "user-password-1"];
+    let mut current = PASSWORD;
+    for n in 0..6 {
+        let new = passwords[n % 2];
+        let (status, body) = change_password(&d, &token, current, new);
+        assert_eq!(status, 204, "{body}");
+        current = new;
+    }
+    assert_eq!(mails_to(&d, "target@example.com"), 3);
+}
+
+#[test]
+fn user_triggered_mails_are_limited_per_caller() {
+    let d = daemon("mails_per_recipient = 100\nmails_per_caller = 2\n");
+    for n in 0..3 {
+        let email = format!("target{n}@example.com");
+        let c = user(&d, &email, false);
+        let (status, body) = change_password(&d, &c.token(), PASSWORD, "user-password-2");
+        assert_eq!(status, 204, "{body}");
+    }
+    let mailed: i64 = (0..3)
+        .map(|n| mails_to(&d, &format!("target{n}@example.com")))
+        .sum();
+    assert_eq!(mailed, 2);
+}
+
+/// Item 2: a wrong current password is throttled like a failed login, for a password change
+/// and for deleting the account.
+#[test]
+fn wrong_current_passwords_are_throttled_like_logins() {
+    let d = daemon("");
+    let c = user(&d, "stolen@example.com", false);
+    let token = c.token();
+    until_throttled(8, || {
+        change_password(&d, &token, "wrong-password-9", "user-password-2")
+    });
+
+    let c = user(&d, "stolen2@example.com", false);
+    let token = c.token();
+    let delete = |password: &str| {
+        let body = serde_json::json!({ "password": password }).to_string();
+        common::raw_request(
+            &d.socket,
+            "DELETE",
+            "/v1/profile",
+            Some(&token),
+            Some(body.as_bytes()),
+        )
+        .expect("request")
+    };
+    until_throttled(8, || delete("wrong-password-9"));
+}

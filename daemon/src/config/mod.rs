@@ -144,6 +144,11 @@ pub struct LimitsConfig {
     /// SMS codes one caller (uid) may have sent in `sms_window_hours`, to any numbers.
     pub sms_codes_per_caller: u32,
     pub sms_window_hours: u32,
+    /// Mails a user can trigger (codes, notices) one address may get in `mail_window_hours`.
+    pub mails_per_recipient: u32,
+    /// Such mails one caller (uid) may trigger in `mail_window_hours`, to any addresses.
+    pub mails_per_caller: u32,
+    pub mail_window_hours: u32,
 }
 
 impl Default for LimitsConfig {
@@ -154,11 +159,30 @@ impl Default for LimitsConfig {
             sms_codes_per_number: 3,
             sms_codes_per_caller: 5,
             sms_window_hours: 24,
+            mails_per_recipient: 10,
+            mails_per_caller: 30,
+            mail_window_hours: 1,
         }
     }
 }
 
 impl LimitsConfig {
+    pub fn mail_per_recipient(&self) -> crate::domain::rates::Limit {
+        crate::domain::rates::Limit {
+            kind: "mail_per_recipient",
+            max: self.mails_per_recipient,
+            window: hours(self.mail_window_hours),
+        }
+    }
+
+    pub fn mail_per_caller(&self) -> crate::domain::rates::Limit {
+        crate::domain::rates::Limit {
+            kind: "mail_per_caller",
+            max: self.mails_per_caller,
+            window: hours(self.mail_window_hours),
+        }
+    }
+
     pub fn sms_per_number(&self) -> crate::domain::rates::Limit {
         crate::domain::rates::Limit {
             kind: "sms_per_number",
@@ -427,6 +451,12 @@ impl FileConfig {
                 self.limits.sms_codes_per_caller,
             ),
             ("limits.sms_window_hours", self.limits.sms_window_hours),
+            (
+                "limits.mails_per_recipient",
+                self.limits.mails_per_recipient,
+            ),
+            ("limits.mails_per_caller", self.limits.mails_per_caller),
+            ("limits.mail_window_hours", self.limits.mail_window_hours),
         ] {
             if value < 1 {
                 return Err(value_err(key, "must be at least 1"));

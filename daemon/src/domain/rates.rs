@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::config::LimitsConfig;
 use crate::error::Result;
 use crate::registry::{rates, Tx};
 
@@ -32,6 +33,28 @@ pub fn take(tx: &Tx, limits: &[(Limit, &str)], now: i64) -> Result<Option<Durati
         rates::record(tx, limit.kind, key, now)?;
     }
     Ok(None)
+}
+
+/// Takes a place for one mail that caller `uid` makes rsrcd send to `to` (`to_key`, when the
+/// recipient is counted with more than its address); `None` when the recipient or the caller
+/// had its share, then how long until a place frees.
+pub fn take_mail(
+    tx: &Tx,
+    limits: &LimitsConfig,
+    to_key: &str,
+    uid: i64,
+    now: i64,
+) -> Result<Option<Duration>> {
+    let to = to_key.to_lowercase();
+    let uid = uid.to_string();
+    take(
+        tx,
+        &[
+            (limits.mail_per_recipient(), &to),
+            (limits.mail_per_caller(), &uid),
+        ],
+        now,
+    )
 }
 
 /// "in 3 h", "in 12 min", "in 40 s": how a refusal says when to try again.
