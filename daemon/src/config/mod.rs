@@ -149,6 +149,12 @@ pub struct LimitsConfig {
     /// Such mails one caller (uid) may trigger in `mail_window_hours`, to any addresses.
     pub mails_per_caller: u32,
     pub mail_window_hours: u32,
+    /// Comments one user may post in an hour.
+    pub comments_per_hour: u32,
+    /// Votes and ratings one user may set in an hour.
+    pub votes_per_hour: u32,
+    /// How long a feedback digest to the admins collects comments before it is sent.
+    pub feedback_digest_minutes: u32,
 }
 
 impl Default for LimitsConfig {
@@ -162,11 +168,34 @@ impl Default for LimitsConfig {
             mails_per_recipient: 10,
             mails_per_caller: 30,
             mail_window_hours: 1,
+            comments_per_hour: 30,
+            votes_per_hour: 120,
+            feedback_digest_minutes: 10,
         }
     }
 }
 
 impl LimitsConfig {
+    pub fn comments(&self) -> crate::domain::rates::Limit {
+        crate::domain::rates::Limit {
+            kind: "comments",
+            max: self.comments_per_hour,
+            window: hours(1),
+        }
+    }
+
+    pub fn votes(&self) -> crate::domain::rates::Limit {
+        crate::domain::rates::Limit {
+            kind: "votes",
+            max: self.votes_per_hour,
+            window: hours(1),
+        }
+    }
+
+    pub fn feedback_digest_delay(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.feedback_digest_minutes) * 60)
+    }
+
     pub fn mail_per_recipient(&self) -> crate::domain::rates::Limit {
         crate::domain::rates::Limit {
             kind: "mail_per_recipient",
@@ -457,6 +486,8 @@ impl FileConfig {
             ),
             ("limits.mails_per_caller", self.limits.mails_per_caller),
             ("limits.mail_window_hours", self.limits.mail_window_hours),
+            ("limits.comments_per_hour", self.limits.comments_per_hour),
+            ("limits.votes_per_hour", self.limits.votes_per_hour),
         ] {
             if value < 1 {
                 return Err(value_err(key, "must be at least 1"));

@@ -10,6 +10,7 @@ use super::codes::{self, Key, Purpose};
 use super::hashing::{dummy_hash, hash_blocking, new_token, token_hash, verify_blocking};
 use super::{uid_key, validate_email, Peer};
 use crate::clock::{now_ms, rfc3339};
+use crate::domain::notify::outbox::{Channel, Priority};
 use crate::domain::rates;
 use crate::error::{Error, Result};
 use crate::registry::codes as repo;
@@ -119,7 +120,14 @@ pub async fn request_login_code(
                 return Ok(false);
             }
             codes::store(tx, key, None, hash, now)?;
-            outbox.enqueue(tx, &user.email, "Your rsrc login code", &body)?;
+            outbox.enqueue_on(
+                tx,
+                Channel::Email,
+                Priority::Code,
+                &user.email,
+                "Your rsrc login code",
+                &body,
+            )?;
             Ok(true)
         })
         .await?;

@@ -7,6 +7,7 @@ use super::codes::{self, Hints, Key, Purpose};
 use super::hashing::hash_blocking;
 use super::Caller;
 use crate::clock::now_ms;
+use crate::domain::notify::outbox::{Channel, Priority};
 use crate::domain::rates;
 use crate::error::{Error, Result};
 use crate::registry::codes as repo;
@@ -54,7 +55,14 @@ pub async fn send_otp(state: &State, caller: &Caller) -> Result<api::OtpSent> {
                 )));
             }
             codes::store(tx, key, None, hash, now)?;
-            outbox.enqueue(tx, &email, "Your rsrc verification code", &body)
+            outbox.enqueue_on(
+                tx,
+                Channel::Email,
+                Priority::Code,
+                &email,
+                "Your rsrc verification code",
+                &body,
+            )
         })
         .await?;
     state.outbox.wake();

@@ -8,7 +8,7 @@ use super::codes::{self, Hints, Key, Purpose};
 use super::hashing::hash_blocking;
 use super::Caller;
 use crate::clock::now_ms;
-use crate::domain::notify::outbox::{Channel, Outbox};
+use crate::domain::notify::outbox::{Channel, Outbox, Priority};
 use crate::domain::rates::{self, Limit};
 use crate::error::{Error, Result};
 use crate::registry::codes as repo;
@@ -132,7 +132,7 @@ pub fn apply(tx: &Tx, outbox: &Outbox, user_id: i64, change: PhoneChange) -> Res
             }
             users::set_phone(tx, user_id, Some(&phone), now)?;
             codes::store(tx, key, Some(&phone), code_hash, now)?;
-            outbox.enqueue_on(tx, Channel::Sms, &phone, "", &text)
+            outbox.enqueue_on(tx, Channel::Sms, Priority::Code, &phone, "", &text)
         }
     }
 }
