@@ -68,7 +68,7 @@ pub const KEYS: &[Key] = &[
     key("limits.max_instances_per_user", "integer", "10",
         "How many instances one user may have in all; each machine's max_per_user applies as well. rsrc status shows the use."),
     key("limits.log_reads_per_user", "integer", "half the cores, at least 1",
-        "Log reads without --follow one user may have going at once; the others wait their turn, first come first served. Each costs Docker CPU for every line it decodes; this keeps one user's parallel reads from taking the host. Followers take no turn."),
+        "Log reads one user may have going at once; the others wait their turn, first come first served. Each costs Docker CPU for every line it decodes; this keeps one user's parallel reads from taking the host. A follower takes a turn for its catch-up (what --tail or --since asks for) and gives it back once it follows."),
     key("limits.sms_codes_per_number", "integer", "3",
         "Phone codes one number may be sent by SMS in limits.sms_window_hours, whichever accounts ask: guards the operator's bill against SMS pumping."),
     key("limits.sms_codes_per_caller", "integer", "5",
