@@ -50,7 +50,11 @@ fn show(c: &Client, machine: &str) -> serde_json::Value {
 
 #[test]
 fn feed_rules_exit_codes_and_counts() {
-    let e = env_in_process(Options::default());
+    // Feedback digests go out at once, so that the test need not wait for one.
+    let e = env_in_process(Options {
+        limits_toml: "feedback_digest_minutes = 0\n".into(),
+        ..Options::default()
+    });
     machine(&e, "web");
     machine(&e, "db");
     let alice = e.user("alice@example.com");
@@ -226,7 +230,7 @@ fn feed_rules_exit_codes_and_counts() {
         .expect_code(0);
     assert_eq!(q.stdout, "web\ndb\n");
 
-    // Notifications: admins may ask for a mail of each comment and feedback; users may not.
+    // Notifications: admins may ask for a digest of comments and feedback; users may not.
     let r = alice
         .run(&["profile", "update", "--notify-feedback", "on"])
         .expect_code(4);
@@ -462,4 +466,67 @@ fn concurrent_votes_give_exact_counts() {
     assert_eq!(m["comments"], 20);
     let mean = rated.iter().sum::<i64>() as f64 / rated.len() as f64;
     assert_eq!(m["rating"].as_f64(), Some((mean * 10.0).round() / 10.0));
+}
+
+/// Issue 19 item 3: comments, and votes and ratings together, are limited per user.
+#[test]
+fn comments_votes_and_ratings_are_rate_limited_per_user() {
+    let e = env_in_process(Options {
+        limits_toml: "comments_per_hour = 3\nvotes_per_hour = 4\n".into(),
+        ..Options::default()
+    });
+    machine(&e, "web");
+    let alice = e.user("alice@example.com");
+    for n in 0..3 {
+        alice
+            .run(&["machine", "comment", "web", &format!("c{n}")])
+            .expect_code(0);
+    }
+    let run = alice.run(&["machine", "comment", "web", "one more"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("too many comments"), "{run:?}");
+    for args in [
+        ["machine", "like", "web", ""],
+        ["machine", "rate", "web", "3"],
+        ["machine", "dislike", "web", ""],
+        ["machine", "rate", "web", "4"],
+    ] {
+        let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
+        alice.run(&args).expect_code(0);
+    }
+    let run = alice.run(&["machine", "like", "web"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("too many votes"), "{run:?}");
+    // Another user has limits of their own.
+    let bob = e.user("bob@example.com");
+    bob.run(&["machine", "comment", "web", "hi"]).expect_code(0);
+    bob.run(&["machine", "like", "web"]).expect_code(0);
+}
+
+/// Issue 19 item 3: admins who asked for feedback mail get one digest, not a mail per comment.
+#[test]
+fn admins_get_one_feedback_digest_not_a_mail_per_comment() {
+    let e = env_in_process(Options::default());
+    machine(&e, "web");
+    e.admin
+        .run(&["profile", "update", "--notify-feedback", "on"])
+        .expect_code(0);
+    let alice = e.user("alice@example.com");
+    for n in 0..5 {
+        alice
+            .run(&["machine", "comment", "web", &format!("comment number {n}")])
+            .expect_code(0);
+    }
+    alice
+        .run(&["machine", "rate", "web", "2", "--feedback", "slow"])
+        .expect_code(0);
+    let rows: i64 =
+        e.d.db()
+            .query_row(
+                "SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'admin@example.com'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+    assert_eq!(rows, 1, "one digest for six pieces of feedback");
 }

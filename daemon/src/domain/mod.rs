@@ -9,5 +9,6 @@ pub mod instances;
 pub mod logs;
 pub mod machines;
 pub mod notify;
+pub mod rates;
 pub mod status;
 pub mod uptime;

@@ -31,6 +31,7 @@ pub mod outbox;
 pub mod ports;
 pub mod query;
 pub mod quota;
+pub mod rates;
 pub mod ratings;
 pub mod rebuild;
 pub mod runs;

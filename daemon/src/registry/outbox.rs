@@ -26,6 +26,14 @@ impl Channel {
     }
 }
 
+/// Which rows go first: codes, then alerts, then the rest; stored as 0, 1, 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    Code = 0,
+    Alert = 1,
+    Other = 2,
+}
+
 /// A mail that is due to be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
@@ -46,21 +54,74 @@ pub fn enqueue(
     body_sealed: &[u8],
     now: i64,
 ) -> Result<()> {
+    enqueue_with(
+        tx,
+        channel,
+        Priority::Other,
+        recipient,
+        subject,
+        body_sealed,
+        now,
+        now,
+    )
+}
+
+/// Queues a message of `priority`, due at `due_at`.
+#[allow(clippy::too_many_arguments)]
+pub fn enqueue_with(
+    tx: &Tx,
+    channel: Channel,
+    priority: Priority,
+    recipient: &str,
+    subject: &str,
+    body_sealed: &[u8],
+    now: i64,
+    due_at: i64,
+) -> Result<()> {
     query::execute(
         tx,
         "queue mail",
         "INSERT INTO mail_outbox
-            (channel, recipient, subject, body_sealed, created_at, next_attempt_at)
-         VALUES (:channel, :to, :subject, :body, :now, :now)",
+            (channel, priority, recipient, subject, body_sealed, created_at, next_attempt_at)
+         VALUES (:channel, :priority, :to, :subject, :body, :now, :due)",
         named_params! {
             ":channel": channel.as_str(),
+            ":priority": priority as i64,
             ":to": recipient,
             ":subject": subject,
             ":body": body_sealed,
             ":now": now,
+            ":due": due_at,
         },
     )
     .map(drop)
+}
+
+/// The pending, unclaimed mail to `recipient` with `subject`, if any: (id, sealed body).
+pub fn pending_to(tx: &Tx, recipient: &str, subject: &str) -> Result<Option<(i64, Vec<u8>)>> {
+    query::optional(
+        tx,
+        "find pending mail",
+        &format!(
+            "SELECT id, body_sealed FROM mail_outbox
+             WHERE {PENDING} AND channel = 'email' AND recipient = :to AND subject = :subject
+               AND body_sealed IS NOT NULL
+             ORDER BY id LIMIT 1"
+        ),
+        named_params! {":to": recipient, ":subject": subject},
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+/// Replaces the body of a pending, unclaimed row; false if it is no longer pending.
+pub fn replace_body(tx: &Tx, id: i64, body_sealed: &[u8]) -> Result<bool> {
+    query::execute(
+        tx,
+        "update pending mail",
+        &format!("UPDATE mail_outbox SET body_sealed = :body WHERE id = :id AND {PENDING}"),
+        named_params! {":id": id, ":body": body_sealed},
+    )
+    .map(|changed| changed > 0)
 }
 
 /// Gives up rows that were claimed but never marked sent: they were cut off mid-send, and the
@@ -77,7 +138,8 @@ pub fn give_up_interrupted(tx: &Tx, channel: Channel, now: i64) -> Result<usize>
     )
 }
 
-/// Up to `limit` pending rows of `channel` due at `now`, oldest first.
+/// Up to `limit` pending rows of `channel` due at `now`: codes first, then alerts, then the
+/// rest, each oldest first.
 pub fn due(snap: &Snap, channel: Channel, now: i64, limit: i64) -> Result<Vec<Due>> {
     query::list(
         snap,
@@ -85,7 +147,7 @@ pub fn due(snap: &Snap, channel: Channel, now: i64, limit: i64) -> Result<Vec<Du
         &format!(
             "SELECT id, recipient, subject, body_sealed, created_at, attempts FROM mail_outbox
              WHERE {PENDING} AND channel = :channel AND next_attempt_at <= :now
-             ORDER BY id LIMIT :limit"
+             ORDER BY priority, id LIMIT :limit"
         ),
         named_params! {":now": now, ":limit": limit, ":channel": channel.as_str()},
         |r| {
@@ -205,6 +267,37 @@ mod tests {
                 assert_eq!(rows[0].body_sealed.as_deref(), Some(&b"sealed"[..]));
                 assert_eq!((rows[0].created_at, rows[0].attempts), (100, 0));
                 assert_eq!(next_due_at(conn, Channel::Email)?, Some(100));
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// Issue 19 item 3: a code queued behind a flood of notices goes out first.
+    #[test]
+    fn codes_go_before_alerts_before_the_rest() {
+        let registry = Registry::open_in_memory().unwrap();
+        queued(&registry, &["flood1@x.org", "flood2@x.org"], 100);
+        registry
+            .write_blocking(|conn| {
+                let alert = Priority::Alert;
+                enqueue_with(
+                    conn,
+                    Channel::Email,
+                    alert,
+                    "alert@x.org",
+                    "",
+                    b"s",
+                    101,
+                    101,
+                )?;
+                let code = Priority::Code;
+                enqueue_with(conn, Channel::Email, code, "code@x.org", "", b"s", 102, 102)?;
+                let rows = due(conn, Channel::Email, 200, 10)?;
+                let to: Vec<&str> = rows.iter().map(|d| d.recipient.as_str()).collect();
+                assert_eq!(
+                    to,
+                    ["code@x.org", "alert@x.org", "flood1@x.org", "flood2@x.org"]
+                );
                 Ok(())
             })
             .unwrap();

@@ -23,6 +23,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_newest_uptime_mark.sql"),
     include_str!("migrations/0014_mark_before_newest.sql"),
     include_str!("migrations/0015_codes.sql"),
+    include_str!("migrations/0016_send_limits.sql"),
+    include_str!("migrations/0017_outbox_priority.sql"),
 ];
 
 /// The schema level this build writes.

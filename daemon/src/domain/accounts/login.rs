@@ -10,6 +10,8 @@ use super::codes::{self, Key, Purpose};
 use super::hashing::{dummy_hash, hash_blocking, new_token, token_hash, verify_blocking};
 use super::{uid_key, validate_email, Peer};
 use crate::clock::{now_ms, rfc3339};
+use crate::domain::notify::outbox::{Channel, Priority};
+use crate::domain::rates;
 use crate::error::{Error, Result};
 use crate::registry::codes as repo;
 use crate::registry::{logins, sessions, users, Tx};
@@ -37,7 +39,7 @@ fn delay(failures: i64) -> Duration {
 /// records it as a failure (a success clears it). Run in the transaction that reads the
 /// password hash, before the slow check: concurrent guesses each take their own place, so they
 /// share the limit.
-fn claim_try(tx: &Tx, email: &str, uid: i64, now: i64) -> Result<()> {
+pub(super) fn claim_try(tx: &Tx, email: &str, uid: i64, now: i64) -> Result<()> {
     let window = LOGIN_WINDOW.as_millis() as i64;
     let failures = logins::failures_since(tx, email, uid, now - window)?;
     let wait_ms = failures.last_at.unwrap_or(now) + delay(failures.count).as_millis() as i64 - now;
@@ -96,6 +98,7 @@ pub async fn request_login_code(
          If you did not ask for it, ignore this mail: without the code nobody gets in.\n"
     );
     let outbox = state.outbox.clone();
+    let limits = state.config.limits.clone();
     let to = email.clone();
     let mailed = state
         .registry
@@ -111,8 +114,20 @@ pub async fn request_login_code(
             if cooling {
                 return Ok(false);
             }
+            // Counted per (address, uid), so that no uid can use up the owner's own share.
+            let to_key = format!("{} uid {uid}", user.email);
+            if rates::take_mail(tx, &limits, &to_key, uid, now)?.is_some() {
+                return Ok(false);
+            }
             codes::store(tx, key, None, hash, now)?;
-            outbox.enqueue(tx, &user.email, "Your rsrc login code", &body)?;
+            outbox.enqueue_on(
+                tx,
+                Channel::Email,
+                Priority::Code,
+                &user.email,
+                "Your rsrc login code",
+                &body,
+            )?;
             Ok(true)
         })
         .await?;

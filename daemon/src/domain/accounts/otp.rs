@@ -7,6 +7,8 @@ use super::codes::{self, Hints, Key, Purpose};
 use super::hashing::hash_blocking;
 use super::Caller;
 use crate::clock::now_ms;
+use crate::domain::notify::outbox::{Channel, Priority};
+use crate::domain::rates;
 use crate::error::{Error, Result};
 use crate::registry::codes as repo;
 use crate::registry::users;
@@ -37,6 +39,8 @@ pub async fn send_otp(state: &State, caller: &Caller) -> Result<api::OtpSent> {
     let hash = hash_blocking(caller.uid_key(), code.into()).await?;
     let email = caller.user.email.clone();
     let outbox = state.outbox.clone();
+    let limits = state.config.limits.clone();
+    let uid = caller.uid_key();
     state
         .registry
         .write_immediate(move |tx| {
@@ -44,8 +48,21 @@ pub async fn send_otp(state: &State, caller: &Caller) -> Result<api::OtpSent> {
             if let Some(p) = repo::pending(tx, key)? {
                 codes::check_cooldown(Purpose::Email, p.sent_at, "a code")?;
             }
+            if let Some(wait) = rates::take_mail(tx, &limits, &email, uid, now)? {
+                return Err(Error::RateLimited(format!(
+                    "too many mails to this address or from your user lately; try again {}",
+                    rates::wait_words(wait)
+                )));
+            }
             codes::store(tx, key, None, hash, now)?;
-            outbox.enqueue(tx, &email, "Your rsrc verification code", &body)
+            outbox.enqueue_on(
+                tx,
+                Channel::Email,
+                Priority::Code,
+                &email,
+                "Your rsrc verification code",
+                &body,
+            )
         })
         .await?;
     state.outbox.wake();

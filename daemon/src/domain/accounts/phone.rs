@@ -8,7 +8,8 @@ use super::codes::{self, Hints, Key, Purpose};
 use super::hashing::hash_blocking;
 use super::Caller;
 use crate::clock::now_ms;
-use crate::domain::notify::outbox::{Channel, Outbox};
+use crate::domain::notify::outbox::{Channel, Outbox, Priority};
+use crate::domain::rates::{self, Limit};
 use crate::error::{Error, Result};
 use crate::registry::codes as repo;
 use crate::registry::{users, Tx};
@@ -25,6 +26,10 @@ pub enum PhoneChange {
         phone: String,
         code_hash: String,
         text: String,
+        /// The caller's uid key, and the limits its sends count against.
+        caller: String,
+        per_number: Limit,
+        per_caller: Limit,
     },
 }
 
@@ -61,6 +66,9 @@ pub async fn prepare(
     if caller.user.phone.as_deref() == Some(phone.as_str()) && caller.user.phone_verified {
         return Ok(PhoneChange::Keep);
     }
+    // An SMS costs the operator money: only someone whose address is proven may make rsrcd
+    // send one.
+    caller.require_verified()?;
     if state.config.sms.is_none() {
         return Err(Error::conflict(
             "this rsrcd sends no SMS (its operator has not configured [sms] in rsrcd.toml)",
@@ -80,6 +88,9 @@ pub async fn prepare(
         phone,
         code_hash: hash_blocking(caller.uid_key(), code.into()).await?,
         text,
+        caller: caller.uid_key().to_string(),
+        per_number: state.config.limits.sms_per_number(),
+        per_caller: state.config.limits.sms_per_caller(),
     })
 }
 
@@ -98,13 +109,30 @@ pub fn apply(tx: &Tx, outbox: &Outbox, user_id: i64, change: PhoneChange) -> Res
             phone,
             code_hash,
             text,
+            caller,
+            per_number,
+            per_caller,
         } => {
             if let Some(p) = repo::pending(tx, key)? {
                 check_cooldown(p.sent_at)?;
             }
+            // The per-account cooldown alone let five fresh accounts send 20 SMS to one number
+            // in 194 s: the number and the caller have limits of their own, over hours.
+            if let Some(wait) = rates::take(tx, &[(per_number, &phone)], now)? {
+                return Err(Error::RateLimited(format!(
+                    "this number was sent too many codes lately; try again {}",
+                    rates::wait_words(wait)
+                )));
+            }
+            if let Some(wait) = rates::take(tx, &[(per_caller, &caller)], now)? {
+                return Err(Error::RateLimited(format!(
+                    "too many phone codes were sent from your user lately; try again {}",
+                    rates::wait_words(wait)
+                )));
+            }
             users::set_phone(tx, user_id, Some(&phone), now)?;
             codes::store(tx, key, Some(&phone), code_hash, now)?;
-            outbox.enqueue_on(tx, Channel::Sms, &phone, "", &text)
+            outbox.enqueue_on(tx, Channel::Sms, Priority::Code, &phone, "", &text)
         }
     }
 }

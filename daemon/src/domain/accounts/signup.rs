@@ -9,6 +9,7 @@ use rsrc_shared::api::{self, Role};
 use super::hashing::hash_blocking;
 use super::{uid_key, validate, validate_email, Peer};
 use crate::clock::{now_ms, rfc3339};
+use crate::domain::rates;
 use crate::error::{Error, Result};
 use crate::registry::{signups, users};
 use crate::State;
@@ -41,12 +42,18 @@ pub async fn signup(state: &State, req: api::Signup, peer: Peer) -> Result<api::
         .await?;
     let hash = hash_blocking(uid, req.password).await?;
     let outbox = state.outbox.clone();
+    let limits = state.config.limits.clone();
     let to = email.clone();
     let mailed = state
         .registry
         .write(move |tx| {
             let now = now_ms();
             let mailed = match users::by_email(tx, &to)? {
+                Some(existing)
+                    if rates::take_mail(tx, &limits, &existing.email, uid, now)?.is_some() =>
+                {
+                    false
+                }
                 Some(existing) => {
                     let body = format!(
                         "Someone tried to sign up for rsrc with your address ({}) at {}.\n\n\

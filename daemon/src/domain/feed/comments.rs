@@ -4,7 +4,7 @@
 
 use rsrc_shared::api::{Comment, DEFAULT_PAGE, DELETED_USER, MAX_PAGE};
 
-use super::{notify_admins, validate_text};
+use super::{notify_admins, take_turn, validate_text};
 use crate::clock::{now_ms, rfc3339};
 use crate::domain::accounts::Caller;
 use crate::domain::machines::by_name;
@@ -71,16 +71,19 @@ pub async fn comment(
     let text = validate_text("text", text)?;
     let (author, author_name) = (caller.user.id, caller.user.name.clone());
     let outbox = state.outbox.clone();
+    let limit = state.config.limits.comments();
+    let delay = state.config.limits.feedback_digest_delay();
     let (comment, mailed) = state
         .registry
         .write(move |tx| {
             let stored = by_name(tx, &machine)?;
+            take_turn(tx, limit, author, "comments")?;
             let id = rows::insert(tx, stored.id, author, &text, now_ms())?;
             let mailed = notify_admins(
                 tx,
                 &outbox,
+                delay,
                 author,
-                &format!("New comment on machine {machine}"),
                 &format!(
                     "{author_name} commented on machine {machine} (comment {id}):\n\n{text}\n"
                 ),

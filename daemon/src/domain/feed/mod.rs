@@ -10,10 +10,13 @@ mod comments;
 mod votes;
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use rsrc_shared::api::{Machine, MachineSort, Vote, MAX_TEXT_CHARS};
 
+use crate::clock::now_ms;
 use crate::domain::notify::outbox::Outbox;
+use crate::domain::rates;
 use crate::error::{Error, Result};
 use crate::registry::machines::Feed;
 use crate::registry::{ratings, users, votes as vote_rows, Snap, Tx};
@@ -104,14 +107,35 @@ pub fn sort(machines: &mut [Machine], by: MachineSort) {
     });
 }
 
-/// Queues a mail to every admin who asked for feedback mail, but not to `author` themself,
-/// inside the caller's transaction.
-fn notify_admins(tx: &Tx, outbox: &Outbox, author: i64, subject: &str, body: &str) -> Result<bool> {
+/// The subject of the admins' feedback digest.
+const DIGEST_SUBJECT: &str = "Feedback on rsrc machines";
+
+/// Adds `entry` to the feedback digest of every admin who asked for feedback mail, but not of
+/// `author` themself, inside the caller's transaction. One mail per comment let a loop of
+/// comments fill the outbox for everyone; a digest is one mail per admin however many come.
+fn notify_admins(
+    tx: &Tx,
+    outbox: &Outbox,
+    delay: Duration,
+    author: i64,
+    entry: &str,
+) -> Result<bool> {
     let recipients = users::feedback_recipients(tx, author)?;
     for to in &recipients {
-        outbox.enqueue(tx, to, subject, body)?;
+        outbox.add_to_digest(tx, delay, to, DIGEST_SUBJECT, entry)?;
     }
     Ok(!recipients.is_empty())
+}
+
+/// Takes one of `user`'s places under `limit`, or refuses: "too many `what` from you".
+fn take_turn(tx: &Tx, limit: rates::Limit, user: i64, what: &str) -> Result<()> {
+    match rates::take(tx, &[(limit, &user.to_string())], now_ms())? {
+        None => Ok(()),
+        Some(wait) => Err(Error::RateLimited(format!(
+            "too many {what} from you lately; try again {}",
+            rates::wait_words(wait)
+        ))),
+    }
 }
 
 /// Reads `stars` 1 to 5.

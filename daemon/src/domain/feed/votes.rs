@@ -3,7 +3,7 @@
 
 use rsrc_shared::api::{Feedback, Machine, RatingSet, Vote};
 
-use super::{notify_admins, validate_stars, validate_text};
+use super::{notify_admins, take_turn, validate_stars, validate_text};
 use crate::clock::{now_ms, rfc3339};
 use crate::domain::accounts::Caller;
 use crate::domain::machines::by_name;
@@ -21,10 +21,12 @@ async fn set_vote(
     caller.require_verified()?;
     let me = caller.user.id;
     let name = machine.clone();
+    let limit = state.config.limits.votes();
     state
         .registry
         .write(move |tx| {
             let stored = by_name(tx, &name)?;
+            take_turn(tx, limit, me, "votes and ratings")?;
             match vote {
                 Some(v) => {
                     let value = if v == Vote::Like { 1 } else { -1 };
@@ -62,17 +64,20 @@ pub async fn rate(
     let (me, my_name) = (caller.user.id, caller.user.name.clone());
     let outbox = state.outbox.clone();
     let name = machine.clone();
+    let limit = state.config.limits.votes();
+    let delay = state.config.limits.feedback_digest_delay();
     let mailed = state
         .registry
         .write(move |tx| {
             let stored = by_name(tx, &name)?;
+            take_turn(tx, limit, me, "votes and ratings")?;
             ratings::set(tx, stored.id, me, stars, feedback.as_deref(), now_ms())?;
             let mailed = match &feedback {
                 Some(text) => notify_admins(
                     tx,
                     &outbox,
+                    delay,
                     me,
-                    &format!("New feedback on machine {name}"),
                     &format!("{my_name} rated machine {name} {stars}/5:\n\n{text}\n"),
                 )?,
                 None => false,

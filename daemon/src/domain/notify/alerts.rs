@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use super::message::{self, About, Lines, Message};
 use crate::clock::now_ms;
 use crate::domain::events::{StoredEvent, Subscription};
-use crate::domain::notify::outbox::Channel;
+use crate::domain::notify::outbox::{Channel, Priority};
 use crate::error::Result;
 use crate::registry::alerts::{self as repo, AlertState};
 use crate::registry::instances::{self as instances_repo, Row};
@@ -198,7 +198,7 @@ async fn commit(
                             Channel::Email => (out.subject.as_str(), out.body.as_str()),
                             Channel::Sms => ("", out.sms.as_str()),
                         };
-                        outbox.enqueue_on(tx, channel, &to, subject, body)?;
+                        outbox.enqueue_on(tx, channel, Priority::Alert, &to, subject, body)?;
                         queued = true;
                     }
                 }

@@ -22,8 +22,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
-pub use crate::registry::outbox::Channel;
 use crate::registry::outbox::{self as queue, Due};
+pub use crate::registry::outbox::{Channel, Priority};
 use crate::registry::{Registry, Tx};
 
 const KEY_FILE: &str = "outbox.key";
@@ -31,6 +31,8 @@ const FIRST_RETRY: Duration = Duration::from_secs(1);
 const MAX_RETRY: Duration = Duration::from_secs(300);
 const IDLE_POLL: Duration = Duration::from_secs(30);
 const BATCH: i64 = 20;
+const DIGEST_ENTRIES: usize = 50;
+const DIGEST_SEPARATOR: &str = "\n----\n";
 
 /// Handle to the outbox: seals bodies for [`Outbox::enqueue`] and wakes the senders.
 #[derive(Clone)]
@@ -118,7 +120,7 @@ impl Outbox {
 
     /// Queues a mail inside the caller's transaction. Call [`Outbox::wake`] after committing.
     pub fn enqueue(&self, tx: &Tx, to: &str, subject: &str, body: &str) -> Result<()> {
-        self.enqueue_on(tx, Channel::Email, to, subject, body)
+        self.enqueue_on(tx, Channel::Email, Priority::Other, to, subject, body)
     }
 
     /// Queues a message on `channel` (an SMS has no subject) inside the caller's transaction.
@@ -126,12 +128,53 @@ impl Outbox {
         &self,
         tx: &Tx,
         channel: Channel,
+        priority: Priority,
         to: &str,
         subject: &str,
         body: &str,
     ) -> Result<()> {
         let sealed = self.seal(body)?;
-        queue::enqueue(tx, channel, to, subject, &sealed, now_ms())
+        let now = now_ms();
+        queue::enqueue_with(tx, channel, priority, to, subject, &sealed, now, now)
+    }
+
+    /// Adds `entry` to the pending digest mail to `to` with `subject`, or queues a new one, due
+    /// after `delay` so that what follows joins it. A digest holds at most
+    /// [`DIGEST_ENTRIES`] entries; later ones are left to the feed.
+    pub fn add_to_digest(
+        &self,
+        tx: &Tx,
+        delay: Duration,
+        to: &str,
+        subject: &str,
+        entry: &str,
+    ) -> Result<()> {
+        if let Some((id, sealed)) = queue::pending_to(tx, to, subject)? {
+            let mut body = self.open_body(&sealed)?;
+            // Past the cap the digest is left as it is: the feed itself holds the rest.
+            if body.matches(DIGEST_SEPARATOR).count() >= DIGEST_ENTRIES {
+                return Ok(());
+            }
+            body.push_str(DIGEST_SEPARATOR);
+            body.push_str(entry);
+            if queue::replace_body(tx, id, &self.seal(&body)?)? {
+                return Ok(());
+            }
+        }
+        let now = now_ms();
+        let due = now + delay.as_millis() as i64;
+        let body = format!("{DIGEST_SEPARATOR}{entry}");
+        let sealed = self.seal(&body)?;
+        queue::enqueue_with(
+            tx,
+            Channel::Email,
+            Priority::Other,
+            to,
+            subject,
+            &sealed,
+            now,
+            due,
+        )
     }
 
     /// Wakes every channel's sender.
