@@ -24,6 +24,7 @@ use rsrc_shared::api::endpoints::{self as ep, Body as _, Endpoint};
 use rsrc_shared::api::MAX_BODY_BYTES;
 use serde::de::DeserializeOwned;
 
+use crate::domain::accounts::streams::StreamLease;
 use crate::domain::accounts::{Caller, Peer};
 use crate::error::{Error, Result};
 use crate::State;
@@ -96,6 +97,9 @@ pub struct Ctx {
     query: String,
     body: Bytes,
     streams: bool,
+    /// A streaming route's hold on its caller's session, which ends the stream when the session
+    /// is revoked; taken when the caller is known.
+    lease: Option<StreamLease>,
     /// Closes this request's connection (see `server::Hangup`).
     hangup: Option<tokio_util::sync::CancellationToken>,
 }
@@ -137,14 +141,19 @@ impl Ctx {
             .ok_or_else(|| Error::internal(format!("the route has no parameter `{name}`")))
     }
 
-    /// A streamed response; only a route declared `streams` may open one, so that the table
-    /// says which requests hold their connection open. The stream's producer learns of shutdown
-    /// through the sender.
-    pub fn stream(&self, content_type: &str) -> Result<(StreamTx, Response<Body>)> {
-        if !self.streams {
-            return Err(Error::internal("this route is not declared as streaming"));
+    /// The lease of a streaming route; only a route declared `streams` has one, so that the
+    /// table says which requests hold their connection open.
+    fn lease(&self) -> Result<StreamLease> {
+        match (&self.lease, self.streams) {
+            (Some(lease), true) => Ok(lease.clone()),
+            _ => Err(Error::internal("this route is not declared as streaming")),
         }
-        Ok(response::stream(content_type, self.state.shutdown.clone()))
+    }
+
+    /// A streamed response. The stream's producer learns of shutdown and of its session's
+    /// revocation through the sender.
+    pub fn stream(&self, content_type: &str) -> Result<(StreamTx, Response<Body>)> {
+        Ok(response::stream(content_type, self.lease()?))
     }
 
     /// A streamed text response that forwards `chunks` (see [`response::text_stream`]); only for
@@ -153,10 +162,23 @@ impl Ctx {
         &self,
         chunks: impl futures_util::Stream<Item = Result<Bytes>> + Send + 'static,
     ) -> Result<Response<Body>> {
-        if !self.streams {
-            return Err(Error::internal("this route is not declared as streaming"));
-        }
-        Ok(response::text_stream(chunks, self.state.shutdown.clone()))
+        Ok(response::text_stream(chunks, self.lease()?))
+    }
+
+    /// A streamed body of `batches` (see [`response::batches`]); only for a route declared
+    /// `streams`.
+    pub fn batches(
+        &self,
+        content_type: &str,
+        batches: impl futures_util::Stream<Item = Bytes> + Send + 'static,
+        last: impl FnOnce(&Error) -> Option<Bytes> + Send + 'static,
+    ) -> Result<Response<Body>> {
+        Ok(response::batches(
+            content_type,
+            batches,
+            self.lease()?,
+            last,
+        ))
     }
 }
 
@@ -256,12 +278,17 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         query,
         body,
         streams: route.streams,
+        lease: None,
         hangup,
     };
     match route.handler {
         Handler::Public(handler) => handler(ctx).await,
         Handler::Caller(handler) => {
+            let mut ctx = ctx;
             let caller = authorize(&ctx.state, token, route.access).await?;
+            if route.streams {
+                ctx.lease = Some(ctx.state.streams.open(&caller, &ctx.state.shutdown));
+            }
             handler(ctx, caller).await
         }
     }
