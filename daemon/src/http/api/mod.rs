@@ -1,5 +1,6 @@
 //! The HTTP layer: one route table from (method, path) to an access level and a handler.
-//! Authentication follows from the access level, before the handler runs. Handlers decode the
+//! Authentication follows from the access level, on the request head, before the body is read
+//! and the handler runs. Handlers decode the
 //! request (typed query, JSON body), call the domain module, and encode the answer; they hold no
 //! SQL and no Docker calls.
 
@@ -117,7 +118,7 @@ impl Ctx {
     }
 
     /// The query and body of endpoint `E`, decoded: the query first, then the body unless
-    /// the endpoint takes none (what is sent then is not read).
+    /// the endpoint takes none (a body sent then was refused in `dispatch`).
     pub fn decode<E: Endpoint>(&self) -> Result<(E::Query, E::Request)> {
         let query = self.query()?;
         let body = if E::Request::EMPTY {
@@ -250,6 +251,9 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Re
     resp
 }
 
+/// Routes and authenticates on the request head, and reads the body only after that: a
+/// caller without a session, or a body sent to an endpoint that takes none, is answered without
+/// the body being read (hyper then closes the connection instead of draining it).
 async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Result<Response<Body>> {
     if state.is_shutting_down() {
         return Err(Error::ShuttingDown);
@@ -259,18 +263,37 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         .extensions
         .get::<crate::http::server::Hangup>()
         .map(|h| h.0.clone());
-    let body = read_body(body, state.config.connections.body_timeout()).await?;
     let path = parts.uri.path();
     let segments = router::split_path(path)?;
     let query = query::normalize(parts.uri.query().unwrap_or(""))?;
     let (route, params) = router::find(ROUTES, &parts.method, path, &segments)?;
-    let token = parts
-        .headers
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty());
+    let caller = match route.handler {
+        Handler::Public(_) => None,
+        Handler::Caller(_) => {
+            let token = parts
+                .headers
+                .get(hyper::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty());
+            Some(authorize(&state, token, route.access).await?)
+        }
+    };
+    let body = if route.body {
+        read_body(body, state.config.connections.body_timeout()).await?
+    } else if body.size_hint().exact() == Some(0) {
+        Bytes::new()
+    } else {
+        return Err(Error::invalid(format!(
+            "{} {} takes no request body",
+            parts.method, route.path
+        )));
+    };
+    let lease = match (&caller, route.streams) {
+        (Some(caller), true) => Some(state.streams.open(caller, &state.shutdown)),
+        _ => None,
+    };
     let ctx = Ctx {
         state,
         peer,
@@ -278,19 +301,13 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         query,
         body,
         streams: route.streams,
-        lease: None,
+        lease,
         hangup,
     };
-    match route.handler {
-        Handler::Public(handler) => handler(ctx).await,
-        Handler::Caller(handler) => {
-            let mut ctx = ctx;
-            let caller = authorize(&ctx.state, token, route.access).await?;
-            if route.streams {
-                ctx.lease = Some(ctx.state.streams.open(&caller, &ctx.state.shutdown));
-            }
-            handler(ctx, caller).await
-        }
+    match (route.handler, caller) {
+        (Handler::Public(handler), _) => handler(ctx).await,
+        (Handler::Caller(handler), Some(caller)) => handler(ctx, caller).await,
+        (Handler::Caller(_), None) => Err(Error::internal("a caller's route without a caller")),
     }
 }
 
