@@ -316,6 +316,26 @@ fn a_users_log_reads_take_turns_and_nobody_elses_wait() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // A follower's catch-up (`-f --tail all`) is a full read too: it waits its turn as well.
+    let mut follower = alice
+        .command(&["logs", "-f", "big", "--tail", "all"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the follower");
+    let mut follower_out = follower.stdout.take().expect("stdout");
+    let (got_tx, got_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut head = [0u8; 16];
+        let read = std::io::Read::read_exact(&mut follower_out, &mut head);
+        let _ = got_tx.send(read.map(|()| head));
+        // Keep reading so the follower is never held up by a full pipe.
+        let _ = std::io::copy(&mut follower_out, &mut std::io::sink());
+    });
+    assert!(
+        got_rx.recv_timeout(Duration::from_secs(2)).is_err(),
+        "a follower's catch-up read took no turn"
+    );
     // The first reader goes away; the turn passes on.
     first.kill().expect("kill the first reader");
     first.wait().expect("wait for the first reader");
@@ -329,6 +349,17 @@ fn a_users_log_reads_take_turns_and_nobody_elses_wait() {
         String::from_utf8_lossy(&done.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&done.stdout), "done\n");
+    let head = got_rx
+        .recv_timeout(DEADLINE)
+        .expect("the follower's first lines")
+        .expect("read the follower");
+    assert!(
+        head.starts_with(b"1 a line"),
+        "{:?}",
+        String::from_utf8_lossy(&head)
+    );
+    follower.kill().expect("kill the follower");
+    follower.wait().expect("wait for the follower");
 
     for (who, made) in [(&alice, &alices), (&bob, &bobs)] {
         who.run(&["instance", "rm", str_of(made, "id"), "--volumes"])

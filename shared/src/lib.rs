@@ -9,6 +9,7 @@ pub mod env;
 pub mod error;
 pub mod limits;
 pub mod paths;
+pub mod text;
 pub mod time;
 pub mod words;
 

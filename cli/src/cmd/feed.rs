@@ -159,24 +159,7 @@ fn text_arg(text: String) -> CliResult<String> {
     Ok(buf)
 }
 
-/// A text as a table may show it: control characters (ESC, CR, newline, ...) and the
-/// characters that reorder text on screen are written as escapes, never sent to the terminal.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_bidi(c) => out.extend(c.escape_unicode()),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+pub use crate::output::escape;
 
 /// A list shown in the daemon's order instead of sorted by the renderer.
 #[derive(Serialize)]

@@ -59,10 +59,11 @@ pub fn all_headers<T: Row>() -> Vec<&'static str> {
         .collect()
 }
 
+/// Every cell of `item`, escaped: a cell shows someone else's text, never their escapes.
 fn all_cells<T: Row>(item: &T) -> Vec<String> {
     let mut cells = item.cells();
     cells.extend(item.extra_cells());
-    cells
+    cells.iter().map(|c| super::escape(c)).collect()
 }
 
 /// `InUse`, `in_use` and `in-use` all name the column `IN USE`.

@@ -156,7 +156,11 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Columns separated by two spaces, padded to the widest cell, no trailing spaces.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    columns::painted_table(Some(header), rows, &[])
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| escape(cell)).collect())
+        .collect();
+    columns::painted_table(Some(header), &rows, &[])
 }
 
 /// `key: value` lines with the values aligned; a multi-line value continues under itself.
@@ -172,9 +176,26 @@ pub fn key_values(fields: &[(&str, String)]) -> String {
         let label = format!("{key}:");
         for (i, part) in value.lines().enumerate() {
             let head = if i == 0 { label.as_str() } else { "" };
-            let text = format!("{head:<width$}  {part}");
+            let text = format!("{head:<width$}  {}", escape(part));
             out.push_str(text.trim_end());
             out.push('\n');
+        }
+    }
+    out
+}
+
+/// A text as a table may show it: control characters (ESC, CR, newline, ...) and the
+/// characters that reorder text on screen are written as escapes, never sent to the terminal.
+/// Every cell and every `key: value` line goes through it, since most strings shown are
+/// someone else's (env values, emails, machine descriptions). Escaping twice changes nothing.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if rsrc_shared::text::is_unprintable(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
         }
     }
     out
@@ -222,7 +243,7 @@ pub fn prop_text(p: &Prop) -> String {
             text.push_str("=********");
         } else {
             text.push('=');
-            text.push_str(d);
+            text.push_str(&escape(d));
         }
     }
     let mut flags = Vec::new();
@@ -249,7 +270,8 @@ pub fn argv_text(argv: &[String]) -> String {
             {
                 a.clone()
             } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
+                // A newline or escape in an argument is shown escaped, never sent raw.
+                format!("'{}'", escape(&a.replace('\'', "'\\''")))
             }
         },
         " ",
@@ -456,6 +478,84 @@ mod tests {
         assert!(!text.contains("hunter2"));
         assert!(text.contains("command:       postgres -c 'a b'"));
         assert!(text.contains("limits:        memory=256m cpus=0.5"));
+    }
+
+    /// Terminal escapes in other people's strings (env values, urls, emails, machine
+    /// descriptions and commands) never reach the terminal raw, in tables, details or columns.
+    #[test]
+    fn untrusted_strings_are_escaped_everywhere() {
+        const EVIL: &str = "\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}\r";
+        let raw = |text: &str| {
+            text.chars()
+                .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}'))
+        };
+        let table = Output::new(Format::Table, false);
+        let mut i = instance("aaa", "one");
+        i.env.insert("NOTE".into(), EVIL.into());
+        i.url = Some(format!("redis://{EVIL}@127.0.0.1"));
+        let shown = table.render_one(&i);
+        assert!(!raw(&shown), "{shown:?}");
+        assert!(shown.contains("NOTE=\\u{1b}]0;owned"), "{shown}");
+        let view = View::parse::<Instance>(&ListArgs {
+            format: Some("name,url".into()),
+            no_headers: false,
+        })
+        .unwrap();
+        let listed = table.render_view(&mut [i.clone()], &view);
+        assert!(!raw(&listed), "{listed:?}");
+        let template = View::parse::<Instance>(&ListArgs {
+            format: Some("{{.URL}}".into()),
+            no_headers: false,
+        })
+        .unwrap();
+        let line = table.render_view(&mut [i], &template);
+        assert!(!raw(&line), "{line:?}");
+        let mut users = vec![user(&format!("a{EVIL}@x.io"), EVIL)];
+        let users = table.render_list(&mut users);
+        assert!(!raw(&users), "{users:?}");
+        let m = Machine {
+            name: "pg".into(),
+            description: EVIL.into(),
+            image: "postgres:16".into(),
+            ports: vec![],
+            props: vec![Prop {
+                name: "P".into(),
+                required: false,
+                default: Some(EVIL.into()),
+                secret: false,
+                allow_empty: false,
+            }],
+            command: Some(vec!["sh".into(), "-c".into(), format!("echo {EVIL}\nls")]),
+            volumes: vec![],
+            limits: Limits::default(),
+            max_per_user: 1,
+            active: true,
+            connect: None,
+            restart: RestartPolicy::UnlessStopped,
+            instances: 0,
+            likes: 0,
+            dislikes: 0,
+            rating: None,
+            ratings: 0,
+            comments: 0,
+            my_vote: None,
+            my_rating: None,
+            created_at: "t".into(),
+            updated_at: "t".into(),
+            revision: 1,
+            instances_outdated: 0,
+        };
+        let shown = table.render_one(&m);
+        assert!(!raw(&shown), "{shown:?}");
+        assert!(shown.contains("echo \\u{1b}"), "{shown}");
+        let listed = table.render_list(&mut [m]);
+        assert!(!raw(&listed), "{listed:?}");
+        let plain = table_text(&[vec![EVIL.to_string()]]);
+        assert!(!raw(&plain), "{plain:?}");
+    }
+
+    fn table_text(rows: &[Vec<String>]) -> String {
+        table(&["X"], rows)
     }
 
     #[test]

@@ -243,7 +243,8 @@ impl Detail for Instance {
                 "env",
                 self.env
                     .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
+                    // One line a variable: a newline in a value is shown as `\n`.
+                    .map(|(k, v)| format!("{k}={}", super::escape(v)))
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),

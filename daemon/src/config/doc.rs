@@ -70,7 +70,7 @@ pub const KEYS: &[Key] = &[
     key("limits.max_instances_per_user", "integer", "10",
         "How many instances one user may have in all; each machine's max_per_user applies as well. rsrc status shows the use."),
     key("limits.log_reads_per_user", "integer", "half the cores, at least 1",
-        "Log reads without --follow one user may have going at once; the others wait their turn, first come first served. Each costs Docker CPU for every line it decodes; this keeps one user's parallel reads from taking the host. Followers take no turn."),
+        "Log reads one user may have going at once; the others wait their turn, first come first served. Each costs Docker CPU for every line it decodes; this keeps one user's parallel reads from taking the host. A follower takes a turn for its catch-up (what --tail or --since asks for) and gives it back once it follows."),
     key("connections", "table", "", "Caps and deadlines of connections to the API socket."),
     key("connections.max_total", "integer", "1024",
         "Connections held at once, all peers together. Beyond it 1/16 more stay open to users holding at most 4 connections, root and the daemon's own uid. Lowered at start when the descriptor limit cannot hold it."),

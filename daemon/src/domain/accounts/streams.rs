@@ -139,6 +139,7 @@ mod tests {
         Caller {
             user,
             token_hash: token_hash.into(),
+            peer: super::super::Peer::default(),
         }
     }
 

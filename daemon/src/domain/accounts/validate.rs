@@ -15,7 +15,11 @@ const MAX_LOCAL_LEN: usize = 64;
 pub fn validate_email(email: &str) -> Result<String> {
     let email = email.trim();
     let bad = || Error::invalid(format!("`{email}` is not a valid email address"));
-    if email.len() > MAX_EMAIL_LEN || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if email.len() > MAX_EMAIL_LEN
+        || email
+            .chars()
+            .any(|c| c.is_whitespace() || rsrc_shared::text::is_unprintable(c))
+    {
         return Err(bad());
     }
     let address: lettre::Address = email.parse().map_err(|_| bad())?;
@@ -28,7 +32,10 @@ pub fn validate_email(email: &str) -> Result<String> {
 
 pub fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.is_empty()
+        || name.chars().count() > 100
+        || name.chars().any(rsrc_shared::text::is_unprintable)
+    {
         return Err(Error::invalid("name must be 1 to 100 printable characters"));
     }
     Ok(name.to_string())
@@ -101,6 +108,20 @@ mod tests {
         }
         assert!(validate_name(&"é".repeat(100)).is_ok());
         assert!(validate_name(&"é".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn emails_and_names_refuse_bidi_and_control_characters() {
+        for bad in [
+            "a\u{202e}b@example.com",
+            "a\u{2066}@example.com",
+            "a\u{1b}@example.com",
+        ] {
+            assert!(validate_email(bad).is_err(), "{bad:?}");
+        }
+        for bad in ["Ada\u{202e}", "A\u{1b}]0;x\u{7}", "A\u{200f}"] {
+            assert!(validate_name(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

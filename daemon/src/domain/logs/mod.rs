@@ -84,7 +84,9 @@ pub async fn open(
         name: row.name.clone(),
         container,
         query,
-        turn: (!query.follow).then(|| state.log_turns.line(caller.user.id)),
+        // A follower's catch-up takes a turn too, unless there is nothing to catch up on.
+        turn: (!query.follow || query.tail != Some(0))
+            .then(|| state.log_turns.line(caller.user.id)),
     };
     tokio::spawn(pump.run(tx));
     Ok(batches)

@@ -23,6 +23,9 @@ const BATCH_BYTES: usize = 64 * 1024;
 const SLOW_READER: Duration = Duration::from_secs(5);
 /// How long a cut-off reader has to take what is queued before its connection is closed.
 const CUT_OFF_GRACE: Duration = Duration::from_secs(2);
+/// A follower that has caught up reads this many of the log's last lines again when it starts
+/// following, for what was written in between; what it already sent is left out by timestamp.
+const CATCH_UP_OVERLAP: usize = 1000;
 /// How often a waiting follower looks at the engine's state besides the history bus.
 const RECHECK: Duration = Duration::from_secs(2);
 
@@ -67,8 +70,9 @@ impl Pump {
     }
 
     async fn pump(&self, tx: &Tx) -> Result<(), Stop> {
-        // Held until the read ends. The line is never closed; were it, the read goes ahead.
-        let _turn = match &self.turn {
+        // Held until the read ends, or for a follower until it has caught up. The line is
+        // never closed; were it, the read goes ahead.
+        let mut turn = match &self.turn {
             Some(line) => tokio::select! {
                 turn = Arc::clone(line).acquire_owned() => turn.ok(),
                 _ = tx.tx.closed() => return Err(Stop::Gone),
@@ -82,6 +86,12 @@ impl Pump {
         let opened_at = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i128);
+        // A follower first reads what is there without follow, in its turn, like any read:
+        // a hundred followers' `--tail all` are a hundred full reads for Docker.
+        // Following up to a time that has passed is reading up to it: Docker would wait.
+        let follow = self.query.follow && self.query.until.is_none_or(|u| u > opened_at);
+        let mut catching_up = follow && self.turn.is_some();
+        let mut after_catch_up = false;
         loop {
             let since = if first {
                 self.query.since
@@ -91,9 +101,17 @@ impl Pump {
                     .since()
                     .or(Some(self.query.since.unwrap_or(0).max(opened_at)))
             };
+            let tail = match () {
+                _ if first => self.query.tail,
+                // Following on from the catch-up: only the log's end is read again, so Docker
+                // does not scan the whole file for `since` outside a turn.
+                _ if after_catch_up => Some(CATCH_UP_OVERLAP),
+                _ => None,
+            };
+            after_catch_up = false;
             let range = LogRange {
-                follow: self.query.follow,
-                tail: if first { self.query.tail } else { None },
+                follow: follow && !catching_up,
+                tail,
                 since: since.map_or(0, |n| (n.div_euclid(1_000_000_000)) as i64),
                 // Docker's until is whole seconds and inclusive: round up, filter here.
                 until: self
@@ -105,7 +123,16 @@ impl Pump {
             first = false;
             let began = tokio::time::Instant::now();
             let ended = self.round(tx, range, since, &mut resume).await?;
-            if !self.query.follow || self.query.until.is_some() {
+            if catching_up {
+                catching_up = false;
+                turn = None;
+                if ended.is_ok() {
+                    after_catch_up = true;
+                    continue;
+                }
+            }
+            drop(turn.take());
+            if !follow || self.query.until.is_some() {
                 return match ended {
                     Ok(()) => send_in_time(tx, frame(FrameKind::End, b""), &self.state).await,
                     Err(e) => {

@@ -1,11 +1,11 @@
-//! Log reads without follow take turns, per user. Each is bulk work for Docker: dockerd decodes
+//! Log reads take turns, per user. Each is bulk work for Docker: dockerd decodes
 //! its json-file log at about 8 µs a line, on its own threads, at the priority of everything
 //! else on the host. One user's hundred parallel `rsrc logs --tail 10000` kept both cores of a
 //! 2-core host busy for 7 s, and meanwhile `docker version` took up to 2.4 s. rsrcd holds the
 //! Docker socket, so it is the one place that can ration this: a user's reads are admitted a
 //! few at a time (`limits.log_reads_per_user`, by default half the cores), first come first served, and the rest wait with
-//! their answer begun. Another user's reads do not wait behind them. Followers take no turn:
-//! once caught up they cost nothing until the container writes.
+//! their answer begun. Another user's reads do not wait behind them. A follower takes a turn
+//! for its catch-up only: once caught up it costs nothing until the container writes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -140,6 +140,17 @@ pub fn validate_spec(mut spec: MachineSpec) -> Result<MachineSpec> {
             "description must have at most 1000 characters",
         ));
     }
+    // Every user reads the description: no escapes or bidi controls. A line break is kept, for
+    // a description written as a multi-line TOML string.
+    if spec
+        .description
+        .chars()
+        .any(|c| c != '\n' && rsrc_shared::text::is_unprintable(c))
+    {
+        return Err(Error::invalid(
+            "description may not contain control characters or bidi controls",
+        ));
+    }
     if spec.ports.is_empty() {
         return Err(Error::invalid("ports: a machine needs at least one port"));
     }
@@ -313,6 +324,14 @@ mod tests {
         type Mutation = Box<dyn Fn(&mut MachineSpec)>;
         let cases: Vec<(Mutation, &str)> = vec![
             (Box::new(|s| s.name = "Bad_Name".into()), "name"),
+            (
+                Box::new(|s| s.description = "x\u{1b}]0;owned\u{7}".into()),
+                "description",
+            ),
+            (
+                Box::new(|s| s.description = "x\u{202e}y".into()),
+                "description",
+            ),
             (Box::new(|s| s.ports[0].port = 0), "port"),
             (Box::new(|s| s.ports.push(s.ports[0].clone())), "twice"),
             (Box::new(|s| s.ports.clear()), "ports"),

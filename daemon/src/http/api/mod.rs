@@ -277,7 +277,7 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty());
-            Some(authorize(&state, token, route.access).await?)
+            Some(authorize(&state, token, peer, route.access).await?)
         }
     };
     let body = if route.body {
@@ -313,8 +313,13 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
 
 /// The caller a route's access level demands. The messages are the domain's own
 /// (`require_verified`, `require_admin`), which still check for themselves.
-async fn authorize(state: &State, token: Option<String>, access: Access) -> Result<Caller> {
-    let caller = crate::domain::accounts::authenticate(state, token).await?;
+async fn authorize(
+    state: &State,
+    token: Option<String>,
+    peer: Peer,
+    access: Access,
+) -> Result<Caller> {
+    let caller = crate::domain::accounts::authenticate(state, token, peer).await?;
     match access {
         Access::Public | Access::User => {}
         Access::Verified => caller.require_verified()?,
