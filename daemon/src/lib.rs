@@ -38,6 +38,8 @@ pub struct State {
     pub in_flight: domain::instances::InFlight,
     /// Log reads without follow take turns per user ([`domain::logs::LogTurns`]).
     pub log_turns: domain::logs::LogTurns,
+    /// The open streams of each session, ended when it is revoked.
+    pub streams: domain::accounts::streams::OpenStreams,
     /// Cancelled once at SIGTERM or SIGINT (or by [`Daemon::stop`]): it ends the accept loop,
     /// the background tasks and the open streams, and from then on requests are refused.
     pub shutdown: CancellationToken,
@@ -60,6 +62,7 @@ impl State {
             daemon_id,
             in_flight: domain::instances::InFlight::default(),
             log_turns,
+            streams: Default::default(),
             shutdown: CancellationToken::new(),
         }
     }

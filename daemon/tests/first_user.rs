@@ -231,3 +231,82 @@ fn the_log_names_who_changed_what_in_plain_values() {
     );
     assert!(!log.contains("ERROR"), "{log}");
 }
+
+/// Issue 19 item 12: secret props stay off the command line, where `ps` shows them to every
+/// local user: `--env-file FILE`, and `--env KEY` with the value from the environment.
+#[test]
+fn secret_props_come_from_a_file_or_the_environment() {
+    let e = env_in_process(Options::default());
+    httpd_machine(
+        &e.admin,
+        "vault",
+        &[
+            "--required-prop",
+            "PASSWORD",
+            "--secret-prop",
+            "PASSWORD",
+            "--required-prop",
+            "TOKEN",
+            "--secret-prop",
+            "TOKEN",
+            "--required-prop",
+            "USER_NAME",
+        ],
+    );
+    let alice = e.user("alice@example.com");
+    let file = e.d.dir.path().join("vault.env");
+    std::fs::write(
+        &file,
+        "# secrets\nPASSWORD=pa=ss \"word\"\nUSER_NAME=from-file\n",
+    )
+    .expect("env file");
+    let file = file.display().to_string();
+    let args = [
+        "--output",
+        "json",
+        "instance",
+        "create",
+        "vault",
+        "--env-file",
+        &file,
+        "--env",
+        "TOKEN",
+    ];
+    // Without TOKEN in the environment, it says so and creates nothing.
+    let r: common::Run = alice
+        .command(&args)
+        .env_remove("TOKEN")
+        .output()
+        .expect("rsrc")
+        .into();
+    let r = r.expect_code(2);
+    assert!(r.stderr.contains("TOKEN is not set"), "{}", r.stderr);
+    assert_eq!(alice.json(&["instance", "ls"]), serde_json::json!([]));
+
+    let r: common::Run = alice
+        .command(&args)
+        .env("TOKEN", "t0ken-from-env")
+        .output()
+        .expect("rsrc")
+        .into();
+    let i = r.expect_code(0).json();
+    assert_eq!(i["env"]["USER_NAME"], "from-file", "{i}");
+    let id = str_of(&i, "id");
+    let container =
+        e.d.fake()
+            .containers()
+            .into_iter()
+            .find(|c| c.name.contains(id))
+            .expect("the instance's container");
+    for want in [
+        "PASSWORD=pa=ss \"word\"",
+        "TOKEN=t0ken-from-env",
+        "USER_NAME=from-file",
+    ] {
+        assert!(
+            container.spec.env.iter().any(|v| v == want),
+            "{want} not in {:?}",
+            container.spec.env
+        );
+    }
+}

@@ -119,7 +119,7 @@ fn a_declared_body_that_never_comes_is_cut_off() {
     let d = daemon();
     report(&d, "at start");
     let mut held = Vec::new();
-    for path in [v1!("/login"), v1!("/signup"), v1!("/nowhere")] {
+    for path in [v1!("/login"), v1!("/signup")] {
         let mut s = UnixStream::connect(&d.socket).expect("connect");
         let head = format!(
             "POST {path} HTTP/1.1\r\nHost: rsrcd\r\nContent-Type: application/json\r\n\
@@ -164,6 +164,79 @@ fn a_declared_body_over_the_limit_is_refused_before_it_is_sent() {
     assert!(closed, "{answer:?}");
     assert_eq!(json_error(&answer), (413, "payload_too_large".to_string()));
     assert_serving(&d);
+}
+
+/// Sends the head of a request with a 1 MiB body and the body's first KiB, then stalls.
+fn stalled_body(d: &TestDaemon, method: &str, path: &str, token: Option<&str>) -> UnixStream {
+    let mut s = UnixStream::connect(&d.socket).expect("connect");
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: rsrcd\r\nContent-Type: application/json\r\n\
+         {auth}Content-Length: {}\r\n\r\n",
+        1 << 20
+    );
+    s.write_all(head.as_bytes()).expect("head");
+    // The daemon may have answered and closed already.
+    let _ = s.write_all(&[b' '; 1024]);
+    s
+}
+
+#[test]
+fn bodies_are_refused_on_the_head_before_they_are_read() {
+    let d = daemon_in_process();
+    let token = d.admin("admin@example.com").token();
+    for (method, path, token, expected) in [
+        // No session: refused before the body is read, whatever the endpoint.
+        ("POST", v1!("/instances"), None, (401, "unauthenticated")),
+        (
+            "POST",
+            v1!("/machines"),
+            Some("not-a-token"),
+            (401, "unauthenticated"),
+        ),
+        // No such endpoint.
+        ("POST", v1!("/nowhere"), None, (404, "unknown_endpoint")),
+        ("DELETE", v1!("/signup"), None, (405, "method_not_allowed")),
+        // An endpoint that takes no body, with and without a session.
+        ("GET", v1!("/version"), None, (400, "invalid_request")),
+        (
+            "POST",
+            v1!("/logout"),
+            Some(token.as_str()),
+            (400, "invalid_request"),
+        ),
+    ] {
+        let mut s = stalled_body(&d, method, path, token);
+        let started = Instant::now();
+        // Well inside the body deadline: the head alone says no.
+        let (answer, _) = read_until_close(&mut s, BODY_TIMEOUT / 2);
+        let code = json_error(&answer);
+        eprintln!(
+            "{method} {path}: {} {} after {:?}",
+            code.0,
+            code.1,
+            started.elapsed()
+        );
+        assert_eq!(
+            code,
+            (expected.0, expected.1.to_string()),
+            "{method} {path}"
+        );
+    }
+    // 128 stalled bodies from callers without a session hold no buffers and no connections.
+    let held: Vec<_> = (0..128)
+        .map(|_| stalled_body(&d, "POST", v1!("/instances"), None))
+        .collect();
+    for mut s in held {
+        let (answer, closed) = read_until_close(&mut s, BODY_TIMEOUT / 2);
+        assert!(closed, "{answer:?}");
+        assert_eq!(json_error(&answer).0, 401);
+    }
+    assert_serving(&d);
+    // The session's own requests still work (and the logout above did not log it out).
+    let (status, body) =
+        raw_request(&d.socket, "GET", v1!("/whoami"), Some(&token), None).expect("whoami");
+    assert_eq!(status, 200, "{body}");
 }
 
 /// `rsrc version` as another user (nobody): the flood's uid is capped, not theirs.

@@ -83,8 +83,14 @@ fn install_into_destdir_then_uninstall() {
     assert!(unit.contains("ExecStart=/usr/bin/rsrcd "), "{unit}");
     assert!(!unit.contains("/usr/local/"), "{unit}");
 
-    // An edited config is kept by a second install and by the uninstall.
+    // The config may hold the SMTP password and the SMS token: root's alone (issue 19 item 11).
     let conf = d.join("etc/rsrc/rsrcd.toml");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&conf).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "rsrcd.toml is {mode:o}");
+    }
+    // An edited config is kept by a second install and by the uninstall.
     std::fs::write(&conf, "socket_mode = \"0600\"\n").unwrap();
     let again = install(d, &["--prefix", "/usr"]);
     assert!(again.contains("kept"), "{again}");

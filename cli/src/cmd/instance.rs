@@ -1,7 +1,5 @@
 //! Instances: containers made from a machine, owned by one user.
 
-use std::collections::BTreeMap;
-
 use clap::{Args, Subcommand};
 use rsrc_shared::api::{Instance, InstanceCreate};
 
@@ -16,12 +14,16 @@ pub enum InstanceCmd {
     /// Create an instance of a machine and print how to reach it.
     #[command(
         long_about = "Create an instance of a machine and print its id, name, host, ports and url.\n\n\
-                      Required props of the machine must be given with --env; keys that are not \
-                      props are refused; defaults fill in the rest. Your email must be verified \
+                      Required props of the machine must be given with --env or --env-file; keys \
+                      that are not props are refused; defaults fill in the rest. Pass secrets with \
+                      --env-file or --env KEY (the value from your environment), never as \
+                      --env KEY=VALUE: a command line is visible to every local user in `ps`. Your email must be verified \
                       (`rsrc otp send`).",
         after_long_help = "Examples:
   rsrc instance create redis
-  rsrc instance create pg --name db1 --env POSTGRES_PASSWORD=s3cret --wait --timeout 2m
+  rsrc instance create redis --env MAXMEMORY=64mb
+  rsrc instance create pg --name db1 --env-file pg.env --wait --timeout 2m   # secrets in a file
+  POSTGRES_PASSWORD=s3cret rsrc instance create pg --env POSTGRES_PASSWORD   # ... or from the environment
   rsrc -q instance create redis        # prints only the id"
     )]
     Create(CreateArgs),
@@ -81,9 +83,8 @@ pub struct CreateArgs {
     /// A name for the instance, unique among yours [default: chosen by the daemon].
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Set a prop of the machine (repeatable).
-    #[arg(long = "env", short = 'e', value_name = "KEY=VALUE", value_parser = parse_env)]
-    pub env: Vec<(String, String)>,
+    #[command(flatten)]
+    pub env: crate::cmd::env::EnvArgs,
     /// Attach a kept volume of yours (see `rsrc volume ls`) of the same machine instead of a new
     /// one, at PATH [default: the path it was made for] (repeatable).
     #[arg(long = "volume-from", value_name = "VOLUME[:PATH]", value_parser = crate::cmd::recreate::parse_volume_from)]
@@ -163,25 +164,6 @@ pub struct RefsArgs {
     pub references: Vec<String>,
 }
 
-/// `KEY=VALUE`; the value may be empty or contain `=`.
-pub fn parse_env(s: &str) -> Result<(String, String), String> {
-    let Some((key, value)) = s.split_once('=') else {
-        return Err(format!("`{s}` is not KEY=VALUE"));
-    };
-    let key = crate::cmd::machine::parse_key(key)?;
-    Ok((key, value.to_string()))
-}
-
-pub(crate) fn env_map(pairs: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
-    let mut env = BTreeMap::new();
-    for (k, v) in pairs {
-        if env.insert(k.clone(), v.clone()).is_some() {
-            return Err(CliError::usage(format!("--env {k} is given twice")));
-        }
-    }
-    Ok(env)
-}
-
 /// What `instance create` prints in table mode.
 fn created_text(i: &Instance) -> String {
     key_values(&[
@@ -236,7 +218,7 @@ async fn create(ctx: &mut Ctx, args: CreateArgs) -> CliResult {
     let body = InstanceCreate {
         machine: args.machine,
         name: args.name,
-        env: env_map(&args.env)?,
+        env: args.env.resolve()?,
         volume_from: args.volume_from,
     };
     let mut instance = ui::with_spinner(
@@ -343,23 +325,6 @@ mod tests {
     use clap::Parser;
 
     #[test]
-    fn env_pairs_parse() {
-        assert_eq!(
-            parse_env("A=b").unwrap(),
-            ("A".to_string(), "b".to_string())
-        );
-        assert_eq!(parse_env("URL=x=y").unwrap().1, "x=y");
-        assert_eq!(parse_env("EMPTY=").unwrap().1, "");
-        assert!(parse_env("NOVALUE").is_err());
-        assert!(parse_env("9X=1").is_err());
-        // The daemon's rule, so a key it would refuse never leaves the CLI.
-        assert!(parse_env("lower=1").is_err());
-        assert!(parse_env("Mixed_Case=1").is_err());
-        assert!(parse_env(&format!("{}=1", "K".repeat(129))).is_err());
-        assert_eq!(parse_env("_UNDER_1=x").unwrap().0, "_UNDER_1");
-    }
-
-    #[test]
     fn durations_parse() {
         use crate::duration::parse_wait_timeout as parse_duration;
         assert_eq!(parse_duration("60s").unwrap(), 60);
@@ -395,12 +360,11 @@ mod tests {
         else {
             panic!("not a create")
         };
-        assert_eq!(args.env.len(), 2);
+        assert_eq!(args.env.env.len(), 2);
         assert!(args.wait);
         assert_eq!(args.timeout, 120);
-        let env = env_map(&args.env).unwrap();
+        let env = args.env.resolve().unwrap();
         assert_eq!(env["B"], "x=y");
-        assert!(env_map(&[("A".into(), "1".into()), ("A".into(), "2".into())]).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod completion;
+pub mod env;
 pub mod events;
 pub mod feed;
 pub mod instance;

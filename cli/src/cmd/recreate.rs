@@ -3,7 +3,6 @@
 use clap::Args;
 use rsrc_shared::api::{InstanceRecreate, VolumeFrom};
 
-use crate::cmd::instance::{env_map, parse_env};
 use crate::error::{CliResult, ItemFailures};
 use crate::output::print_out;
 use crate::Ctx;
@@ -12,11 +11,12 @@ pub const LONG_ABOUT: &str = "Make an instance's container again from its machin
 definition (image, limits, command, restart policy, defaults of props you did not set), with the \
 same id, name, host ports and volumes. This is how a machine update reaches existing instances \
 (`rsrc machine show` counts those still outdated), and how a lost instance comes back. A running \
-instance runs again afterwards; a stopped one stays stopped.";
+instance runs again afterwards; a stopped one stays stopped. A lost instance's secret props went \
+with its container: give them again, with --env-file or --env KEY (from your environment).";
 
 pub const EXAMPLES: &str = "Examples:
   rsrc instance recreate cache
-  rsrc instance recreate db1 --env POSTGRES_PASSWORD=s3cret   # a lost instance's secret prop";
+  rsrc instance recreate db1 --env-file pg.env   # a lost instance's secret props";
 
 #[derive(Debug, Args)]
 pub struct RecreateArgs {
@@ -25,10 +25,8 @@ pub struct RecreateArgs {
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
     #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub references: Vec<String>,
-    /// Set a prop (repeatable); needed for secret props of a lost instance, whose values went
-    /// with its container.
-    #[arg(long = "env", short = 'e', value_name = "KEY=VALUE", value_parser = parse_env)]
-    pub env: Vec<(String, String)>,
+    #[command(flatten)]
+    pub env: crate::cmd::env::EnvArgs,
 }
 
 /// `VOLUME[:PATH]`; the path is absolute.
@@ -55,7 +53,7 @@ pub fn parse_volume_from(s: &str) -> Result<VolumeFrom, String> {
 
 pub async fn run(ctx: &mut Ctx, args: RecreateArgs) -> CliResult {
     let req = InstanceRecreate {
-        env: env_map(&args.env)?,
+        env: args.env.resolve()?,
     };
     let mut done = Vec::new();
     let mut failures = ItemFailures::default();

@@ -104,6 +104,9 @@ pub struct SmtpConfig {
     pub tls: SmtpTls,
     pub username: Option<String>,
     pub password: Option<String>,
+    /// The password from a file instead (a systemd credential, say); read at load.
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
 }
 
 /// Written by hand so that the password never reaches a log through `{:?}`.
@@ -116,6 +119,7 @@ impl std::fmt::Debug for SmtpConfig {
             .field("tls", &self.tls)
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "********"))
+            .field("password_file", &self.password_file)
             .finish()
     }
 }
@@ -512,7 +516,19 @@ impl FileConfig {
                 "must be a whole number of days from 1 to 36500",
             ));
         }
-        if let Some(smtp) = &self.smtp {
+        let mut smtp = self.smtp;
+        if let Some(smtp) = &mut smtp {
+            if let Some(path) = smtp.password_file.take() {
+                if smtp.password.is_some() {
+                    return Err(value_err(
+                        "smtp.password_file",
+                        "give smtp.password or smtp.password_file, not both",
+                    ));
+                }
+                let password =
+                    read_secret(&path).map_err(|m| value_err("smtp.password_file", &m))?;
+                smtp.password = Some(password);
+            }
             if smtp.host.trim().is_empty() {
                 return Err(value_err("smtp.host", "must not be empty"));
             }
@@ -553,7 +569,7 @@ impl FileConfig {
             port_range,
             docker_host: self.docker_host,
             session_ttl_days: self.session_ttl_days,
-            smtp: self.smtp,
+            smtp,
             limits: self.limits,
             connections: self.connections,
             sms,
@@ -561,6 +577,24 @@ impl FileConfig {
             history: self.history,
         })
     }
+}
+
+/// A secret kept in a file of its own, as systemd's credentials are: the whole file, less its
+/// trailing newline. A relative path is taken under `$CREDENTIALS_DIRECTORY` when systemd set
+/// it (`LoadCredential=smtp-password:/etc/rsrc/smtp-password` and `password_file =
+/// "smtp-password"`).
+pub fn read_secret(path: &std::path::Path) -> Result<String, String> {
+    let path = match env_path("CREDENTIALS_DIRECTORY") {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path.to_path_buf(),
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let secret = text.trim_end_matches(['\n', '\r']);
+    if secret.is_empty() {
+        return Err(format!("{} is empty", path.display()));
+    }
+    Ok(secret.to_string())
 }
 
 fn value_err(key: &'static str, message: &str) -> ConfigError {

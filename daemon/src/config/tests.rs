@@ -165,3 +165,49 @@ fn bad_values_are_named() {
     let err = parse("[smtp]\nhost=\"h\"\nfrom=\"a@b.c\"\npassword=12345678").unwrap_err();
     assert!(err.contains("smtp.password"), "{err}");
 }
+
+/// Issue 19 item 11: secrets may come from files (systemd credentials), so the config need
+/// not hold them.
+#[test]
+fn secrets_come_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = dir.path().join("smtp-password");
+    let token = dir.path().join("sms-token");
+    std::fs::write(&password, "pa ss\n").unwrap();
+    std::fs::write(&token, "t0ken-in-a-file\n").unwrap();
+    let text = format!(
+        "[smtp]\nhost = \"h\"\nfrom = \"a@b.co\"\nusername = \"u\"\npassword_file = {:?}\n\
+         [sms]\nurl = \"http://127.0.0.1:8080/send\"\ntoken_file = {:?}\n",
+        password.display().to_string(),
+        token.display().to_string()
+    );
+    let c = parse(&text).unwrap();
+    assert_eq!(c.smtp.as_ref().unwrap().password.as_deref(), Some("pa ss"));
+    assert!(!format!("{:?}", c.smtp).contains("pa ss"));
+    let sms = c.sms.unwrap();
+    assert_eq!(sms.bearer().as_deref(), Some("Bearer t0ken-in-a-file"));
+
+    for (toml, key) in [
+        (
+            "[smtp]\nhost = \"h\"\nfrom = \"a@b.co\"\nusername = \"u\"\npassword = \"x\"\n\
+             password_file = \"/nonexistent\"",
+            "smtp.password_file",
+        ),
+        (
+            "[smtp]\nhost = \"h\"\nfrom = \"a@b.co\"\nusername = \"u\"\n\
+             password_file = \"/nonexistent/pw\"",
+            "smtp.password_file",
+        ),
+        (
+            "[sms]\nurl = \"http://h/\"\ntoken = \"x\"\ntoken_file = \"/nonexistent\"",
+            "sms.token_file",
+        ),
+        (
+            "[sms]\nurl = \"http://h/\"\ntoken_file = \"/nonexistent/token\"",
+            "sms.token_file",
+        ),
+    ] {
+        let err = parse(toml).unwrap_err();
+        assert!(err.contains(key), "{toml}: {err}");
+    }
+}

@@ -45,12 +45,12 @@ impl Method {
     }
 }
 
-/// A request or response body. `EMPTY` bodies are not sent, and the daemon does not read them.
+/// A request or response body. `EMPTY` bodies are not sent, and the daemon refuses them unread.
 pub trait Body: Serialize + DeserializeOwned + Send + 'static {
     const EMPTY: bool = false;
 }
 
-/// No request body: the client sends none, and whatever is sent is not read.
+/// No request body: the client sends none, and the daemon refuses one (400) without reading it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoBody;
 

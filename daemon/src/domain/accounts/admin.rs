@@ -80,6 +80,9 @@ pub async fn admin_action(
         })
         .await
         .inspect(|user| {
+            if matches!(action, UserAction::Disable) {
+                state.streams.end_user(user.id, None);
+            }
             tracing::info!(user = %user.email, by = %caller.user.email,
                 action = action.as_str(), "user changed by an admin");
         })

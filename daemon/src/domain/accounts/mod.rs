@@ -12,6 +12,7 @@ mod otp;
 mod phone;
 mod profile;
 mod signup;
+pub mod streams;
 mod validate;
 
 use rsrc_shared::api::{Role, User};
@@ -116,5 +117,7 @@ pub async fn logout(state: &State, caller: &Caller) -> Result<()> {
     state
         .registry
         .write(move |tx| sessions::revoke(tx, &hash, now_ms()))
-        .await
+        .await?;
+    state.streams.end_session(&caller.token_hash);
+    Ok(())
 }

@@ -91,7 +91,9 @@ pub async fn delete_profile(state: &State, caller: &Caller, req: api::ProfileDel
             users::delete(tx, id)?;
             Ok(())
         })
-        .await
+        .await?;
+    state.streams.end_user(id, None);
+    Ok(())
 }
 
 pub async fn change_password(
@@ -130,6 +132,7 @@ pub async fn change_password(
             Ok(())
         })
         .await?;
+    state.streams.end_user(id, Some(&caller.token_hash));
     state.outbox.wake();
     tracing::info!(user = %caller.user.email, "password changed");
     Ok(())

@@ -27,6 +27,8 @@ pub struct FileSms {
     #[serde(default)]
     headers: BTreeMap<String, String>,
     token: Option<String>,
+    /// The token from a file instead (a systemd credential, say); read at load.
+    token_file: Option<std::path::PathBuf>,
     body_template: Option<String>,
 }
 
@@ -102,8 +104,19 @@ impl FileSms {
                 .map_err(|_| ("sms.headers", format!("the value of `{name}` is not valid")))?;
             headers.push((name, value));
         }
-        let token = self
-            .token
+        let token = match (self.token, self.token_file) {
+            (Some(_), Some(_)) => {
+                return Err((
+                    "sms.token_file",
+                    "give sms.token or sms.token_file, not both".into(),
+                ))
+            }
+            (token, None) => token,
+            (None, Some(path)) => {
+                Some(crate::config::read_secret(&path).map_err(|m| ("sms.token_file", m))?)
+            }
+        };
+        let token = token
             .map(|t| HeaderValue::from_str(&format!("Bearer {}", t.trim())))
             .transpose()
             .map_err(|_| ("sms.token", "is not valid in a header".to_string()))?
@@ -130,6 +143,14 @@ impl FileSms {
 }
 
 impl SmsConfig {
+    /// The `Authorization` value sent, if any.
+    pub fn bearer(&self) -> Option<String> {
+        self.token
+            .as_ref()
+            .and_then(|t| t.to_str().ok())
+            .map(str::to_string)
+    }
+
     /// The request body for one message: the template with its placeholders replaced by the
     /// JSON-escaped values, or `{"to": .., "text": ..}`.
     pub fn body(&self, to: &str, text: &str) -> String {
@@ -275,6 +296,7 @@ mod tests {
             url: "http://127.0.0.1:9/".into(),
             headers: BTreeMap::new(),
             token: None,
+            token_file: None,
             body_template: template.map(str::to_string),
         }
         .check()

@@ -7,7 +7,7 @@ use rsrc_shared::api::{
     Instance, InstanceAction, InstanceCreate, InstanceRecreate, Orphan, Volume,
 };
 
-use super::response::{self, Body};
+use super::response::Body;
 use super::{detached, Ctx};
 use crate::domain::accounts::Caller;
 use crate::error::{Error, Result};
@@ -41,9 +41,6 @@ pub async fn remove(ctx: Ctx, caller: Caller, q: InstanceRemoveQuery, _: NoBody)
 
 /// The log as frames of `rsrc_shared::api::logs`, streamed (see `crate::domain::logs`).
 pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
-    if !ctx.streams {
-        return Err(Error::internal("this route is not declared as streaming"));
-    }
     let (q, _) = ctx.decode::<ep::InstanceLogs>()?;
     let query = crate::domain::logs::Query {
         follow: q.follow,
@@ -60,10 +57,18 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         ctx.hangup.clone(),
     )
     .await?;
-    Ok(response::batches(
-        rsrc_shared::api::logs::CONTENT_TYPE,
-        batches,
-    ))
+    // A revoked session's log ends with a frame that says so, which the reader prints.
+    let last = |e: &Error| {
+        let mut out = Vec::new();
+        let message = e.to_body().error.message;
+        rsrc_shared::api::logs::encode(
+            &mut out,
+            rsrc_shared::api::logs::FrameKind::Fail,
+            message.as_bytes(),
+        );
+        Some(bytes::Bytes::from(out))
+    };
+    ctx.batches(rsrc_shared::api::logs::CONTENT_TYPE, batches, last)
 }
 
 async fn act(ctx: Ctx, caller: Caller, action: InstanceAction) -> Result<Instance> {

@@ -9,7 +9,7 @@ use rsrc_shared::api::{ApplyResult, Machine, MachineSpec, MachineUpdate, PullPro
 use super::response::{self, Body};
 use super::{detached, Ctx};
 use crate::domain::accounts::Caller;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub async fn list(
     ctx: Ctx,
@@ -87,7 +87,7 @@ pub async fn pull(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         });
         let outcome = tokio::select! {
             outcome = pull => outcome,
-            _ = tx.shutdown().cancelled() => Err(Error::ShuttingDown),
+            _ = tx.ended().cancelled() => Err(tx.why()),
         };
         let last = match outcome {
             Ok(pulled) => PullProgress {

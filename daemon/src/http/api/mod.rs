@@ -1,5 +1,6 @@
 //! The HTTP layer: one route table from (method, path) to an access level and a handler.
-//! Authentication follows from the access level, before the handler runs. Handlers decode the
+//! Authentication follows from the access level, on the request head, before the body is read
+//! and the handler runs. Handlers decode the
 //! request (typed query, JSON body), call the domain module, and encode the answer; they hold no
 //! SQL and no Docker calls.
 
@@ -24,6 +25,7 @@ use rsrc_shared::api::endpoints::{self as ep, Body as _, Endpoint};
 use rsrc_shared::api::MAX_BODY_BYTES;
 use serde::de::DeserializeOwned;
 
+use crate::domain::accounts::streams::StreamLease;
 use crate::domain::accounts::{Caller, Peer};
 use crate::error::{Error, Result};
 use crate::State;
@@ -96,6 +98,9 @@ pub struct Ctx {
     query: String,
     body: Bytes,
     streams: bool,
+    /// A streaming route's hold on its caller's session, which ends the stream when the session
+    /// is revoked; taken when the caller is known.
+    lease: Option<StreamLease>,
     /// Closes this request's connection (see `server::Hangup`).
     hangup: Option<tokio_util::sync::CancellationToken>,
 }
@@ -113,7 +118,7 @@ impl Ctx {
     }
 
     /// The query and body of endpoint `E`, decoded: the query first, then the body unless
-    /// the endpoint takes none (what is sent then is not read).
+    /// the endpoint takes none (a body sent then was refused in `dispatch`).
     pub fn decode<E: Endpoint>(&self) -> Result<(E::Query, E::Request)> {
         let query = self.query()?;
         let body = if E::Request::EMPTY {
@@ -137,14 +142,19 @@ impl Ctx {
             .ok_or_else(|| Error::internal(format!("the route has no parameter `{name}`")))
     }
 
-    /// A streamed response; only a route declared `streams` may open one, so that the table
-    /// says which requests hold their connection open. The stream's producer learns of shutdown
-    /// through the sender.
-    pub fn stream(&self, content_type: &str) -> Result<(StreamTx, Response<Body>)> {
-        if !self.streams {
-            return Err(Error::internal("this route is not declared as streaming"));
+    /// The lease of a streaming route; only a route declared `streams` has one, so that the
+    /// table says which requests hold their connection open.
+    fn lease(&self) -> Result<StreamLease> {
+        match (&self.lease, self.streams) {
+            (Some(lease), true) => Ok(lease.clone()),
+            _ => Err(Error::internal("this route is not declared as streaming")),
         }
-        Ok(response::stream(content_type, self.state.shutdown.clone()))
+    }
+
+    /// A streamed response. The stream's producer learns of shutdown and of its session's
+    /// revocation through the sender.
+    pub fn stream(&self, content_type: &str) -> Result<(StreamTx, Response<Body>)> {
+        Ok(response::stream(content_type, self.lease()?))
     }
 
     /// A streamed text response that forwards `chunks` (see [`response::text_stream`]); only for
@@ -153,10 +163,23 @@ impl Ctx {
         &self,
         chunks: impl futures_util::Stream<Item = Result<Bytes>> + Send + 'static,
     ) -> Result<Response<Body>> {
-        if !self.streams {
-            return Err(Error::internal("this route is not declared as streaming"));
-        }
-        Ok(response::text_stream(chunks, self.state.shutdown.clone()))
+        Ok(response::text_stream(chunks, self.lease()?))
+    }
+
+    /// A streamed body of `batches` (see [`response::batches`]); only for a route declared
+    /// `streams`.
+    pub fn batches(
+        &self,
+        content_type: &str,
+        batches: impl futures_util::Stream<Item = Bytes> + Send + 'static,
+        last: impl FnOnce(&Error) -> Option<Bytes> + Send + 'static,
+    ) -> Result<Response<Body>> {
+        Ok(response::batches(
+            content_type,
+            batches,
+            self.lease()?,
+            last,
+        ))
     }
 }
 
@@ -228,6 +251,9 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Re
     resp
 }
 
+/// Routes and authenticates on the request head, and reads the body only after that: a
+/// caller without a session, or a body sent to an endpoint that takes none, is answered without
+/// the body being read (hyper then closes the connection instead of draining it).
 async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Result<Response<Body>> {
     if state.is_shutting_down() {
         return Err(Error::ShuttingDown);
@@ -237,18 +263,37 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         .extensions
         .get::<crate::http::server::Hangup>()
         .map(|h| h.0.clone());
-    let body = read_body(body, state.config.connections.body_timeout()).await?;
     let path = parts.uri.path();
     let segments = router::split_path(path)?;
     let query = query::normalize(parts.uri.query().unwrap_or(""))?;
     let (route, params) = router::find(ROUTES, &parts.method, path, &segments)?;
-    let token = parts
-        .headers
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty());
+    let caller = match route.handler {
+        Handler::Public(_) => None,
+        Handler::Caller(_) => {
+            let token = parts
+                .headers
+                .get(hyper::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty());
+            Some(authorize(&state, token, peer, route.access).await?)
+        }
+    };
+    let body = if route.body {
+        read_body(body, state.config.connections.body_timeout()).await?
+    } else if body.size_hint().exact() == Some(0) {
+        Bytes::new()
+    } else {
+        return Err(Error::invalid(format!(
+            "{} {} takes no request body",
+            parts.method, route.path
+        )));
+    };
+    let lease = match (&caller, route.streams) {
+        (Some(caller), true) => Some(state.streams.open(caller, &state.shutdown)),
+        _ => None,
+    };
     let ctx = Ctx {
         state,
         peer,
@@ -256,14 +301,13 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         query,
         body,
         streams: route.streams,
+        lease,
         hangup,
     };
-    match route.handler {
-        Handler::Public(handler) => handler(ctx).await,
-        Handler::Caller(handler) => {
-            let caller = authorize(&ctx.state, token, ctx.peer, route.access).await?;
-            handler(ctx, caller).await
-        }
+    match (route.handler, caller) {
+        (Handler::Public(handler), _) => handler(ctx).await,
+        (Handler::Caller(handler), Some(caller)) => handler(ctx, caller).await,
+        (Handler::Caller(_), None) => Err(Error::internal("a caller's route without a caller")),
     }
 }
 

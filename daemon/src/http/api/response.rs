@@ -2,6 +2,8 @@
 
 use std::convert::Infallible;
 
+use crate::domain::accounts::streams::StreamLease;
+use crate::error::Error;
 use bytes::Bytes;
 use futures_util::Stream;
 use http_body_util::combinators::BoxBody;
@@ -10,9 +12,6 @@ use hyper::body::Frame;
 use hyper::{Response, StatusCode};
 use serde::Serialize;
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
-
-use crate::error::Error;
 
 pub type Body = BoxBody<Bytes, Infallible>;
 
@@ -83,7 +82,7 @@ pub fn error(err: &Error) -> Response<Body> {
 }
 
 /// A streamed body fed by the returned sender; the stream ends when the sender is dropped.
-pub fn stream(content_type: &str, shutdown: CancellationToken) -> (StreamTx, Response<Body>) {
+pub fn stream(content_type: &str, lease: StreamLease) -> (StreamTx, Response<Body>) {
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     let frames = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
@@ -92,19 +91,24 @@ pub fn stream(content_type: &str, shutdown: CancellationToken) -> (StreamTx, Res
     });
     let body = StreamBody::new(frames).boxed();
     (
-        StreamTx { tx, shutdown },
+        StreamTx { tx, lease },
         with_status(StatusCode::OK, content_type, body),
     )
 }
 
 /// A body of the batches a domain stream yields (e.g. a log's), each sent as it comes. The
-/// stream sets its own pace: hyper polls it only as the reader takes what was sent.
+/// stream sets its own pace: hyper polls it only as the reader takes what was sent. It ends
+/// with its stream, or with `lease`: then `last` may add a last batch that says why.
 pub fn batches(
     content_type: &str,
-    batches: impl Stream<Item = Bytes> + Send + Sync + 'static,
+    batches: impl Stream<Item = Bytes> + Send + 'static,
+    lease: StreamLease,
+    last: impl FnOnce(&Error) -> Option<Bytes> + Send + 'static,
 ) -> Response<Body> {
     use futures_util::StreamExt as _;
-    let frames = batches.map(|batch| Ok::<_, Infallible>(Frame::data(batch)));
+    let frames =
+        until_ended(batches, lease, last).map(|batch| Ok::<_, Infallible>(Frame::data(batch)));
+    let frames = Polled(std::sync::Mutex::new(frames.boxed()));
     with_status(
         StatusCode::OK,
         content_type,
@@ -112,25 +116,48 @@ pub fn batches(
     )
 }
 
+/// `items` until `lease` ends; if it ended because its session was revoked, then what `last`
+/// makes of that.
+fn until_ended<T: Send + 'static>(
+    items: impl Stream<Item = T> + Send + 'static,
+    lease: StreamLease,
+    last: impl FnOnce(&Error) -> Option<T> + Send + 'static,
+) -> impl Stream<Item = T> + Send + 'static {
+    use futures_util::StreamExt as _;
+    let end = lease.end().clone();
+    let tail = futures_util::stream::once(async move {
+        lease
+            .why()
+            .filter(|e| matches!(e, Error::Unauthenticated(_)))
+            .and_then(|e| last(&e))
+    })
+    .filter_map(std::future::ready);
+    items.take_until(end.cancelled_owned()).chain(tail)
+}
+
 /// A text body that forwards `chunks` as they come, with nothing queued: it ends after the last
-/// one, at the first error (logged: the status is already sent), at `shutdown`, or when the
-/// reader goes away (hyper drops the body, and with it `chunks`).
+/// one, at the first error (logged: the status is already sent), at shutdown, or when the
+/// reader goes away (hyper drops the body, and with it `chunks`). When its session is revoked
+/// it ends with that error's body as its last line.
 pub fn text_stream(
     chunks: impl Stream<Item = crate::error::Result<Bytes>> + Send + 'static,
-    shutdown: CancellationToken,
+    lease: StreamLease,
 ) -> Response<Body> {
     use futures_util::StreamExt as _;
-    let frames = chunks
-        .take_until(shutdown.cancelled_owned())
-        .scan((), |(), item| {
-            std::future::ready(match item {
-                Ok(chunk) => Some(Ok::<_, Infallible>(Frame::data(chunk))),
-                Err(e) => {
-                    tracing::warn!(error = %e.chain(), "a streamed response broke off");
-                    None
-                }
-            })
-        });
+    let last = |e: &Error| {
+        let mut line = serde_json::to_vec(&e.to_body()).ok()?;
+        line.push(b'\n');
+        Some(Ok(Bytes::from(line)))
+    };
+    let frames = until_ended(chunks, lease, last).scan((), |(), item| {
+        std::future::ready(match item {
+            Ok(chunk) => Some(Ok::<_, Infallible>(Frame::data(chunk))),
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "a streamed response broke off");
+                None
+            }
+        })
+    });
     let frames = Polled(std::sync::Mutex::new(frames.boxed()));
     let body = BodyExt::boxed(StreamBody::new(frames));
     with_status(StatusCode::OK, "text/plain; charset=utf-8", body)
@@ -155,13 +182,13 @@ impl<T> Stream for Polled<T> {
     }
 }
 
-/// The producing end of a stream. It carries the daemon's shutdown token, so that no producer
-/// keeps a connection open past shutdown: when `shutdown()` fires it sends its last chunk and
-/// drops the sender.
+/// The producing end of a stream. It carries the stream's lease, so that no producer keeps a
+/// connection open past shutdown or its session: when `ended()` fires it sends its last chunk
+/// (saying `why()`) and drops the sender.
 #[derive(Clone)]
 pub struct StreamTx {
     tx: mpsc::Sender<Bytes>,
-    shutdown: CancellationToken,
+    lease: StreamLease,
 }
 
 impl StreamTx {
@@ -175,8 +202,14 @@ impl StreamTx {
         let _ = self.tx.send(chunk).await;
     }
 
-    pub fn shutdown(&self) -> &CancellationToken {
-        &self.shutdown
+    /// Cancelled at shutdown or when the session is revoked.
+    pub fn ended(&self) -> &tokio_util::sync::CancellationToken {
+        self.lease.end()
+    }
+
+    /// Why `ended()` fired.
+    pub fn why(&self) -> Error {
+        self.lease.why().unwrap_or(Error::ShuttingDown)
     }
 }
 

@@ -44,6 +44,8 @@ pub struct Route {
     pub access: Access,
     /// Its response is a stream that outlives the handler (and ends at shutdown).
     pub streams: bool,
+    /// It takes a request body; for a route without one, a body is refused unread.
+    pub body: bool,
     pub handler: Handler,
 }
 
@@ -67,6 +69,8 @@ macro_rules! route {
             path: <$ep as ::rsrc_shared::api::endpoints::Endpoint>::PATH,
             access: $crate::http::api::router::Access::$access,
             streams: <$ep as ::rsrc_shared::api::endpoints::Endpoint>::STREAM,
+            body: !<<$ep as ::rsrc_shared::api::endpoints::Endpoint>::Request
+                as ::rsrc_shared::api::endpoints::Body>::EMPTY,
             handler: $handler,
         }
     };
