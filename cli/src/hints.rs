@@ -44,6 +44,13 @@ pub fn for_api(code: ErrorCode, sent: Credential, command: Option<&str>) -> Opti
     first.or(command).or(last).map(str::to_string)
 }
 
+/// For a connection that broke off: rsrcd stopped or was killed, not a version mismatch.
+pub fn cut() -> String {
+    "rsrcd stopped or restarted in the middle (`rsrc version` shows whether it is up); what \
+     was under way may or may not have happened: `rsrc instance ls` and `rsrc events` show it"
+        .into()
+}
+
 /// For a reply that is not what the API promises.
 pub fn protocol() -> String {
     "the daemon may speak another API version: compare `rsrc version`".into()

@@ -39,6 +39,8 @@ pub struct Query {
     pub instance: Option<String>,
     pub all: bool,
     pub follow: bool,
+    /// Entries after this id only: a follower reconnecting goes on where it was.
+    pub after: Option<i64>,
 }
 
 /// The API's view of an entry.
@@ -111,7 +113,7 @@ pub async fn stream(
     Ok(Reader {
         registry: state.registry.clone(),
         filter,
-        cursor: 0,
+        cursor: q.after.unwrap_or(0).max(0),
         follow,
         live: false,
         published,
