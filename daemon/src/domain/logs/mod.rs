@@ -82,7 +82,7 @@ pub async fn open(
         state: Arc::clone(state),
         id: row.id.clone(),
         name: row.name.clone(),
-        container,
+        container: std::sync::Mutex::new(container),
         query,
         // A follower's catch-up takes a turn too, unless there is nothing to catch up on.
         turn: (!query.follow || query.tail != Some(0))
