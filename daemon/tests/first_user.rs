@@ -231,3 +231,46 @@ fn the_log_names_who_changed_what_in_plain_values() {
     );
     assert!(!log.contains("ERROR"), "{log}");
 }
+
+/// `events --instance` names an instance the caller can see, or the id of a removed one of
+/// theirs; anything else is "not found" (exit 3), as `uptime` says. `exit_code` is always in
+/// the JSON, null when there is none (issue 19 item 21).
+#[test]
+fn events_of_an_unknown_or_foreign_instance_are_not_found() {
+    let e = env_in_process(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    let bob = e.user("bob@example.com");
+    let mine = create(&alice, "web", &["--name", "mine"]);
+    let theirs = create(&bob, "web", &["--name", "theirs"]);
+    let mine_id = str_of(&mine, "id").to_string();
+    let r = alice
+        .run(&["--json", "events", "--instance", "mine"])
+        .expect_code(0);
+    let first: serde_json::Value =
+        serde_json::from_str(r.stdout.lines().next().expect("an event")).expect("json");
+    assert!(
+        first
+            .as_object()
+            .is_some_and(|o| o.contains_key("exit_code")),
+        "{first}"
+    );
+    for reference in ["nosuch", "theirs", str_of(&theirs, "id")] {
+        let r = alice
+            .run(&["events", "--instance", reference])
+            .expect_code(3);
+        assert!(
+            r.stderr.contains("not found") || r.stderr.contains("no instance"),
+            "{}",
+            r.stderr
+        );
+    }
+    alice
+        .run(&["instance", "rm", &mine_id, "--volumes"])
+        .expect_code(0);
+    alice.run(&["events", "--instance", "mine"]).expect_code(3);
+    let r = alice
+        .run(&["events", "--instance", &mine_id])
+        .expect_code(0);
+    assert!(r.stdout.contains("removed"), "{}", r.stdout);
+}

@@ -194,7 +194,8 @@ pub struct Event {
     pub cause: Cause,
     /// Whether the instance was up after this entry.
     pub up: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always present (null when there is none), as SPEC §10 lists it.
+    #[serde(default)]
     pub exit_code: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
