@@ -274,3 +274,50 @@ fn events_of_an_unknown_or_foreign_instance_are_not_found() {
         .expect_code(0);
     assert!(r.stdout.contains("removed"), "{}", r.stdout);
 }
+
+/// `rsrcd admin create` that refuses its input (a too-short password) leaves nothing behind:
+/// no data dir, no `rsrc.db` (issue 19 item 25).
+#[test]
+fn a_refused_admin_create_makes_no_data_dir() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("fresh");
+    let config = dir.path().join("rsrcd.toml");
+    std::fs::write(&config, "").expect("write an empty config");
+    let mut child = std::process::Command::new(common::rsrcd_bin())
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "root@example.com",
+            "--password-stdin",
+        ])
+        .env_remove("RSRC_SOCKET")
+        .env_remove("RSRC_DATA_DIR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("rsrcd admin create");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"short\n")
+        .expect("write the password");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("password"),
+        "{out:?}"
+    );
+    assert!(
+        !data.exists(),
+        "a refused admin create made {}",
+        data.display()
+    );
+}
