@@ -321,3 +321,14 @@ fn a_refused_admin_create_makes_no_data_dir() {
         data.display()
     );
 }
+
+/// `--json instance rm` shows the removed instance as removed, not as it was (issue 19 item 23).
+#[test]
+fn a_removed_instance_is_shown_as_removed() {
+    let e = env_in_process(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    let made = create(&alice, "web", &["--name", "gone"]);
+    let removed = alice.json(&["instance", "rm", str_of(&made, "id")]);
+    assert_eq!(removed[0]["status"], "removed", "{removed}");
+}

@@ -115,6 +115,8 @@ pub enum Credential {
     EnvToken,
     /// An email and a password: a login.
     Password,
+    /// An email and a code sent by mail: a login with `--code`.
+    Code,
 }
 
 /// A client bound to one daemon socket and, optionally, one session token.

@@ -319,7 +319,9 @@ async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool, force: bool) 
         let what = if volumes { " and its volumes" } else { "" };
         let result = ui::with_spinner(&ctx.out, format!("removing {reference}{what}"), work).await;
         match result {
-            Ok(i) => {
+            Ok(mut i) => {
+                // What it is now, not what it was when it was looked up.
+                i.status = rsrc_shared::api::InstanceState::Removed;
                 if ctx.out.format == Format::Table || ctx.quiet {
                     // What was typed, as `docker rm` prints; `-q` gives ids for scripts.
                     print_out(&format!("{}\n", if ctx.quiet { &i.id } else { &reference }));

@@ -100,6 +100,8 @@ pub enum InstanceState {
     Removing,
     /// Its container being made again (`rsrc instance recreate`).
     Recreating,
+    /// Removed: only in the answer to a removal (`rsrc --json instance rm`), never stored.
+    Removed,
     /// A state this build does not know (from a newer daemon).
     #[serde(other)]
     Unknown,
