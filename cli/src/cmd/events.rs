@@ -98,8 +98,9 @@ pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
             Err(e) if opened_once && retryable(&e) => Some(e),
             Err(e) => return Err(e.into()),
         };
-        // A follow ends only when rsrcd ends it: at its shutdown, or cut off. Both mean going on.
-        if !reconnects {
+        // A plain end is the end; rsrcd going away (cut, or its last line saying it shuts down)
+        // means going on once it is back.
+        if !reconnects || cut.is_none() {
             flush(&mut rows, &view, color);
             return Ok(());
         }

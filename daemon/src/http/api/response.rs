@@ -120,8 +120,24 @@ pub fn text_stream(
     shutdown: CancellationToken,
 ) -> Response<Body> {
     use futures_util::StreamExt as _;
+    // Cut at shutdown with a last line that says so (NDJSON, like the stream's own error
+    // lines): a follower knows to reconnect, where a plain end means the stream is over.
+    let stopped = shutdown.clone();
+    let last = futures_util::stream::once(async move {
+        stopped.is_cancelled().then(|| {
+            let body = rsrc_shared::ErrorBody::new(
+                rsrc_shared::ErrorCode::Unavailable,
+                "rsrcd is shutting down",
+            );
+            let mut line = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+            line.push(b'\n');
+            Ok(Bytes::from(line))
+        })
+    })
+    .filter_map(std::future::ready);
     let frames = chunks
         .take_until(shutdown.cancelled_owned())
+        .chain(last)
         .scan((), |(), item| {
             std::future::ready(match item {
                 Ok(chunk) => Some(Ok::<_, Infallible>(Frame::data(chunk))),
