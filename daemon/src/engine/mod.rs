@@ -145,6 +145,9 @@ pub enum Happening {
 pub struct EngineEvent {
     /// The container's `io.rsrc.instance` label.
     pub instance: String,
+    /// The container's id: a labelled copy of an instance's container (`docker commit` and
+    /// `docker run`) carries the same label, and only the id tells them apart.
+    pub container: String,
     /// Unix milliseconds, as the engine recorded it.
     pub at: i64,
     pub what: Happening,
@@ -295,6 +298,8 @@ pub trait Engine: Send + Sync {
     async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()>;
     /// Removes a volume; a missing one is fine, one in use is a conflict.
     async fn remove_volume(&self, name: &str) -> Result<()>;
+    /// A volume's labels; `None` when it does not exist.
+    async fn volume_labels(&self, name: &str) -> Result<Option<HashMap<String, String>>>;
     /// Sizes of volumes, where the engine reports them.
     async fn volume_sizes(&self) -> HashMap<String, i64>;
 

@@ -112,6 +112,18 @@ pub fn list(snap: &Snap, viewer: Viewer) -> Result<Vec<Volume>> {
     )
 }
 
+/// The names of kept volumes no instance has.
+pub fn unattached(snap: &Snap) -> Result<Vec<String>> {
+    query::list(
+        snap,
+        "list kept volumes",
+        "SELECT v.name FROM volumes v
+         WHERE NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = v.instance_id)",
+        [],
+        |r| r.get(0),
+    )
+}
+
 /// Whether the volume `name` that `viewer` may see belongs to an existing instance, and its
 /// owner; `None` when there is no such volume for them.
 pub fn in_use(snap: &Snap, name: &str, viewer: Viewer) -> Result<Option<(bool, i64)>> {

@@ -134,6 +134,7 @@ pub struct Hints {
 /// stored: delete it in the transaction that uses it.
 pub async fn verify(
     state: &State,
+    caller: &super::Caller,
     key: Key,
     sent_to: Option<String>,
     code: Code,
@@ -157,7 +158,7 @@ pub async fn verify(
             },
         )
         .await?;
-    if verify_blocking(code.into(), claimed.hash).await? {
+    if verify_blocking(caller.uid_key(), code.into(), claimed.hash).await? {
         return Ok(());
     }
     let left = (policy(key.purpose).max_failures - claimed.tries).max(0);

@@ -1,6 +1,8 @@
 //! Secrets at rest: passwords and OTP codes as argon2id hashes, session tokens as SHA-256.
 
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::Instant;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -29,33 +31,131 @@ fn verify_secret(secret: &str, hash: &str) -> bool {
 }
 
 /// Argon2 is slow and takes ~19 MiB per hash on purpose. Hashes run on a pool of their own: a
-/// few threads (one per core but one, at most [`MAX_HASHERS`]) fed by one queue, so a flood of logins
-/// queues instead of running many hashes at once, and the threads (and the malloc arenas that
-/// keep their memory) stay the same few instead of coming and going with tokio's blocking pool.
+/// few threads (one per core but one, at most [`MAX_HASHERS`]), so a flood of logins queues
+/// instead of running many hashes at once, and the threads (and the malloc arenas that keep
+/// their memory) stay the same few instead of coming and going with tokio's blocking pool.
+///
+/// The queue is fair between callers (uids), not first come first served: a free thread takes
+/// the next job of the caller that used the pool least lately. A flood from a few uids (random
+/// emails to `POST /v1/login/code` hash before any lookup) then delays another uid's login by
+/// the hashes already running, not by the whole backlog.
 const MAX_HASHERS: usize = 4;
+
+/// Jobs one caller may have waiting; more are refused rather than queued without bound.
+const MAX_WAITING_PER_CALLER: usize = 64;
+
+/// How fast a caller's use of the pool is forgotten: it halves every this many seconds.
+const USAGE_HALF_LIFE_S: f64 = 30.0;
 
 type HashJob = Box<dyn FnOnce() + Send>;
 
+/// The key a hash job is queued under: the caller's uid (see [`super::uid_key`]).
+pub type Who = i64;
+
+#[derive(Default)]
+struct Sched {
+    waiting: HashMap<Who, VecDeque<HashJob>>,
+    /// Jobs each caller started lately, decayed by [`USAGE_HALF_LIFE_S`].
+    usage: HashMap<Who, f64>,
+    decayed_at: Option<Instant>,
+}
+
+impl Sched {
+    fn decay(&mut self, now: Instant) {
+        let since = self.decayed_at.map_or(0.0, |t| (now - t).as_secs_f64());
+        self.decayed_at = Some(now);
+        if since <= 0.0 {
+            return;
+        }
+        let factor = 0.5f64.powf(since / USAGE_HALF_LIFE_S);
+        let waiting = &self.waiting;
+        self.usage.retain(|who, used| {
+            *used *= factor;
+            *used > 0.01 || waiting.contains_key(who)
+        });
+    }
+
+    /// The next job: the oldest of the caller with the least use lately (ties: lowest uid).
+    fn next(&mut self) -> Option<HashJob> {
+        self.decay(Instant::now());
+        let usage = &self.usage;
+        let who = *self.waiting.keys().min_by(|a, b| {
+            let (ua, ub) = (usage.get(a).unwrap_or(&0.0), usage.get(b).unwrap_or(&0.0));
+            ua.total_cmp(ub).then(a.cmp(b))
+        })?;
+        let queue = self.waiting.get_mut(&who)?;
+        let job = queue.pop_front();
+        if queue.is_empty() {
+            self.waiting.remove(&who);
+        }
+        // Charged when it starts, so that a caller's jobs running at once count already.
+        *self.usage.entry(who).or_default() += 1.0;
+        job
+    }
+}
+
 struct HashPool {
-    jobs: mpsc::Sender<HashJob>,
+    sched: Mutex<Sched>,
+    ready: Condvar,
 }
 
 impl HashPool {
-    fn start() -> std::result::Result<HashPool, String> {
-        let threads = hashers();
-        let (jobs, queue) = mpsc::channel::<HashJob>();
-        let queue = Arc::new(Mutex::new(queue));
+    fn start(threads: usize) -> std::result::Result<Arc<HashPool>, String> {
+        let pool = Arc::new(HashPool {
+            sched: Mutex::new(Sched::default()),
+            ready: Condvar::new(),
+        });
         for n in 0..threads {
-            let queue = Arc::clone(&queue);
+            let pool = Arc::clone(&pool);
             std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
                 .spawn(move || {
                     lower_priority();
-                    hash_jobs(&queue)
+                    pool.hash_jobs()
                 })
                 .map_err(|e| format!("cannot start a hashing thread: {e}"))?;
         }
-        Ok(HashPool { jobs })
+        Ok(pool)
+    }
+
+    fn submit(&self, who: Who, job: HashJob) -> Result<()> {
+        let mut sched = self
+            .sched
+            .lock()
+            .map_err(|_| Error::internal("the hashing pool has stopped"))?;
+        let queue = sched.waiting.entry(who).or_default();
+        if queue.len() >= MAX_WAITING_PER_CALLER {
+            return Err(Error::RateLimited(
+                "too many logins and codes at once from your user; try again in a few seconds"
+                    .into(),
+            ));
+        }
+        queue.push_back(job);
+        drop(sched);
+        self.ready.notify_one();
+        Ok(())
+    }
+
+    fn hash_jobs(&self) {
+        loop {
+            // Take one job, then let go of the queue so the next thread can choose.
+            let job = {
+                let Ok(mut sched) = self.sched.lock() else {
+                    return;
+                };
+                loop {
+                    if let Some(job) = sched.next() {
+                        break job;
+                    }
+                    sched = match self.ready.wait(sched) {
+                        Ok(sched) => sched,
+                        Err(_) => return,
+                    };
+                }
+            };
+            // A panicking job loses its answer (the caller sees an error), not the thread.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        }
     }
 }
 
@@ -73,35 +173,36 @@ fn lower_priority() {
     }
 }
 
-fn hash_jobs(queue: &Mutex<mpsc::Receiver<HashJob>>) {
-    loop {
-        // Take one job, then let go of the queue so the next thread can wait on it.
-        let job = match queue.lock() {
-            Ok(q) => q.recv(),
-            Err(_) => return,
-        };
-        let Ok(job) = job else { return };
-        // A panicking job loses its answer (the caller sees an error), not the thread.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-    }
-}
-
 fn hash_pool() -> Result<&'static HashPool> {
-    static POOL: OnceLock<std::result::Result<HashPool, String>> = OnceLock::new();
-    POOL.get_or_init(HashPool::start)
+    static POOL: OnceLock<std::result::Result<Arc<HashPool>, String>> = OnceLock::new();
+    POOL.get_or_init(|| HashPool::start(hashers()))
         .as_ref()
+        .map(|pool| pool.as_ref())
         .map_err(|e| Error::internal(e.clone()))
 }
 
-async fn with_argon<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+/// Queues `work` as `who`'s; its answer comes on the receiver.
+fn queue<T: Send + 'static>(
+    pool: &HashPool,
+    who: Who,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<oneshot::Receiver<T>> {
     let (tx, rx) = oneshot::channel();
-    hash_pool()?
-        .jobs
-        .send(Box::new(move || {
+    pool.submit(
+        who,
+        Box::new(move || {
             let _ = tx.send(work());
-        }))
-        .map_err(|_| Error::internal("the hashing pool has stopped"))?;
-    rx.await
+        }),
+    )?;
+    Ok(rx)
+}
+
+async fn with_argon<T: Send + 'static>(
+    who: Who,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    queue(hash_pool()?, who, work)?
+        .await
         .map_err(|_| Error::internal("a hash task panicked"))
 }
 
@@ -113,17 +214,19 @@ fn hashers() -> usize {
         .clamp(1, MAX_HASHERS)
 }
 
-pub async fn hash_blocking(secret: String) -> Result<String> {
-    with_argon(move || hash_secret(&secret)).await?
+/// Hashes `secret` on the pool, queued as `who`'s.
+pub async fn hash_blocking(who: Who, secret: String) -> Result<String> {
+    with_argon(who, move || hash_secret(&secret)).await?
 }
 
-pub async fn verify_blocking(secret: String, hash: String) -> Result<bool> {
-    with_argon(move || verify_secret(&secret, &hash)).await
+/// Checks `secret` against `hash` on the pool, queued as `who`'s.
+pub async fn verify_blocking(who: Who, secret: String, hash: String) -> Result<bool> {
+    with_argon(who, move || verify_secret(&secret, &hash)).await
 }
 
 /// Computes the timing-equaliser hash up front, so no request pays for it on an async worker.
 pub async fn warm_up() -> Result<()> {
-    with_argon(|| {
+    with_argon(-1, || {
         dummy_hash();
     })
     .await
@@ -167,7 +270,7 @@ mod tests {
         static PEAK: AtomicUsize = AtomicUsize::new(0);
         let jobs: Vec<_> = (0..12)
             .map(|_| {
-                tokio::spawn(with_argon(|| {
+                tokio::spawn(with_argon(7, || {
                     let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
                     PEAK.fetch_max(now, Ordering::SeqCst);
                     let name = std::thread::current().name().map(str::to_string);
@@ -184,8 +287,69 @@ mod tests {
         assert!(PEAK.load(Ordering::SeqCst) <= hashers());
         assert!(hashers() <= MAX_HASHERS);
         // A panicking job is an error for its caller, and the pool keeps working.
-        assert!(with_argon(|| panic!("boom")).await.is_err());
-        assert!(verify_blocking("x".into(), dummy_hash()).await.is_ok());
+        assert!(with_argon(7, || panic!("boom")).await.is_err());
+        assert!(verify_blocking(7, "x".into(), dummy_hash()).await.is_ok());
+    }
+
+    /// Issue 19 item 4: one uid's flood of hashes no longer queues ahead of another's login.
+    #[test]
+    fn a_flood_from_one_caller_does_not_queue_ahead_of_another() {
+        let pool = HashPool::start(1).unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        // Hold the one thread until everything is queued, so the order is the pool's choice.
+        let (open, gate) = std::sync::mpsc::channel::<()>();
+        let held = queue(&pool, 1, move || {
+            let _ = gate.recv();
+        })
+        .unwrap();
+        let answers: Vec<_> = std::iter::repeat_n(1, 20)
+            .chain([2])
+            .enumerate()
+            .map(|(n, who)| {
+                let order = Arc::clone(&order);
+                queue(&pool, who, move || order.lock().unwrap().push((who, n))).unwrap()
+            })
+            .collect();
+        open.send(()).unwrap();
+        held.blocking_recv().unwrap();
+        for answer in answers {
+            answer.blocking_recv().unwrap();
+        }
+        let order = order.lock().unwrap().clone();
+        assert_eq!(order.len(), 21);
+        let second = order.iter().position(|&(who, _)| who == 2).unwrap();
+        assert!(
+            second == 0,
+            "uid 2's one job ran after {second} of uid 1's: {order:?}"
+        );
+        // Uid 1's own jobs keep their order.
+        let ones: Vec<usize> = order.iter().filter(|j| j.0 == 1).map(|j| j.1).collect();
+        assert!(ones.windows(2).all(|w| w[0] < w[1]), "{ones:?}");
+    }
+
+    #[test]
+    fn one_caller_has_a_bounded_number_of_jobs_waiting() {
+        let pool = HashPool::start(1).unwrap();
+        let (open, gate) = std::sync::mpsc::channel::<()>();
+        pool.submit(
+            1,
+            Box::new(move || {
+                let _ = gate.recv();
+            }),
+        )
+        .unwrap();
+        // Let the thread take the gate job, so every later one waits.
+        while pool.sched.lock().unwrap().waiting.contains_key(&1) {
+            std::thread::yield_now();
+        }
+        for _ in 0..MAX_WAITING_PER_CALLER {
+            pool.submit(1, Box::new(|| {})).unwrap();
+        }
+        let refused = pool.submit(1, Box::new(|| {}));
+        assert!(matches!(refused, Err(Error::RateLimited(_))), "{refused:?}");
+        // Another caller still gets in.
+        pool.submit(2, Box::new(|| {})).unwrap();
+        open.send(()).unwrap();
     }
 
     #[test]

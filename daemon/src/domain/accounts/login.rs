@@ -66,7 +66,7 @@ pub async fn login(state: &State, req: api::Login, peer: Peer) -> Result<api::Lo
         Some((user, hash)) => (Some(user), hash),
         None => (None, dummy_hash()),
     };
-    let password_ok = verify_blocking(req.password, hash).await?;
+    let password_ok = verify_blocking(uid, req.password, hash).await?;
     let Some(user) = user.filter(|_| password_ok) else {
         return Err(Error::LoginFailed);
     };
@@ -89,7 +89,7 @@ pub async fn request_login_code(
     let uid = uid_key(peer);
     let code = codes::generate();
     // Hash before knowing whether the account exists, so that both answers take as long.
-    let hash = hash_blocking(code.to_string()).await?;
+    let hash = hash_blocking(uid, code.to_string()).await?;
     let body = format!(
         "Your rsrc login code is {code}\n\nIt is valid for 10 minutes, only for the user that \
          asked for it. Type it where `rsrc login --email {email} --code` asks for it.\n\n\
@@ -149,7 +149,7 @@ pub async fn login_with_code(
         Some((user, hash)) => (Some(user), hash),
         None => (None, dummy_hash()),
     };
-    let code_ok = verify_blocking(req.code.into(), hash).await?;
+    let code_ok = verify_blocking(uid, req.code.into(), hash).await?;
     let Some(user) = user.filter(|_| code_ok) else {
         return Err(Error::CodeLoginFailed);
     };

@@ -35,6 +35,8 @@ pub use validate::{validate_email, MIN_PASSWORD_LEN};
 pub struct Caller {
     pub user: User,
     pub token_hash: String,
+    /// The process at the other end of the socket: the throttles count by its uid.
+    pub peer: Peer,
 }
 
 impl Caller {
@@ -48,6 +50,11 @@ impl Caller {
             all: self.is_admin(),
             user_id: self.user.id,
         }
+    }
+
+    /// The key this caller's throttles and hashes count under.
+    pub fn uid_key(&self) -> i64 {
+        uid_key(self.peer)
     }
 
     pub fn require_admin(&self) -> Result<()> {
@@ -82,7 +89,7 @@ fn uid_key(peer: Peer) -> i64 {
 }
 
 /// Resolves a bearer token to its caller.
-pub async fn authenticate(state: &State, token: Option<String>) -> Result<Caller> {
+pub async fn authenticate(state: &State, token: Option<String>, peer: Peer) -> Result<Caller> {
     let Some(token) = token else {
         return Err(Error::Unauthenticated("not logged in".into()));
     };
@@ -98,6 +105,7 @@ pub async fn authenticate(state: &State, token: Option<String>) -> Result<Caller
             Ok(Caller {
                 user: users::by_id(snap, user_id)?,
                 token_hash: hash,
+                peer,
             })
         })
         .await

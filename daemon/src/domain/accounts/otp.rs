@@ -34,7 +34,7 @@ pub async fn send_otp(state: &State, caller: &Caller) -> Result<api::OtpSent> {
     let body = format!(
         "Your rsrc verification code is {code}\n\nIt is valid for 10 minutes. Run:\n\n    rsrc otp verify {code}\n"
     );
-    let hash = hash_blocking(code.into()).await?;
+    let hash = hash_blocking(caller.uid_key(), code.into()).await?;
     let email = caller.user.email.clone();
     let outbox = state.outbox.clone();
     state
@@ -61,7 +61,7 @@ pub async fn verify_otp(state: &State, caller: &Caller, req: api::OtpVerify) -> 
     }
     let id = caller.user.id;
     let key = Key::email(id);
-    codes::verify(state, key, None, req.code, HINTS).await?;
+    codes::verify(state, caller, key, None, req.code, HINTS).await?;
     state
         .registry
         .write(move |tx| {

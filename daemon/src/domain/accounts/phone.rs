@@ -78,7 +78,7 @@ pub async fn prepare(
     let text = format!("Your rsrc phone code is {code}. Run: rsrc phone verify {code}");
     Ok(PhoneChange::Prove {
         phone,
-        code_hash: hash_blocking(code.into()).await?,
+        code_hash: hash_blocking(caller.uid_key(), code.into()).await?,
         text,
     })
 }
@@ -128,7 +128,7 @@ pub async fn verify_phone(state: &State, caller: &Caller, req: api::PhoneVerify)
         first: RESEND,
         again: RESEND,
     };
-    codes::verify(state, key, Some(phone.clone()), req.code, hints).await?;
+    codes::verify(state, caller, key, Some(phone.clone()), req.code, hints).await?;
     state
         .registry
         .write(move |tx| {

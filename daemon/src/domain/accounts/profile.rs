@@ -48,12 +48,13 @@ pub async fn update_profile(
     Ok(user)
 }
 
-async fn check_password(state: &State, user_id: i64, password: String) -> Result<()> {
+async fn check_password(state: &State, caller: &Caller, password: String) -> Result<()> {
+    let user_id = caller.user.id;
     let hash = state
         .registry
         .read(move |snap| users::password_hash(snap, user_id))
         .await?;
-    if verify_blocking(password, hash).await? {
+    if verify_blocking(caller.uid_key(), password, hash).await? {
         Ok(())
     } else {
         Err(Error::forbidden("wrong password"))
@@ -61,7 +62,7 @@ async fn check_password(state: &State, user_id: i64, password: String) -> Result
 }
 
 pub async fn delete_profile(state: &State, caller: &Caller, req: api::ProfileDelete) -> Result<()> {
-    check_password(state, caller.user.id, req.password).await?;
+    check_password(state, caller, req.password).await?;
     let id = caller.user.id;
     state
         .registry
@@ -85,8 +86,8 @@ pub async fn change_password(
     req: api::PasswordChange,
 ) -> Result<()> {
     validate_password(&req.new_password)?;
-    check_password(state, caller.user.id, req.current_password).await?;
-    let hash = hash_blocking(req.new_password).await?;
+    check_password(state, caller, req.current_password).await?;
+    let hash = hash_blocking(caller.uid_key(), req.new_password).await?;
     let id = caller.user.id;
     let keep = caller.token_hash.clone();
     let email = caller.user.email.clone();

@@ -39,7 +39,7 @@ pub async fn signup(state: &State, req: api::Signup, peer: Peer) -> Result<api::
             Ok(())
         })
         .await?;
-    let hash = hash_blocking(req.password).await?;
+    let hash = hash_blocking(uid, req.password).await?;
     let outbox = state.outbox.clone();
     let to = email.clone();
     let mailed = state

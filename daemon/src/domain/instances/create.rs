@@ -80,6 +80,17 @@ pub async fn create(state: &State, caller: &Caller, req: InstanceCreate) -> Resu
     let id = random_hex(8);
     let _in_flight = state.in_flight.claim(&id);
     let spec = Arc::new(machine.spec);
+    if !reuse.is_empty() {
+        // The registry's checks first, so that another user's volume reads as one that does
+        // not exist, then the engine's: done again in the create's transaction.
+        let mut probe = reuse.clone();
+        let (owner_id, machine_id, checked) = (caller.user.id, machine.id, Arc::clone(&spec));
+        state
+            .registry
+            .read(move |snap| volumes::check_kept(snap, &mut probe, owner_id, machine_id, &checked))
+            .await?;
+        volumes::check_in_engine(state, &reuse).await?;
+    }
     let wanted: Vec<(u16, Protocol)> = spec.ports.iter().map(|p| (p.port, p.protocol)).collect();
     // Each round that finds its candidates taken means other creates got ports: this ends, at
     // the latest when the range is full and planning says so.

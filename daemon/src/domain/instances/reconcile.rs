@@ -4,13 +4,11 @@
 //! ones `lost`, and reports labelled containers it has no record of. It never deletes a
 //! container it has no record of.
 
-use std::collections::HashSet;
-
 use rsrc_shared::api::{Cause, InstanceState};
 
 use super::resolve::load;
 use super::state::{mark_lost, observe, Seen};
-use super::{create, teardown, Row};
+use super::{create, orphans, teardown, Row};
 use crate::clock::now_ms;
 use crate::domain::events;
 use crate::engine::{Observed, LABEL_INSTANCE};
@@ -91,9 +89,7 @@ pub async fn reconcile(state: &State) -> Result<()> {
     state.engine.available().await?;
     let rows: Vec<Row> = state.registry.read(repo::all).await?;
     let _status = crate::systemd::Reconciling::start(rows.len());
-    let mut known = HashSet::new();
-    for row in rows {
-        known.insert(row.id.clone());
+    for row in &rows {
         if state.in_flight.contains(&row.id) {
             // A request of this process is creating or removing it right now.
             continue;
@@ -111,11 +107,20 @@ pub async fn reconcile(state: &State) -> Result<()> {
             }
         }
     }
+    if let Err(e) = super::volumes::forget_vanished(state).await {
+        tracing::error!(error = %e.chain(), "cannot check the kept volumes");
+        if matches!(e, Error::EngineUnavailable(_)) {
+            return Err(e);
+        }
+    }
+    // Read again: settling recorded new container ids.
+    let rows: Vec<Row> = state.registry.read(repo::all).await?;
+    let known = orphans::by_id(&rows);
     for c in state.engine.labelled_containers(&state.daemon_id).await? {
         let label = c.labels.get(LABEL_INSTANCE).cloned();
-        if label.as_ref().is_none_or(|id| !known.contains(id)) {
+        if orphans::is_orphan(&c, &known) {
             tracing::warn!(container = %c.name, instance = %label.as_deref().unwrap_or("-"),
-                "container carries rsrc's labels but has no instance; see `rsrc admin orphans`");
+                "container carries rsrc's labels but is no instance's container; see `rsrc admin orphans`");
         }
     }
     tracing::info!("reconciled the registry with Docker");

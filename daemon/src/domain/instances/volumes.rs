@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use rsrc_shared::api::{Cause, MachineSpec, Volume, VolumeFrom};
 
 use crate::domain::accounts::Caller;
+use crate::engine::LABEL_DAEMON;
 use crate::error::{Error, Result};
 use crate::registry::volumes as repo;
 use crate::registry::Snap;
@@ -124,6 +125,56 @@ pub fn check_kept(
         }
     }
     Ok(())
+}
+
+/// Checks that each kept volume still is in the engine, with this daemon's labels: Docker mounts
+/// a volume that does not exist as a new, empty one, which would silently stand in for the data
+/// the owner asked for (e.g. after a `docker volume prune`).
+pub async fn check_in_engine(state: &State, reuse: &[Reuse]) -> Result<()> {
+    for r in reuse {
+        match state.engine.volume_labels(&r.volume).await? {
+            None => {
+                return Err(Error::not_found(format!(
+                    "volume `{}` no longer exists in Docker: it was removed outside rsrc (e.g. \
+                     by `docker volume prune`), and its data with it",
+                    r.volume
+                )))
+            }
+            Some(labels)
+                if labels.get(LABEL_DAEMON).map(String::as_str)
+                    != Some(state.daemon_id.as_str()) =>
+            {
+                return Err(Error::conflict(format!(
+                    "volume `{}` in Docker does not carry rsrc's labels: it is not the volume \
+                     rsrc kept (that one was removed outside rsrc)",
+                    r.volume
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Forgets kept volumes that are gone from the engine (removed outside rsrc), saying so in the
+/// log; returns how many. Volumes attached to an instance are its own to check.
+pub async fn forget_vanished(state: &State) -> Result<usize> {
+    let kept = state.registry.read(repo::unattached).await?;
+    let mut forgotten = 0;
+    for name in kept {
+        if state.engine.volume_labels(&name).await?.is_some() {
+            continue;
+        }
+        tracing::warn!(volume = %name,
+            "a kept volume is gone from Docker (removed outside rsrc); forgetting it");
+        let owned = name.clone();
+        state
+            .registry
+            .write(move |tx| repo::delete(tx, &owned))
+            .await?;
+        forgotten += 1;
+    }
+    Ok(forgotten)
 }
 
 /// A volume name from the instance id and the container path: `rsrc-<id>-var-lib-data`.

@@ -281,6 +281,12 @@ impl Preludes {
 
 /// Records one engine event.
 async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
+    if !is_the_instances(state, &event).await {
+        tracing::warn!(container = %event.container, instance = %event.instance,
+            "an event of a container that carries an instance's labels but is not its container; \
+             see `rsrc admin orphans`");
+        return;
+    }
     record_all(state, preludes.feed(&event, Instant::now())).await;
     if event.what == Happening::Destroyed {
         let instance = event.instance;
@@ -292,6 +298,27 @@ async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
             .await;
         if let Err(e) = result {
             tracing::error!(error = %e.chain(), "recording a destroyed container");
+        }
+    }
+}
+
+/// Whether an event is about the container the registry holds for its instance. One whose id
+/// is not recorded yet (a create in flight) counts as the instance's: what it shows is settled
+/// by the state machine.
+async fn is_the_instances(state: &State, event: &EngineEvent) -> bool {
+    let instance = event.instance.clone();
+    match state
+        .registry
+        .read(move |snap| registry::instances::by_id(snap, &instance))
+        .await
+    {
+        Ok(Some(row)) => row
+            .container_id
+            .is_none_or(|id| event.container.is_empty() || id == event.container),
+        Ok(None) => true,
+        Err(e) => {
+            tracing::error!(error = %e.chain(), "reading the instance of an engine event");
+            true
         }
     }
 }
@@ -317,6 +344,7 @@ mod tests {
     fn event(what: Happening) -> EngineEvent {
         EngineEvent {
             instance: "i".into(),
+            container: "c".into(),
             at: 7,
             what,
         }

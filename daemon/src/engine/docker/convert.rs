@@ -107,7 +107,9 @@ pub fn observed(info: ContainerInspectResponse) -> Observed {
 
 /// The instance event in one of Docker's event messages, if it is one rsrc records.
 pub fn to_event(message: EventMessage) -> Option<EngineEvent> {
-    let attrs = message.actor.and_then(|a| a.attributes).unwrap_or_default();
+    let actor = message.actor?;
+    let container = actor.id.unwrap_or_default();
+    let attrs = actor.attributes.unwrap_or_default();
     let instance = attrs.get(LABEL_INSTANCE)?.clone();
     let at = message
         .time_nano
@@ -126,7 +128,12 @@ pub fn to_event(message: EventMessage) -> Option<EngineEvent> {
         "destroy" => Happening::Destroyed,
         _ => return None,
     };
-    Some(EngineEvent { instance, at, what })
+    Some(EngineEvent {
+        instance,
+        container,
+        at,
+        what,
+    })
 }
 
 #[cfg(test)]

@@ -212,6 +212,14 @@ impl Engine for DockerEngine {
         }
     }
 
+    async fn volume_labels(&self, name: &str) -> Result<Option<HashMap<String, String>>> {
+        match self.docker().await?.inspect_volume(name).await {
+            Ok(volume) => Ok(Some(volume.labels)),
+            Err(e) if is_status(&e, 404) => Ok(None),
+            Err(e) => Err(engine_err(format!("cannot inspect volume {name}"))(e)),
+        }
+    }
+
     async fn volume_sizes(&self) -> HashMap<String, i64> {
         let mut sizes = HashMap::new();
         let Ok(docker) = self.docker().await else {

@@ -185,6 +185,7 @@ impl FakeEngine {
                 daemon: labels.daemon.clone(),
                 event: EngineEvent {
                     instance: instance.clone(),
+                    container: labels.container.clone(),
                     at,
                     what,
                 },
@@ -281,12 +282,14 @@ const STOPPED_EXIT_CODE: i64 = 143;
 
 /// The labels of a container that its events carry.
 struct Labels {
+    container: String,
     instance: Option<String>,
     daemon: Option<String>,
 }
 
 fn labels_of(c: &FakeContainer) -> Labels {
     Labels {
+        container: c.id.clone(),
         instance: c.spec.labels.get(super::LABEL_INSTANCE).cloned(),
         daemon: c.spec.labels.get(LABEL_DAEMON).cloned(),
     }
@@ -364,6 +367,11 @@ impl Engine for FakeEngine {
         }
         world.volumes.remove(name);
         Ok(())
+    }
+
+    async fn volume_labels(&self, name: &str) -> Result<Option<HashMap<String, String>>> {
+        self.check(None)?;
+        Ok(self.world().volumes.get(name).cloned())
     }
 
     async fn volume_sizes(&self) -> HashMap<String, i64> {

@@ -261,7 +261,7 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
     match route.handler {
         Handler::Public(handler) => handler(ctx).await,
         Handler::Caller(handler) => {
-            let caller = authorize(&ctx.state, token, route.access).await?;
+            let caller = authorize(&ctx.state, token, ctx.peer, route.access).await?;
             handler(ctx, caller).await
         }
     }
@@ -269,8 +269,13 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
 
 /// The caller a route's access level demands. The messages are the domain's own
 /// (`require_verified`, `require_admin`), which still check for themselves.
-async fn authorize(state: &State, token: Option<String>, access: Access) -> Result<Caller> {
-    let caller = crate::domain::accounts::authenticate(state, token).await?;
+async fn authorize(
+    state: &State,
+    token: Option<String>,
+    peer: Peer,
+    access: Access,
+) -> Result<Caller> {
+    let caller = crate::domain::accounts::authenticate(state, token, peer).await?;
     match access {
         Access::Public | Access::User => {}
         Access::Verified => caller.require_verified()?,

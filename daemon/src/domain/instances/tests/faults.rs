@@ -330,3 +330,36 @@ async fn a_forced_remove_with_the_engine_up_is_an_ordinary_remove() {
     assert!(h.engine.containers().is_empty(), "nothing is left behind");
     assert_eq!(teardown::clean_leftovers(&h.state).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_labelled_copy_of_a_container_is_an_orphan_and_its_events_are_not_the_instances() {
+    let h = harness();
+    let made = h.create("one").await.unwrap();
+    let container = made.container.clone().unwrap();
+    let since = crate::clock::now_ms() / 1000 - 1;
+    // `docker commit` + `docker run` of a copy: the same labels, another container.
+    let mut spec = h.engine.container(&container).unwrap().spec;
+    spec.name = "copy".into();
+    let copy = h.engine.adopt(spec, true);
+    let orphans = crate::domain::instances::orphans::list(&h.state, &h.admin)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = orphans.iter().map(|o| o.container_id.as_str()).collect();
+    assert_eq!(ids, [copy.as_str()], "{orphans:?}");
+    // The copy stops and is removed again.
+    h.engine.exit(&copy, 137, false);
+    crate::engine::Engine::remove_container(&*h.engine, &copy)
+        .await
+        .unwrap();
+    crate::domain::instances::watch::replay(&h.state, since, crate::clock::now_ms() / 1000 + 1)
+        .await;
+    reconcile::reconcile(&h.state).await.unwrap();
+    assert_eq!(h.row(&made.id).await.unwrap().state, InstanceState::Running);
+    assert_eq!(
+        h.kinds(&made.id).await,
+        [
+            (EventKind::Created, Cause::User),
+            (EventKind::Started, Cause::User)
+        ]
+    );
+}

@@ -45,6 +45,7 @@ fn spec(name: &str) -> MachineSpec {
 
 fn caller(id: i64, role: Role) -> Caller {
     Caller {
+        peer: Default::default(),
         user: User {
             id,
             email: format!("u{id}@x.io"),

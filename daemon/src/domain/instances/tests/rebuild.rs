@@ -326,3 +326,39 @@ async fn a_journalled_recreate_after_kill_9_is_settled_by_reconciliation() {
         Some(&(EventKind::Started, Cause::Reconcile))
     );
 }
+
+#[tokio::test]
+async fn a_kept_volume_removed_behind_rsrcs_back_is_never_mounted_empty() {
+    let h = harness();
+    let old = h.create("one").await.unwrap();
+    let volume = old.volumes[0].name.clone();
+    crate::domain::instances::remove(&h.state, &h.alice, &old.id, false)
+        .await
+        .unwrap();
+    // `docker volume prune`, then a volume of that name without rsrc's labels.
+    h.engine.remove_volume(&volume).await.unwrap();
+    h.engine
+        .create_volume(&volume, Default::default())
+        .await
+        .unwrap();
+    let err = h
+        .create_from(&h.alice, "two", vec![from(&volume, None)])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("rsrc's labels"), "{err}");
+    h.engine.remove_volume(&volume).await.unwrap();
+    let err = h
+        .create_from(&h.alice, "two", vec![from(&volume, None)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err}");
+    assert!(err.to_string().contains("outside rsrc"), "{err}");
+    assert!(h.engine.containers().is_empty(), "nothing was made");
+    assert!(h.engine.volumes().is_empty(), "no new empty volume");
+    // Reconciliation notices the kept volume is gone, and forgets it.
+    reconcile::reconcile(&h.state).await.unwrap();
+    let kept = crate::domain::instances::volumes::list(&h.state, &h.alice, false)
+        .await
+        .unwrap();
+    assert!(kept.is_empty(), "{kept:?}");
+}
