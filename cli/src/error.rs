@@ -140,7 +140,7 @@ impl CliError {
             CliError::Client { error, .. } => match error {
                 ClientError::DaemonUnreachable { .. } => exit::UNREACHABLE,
                 ClientError::Api { body, .. } => body.error.code.exit_code(),
-                ClientError::Protocol(_) => exit::FAILURE,
+                ClientError::Protocol(_) | ClientError::Cut(_) => exit::FAILURE,
             },
             CliError::Session(_) => exit::FAILURE,
             CliError::Local { exit, .. } => *exit,
@@ -189,6 +189,14 @@ impl CliError {
                 lines.push("error: unexpected reply from rsrcd".into());
                 lines.push(format!("  caused by: {message}"));
                 hint = Some(hints::protocol());
+            }
+            CliError::Client {
+                error: ClientError::Cut(message),
+                ..
+            } => {
+                lines.push("error: the connection to rsrcd broke off".into());
+                lines.push(format!("  caused by: {message}"));
+                hint = Some(hints::cut());
             }
             CliError::Session(e) => {
                 lines.push(format!("error: {e}"));
@@ -333,5 +341,18 @@ mod tests {
     fn protocol_errors_exit_1() {
         let e = CliError::from(ClientError::Protocol("not json".into()));
         assert_eq!(e.exit_code(), 1);
+    }
+
+    /// A request or stream cut off by rsrcd's death says so, not "another API version".
+    #[test]
+    fn a_cut_connection_says_what_happened() {
+        let e = CliError::from(ClientError::Cut(
+            "the pull stream ended before the pull was done".into(),
+        ));
+        assert_eq!(e.exit_code(), 1);
+        let text = e.report().join("\n");
+        assert!(text.contains("the connection to rsrcd broke off"), "{text}");
+        assert!(text.contains("stopped or restarted"), "{text}");
+        assert!(!text.contains("API version"), "{text}");
     }
 }

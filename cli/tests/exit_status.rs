@@ -60,3 +60,20 @@ fn the_man_page_has_an_exit_status_section() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../man/rsrc.1")).unwrap();
     assert!(committed.contains(".SH \"EXIT STATUS\""));
 }
+
+/// `machine create` without `--max-per-user` allows one instance per user; its help says so
+/// (issue 19 item 27).
+#[test]
+fn machine_create_help_names_the_max_per_user_default() {
+    let out = Command::new(BIN)
+        .args(["machine", "create", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let line = help
+        .split("--max-per-user")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or_default();
+    assert!(line.contains("default 1"), "{line}");
+}

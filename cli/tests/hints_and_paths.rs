@@ -94,7 +94,7 @@ fn a_failed_login_gets_the_lockout_hint() {
     let err = text(&out.stderr);
     assert!(err.starts_with("error: wrong email or password\n"), "{err}");
     assert!(
-        err.contains("hint: check the email and the password; after 5 failures"),
+        err.contains("hint: check the email and the password; after 3 failures"),
         "{err}"
     );
 }

@@ -20,6 +20,9 @@ pub enum Error {
     /// A failed login: the same for an unknown email and a wrong password.
     #[error("wrong email or password")]
     LoginFailed,
+    /// A failed login with a code: the same for an unknown email and a wrong or used code.
+    #[error("wrong or expired code for this email")]
+    CodeLoginFailed,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -88,7 +91,9 @@ impl Error {
             Error::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::UnknownEndpoint(_) => ErrorCode::UnknownEndpoint,
             Error::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
-            Error::Unauthenticated(_) | Error::LoginFailed => ErrorCode::Unauthenticated,
+            Error::Unauthenticated(_) | Error::LoginFailed | Error::CodeLoginFailed => {
+                ErrorCode::Unauthenticated
+            }
             Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::NotFound(_) => ErrorCode::NotFound,
@@ -208,6 +213,15 @@ pub trait RegistryContext<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A wrong code at `login --code` talks of a code, not of a password (issue 19 item 23).
+    #[test]
+    fn a_failed_code_login_names_the_code() {
+        let text = Error::CodeLoginFailed.to_string();
+        assert!(text.contains("code"), "{text}");
+        assert!(!text.contains("password"), "{text}");
+        assert_eq!(Error::CodeLoginFailed.code(), ErrorCode::Unauthenticated);
+    }
 
     #[test]
     fn engine_errors_do_not_show_host_paths() {

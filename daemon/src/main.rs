@@ -99,6 +99,10 @@ fn admin_create(
             }
         }
     };
+    if let Err(e) = rsrcd::domain::accounts::check_new_admin(email, name, &password) {
+        eprintln!("rsrcd: {e}");
+        return ExitCode::from(e.code().exit_code());
+    }
     let registry = match rsrcd::open_registry(config) {
         Ok(r) => r,
         Err(e) => {

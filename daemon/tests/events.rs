@@ -145,9 +145,10 @@ fn a_users_events_are_their_own_and_following_has_no_gap_or_duplicate() {
         assert!(!seen[0][key].is_null(), "{key} missing: {}", seen[0]);
     }
     alice.run(&["events", "--all-users"]).expect_code(4);
+    // Another user's instance is not found, as `uptime` says (issue 19 item 21).
     alice
         .run(&["--json", "events", "--instance", theirs_id])
-        .expect_code(0)
+        .expect_code(3)
         .stdout
         .is_empty()
         .then_some(())
@@ -250,4 +251,53 @@ fn time_ms(rfc3339: &str) -> i64 {
     let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
         .expect("an RFC 3339 time");
     (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// `events -f` reconnects across an rsrcd restart and goes on from the last event it printed,
+/// with no gap and no repeat (issue 19 item 16).
+#[test]
+fn following_events_resumes_across_a_restart_without_gap_or_repeat() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let mut e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    let mine = create(&alice, "web", &["--name", "mine"]);
+    let id = str_of(&mine, "id").to_string();
+    let out = e.d.dir.path().join("follow.out");
+    let err = e.d.dir.path().join("follow.err");
+    let mut follower = alice
+        .command(&["--json", "events", "-f"])
+        .stdout(std::fs::File::create(&out).expect("out file"))
+        .stderr(std::fs::File::create(&err).expect("err file"))
+        .spawn()
+        .expect("rsrc events -f");
+    let read = || lines(&std::fs::read_to_string(&out).unwrap_or_default());
+    poll("the history to arrive", DEADLINE, || {
+        (!read().is_empty()).then_some(())
+    });
+    e.d.stop();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        follower.try_wait().expect("try_wait").is_none(),
+        "events -f ended when rsrcd stopped: {}",
+        std::fs::read_to_string(&err).unwrap_or_default()
+    );
+    respawn(&mut e.d);
+    alice.run(&["instance", "stop", &id]).expect_code(0);
+    let got = poll("the stop after the restart", DEADLINE, || {
+        let got = read();
+        got.iter().any(|ev| ev["kind"] == "stopped").then_some(got)
+    });
+    let _ = follower.kill();
+    let _ = follower.wait();
+    let ids: Vec<i64> = got.iter().filter_map(|ev| ev["id"].as_i64()).collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "a duplicate or disorder: {ids:?}"
+    );
+    let all = lines(&alice.run(&["--json", "events"]).expect_code(0).stdout);
+    let all_ids: Vec<i64> = all.iter().filter_map(|ev| ev["id"].as_i64()).collect();
+    assert_eq!(ids, all_ids[..ids.len()], "a gap: {got:?} against {all:?}");
 }

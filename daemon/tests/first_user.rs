@@ -310,3 +310,104 @@ fn secret_props_come_from_a_file_or_the_environment() {
         );
     }
 }
+
+/// `events --instance` names an instance the caller can see, or the id of a removed one of
+/// theirs; anything else is "not found" (exit 3), as `uptime` says. `exit_code` is always in
+/// the JSON, null when there is none (issue 19 item 21).
+#[test]
+fn events_of_an_unknown_or_foreign_instance_are_not_found() {
+    let e = env_in_process(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    let bob = e.user("bob@example.com");
+    let mine = create(&alice, "web", &["--name", "mine"]);
+    let theirs = create(&bob, "web", &["--name", "theirs"]);
+    let mine_id = str_of(&mine, "id").to_string();
+    let r = alice
+        .run(&["--json", "events", "--instance", "mine"])
+        .expect_code(0);
+    let first: serde_json::Value =
+        serde_json::from_str(r.stdout.lines().next().expect("an event")).expect("json");
+    assert!(
+        first
+            .as_object()
+            .is_some_and(|o| o.contains_key("exit_code")),
+        "{first}"
+    );
+    for reference in ["nosuch", "theirs", str_of(&theirs, "id")] {
+        let r = alice
+            .run(&["events", "--instance", reference])
+            .expect_code(3);
+        assert!(
+            r.stderr.contains("not found") || r.stderr.contains("no instance"),
+            "{}",
+            r.stderr
+        );
+    }
+    alice
+        .run(&["instance", "rm", &mine_id, "--volumes"])
+        .expect_code(0);
+    alice.run(&["events", "--instance", "mine"]).expect_code(3);
+    let r = alice
+        .run(&["events", "--instance", &mine_id])
+        .expect_code(0);
+    assert!(r.stdout.contains("removed"), "{}", r.stdout);
+}
+
+/// `rsrcd admin create` that refuses its input (a too-short password) leaves nothing behind:
+/// no data dir, no `rsrc.db` (issue 19 item 25).
+#[test]
+fn a_refused_admin_create_makes_no_data_dir() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("fresh");
+    let config = dir.path().join("rsrcd.toml");
+    std::fs::write(&config, "").expect("write an empty config");
+    let mut child = std::process::Command::new(common::rsrcd_bin())
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "root@example.com",
+            "--password-stdin",
+        ])
+        .env_remove("RSRC_SOCKET")
+        .env_remove("RSRC_DATA_DIR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("rsrcd admin create");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"short\n")
+        .expect("write the password");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("password"),
+        "{out:?}"
+    );
+    assert!(
+        !data.exists(),
+        "a refused admin create made {}",
+        data.display()
+    );
+}
+
+/// `--json instance rm` shows the removed instance as removed, not as it was (issue 19 item 23).
+#[test]
+fn a_removed_instance_is_shown_as_removed() {
+    let e = env_in_process(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    let made = create(&alice, "web", &["--name", "gone"]);
+    let removed = alice.json(&["instance", "rm", str_of(&made, "id")]);
+    assert_eq!(removed[0]["status"], "removed", "{removed}");
+}

@@ -351,3 +351,59 @@ fn a_hundred_followers_and_a_reader_that_never_reads() {
     }
     assert_nothing_labelled(&e.d);
 }
+
+/// `logs -f` follows an instance across `instance recreate` onto its new container, and
+/// `logs -f --until <past>` ends instead of waiting (issue 19 item 19).
+#[test]
+fn follow_goes_on_across_a_recreate_and_until_in_the_past_ends() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    script_machine(
+        &e,
+        "gen",
+        "echo start-$HOSTNAME; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done",
+    );
+    let alice = e.user("alice@example.com");
+    let made = create(&alice, "gen", &["--name", "g"]);
+    let id = str_of(&made, "id").to_string();
+    let out = e.d.dir.path().join("follow.out");
+    let mut follower = alice
+        .command(&["logs", "-f", "g"])
+        .stdout(std::fs::File::create(&out).expect("out file"))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("rsrc logs -f");
+    let read = || std::fs::read_to_string(&out).unwrap_or_default();
+    poll("the first lines", DEADLINE, || {
+        read().contains("tick 2").then_some(())
+    });
+    alice.run(&["instance", "recreate", &id]).expect_code(0);
+    poll("the new container's first line", DEADLINE, || {
+        (read().matches("start-").count() >= 2).then_some(())
+    });
+    assert!(
+        follower.try_wait().expect("try_wait").is_none(),
+        "logs -f ended at the recreate:\n{}",
+        read()
+    );
+    let _ = follower.kill();
+    let _ = follower.wait();
+
+    let mut until = alice
+        .command(&["logs", "-f", "g", "--until", "2000-01-01T00:00:00Z"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("rsrc logs -f --until");
+    let ended = poll(
+        "logs -f --until <past> to end",
+        Duration::from_secs(20),
+        || until.try_wait().expect("try_wait"),
+    );
+    assert!(ended.success(), "{ended:?}");
+    alice
+        .run(&["instance", "rm", &id, "--volumes"])
+        .expect_code(0);
+}

@@ -46,7 +46,7 @@ impl<'a> Accounts<'a> {
         self.client
             .call(ep::LogIn, &[], &NoQuery {}, &req)
             .await
-            .map_err(|e| e.sent(Credential::Password))
+            .map_err(|e| e.sent(Credential::Code))
     }
 
     /// Revokes the token this client sends.

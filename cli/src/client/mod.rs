@@ -71,6 +71,10 @@ pub enum ClientError {
     /// The daemon's reply is not what the API promises (not JSON, cut short, ...).
     #[error("unexpected reply from rsrcd: {0}")]
     Protocol(String),
+    /// The connection broke off in the middle of a request or a stream: rsrcd stopped,
+    /// restarted or was killed. Not a sign of another API version.
+    #[error("the connection to rsrcd broke off: {0}")]
+    Cut(String),
 }
 
 impl ClientError {
@@ -111,6 +115,8 @@ pub enum Credential {
     EnvToken,
     /// An email and a password: a login.
     Password,
+    /// An email and a code sent by mail: a login with `--code`.
+    Code,
 }
 
 /// A client bound to one daemon socket and, optionally, one session token.
@@ -277,7 +283,8 @@ impl Client {
                         source: innermost(e),
                     })
                 } else {
-                    Err(ClientError::Protocol(chain_text(&e)))
+                    // Connected, then the connection failed: rsrcd went away mid-request.
+                    Err(ClientError::Cut(chain_text(&e)))
                 }
             }
         }
@@ -328,7 +335,11 @@ async fn read_body(body: Incoming) -> Result<Bytes, ClientError> {
     let limited = http_body_util::Limited::new(body, MAX_REPLY_BYTES);
     match limited.collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) => Err(ClientError::Protocol(format!(
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(ClientError::Protocol(
+            format!("cannot read the reply: {}", chain_text(e.as_ref())),
+        )),
+        // Anything else is the connection failing under the reply: rsrcd went away.
+        Err(e) => Err(ClientError::Cut(format!(
             "cannot read the reply: {}",
             chain_text(e.as_ref())
         ))),

@@ -64,7 +64,7 @@ impl Lines {
                 Some(Err(e)) => {
                     self.ended = true;
                     self.buffer.clear();
-                    return Some(Err(ClientError::Protocol(format!(
+                    return Some(Err(ClientError::Cut(format!(
                         "{} broke off: {}",
                         self.what,
                         chain_text(&e)
@@ -106,7 +106,7 @@ impl PullStream {
             }
             None => {
                 self.finished = true;
-                Some(Err(ClientError::Protocol(
+                Some(Err(ClientError::Cut(
                     "the pull stream ended before the pull was done".into(),
                 )))
             }
@@ -163,13 +163,13 @@ impl LogReader {
                     return Ok(true);
                 }
                 Some(Err(e)) => {
-                    return Err(ClientError::Protocol(format!(
+                    return Err(ClientError::Cut(format!(
                         "the log stream broke off: {}",
                         chain_text(&e)
                     )))
                 }
                 None if self.decoder.pending() > 0 => {
-                    return Err(ClientError::Protocol(
+                    return Err(ClientError::Cut(
                         "the log stream ended in the middle of a frame".into(),
                     ))
                 }

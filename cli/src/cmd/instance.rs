@@ -1,7 +1,7 @@
 //! Instances: containers made from a machine, owned by one user.
 
 use clap::{Args, Subcommand};
-use rsrc_shared::api::{Instance, InstanceCreate};
+use rsrc_shared::api::{Instance, InstanceCreate, InstanceState};
 
 use crate::client::{ClientError, InstanceAction};
 use crate::error::{CliError, CliResult, ItemFailures};
@@ -108,7 +108,8 @@ pub struct LsArgs {
     #[arg(long)]
     pub all_users: bool,
     /// Only instances that match, KEY=VALUE with KEY status, machine or name (repeatable;
-    /// values of one key are alternatives, different keys must all match).
+    /// values of one key are alternatives, different keys must all match). name= matches a
+    /// part of the name, as in Docker; status= must be a state rsrc has.
     #[arg(long = "filter", short = 'f', value_name = "KEY=VALUE", value_parser = parse_filter)]
     pub filters: Vec<(FilterKey, String)>,
     #[command(flatten)]
@@ -137,6 +138,19 @@ pub fn parse_filter(s: &str) -> Result<(FilterKey, String), String> {
             ))
         }
     };
+    if key == FilterKey::Status {
+        // A state rsrc has (not one only a newer daemon or a removal shows): a typo would
+        // otherwise list nothing, silently.
+        let known = value
+            .parse::<InstanceState>()
+            .is_ok_and(|s| !matches!(s, InstanceState::Unknown | InstanceState::Removed));
+        if !known {
+            return Err(format!(
+                "unknown status `{value}`; use one of creating, created, running, stopped, \
+                 exited, lost, removing, recreating"
+            ));
+        }
+    }
     Ok((key, value.to_string()))
 }
 
@@ -151,7 +165,15 @@ fn matches(i: &Instance, filters: &[(FilterKey, String)]) -> bool {
                 FilterKey::Name => i.name.as_str(),
             };
             let mut wanted = filters.iter().filter(|(k, _)| *k == key).peekable();
-            wanted.peek().is_none() || wanted.any(|(_, v)| v == field)
+            // `name=` matches a part of the name, as in Docker; the others match exactly.
+            wanted.peek().is_none()
+                || wanted.any(|(_, v)| {
+                    if key == FilterKey::Name {
+                        field.contains(v.as_str())
+                    } else {
+                        v == field
+                    }
+                })
         })
 }
 
@@ -301,7 +323,9 @@ async fn rm(ctx: &mut Ctx, references: Vec<String>, volumes: bool, force: bool) 
         let what = if volumes { " and its volumes" } else { "" };
         let result = ui::with_spinner(&ctx.out, format!("removing {reference}{what}"), work).await;
         match result {
-            Ok(i) => {
+            Ok(mut i) => {
+                // What it is now, not what it was when it was looked up.
+                i.status = rsrc_shared::api::InstanceState::Removed;
                 if ctx.out.format == Format::Table || ctx.quiet {
                     // What was typed, as `docker rm` prints; `-q` gives ids for scripts.
                     print_out(&format!("{}\n", if ctx.quiet { &i.id } else { &reference }));
@@ -323,6 +347,32 @@ mod tests {
     use super::*;
     use crate::{Cli, Command};
     use clap::Parser;
+
+    /// A status no instance can have is refused; `name=` matches a part of the name, as in
+    /// Docker (issue 19 item 22).
+    #[test]
+    fn filters_check_status_and_match_names_by_substring() {
+        let err = parse_filter("status=bogus").unwrap_err();
+        assert!(err.contains("running"), "{err}");
+        assert!(parse_filter("status=running").is_ok());
+        assert!(parse_filter("status=exited").is_ok());
+        let mut i: Instance = serde_json::from_value(serde_json::json!({
+            "id": "aaaa", "name": "prod-db1", "machine": "redis", "owner": "a@x.io",
+            "status": "running", "host": "h", "ports": [], "url": null, "volumes": [],
+            "env": {}, "container": null, "exit_code": null,
+            "created_at": "t", "updated_at": "t"
+        }))
+        .unwrap();
+        let name = |v: &str| vec![(FilterKey::Name, v.to_string())];
+        assert!(matches(&i, &name("db1")));
+        assert!(matches(&i, &name("prod-db1")));
+        assert!(!matches(&i, &name("db2")));
+        i.machine = "redis".into();
+        assert!(
+            !matches(&i, &[(FilterKey::Machine, "red".into())]),
+            "machine= is exact"
+        );
+    }
 
     #[test]
     fn durations_parse() {

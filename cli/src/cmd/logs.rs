@@ -173,7 +173,9 @@ pub async fn run(ctx: &mut Ctx, args: LogsArgs) -> CliResult {
 /// Worth trying again while following: rsrcd (or its Docker) is away or going away.
 fn retryable(e: &ClientError) -> bool {
     match e {
-        ClientError::DaemonUnreachable { .. } | ClientError::Protocol(_) => true,
+        ClientError::DaemonUnreachable { .. } | ClientError::Protocol(_) | ClientError::Cut(_) => {
+            true
+        }
         ClientError::Api { .. } => matches!(
             e.code(),
             Some(ErrorCode::Unavailable | ErrorCode::EngineUnavailable)

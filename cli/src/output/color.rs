@@ -81,7 +81,9 @@ pub fn state_tone(state: InstanceState) -> Option<Tone> {
     match state {
         S::Running => Some(Tone::Up),
         S::Exited | S::Lost => Some(Tone::Down),
-        S::Stopped | S::Creating | S::Created | S::Removing | S::Recreating => Some(Tone::Between),
+        S::Stopped | S::Creating | S::Created | S::Removing | S::Recreating | S::Removed => {
+            Some(Tone::Between)
+        }
         S::Unknown => None,
     }
 }

@@ -100,6 +100,8 @@ pub enum InstanceState {
     Removing,
     /// Its container being made again (`rsrc instance recreate`).
     Recreating,
+    /// Removed: only in the answer to a removal (`rsrc --json instance rm`), never stored.
+    Removed,
     /// A state this build does not know (from a newer daemon).
     #[serde(other)]
     Unknown,
@@ -194,7 +196,8 @@ pub struct Event {
     pub cause: Cause,
     /// Whether the instance was up after this entry.
     pub up: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always present (null when there is none), as SPEC §10 lists it.
+    #[serde(default)]
     pub exit_code: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,

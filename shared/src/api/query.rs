@@ -239,9 +239,12 @@ pub struct CommentsQuery {
     pub after: Option<String>,
 }
 
-/// `?since&until&instance&all&follow` of `GET /v1/events`.
+/// `?since&until&instance&all&follow&after` of `GET /v1/events`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EventsQuery {
+    /// Only events with a larger id: where a reconnecting follower goes on from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -179,7 +179,8 @@ pub struct CommonArgs {
     /// Limit on the number of processes in the container.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub pids: Option<i64>,
-    /// How many instances of it one user may have.
+    /// How many instances of it one user may have (default 1 for a new machine; update keeps
+    /// the current value).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_per_user: Option<i64>,
     /// A one-line description shown in `machine ls`.

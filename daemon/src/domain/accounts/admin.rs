@@ -11,6 +11,19 @@ use crate::error::{Error, Result};
 use crate::registry::{sessions, users, Registry, Snap};
 use crate::State;
 
+/// Checks what `rsrcd admin create` was given, before anything is made: a refused admin
+/// leaves no data dir behind. Returns the email and name as they are stored.
+pub fn check_new_admin(
+    email: &str,
+    name: Option<&str>,
+    password: &str,
+) -> Result<(String, String)> {
+    let email = validate_email(email)?;
+    let name = validate_name(name.unwrap_or_else(|| email.split('@').next().unwrap_or("admin")))?;
+    validate_password(password)?;
+    Ok((email, name))
+}
+
 /// Creates a verified admin straight in the registry (`rsrcd admin create`).
 pub fn create_admin(
     registry: &Registry,
@@ -18,9 +31,7 @@ pub fn create_admin(
     name: Option<&str>,
     password: &str,
 ) -> Result<User> {
-    let email = validate_email(email)?;
-    let name = validate_name(name.unwrap_or_else(|| email.split('@').next().unwrap_or("admin")))?;
-    validate_password(password)?;
+    let (email, name) = check_new_admin(email, name, password)?;
     let hash = hash_secret(password)?;
     registry.write_blocking(|tx| {
         let user = users::NewUser {

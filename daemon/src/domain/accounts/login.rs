@@ -166,7 +166,7 @@ pub async fn login_with_code(
     };
     let code_ok = verify_blocking(uid, req.code.into(), hash).await?;
     let Some(user) = user.filter(|_| code_ok) else {
-        return Err(Error::LoginFailed);
+        return Err(Error::CodeLoginFailed);
     };
     if user.disabled {
         return Err(Error::forbidden("this account is disabled"));

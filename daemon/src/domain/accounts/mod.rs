@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::registry::{sessions, users};
 use crate::State;
 
-pub use admin::{admin_action, create_admin, list_users};
+pub use admin::{admin_action, check_new_admin, create_admin, list_users};
 pub use hashing::{token_hash, warm_up};
 pub use login::{login, login_with_code, request_login_code};
 pub use otp::{send_otp, verify_otp};

@@ -39,6 +39,8 @@ pub struct Query {
     pub instance: Option<String>,
     pub all: bool,
     pub follow: bool,
+    /// Entries after this id only: a follower reconnecting goes on where it was.
+    pub after: Option<i64>,
 }
 
 /// The API's view of an entry.
@@ -101,8 +103,19 @@ pub async fn stream(
                 }
                 filter.instance = Some(row.id);
             }
-            // A removed instance's history is still there under its id.
-            None => filter.instance = Some(reference),
+            // A removed instance's history is still there under its id; an id or name with no
+            // history the caller may read is not found, as `uptime` says.
+            None => {
+                filter.instance = Some(reference.clone());
+                let probe = filter.clone();
+                let any = state
+                    .registry
+                    .read(move |snap| repo::page(snap, &probe, 0, 1))
+                    .await?;
+                if any.is_empty() {
+                    return Err(Error::NotFound(format!("no instance `{reference}`")));
+                }
+            }
         }
     }
     // With an end in the past or present there is nothing to follow.
@@ -111,7 +124,7 @@ pub async fn stream(
     Ok(Reader {
         registry: state.registry.clone(),
         filter,
-        cursor: 0,
+        cursor: q.after.unwrap_or(0).max(0),
         follow,
         live: false,
         published,

@@ -126,7 +126,8 @@ pub async fn wait(
         )));
     };
     let container = row.container_ref();
-    let deadline = tokio::time::Instant::now() + timeout;
+    let began = tokio::time::Instant::now();
+    let deadline = began + timeout;
     let mut last_problem;
     loop {
         // Prefer the container's own address: a published port may be accepted by Docker's
@@ -175,12 +176,9 @@ pub async fn wait(
         .last_lines(&container, WAIT_LOG_LINES)
         .await
         .unwrap_or_default();
+    let waited = tokio::time::Instant::now().saturating_duration_since(began);
     Err(Error::Timeout {
-        message: format!(
-            "instance `{}` did not accept connections on port {container_port} within {}s: {last_problem}",
-            row.name,
-            timeout.as_secs()
-        ),
+        message: wait_failure(&row.name, container_port, timeout, waited, &last_problem),
         details,
     })
 }
@@ -189,5 +187,54 @@ fn probe_host(state: &State) -> IpAddr {
     match state.config.bind_address {
         ip if !ip.is_unspecified() => ip,
         _ => IpAddr::from([127, 0, 0, 1]),
+    }
+}
+
+/// Why `--wait` failed: "within 60s" only when the whole wait passed; a container that
+/// stopped or vanished earlier is said to have ended the wait when it did.
+fn wait_failure(
+    name: &str,
+    port: u16,
+    timeout: Duration,
+    waited: Duration,
+    problem: &str,
+) -> String {
+    if waited >= timeout {
+        format!(
+            "instance `{name}` did not accept connections on port {port} within {}s: {problem}",
+            timeout.as_secs()
+        )
+    } else {
+        format!(
+            "instance `{name}` did not accept connections on port {port}: {problem} after {}s",
+            waited.as_secs().max(1)
+        )
+    }
+}
+
+#[cfg(test)]
+mod wait_tests {
+    use super::*;
+
+    /// A wait that ended early says when, not "within 60s" (issue 19 item 23).
+    #[test]
+    fn a_wait_failure_says_how_long_it_waited() {
+        let early = wait_failure(
+            "web",
+            80,
+            Duration::from_secs(60),
+            Duration::from_secs(3),
+            "the container exited (exit code 1)",
+        );
+        assert!(!early.contains("60s"), "{early}");
+        assert!(early.contains("after 3s"), "{early}");
+        let late = wait_failure(
+            "web",
+            80,
+            Duration::from_secs(60),
+            Duration::from_secs(61),
+            "connect timed out",
+        );
+        assert!(late.contains("within 60s"), "{late}");
     }
 }

@@ -39,12 +39,16 @@ pub struct Query {
 
 /// A lost instance has no container, hence no log: say so, and what is left to do.
 fn lost(row: &Row) -> Error {
-    Error::conflict(format!(
-        "instance `{}` is lost: its container is gone, and its logs with it; remove the \
-         instance with `rsrc instance rm {}` (its volumes stay unless you add --volumes), or \
-         create it again",
-        row.name, row.id
-    ))
+    Error::conflict(lost_text(&row.name, &row.id))
+}
+
+fn lost_text(name: &str, id: &str) -> String {
+    format!(
+        "instance `{name}` is lost: its container is gone, and its logs with it; make its \
+         container again with `rsrc instance recreate {id}` (secret props must be given again \
+         with --env), or remove it with `rsrc instance rm {id}` (its volumes stay unless you \
+         add --volumes)"
+    )
 }
 
 /// Opens the log of `reference` for `caller`. What cannot be read at all (no such instance, a
@@ -82,7 +86,7 @@ pub async fn open(
         state: Arc::clone(state),
         id: row.id.clone(),
         name: row.name.clone(),
-        container,
+        container: std::sync::Mutex::new(container),
         query,
         // A follower's catch-up takes a turn too, unless there is nothing to catch up on.
         turn: (!query.follow || query.tail != Some(0))
@@ -90,4 +94,15 @@ pub async fn open(
     };
     tokio::spawn(pump.run(tx));
     Ok(batches)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A lost instance can be recreated: the message says how (issue 19 item 23).
+    #[test]
+    fn a_lost_instance_points_at_recreate() {
+        let text = super::lost_text("web", "abc123");
+        assert!(text.contains("rsrc instance recreate abc123"), "{text}");
+        assert!(text.contains("rsrc instance rm abc123"), "{text}");
+    }
 }

@@ -33,7 +33,8 @@ pub struct Pump {
     pub state: Arc<State>,
     pub id: String,
     pub name: String,
-    pub container: String,
+    /// The instance's container; a recreate gives it a new one, which a follower moves to.
+    pub container: std::sync::Mutex<String>,
     pub query: Query,
     /// The line this read waits in before Docker is asked; followers have none.
     pub turn: Option<Arc<tokio::sync::Semaphore>>,
@@ -161,6 +162,20 @@ impl Pump {
         }
     }
 
+    fn container(&self) -> String {
+        self.container
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_container(&self, container: String) {
+        *self
+            .container
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = container;
+    }
+
     /// Reads one Docker stream to its end. `Ok(Err(text))`: Docker broke it off.
     async fn round(
         &self,
@@ -169,7 +184,7 @@ impl Pump {
         from: Option<i128>,
         resume: &mut Resume,
     ) -> Result<Result<(), String>, Stop> {
-        let mut stream = match self.state.engine.log_stream(&self.container, range).await {
+        let mut stream = match self.state.engine.log_stream(&self.container(), range).await {
             Ok(s) => s,
             Err(e) => return Ok(Err(e.chain())),
         };
@@ -248,7 +263,15 @@ impl Pump {
         let mut bus_open = true;
         let mut told = false;
         loop {
+            let mut recreating = false;
             match load(&self.state, &self.id).await {
+                Ok(Some(row)) if matches!(row.state, InstanceState::Recreating) => {
+                    recreating = true
+                }
+                Ok(Some(row)) if row.container_ref() != self.container() => {
+                    // Recreated: the same instance in a new container, whose log starts anew.
+                    self.set_container(row.container_ref());
+                }
                 Ok(None) => {
                     return Ok(Found::Ended(format!(
                         "instance `{}` was removed",
@@ -269,8 +292,10 @@ impl Pump {
                 }
                 _ => {}
             }
-            match self.state.engine.inspect(&self.container).await {
-                Ok(Some(o)) if o.running => return Ok(Found::Running),
+            match self.state.engine.inspect(&self.container()).await {
+                Ok(Some(o)) if o.running && !recreating => return Ok(Found::Running),
+                // Mid-recreate the old container goes away: wait for the new one.
+                Ok(None) if recreating => {}
                 Ok(None) => {
                     return Ok(Found::Ended(format!(
                         "instance `{}`: its container is gone",
@@ -281,10 +306,17 @@ impl Pump {
             }
             if !told {
                 told = true;
-                let text = format!(
-                    "instance `{}` is not running; waiting for it to start again",
-                    self.name
-                );
+                let text = if recreating {
+                    format!(
+                        "instance `{}` is being recreated; following its new container",
+                        self.name
+                    )
+                } else {
+                    format!(
+                        "instance `{}` is not running; waiting for it to start again",
+                        self.name
+                    )
+                };
                 send_in_time(tx, frame(FrameKind::Notice, text.as_bytes()), &self.state).await?;
             }
             tokio::select! {

@@ -18,6 +18,7 @@ pub async fn list(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
         instance: q.instance,
         all: q.all,
         follow: q.follow,
+        after: q.after,
     };
     let lines = crate::domain::events::reader::stream(&ctx.state, &caller, query).await?;
     ctx.text_stream(lines)

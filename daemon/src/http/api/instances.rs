@@ -59,6 +59,9 @@ pub async fn logs(ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     .await?;
     // A revoked session's log ends with a frame that says so, which the reader prints.
     let last = |e: &Error| {
+        if !matches!(e, Error::Unauthenticated(_)) {
+            return None;
+        }
         let mut out = Vec::new();
         let message = e.to_body().error.message;
         rsrc_shared::api::logs::encode(

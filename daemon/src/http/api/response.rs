@@ -116,8 +116,8 @@ pub fn batches(
     )
 }
 
-/// `items` until `lease` ends; if it ended because its session was revoked, then what `last`
-/// makes of that.
+/// `items` until `lease` ends (its session revoked, or rsrcd shutting down), then what `last`
+/// makes of why.
 fn until_ended<T: Send + 'static>(
     items: impl Stream<Item = T> + Send + 'static,
     lease: StreamLease,
@@ -125,20 +125,17 @@ fn until_ended<T: Send + 'static>(
 ) -> impl Stream<Item = T> + Send + 'static {
     use futures_util::StreamExt as _;
     let end = lease.end().clone();
-    let tail = futures_util::stream::once(async move {
-        lease
-            .why()
-            .filter(|e| matches!(e, Error::Unauthenticated(_)))
-            .and_then(|e| last(&e))
-    })
-    .filter_map(std::future::ready);
+    let tail = futures_util::stream::once(async move { lease.why().and_then(|e| last(&e)) })
+        .filter_map(std::future::ready);
     items.take_until(end.cancelled_owned()).chain(tail)
 }
 
 /// A text body that forwards `chunks` as they come, with nothing queued: it ends after the last
 /// one, at the first error (logged: the status is already sent), at shutdown, or when the
-/// reader goes away (hyper drops the body, and with it `chunks`). When its session is revoked
-/// it ends with that error's body as its last line.
+/// reader goes away (hyper drops the body, and with it `chunks`). When its session is revoked,
+/// or rsrcd shuts down, it ends with that error's body as its last line (NDJSON, like the
+/// stream's own error lines): a follower cut by a shutdown knows to reconnect, where a plain end
+/// means the stream is over.
 pub fn text_stream(
     chunks: impl Stream<Item = crate::error::Result<Bytes>> + Send + 'static,
     lease: StreamLease,
