@@ -23,17 +23,36 @@ struct Exited {
 /// Runs `rsrcd ARGS` (no inherited RSRC_* variables) and waits for it to exit on its own; panics
 /// if it is still running after the deadline (it then started serving when it should not have).
 fn rsrcd_expecting_exit(args: &[&std::ffi::OsStr], dir: &Path) -> Exited {
+    rsrcd_expecting_exit_with_stdin(args, dir, None)
+}
+
+/// As [`rsrcd_expecting_exit`], with `stdin` written to rsrcd's standard input.
+fn rsrcd_expecting_exit_with_stdin(
+    args: &[&std::ffi::OsStr],
+    dir: &Path,
+    stdin: Option<&str>,
+) -> Exited {
     let err_path = dir.join(format!("rsrcd-{}.stderr", rand_id()));
     let mut child = Command::new(common::rsrcd_bin())
         .args(args)
         .env_remove("RSRC_SOCKET")
         .env_remove("RSRC_DATA_DIR")
         .env("RSRC_LOG", "info")
-        .stdin(Stdio::null())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::null())
         .stderr(File::create(&err_path).expect("stderr file"))
         .spawn()
         .expect("start rsrcd");
+    if let (Some(text), Some(mut input)) = (stdin, child.stdin.take()) {
+        use std::io::Write as _;
+        input
+            .write_all(text.as_bytes())
+            .expect("write rsrcd's stdin");
+    }
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -482,7 +501,8 @@ fn a_registry_from_a_newer_rsrcd_is_refused_and_left_alone() {
     assert!(run.stderr.contains("999"), "{}", run.stderr);
     assert!(!d.socket.exists(), "no socket for a refused registry");
 
-    // `rsrcd admin create` refuses it too.
+    // `rsrcd admin create` refuses it too: its input is good (it is checked first), the
+    // registry is not.
     let mut args = config_arg(&d.config);
     args.extend(
         [
@@ -494,7 +514,7 @@ fn a_registry_from_a_newer_rsrcd_is_refused_and_left_alone() {
         ]
         .map(|s| -> &std::ffi::OsStr { s.as_ref() }),
     );
-    let run = rsrcd_expecting_exit(&args, d.dir.path());
+    let run = rsrcd_expecting_exit_with_stdin(&args, d.dir.path(), Some("a-long-password\n"));
     assert!(!run.status.success());
     assert!(run.stderr.contains("newer"), "{}", run.stderr);
 
