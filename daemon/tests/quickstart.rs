@@ -250,8 +250,12 @@ fn quickstart_from_a_clean_clone() {
         daemon_id: None,
     };
 
+    // Another quickstart (or anything) on the SMTP port: the sink takes a free one and says so.
+    let squatter = std::net::TcpListener::bind(("127.0.0.1", qs.smtp_port)).expect("bind");
     let first = qs.ok(&[]);
+    drop(squatter);
     let id = qs.daemon_id();
+    assert_has(&first, &format!("(port {} was taken)", qs.smtp_port));
     cleanup.daemon_id = Some(id.clone());
     assert_has(&first, "admin: created admin@example.com");
     assert_has(
