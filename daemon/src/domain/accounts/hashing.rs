@@ -2,7 +2,6 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
-use std::time::Instant;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -35,17 +34,17 @@ fn verify_secret(secret: &str, hash: &str) -> bool {
 /// instead of running many hashes at once, and the threads (and the malloc arenas that keep
 /// their memory) stay the same few instead of coming and going with tokio's blocking pool.
 ///
-/// The queue is fair between callers (uids), not first come first served: a free thread takes
-/// the next job of the caller that used the pool least lately. A flood from a few uids (random
-/// emails to `POST /v1/login/code` hash before any lookup) then delays another uid's login by
-/// the hashes already running, not by the whole backlog.
+/// The queue is fair between callers (uids), not first come first served: start-time fair
+/// queueing. Each job gets a tag when it is queued, the later of the pool's virtual time (the
+/// tag of the job started last) and the end of its caller's previous job; a free thread takes
+/// the job with the lowest tag. A flood from a few uids (random emails to `POST /v1/login/code`
+/// hash before any lookup) then delays another uid's login by one job per flooding uid, not by
+/// the whole backlog; and a caller who hashed a lot a while ago starts level with everyone else
+/// instead of paying for it later.
 const MAX_HASHERS: usize = 4;
 
 /// Jobs one caller may have waiting; more are refused rather than queued without bound.
 const MAX_WAITING_PER_CALLER: usize = 64;
-
-/// How fast a caller's use of the pool is forgotten: it halves every this many seconds.
-const USAGE_HALF_LIFE_S: f64 = 30.0;
 
 type HashJob = Box<dyn FnOnce() + Send>;
 
@@ -54,43 +53,47 @@ pub type Who = i64;
 
 #[derive(Default)]
 struct Sched {
-    waiting: HashMap<Who, VecDeque<HashJob>>,
-    /// Jobs each caller started lately, decayed by [`USAGE_HALF_LIFE_S`].
-    usage: HashMap<Who, f64>,
-    decayed_at: Option<Instant>,
+    /// Each caller's waiting jobs, oldest first, with their start tags.
+    waiting: HashMap<Who, VecDeque<(u64, HashJob)>>,
+    /// Where each caller's last queued job ends (its start tag + 1); callers whose last job
+    /// ended before the virtual time are forgotten, as they would start at it anyway.
+    finish: HashMap<Who, u64>,
+    /// The start tag of the job started last.
+    virtual_time: u64,
 }
 
 impl Sched {
-    fn decay(&mut self, now: Instant) {
-        let since = self.decayed_at.map_or(0.0, |t| (now - t).as_secs_f64());
-        self.decayed_at = Some(now);
-        if since <= 0.0 {
-            return;
+    fn push(&mut self, who: Who, job: HashJob) -> std::result::Result<(), HashJob> {
+        let queue = self.waiting.entry(who).or_default();
+        if queue.len() >= MAX_WAITING_PER_CALLER {
+            return Err(job);
         }
-        let factor = 0.5f64.powf(since / USAGE_HALF_LIFE_S);
-        let waiting = &self.waiting;
-        self.usage.retain(|who, used| {
-            *used *= factor;
-            *used > 0.01 || waiting.contains_key(who)
-        });
+        let tag = self
+            .finish
+            .get(&who)
+            .map_or(self.virtual_time, |&end| end.max(self.virtual_time));
+        queue.push_back((tag, job));
+        self.finish.insert(who, tag + 1);
+        Ok(())
     }
 
-    /// The next job: the oldest of the caller with the least use lately (ties: lowest uid).
+    /// The next job: the lowest start tag among the callers' oldest jobs (ties: lowest uid).
     fn next(&mut self) -> Option<HashJob> {
-        self.decay(Instant::now());
-        let usage = &self.usage;
-        let who = *self.waiting.keys().min_by(|a, b| {
-            let (ua, ub) = (usage.get(a).unwrap_or(&0.0), usage.get(b).unwrap_or(&0.0));
-            ua.total_cmp(ub).then(a.cmp(b))
-        })?;
+        let (who, tag) = self
+            .waiting
+            .iter()
+            .filter_map(|(who, queue)| queue.front().map(|(tag, _)| (*who, *tag)))
+            .min_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))?;
         let queue = self.waiting.get_mut(&who)?;
-        let job = queue.pop_front();
+        let (_, job) = queue.pop_front()?;
         if queue.is_empty() {
             self.waiting.remove(&who);
         }
-        // Charged when it starts, so that a caller's jobs running at once count already.
-        *self.usage.entry(who).or_default() += 1.0;
-        job
+        self.virtual_time = self.virtual_time.max(tag);
+        let (now, waiting) = (self.virtual_time, &self.waiting);
+        self.finish
+            .retain(|who, end| *end > now || waiting.contains_key(who));
+        Some(job)
     }
 }
 
@@ -123,14 +126,12 @@ impl HashPool {
             .sched
             .lock()
             .map_err(|_| Error::internal("the hashing pool has stopped"))?;
-        let queue = sched.waiting.entry(who).or_default();
-        if queue.len() >= MAX_WAITING_PER_CALLER {
+        if sched.push(who, job).is_err() {
             return Err(Error::RateLimited(
                 "too many logins and codes at once from your user; try again in a few seconds"
                     .into(),
             ));
         }
-        queue.push_back(job);
         drop(sched);
         self.ready.notify_one();
         Ok(())
@@ -325,6 +326,49 @@ mod tests {
         // Uid 1's own jobs keep their order.
         let ones: Vec<usize> = order.iter().filter(|j| j.0 == 1).map(|j| j.1).collect();
         assert!(ones.windows(2).all(|w| w[0] < w[1]), "{ones:?}");
+    }
+
+    /// bench/abuse.sh: a user who hashed a lot a minute ago (setting up accounts, say) waited
+    /// 6-12 s behind eight fresh flooding uids, because the queue remembered their past use.
+    #[test]
+    fn past_use_does_not_put_a_caller_behind_newcomers() {
+        let mut sched = Sched::default();
+        for _ in 0..20 {
+            sched.push(1, Box::new(|| {})).map_err(|_| "full").unwrap();
+            sched.next().unwrap();
+        }
+        // Eight uids flood: each has one job waiting at all times.
+        for who in 10..18 {
+            sched
+                .push(who, Box::new(|| {}))
+                .map_err(|_| "full")
+                .unwrap();
+        }
+        let ran = Arc::new(Mutex::new(false));
+        let flag = Arc::clone(&ran);
+        sched
+            .push(1, Box::new(move || *flag.lock().unwrap() = true))
+            .map_err(|_| "full")
+            .unwrap();
+        let mut before = 0;
+        while !*ran.lock().unwrap() {
+            let job = sched.next().unwrap();
+            job();
+            if *ran.lock().unwrap() {
+                break;
+            }
+            before += 1;
+            // The flooder whose job ran queues its next at once.
+            let who = 10 + (before - 1) % 8;
+            sched
+                .push(who, Box::new(|| {}))
+                .map_err(|_| "full")
+                .unwrap();
+            assert!(
+                before <= 8,
+                "uid 1 waited behind {before} jobs of the flooders"
+            );
+        }
     }
 
     #[test]
