@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_codes.sql"),
     include_str!("migrations/0016_send_limits.sql"),
     include_str!("migrations/0017_outbox_priority.sql"),
+    include_str!("migrations/0018_instance_names.sql"),
 ];
 
 /// The schema level this build writes.
@@ -292,5 +293,67 @@ mod tests {
             )
             .unwrap();
         assert_eq!(old, 0, "the tables of each purpose are gone");
+    }
+
+    /// Issue 19 item 21: migration 18 keeps the name of every instance with a history, for
+    /// `rsrc events`: today's instances and removed ones whose volumes were kept, then each new
+    /// instance; a name goes with the last of its instance and its history.
+    #[test]
+    fn migration_18_keeps_the_names_of_instances_with_a_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsrc.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..17] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 17).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
+                                updated_at)
+             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
+             INSERT INTO machines (id, name, spec, created_at, updated_at)
+             VALUES (1, 'm', '{}', 0, 0);
+             INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                    created_at, updated_at)
+             VALUES ('live-id', 'live', 1, 1, 'c-live', 'running', 0, 0);
+             INSERT INTO volumes (name, instance_id, instance_name, owner_id, path, created_at)
+             VALUES ('v-gone', 'gone-id', 'gone', 1, '/data', 0);
+             INSERT INTO instance_events (instance_id, owner_id, at, kind, up, cause)
+             VALUES ('live-id', 1, 0, 'created', 0, 'user'),
+                    ('gone-id', 1, 0, 'created', 0, 'user'),
+                    ('gone-id', 1, 1, 'removed', 0, 'user'),
+                    ('lost-id', 1, 0, 'created', 0, 'user');",
+        )
+        .unwrap();
+        drop(conn);
+        drop(Registry::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let names = || -> Vec<(String, String)> {
+            let mut stmt = conn
+                .prepare("SELECT instance_id, name FROM instance_names ORDER BY instance_id")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let pair = |id: &str, name: &str| (id.to_string(), name.to_string());
+        // A removed instance without kept volumes is not known: its entries show no name.
+        assert_eq!(names(), [pair("gone-id", "gone"), pair("live-id", "live")]);
+        let run = |sql: &str| conn.execute_batch(sql).unwrap();
+        run(
+            "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                    created_at, updated_at)
+             VALUES ('new-id', 'fresh', 1, 1, 'c-new', 'creating', 0, 0)",
+        );
+        assert!(names().contains(&pair("new-id", "fresh")), "a new instance");
+        run("DELETE FROM instances WHERE id = 'live-id'");
+        assert!(
+            names().contains(&pair("live-id", "live")),
+            "kept for its history"
+        );
+        run("DELETE FROM instance_events WHERE instance_id IN ('live-id', 'gone-id')");
+        run("DELETE FROM instances WHERE id = 'new-id'");
+        assert_eq!(names(), [], "no instance and no history left to name");
     }
 }
