@@ -103,14 +103,8 @@ mod tests {
         );
     }
 
-    /// A registry at schema `level` holding one user, one machine, an instance per name in
-    /// `instances` and `marks` (SQL `VALUES` rows of `uptime_marks`); then migrated by a real
-    /// open, and connected to.
-    fn migrated_from(
-        level: usize,
-        instances: &[&str],
-        marks: &str,
-    ) -> (tempfile::TempDir, Connection) {
+    /// A registry file at schema `level`, with one user (id 1), not opened by rsrcd yet.
+    fn at_level(level: usize) -> (tempfile::TempDir, std::path::PathBuf, Connection) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rsrc.db");
         let conn = Connection::open(&path).unwrap();
@@ -122,8 +116,23 @@ mod tests {
         conn.execute_batch(
             "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
                                 updated_at)
-             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
-             INSERT INTO machines (id, name, spec, created_at, updated_at)
+             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);",
+        )
+        .unwrap();
+        (dir, path, conn)
+    }
+
+    /// A registry at schema `level` holding one user, one machine, an instance per name in
+    /// `instances` and `marks` (SQL `VALUES` rows of `uptime_marks`); then migrated by a real
+    /// open, and connected to.
+    fn migrated_from(
+        level: usize,
+        instances: &[&str],
+        marks: &str,
+    ) -> (tempfile::TempDir, Connection) {
+        let (dir, path, conn) = at_level(level);
+        conn.execute_batch(
+            "INSERT INTO machines (id, name, spec, created_at, updated_at)
              VALUES (1, 'm', '{}', 0, 0);",
         )
         .unwrap();
@@ -218,18 +227,9 @@ mod tests {
 
     #[test]
     fn migration_15_moves_every_pending_code_into_one_table() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rsrc.db");
-        let conn = Connection::open(&path).unwrap();
-        for sql in &MIGRATIONS[..14] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 14).unwrap();
+        let (_dir, path, conn) = at_level(14);
         conn.execute_batch(
-            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
-                                updated_at)
-             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
-             INSERT INTO otp_codes VALUES (1, 'h-email', 10, 610, 2);
+            "INSERT INTO otp_codes VALUES (1, 'h-email', 10, 610, 2);
              INSERT INTO phone_codes VALUES (1, '+41791234567', 'h-phone', 20, 620, 1);
              INSERT INTO login_codes VALUES (1, 1000, 'h-login', 30, 630, 3);
              INSERT INTO login_codes VALUES (1, -1, 'h-nobody', 40, 640, 0);",
@@ -300,18 +300,9 @@ mod tests {
     /// instance; a name goes with the last of its instance and its history.
     #[test]
     fn migration_18_keeps_the_names_of_instances_with_a_history() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rsrc.db");
-        let conn = Connection::open(&path).unwrap();
-        for sql in &MIGRATIONS[..17] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 17).unwrap();
+        let (_dir, path, conn) = at_level(17);
         conn.execute_batch(
-            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
-                                updated_at)
-             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
-             INSERT INTO machines (id, name, spec, created_at, updated_at)
+            "INSERT INTO machines (id, name, spec, created_at, updated_at)
              VALUES (1, 'm', '{}', 0, 0);
              INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
                                     created_at, updated_at)
