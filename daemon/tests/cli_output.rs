@@ -1,6 +1,6 @@
 //! Issue 11's CLI polish against the real daemon and Docker: `--format`, `--no-headers` and
 //! `--color` on listings of real instances, events and volumes, and nothing of it in JSON;
-//! issue 19's NAME column of events.
+//! issue 19's NAME column of events, `table` formats and `-a` (listing_flags.rs has the rest).
 
 mod common;
 mod docker_support;
@@ -169,4 +169,53 @@ fn listings_of_real_instances_take_columns_headers_and_colour() {
         "{}",
         r.stdout
     );
+
+    // Issue 19 item 22: Docker's `table` format, a header row and aligned columns, on real
+    // instances and on a real orphan; `-a` on the admin's listings.
+    let r = ada
+        .run(&["ps", "-a", "--format", "table {{.Name}}\\t{{.Status}}"])
+        .ok()
+        .expect("ps --format table");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.first().copied(), Some("NAME  STATUS"), "{}", r.stdout);
+    assert!(
+        lines[1..].iter().any(|l| l.starts_with("up    Up ")),
+        "{}",
+        r.stdout
+    );
+    let orphan = HandMade::run(
+        "cli-orphan",
+        &[
+            format!("io.rsrc.daemon={}", e.d.daemon_id()),
+            "io.rsrc.instance=cafef00d".to_string(),
+        ],
+    );
+    let r = e
+        .admin
+        .run(&[
+            "admin",
+            "orphans",
+            "-a",
+            "--format",
+            "table {{.Instance}}\\t{{.Name}}",
+        ])
+        .ok()
+        .expect("admin orphans --format table");
+    assert_eq!(
+        r.stdout,
+        format!("INSTANCE  NAME\ncafef00d  {}\n", orphan.name),
+        "{}",
+        r.stdout
+    );
+    let r = e
+        .admin
+        .run(&["admin", "users", "ls", "-a", "--format", "{{.Email}}"])
+        .ok()
+        .expect("admin users ls --format");
+    assert!(
+        r.stdout.lines().any(|l| l == "ada@test.local"),
+        "{}",
+        r.stdout
+    );
+    drop(orphan);
 }
