@@ -1,5 +1,6 @@
 //! Issue 11's CLI polish against the real daemon and Docker: `--format`, `--no-headers` and
-//! `--color` on listings of real instances, events and volumes, and nothing of it in JSON.
+//! `--color` on listings of real instances, events and volumes, and nothing of it in JSON;
+//! issue 19's NAME column of events, `table` formats and `-a` (listing_flags.rs has the rest).
 
 mod common;
 mod docker_support;
@@ -136,4 +137,85 @@ fn listings_of_real_instances_take_columns_headers_and_colour() {
         .ok()
         .expect("volume ls --format");
     assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+
+    // Issue 19 item 21: events name their instance, also once it is removed.
+    let down_id = ada.json(&["instance", "show", "down"])["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    ada.run(&["instance", "rm", "down"]).ok().expect("rm");
+    let r = ada
+        .run(&["events", "--format", "name,kind", "--no-headers"])
+        .ok()
+        .expect("events --format name");
+    let rows: Vec<Vec<&str>> = r
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    for (name, kind) in [("up", "created"), ("down", "stopped"), ("down", "removed")] {
+        assert!(
+            rows.contains(&vec![name, kind]),
+            "{name} {kind}: {}",
+            r.stdout
+        );
+    }
+    let r = ada
+        .run(&["--json", "events", "--instance", &down_id])
+        .ok()
+        .expect("events of a removed instance");
+    assert!(
+        r.stdout.lines().count() >= 3 && r.stdout.lines().all(|l| l.contains(r#""name":"down""#)),
+        "{}",
+        r.stdout
+    );
+
+    // Issue 19 item 22: Docker's `table` format, a header row and aligned columns, on real
+    // instances and on a real orphan; `-a` on the admin's listings.
+    let r = ada
+        .run(&["ps", "-a", "--format", "table {{.Name}}\\t{{.Status}}"])
+        .ok()
+        .expect("ps --format table");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.first().copied(), Some("NAME  STATUS"), "{}", r.stdout);
+    assert!(
+        lines[1..].iter().any(|l| l.starts_with("up    Up ")),
+        "{}",
+        r.stdout
+    );
+    let orphan = HandMade::run(
+        "cli-orphan",
+        &[
+            format!("io.rsrc.daemon={}", e.d.daemon_id()),
+            "io.rsrc.instance=cafef00d".to_string(),
+        ],
+    );
+    let r = e
+        .admin
+        .run(&[
+            "admin",
+            "orphans",
+            "-a",
+            "--format",
+            "table {{.Instance}}\\t{{.Name}}",
+        ])
+        .ok()
+        .expect("admin orphans --format table");
+    assert_eq!(
+        r.stdout,
+        format!("INSTANCE  NAME\ncafef00d  {}\n", orphan.name),
+        "{}",
+        r.stdout
+    );
+    let r = e
+        .admin
+        .run(&["admin", "users", "ls", "-a", "--format", "{{.Email}}"])
+        .ok()
+        .expect("admin users ls --format");
+    assert!(
+        r.stdout.lines().any(|l| l == "ada@test.local"),
+        "{}",
+        r.stdout
+    );
+    drop(orphan);
 }

@@ -1,9 +1,10 @@
 //! Admin commands: users and orphaned containers.
 
 use clap::Subcommand;
-use rsrc_shared::api::UserAction;
+use rsrc_shared::api::{Orphan, User, UserAction};
 
 use crate::error::CliResult;
+use crate::output::{Listing, View};
 use crate::Ctx;
 
 #[derive(Debug, Subcommand)]
@@ -17,14 +18,14 @@ pub enum AdminCmd {
     ///
     /// rsrcd never deletes them on its own; inspect them with `docker inspect` and remove them
     /// with `docker rm` when they are not needed.
-    Orphans,
+    Orphans(Listing),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCmd {
     /// List all accounts.
     #[command(visible_alias = "list")]
-    Ls,
+    Ls(Listing),
     /// Make a user an admin.
     Promote {
         /// The account's email address.
@@ -59,9 +60,10 @@ pub async fn run(ctx: &mut Ctx, cmd: AdminCmd) -> CliResult {
     match cmd {
         AdminCmd::Users { cmd } => {
             let (action, email) = match cmd {
-                UsersCmd::Ls => {
+                UsersCmd::Ls(args) => {
+                    let view = View::parse::<User>(&args.view)?;
                     let mut users = ctx.client.admin().users().await?;
-                    ctx.out.list(&mut users);
+                    ctx.out.list_view(&mut users, &view);
                     return Ok(());
                 }
                 UsersCmd::Promote { email } => (UserAction::Promote, email),
@@ -72,9 +74,10 @@ pub async fn run(ctx: &mut Ctx, cmd: AdminCmd) -> CliResult {
             let user = ctx.client.admin().user_action(&email, action).await?;
             ctx.out.one(&user);
         }
-        AdminCmd::Orphans => {
+        AdminCmd::Orphans(args) => {
+            let view = View::parse::<Orphan>(&args.view)?;
             let mut orphans = ctx.client.admin().orphans().await?;
-            ctx.out.list(&mut orphans);
+            ctx.out.list_view(&mut orphans, &view);
         }
     }
     Ok(())

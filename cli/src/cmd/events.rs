@@ -9,7 +9,7 @@ use rsrc_shared::ErrorCode;
 
 use crate::client::{ClientError, EventsQuery};
 use crate::error::CliResult;
-use crate::output::{print_out, Followed, ListArgs, View};
+use crate::output::{print_out, DockerAll, Followed, ListArgs, View};
 use crate::Ctx;
 
 /// The first wait before reconnecting, doubled up to [`MAX_RETRY`], as `logs -f` does.
@@ -40,6 +40,8 @@ pub struct EventsArgs {
     pub all_users: bool,
     #[command(flatten)]
     pub view: ListArgs,
+    #[command(flatten)]
+    pub all: DockerAll,
 }
 
 pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
@@ -54,7 +56,8 @@ pub async fn run(ctx: &mut Ctx, args: EventsArgs) -> CliResult {
     };
     // Only an open-ended follow has anything to go on with after rsrcd comes back.
     let reconnects = args.follow && query.until.is_none();
-    let json = ctx.out.is_json();
+    // `--format json` is `--json`: one object a line.
+    let json = ctx.out.is_json() || (view.is_json() && !ctx.quiet);
     let color = ctx.out.color;
     // The history is printed as one aligned table; followed events one line each as they come.
     let mut rows: Vec<Event> = Vec::new();

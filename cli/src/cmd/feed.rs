@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::error::{CliError, CliResult};
 use crate::output::human::{self, ago};
-use crate::output::{print_out, Detail, Row};
+use crate::output::{print_out, Detail, DockerAll, ListArgs, Listing, Row, View};
 use crate::Ctx;
 
 /// The feed's subcommands of `rsrc machine`.
@@ -45,6 +45,8 @@ pub enum FeedCmd {
         /// Only comments newer than this id.
         #[arg(long, value_name = "ID")]
         after: Option<i64>,
+        #[command(flatten)]
+        listing: Listing,
     },
     /// Like a machine (verified users); replaces a dislike.
     Like {
@@ -87,6 +89,8 @@ pub enum FeedCmd {
         #[arg(value_name = "MACHINE")]
         #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::machines))]
         machine: String,
+        #[command(flatten)]
+        listing: Listing,
     },
 }
 
@@ -127,7 +131,9 @@ pub struct MachineLsArgs {
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortArg::Name)]
     pub sort: SortArg,
     #[command(flatten)]
-    pub view: crate::output::ListArgs,
+    pub view: ListArgs,
+    #[command(flatten)]
+    pub all: DockerAll,
 }
 
 impl From<SortArg> for MachineSort {
@@ -285,7 +291,7 @@ fn summary(m: &Machine) -> String {
 
 /// `machine ls`, in the order asked for.
 pub async fn list_machines(ctx: &mut Ctx, args: MachineLsArgs) -> CliResult {
-    let view = crate::output::View::parse::<Machine>(&args.view)?;
+    let view = View::parse::<Machine>(&args.view)?;
     if args.sort == SortArg::Name {
         let mut machines = ctx.client.machines().list().await?;
         ctx.out.list_view(&mut machines, &view);
@@ -309,12 +315,15 @@ pub async fn run(ctx: &mut Ctx, cmd: FeedCmd) -> CliResult {
             limit,
             before,
             after,
+            listing,
         } => {
+            let view = View::parse::<Comment>(&listing.view)?;
             let page = feed.comments(&machine, limit, before, after).await?;
             let full = page.len() as u32 == limit.unwrap_or(DEFAULT_PAGE);
             let last = page.last().map(|c| c.id);
-            ctx.out.list(&mut in_order(page));
-            if let (true, Some(last), false) = (full, last, ctx.out.is_json()) {
+            ctx.out.list_view(&mut in_order(page), &view);
+            let json = ctx.out.is_json() || view.is_json();
+            if let (true, Some(last), false) = (full, last, json) {
                 crate::ui::note(
                     ctx.quiet,
                     &format!("more may follow: rsrc machine comments {machine} --after {last}"),
@@ -322,9 +331,10 @@ pub async fn run(ctx: &mut Ctx, cmd: FeedCmd) -> CliResult {
             }
             return Ok(());
         }
-        FeedCmd::Feedback { machine } => {
+        FeedCmd::Feedback { machine, listing } => {
+            let view = View::parse::<Feedback>(&listing.view)?;
             let list = feed.feedback(&machine).await?;
-            ctx.out.list(&mut in_order(list));
+            ctx.out.list_view(&mut in_order(list), &view);
             return Ok(());
         }
         FeedCmd::Like { machine } => feed.vote(&machine, Vote::Like).await?,

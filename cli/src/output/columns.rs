@@ -1,9 +1,9 @@
-//! Which columns a table shows (`--format name,status` or a `{{.Name}}` template,
-//! `--no-headers`), and the one table writer, which pads on the visible width so colour keeps
-//! the columns aligned.
+//! Which columns a table shows (`--format name,status`, a `{{.Name}}` template, either after
+//! `table`, or `json`; `--no-headers`), and the one table writer, which pads on the visible
+//! width so colour keeps the columns aligned.
 //!
 //! A column's name is its header in lower case with `-` for spaces (`IN USE` -> `in-use`).
-//! Every `ls` that takes `--format` goes through [`View`]; JSON and `-q` never look at it.
+//! Every listing that takes `--format` goes through [`View`]; `-q` never looks at it.
 
 use clap::Args;
 
@@ -16,13 +16,34 @@ use crate::error::{CliError, CliResult};
 pub struct ListArgs {
     /// Only these columns, in this order: a comma-separated list of column names, e.g.
     /// name,status,ports (a wrong name lists the valid ones), or a template like
-    /// '{{.Name}}\t{{.Status}}' (one line per row, no header). --json still prints every
-    /// field, and -q only the ids.
-    #[arg(long = "format", value_name = "COLUMNS|TEMPLATE")]
+    /// '{{.Name}}\t{{.Status}}' (one line per row, no header). With `table ` before either,
+    /// the columns (split at tabs) are aligned under a header, as in Docker:
+    /// 'table {{.Name}}\t{{.Status}}'. `json` is --json. --json still prints every field, and
+    /// -q only the ids.
+    #[arg(long = "format", value_name = "COLUMNS|TEMPLATE|table ...|json")]
     pub format: Option<String>,
     /// Leave out the header line.
     #[arg(long)]
     pub no_headers: bool,
+}
+
+/// `-a/--all`, flattened into every listing that has no meaning of its own for it: typed from
+/// `docker ps -a` habits, accepted, and changing nothing, since rsrc always lists everything the
+/// caller may see (stopped instances, removed ones' events, kept volumes, disabled users).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct DockerAll {
+    /// Accepted for Docker habits (`docker ps -a`); changes nothing, everything is listed.
+    #[arg(long = "all", short = 'a', hide = true)]
+    pub all: bool,
+}
+
+/// What a listing with no flags of its own takes: `--format`, `--no-headers` and `-a`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Listing {
+    #[command(flatten)]
+    pub view: ListArgs,
+    #[command(flatten)]
+    pub all: DockerAll,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,11 +52,18 @@ enum Piece {
     Column(usize),
 }
 
+/// One column of a table: text and fields (a column name alone is one field).
+type Cell = Vec<Piece>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Layout {
-    /// Indexes into the row's columns (the default ones, then the extra ones).
-    Columns(Vec<usize>),
+    /// Aligned columns under a header; fields index the row's columns (the default ones, then
+    /// the extra ones).
+    Table(Vec<Cell>),
+    /// One line per row, as the template says.
     Template(Vec<Piece>),
+    /// The API objects (`--format json`).
+    Json,
 }
 
 /// What a table shows: picked once per command, before any request.
@@ -80,12 +108,7 @@ fn columns_hint(headers: &[&str]) -> String {
 }
 
 fn unknown(what: &str, headers: &[&str]) -> CliError {
-    let hint = if what.eq_ignore_ascii_case("json") {
-        format!("for JSON use --json; {}", columns_hint(headers))
-    } else {
-        columns_hint(headers)
-    };
-    CliError::usage(format!("unknown column `{what}` in --format")).with_hint(hint)
+    CliError::usage(format!("unknown column `{what}` in --format")).with_hint(columns_hint(headers))
 }
 
 fn find(name: &str, headers: &[&str]) -> CliResult<usize> {
@@ -128,11 +151,66 @@ fn parse_template(template: &str, headers: &[&str]) -> CliResult<Vec<Piece>> {
     Ok(pieces)
 }
 
+/// `name,status`: one field a column.
+fn parse_columns(spec: &str, headers: &[&str]) -> CliResult<Vec<Cell>> {
+    spec.split(',')
+        .map(str::trim)
+        .map(|name| {
+            if name.is_empty() {
+                return Err(CliError::usage("an empty column name in --format")
+                    .with_hint(columns_hint(headers)));
+            }
+            Ok(vec![Piece::Column(find(name, headers)?)])
+        })
+        .collect()
+}
+
+/// A template's pieces as the columns of a table: a tab starts the next one.
+fn split_at_tabs(pieces: Vec<Piece>) -> Vec<Cell> {
+    let mut cells = Vec::new();
+    let mut cell = Vec::new();
+    for piece in pieces {
+        let Piece::Text(text) = piece else {
+            cell.push(piece);
+            continue;
+        };
+        for (i, part) in text.split('\t').enumerate() {
+            if i > 0 {
+                cells.push(std::mem::take(&mut cell));
+            }
+            if !part.is_empty() {
+                cell.push(Piece::Text(part.to_string()));
+            }
+        }
+    }
+    cells.push(cell);
+    cells
+}
+
+/// The text of `pieces`, each field given by `field`.
+fn fill(pieces: &[Piece], mut field: impl FnMut(usize) -> String) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Column(i) => out.push_str(&field(*i)),
+        }
+    }
+    out
+}
+
+/// What follows a leading `table` (Docker's word for "a header, then aligned rows"), if the
+/// format starts with it.
+fn after_table(spec: &str) -> Option<&str> {
+    let rest = spec.strip_prefix("table")?;
+    (rest.is_empty() || rest.starts_with(char::is_whitespace)).then(|| rest.trim_start())
+}
+
 impl View {
     /// The table's own columns, with the header.
     pub fn default_for<T: Row>() -> View {
         View {
-            layout: Layout::Columns((0..T::header().len()).collect()),
+            layout: Layout::Table(default_cells::<T>()),
             headers: true,
         }
     }
@@ -141,19 +219,17 @@ impl View {
     pub fn parse<T: Row>(args: &ListArgs) -> CliResult<View> {
         let headers = all_headers::<T>();
         let layout = match args.format.as_deref().map(str::trim) {
-            None => return Ok(View::default_for::<T>().without_headers(args.no_headers)),
-            Some(spec) if spec.contains("{{") => Layout::Template(parse_template(spec, &headers)?),
-            Some(spec) => {
-                let mut picked = Vec::new();
-                for name in spec.split(',').map(str::trim) {
-                    if name.is_empty() {
-                        return Err(CliError::usage("an empty column name in --format")
-                            .with_hint(columns_hint(&headers)));
-                    }
-                    picked.push(find(name, &headers)?);
+            None => Layout::Table(default_cells::<T>()),
+            Some(spec) if spec.eq_ignore_ascii_case("json") => Layout::Json,
+            Some(spec) => match after_table(spec) {
+                Some("") => Layout::Table(default_cells::<T>()),
+                Some(rest) if rest.contains("{{") => {
+                    Layout::Table(split_at_tabs(parse_template(rest, &headers)?))
                 }
-                Layout::Columns(picked)
-            }
+                Some(rest) => Layout::Table(parse_columns(rest, &headers)?),
+                None if spec.contains("{{") => Layout::Template(parse_template(spec, &headers)?),
+                None => Layout::Table(parse_columns(spec, &headers)?),
+            },
         };
         Ok(View {
             layout,
@@ -161,90 +237,100 @@ impl View {
         })
     }
 
-    fn without_headers(mut self, no_headers: bool) -> View {
-        self.headers = !no_headers;
-        self
+    /// `--format json`: the command prints what `--json` prints.
+    pub fn is_json(&self) -> bool {
+        self.layout == Layout::Json
     }
 
     /// The rows of `items`, in their order, as the view shows them.
     pub fn render<T: Row>(&self, items: &[T], color: bool) -> String {
         let headers = all_headers::<T>();
         let state_col = items.first().and_then(|i| state_column(i, &headers));
-        let paint_of = |item: &T| state_paint_at(item, state_col, color);
         match &self.layout {
+            Layout::Json => super::json(items),
             Layout::Template(pieces) => items
                 .iter()
                 .map(|item| {
                     let cells = all_cells(item);
-                    let painted = paint_of(item);
-                    let mut line = String::new();
-                    for piece in pieces {
-                        match piece {
-                            Piece::Text(t) => line.push_str(t),
-                            Piece::Column(i) => {
-                                let cell = cells.get(*i).map(String::as_str).unwrap_or("");
-                                match painted {
-                                    Some((col, sgr)) if col == *i => {
-                                        line.push_str(&paint(cell, sgr))
-                                    }
-                                    _ => line.push_str(cell),
-                                }
-                            }
-                        }
-                    }
-                    line.push('\n');
-                    line
+                    let paint_at = state_paint_at(item, state_col, color);
+                    format!("{}\n", fill(pieces, |i| painted(&cells, i, paint_at)))
                 })
                 .collect(),
-            Layout::Columns(picked) => {
-                let header: Vec<&str> = picked.iter().map(|i| headers[*i]).collect();
+            Layout::Table(columns) => {
+                let header: Vec<String> = columns
+                    .iter()
+                    .map(|cell| fill(cell, |i| headers[i].to_string()))
+                    .collect();
+                let header: Vec<&str> = header.iter().map(String::as_str).collect();
                 let mut rows = Vec::with_capacity(items.len());
                 let mut paints = Vec::with_capacity(items.len());
                 for item in items {
                     let cells = all_cells(item);
                     rows.push(
-                        picked
+                        columns
                             .iter()
-                            .map(|i| cells.get(*i).cloned().unwrap_or_default())
+                            .map(|cell| fill(cell, |i| cells.get(i).cloned().unwrap_or_default()))
                             .collect::<Vec<_>>(),
                     );
-                    paints.push(paint_of(item).and_then(|(col, sgr)| {
-                        picked.iter().position(|i| *i == col).map(|pos| (pos, sgr))
-                    }));
+                    paints.push(
+                        state_paint_at(item, state_col, color).and_then(|(col, sgr)| {
+                            columns
+                                .iter()
+                                .position(|cell| cell[..] == [Piece::Column(col)])
+                                .map(|pos| (pos, sgr))
+                        }),
+                    );
                 }
                 painted_table(self.headers.then_some(&header[..]), &rows, &paints)
             }
         }
     }
 
-    /// One row, for a stream (`events -f`): tab-separated, since later widths are unknown.
+    /// One row, for a stream (`events -f`): tab-separated, since later widths are unknown;
+    /// JSON one object a line.
     pub fn line<T: Row>(&self, item: &T, with_header: bool, color: bool) -> String {
-        let picked = match &self.layout {
+        let columns = match &self.layout {
+            Layout::Json => {
+                return format!("{}\n", serde_json::to_string(item).unwrap_or_default())
+            }
             Layout::Template(_) => return self.render(std::slice::from_ref(item), color),
-            Layout::Columns(picked) => picked,
+            Layout::Table(columns) => columns,
         };
         let headers = all_headers::<T>();
         let cells = all_cells(item);
-        let state = state_paint_at(item, state_column(item, &headers), color);
+        let paint_at = state_paint_at(item, state_column(item, &headers), color);
         let mut out = String::new();
         if with_header && self.headers {
-            let names: Vec<&str> = picked.iter().map(|i| headers[*i]).collect();
+            let names: Vec<String> = columns
+                .iter()
+                .map(|cell| fill(cell, |i| headers[i].to_string()))
+                .collect();
             out.push_str(&names.join("\t"));
             out.push('\n');
         }
-        let line: Vec<String> = picked
+        let line: Vec<String> = columns
             .iter()
-            .map(|i| {
-                let cell = cells.get(*i).map(String::as_str).unwrap_or("");
-                match state {
-                    Some((col, sgr)) if col == *i => paint(cell, sgr),
-                    _ => cell.to_string(),
-                }
-            })
+            .map(|cell| fill(cell, |i| painted(&cells, i, paint_at)))
             .collect();
         out.push_str(&line.join("\t"));
         out.push('\n');
         out
+    }
+}
+
+/// The table's own columns of `T`, one field each.
+fn default_cells<T: Row>() -> Vec<Cell> {
+    (0..T::header().len())
+        .map(|i| vec![Piece::Column(i)])
+        .collect()
+}
+
+/// Cell `i` of `cells`, painted when it is the state to colour.
+fn painted(cells: &[String], i: usize, paint_at: Option<(usize, &str)>) -> String {
+    let cell = cells.get(i).map(String::as_str).unwrap_or("");
+    match paint_at {
+        Some((col, sgr)) if col == i => paint(cell, sgr),
+        _ => cell.to_string(),
     }
 }
 

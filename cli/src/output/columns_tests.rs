@@ -110,8 +110,78 @@ fn an_unknown_column_is_a_usage_error_that_lists_the_names() {
     let err = View::parse::<Thing>(&args(Some("name,,state"), false)).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(err.report().join("\n").contains("empty column name"));
-    let err = View::parse::<Thing>(&args(Some("json"), false)).unwrap_err();
-    assert!(err.report().join("\n").contains("--json"));
+}
+
+/// `--format json` is `--json` (issue 19 item 22): the API objects, in a list or one a line.
+#[test]
+fn format_json_is_the_json_output() {
+    for spec in ["json", " JSON "] {
+        let view = View::parse::<Thing>(&args(Some(spec), false)).unwrap();
+        assert!(view.is_json(), "{spec}");
+        let text = Output::new(Format::Table, false).render_view(&mut things(), &view);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value[0]["name"], "database", "{text}");
+        assert_eq!(
+            view.line(&things()[0], true, true),
+            "{\"name\":\"web\",\"state\":\"running\",\"size\":\"yes\"}\n"
+        );
+    }
+    let quiet = Output::new(Format::Table, true);
+    let view = View::parse::<Thing>(&args(Some("json"), false)).unwrap();
+    assert_eq!(quiet.render_view(&mut things(), &view), "database\nweb\n");
+    assert!(!View::parse::<Thing>(&args(Some("name"), false))
+        .unwrap()
+        .is_json());
+}
+
+/// Docker's `table` prefix (issue 19 item 22): a header row, then the template per row, its
+/// tab-separated parts aligned as columns; `--no-headers` drops the header.
+#[test]
+fn table_templates_have_a_header_and_aligned_columns() {
+    let out = Output::new(Format::Table, false);
+    let view = View::parse::<Thing>(&args(Some("table {{.Name}}\\t{{.State}}"), false)).unwrap();
+    let text = out.render_view(&mut things(), &view);
+    assert_eq!(
+        text,
+        "NAME      STATE\ndatabase  exited\nweb       running\n"
+    );
+    // Text around the fields stays, in the header too, as Docker renders it.
+    let view = View::parse::<Thing>(&args(Some("table <{{.Name}}>\\t{{.InUse}}!"), false)).unwrap();
+    let text = out.render_view(&mut things(), &view);
+    assert_eq!(
+        text,
+        "<NAME>      IN USE!\n<database>  no!\n<web>       yes!\n"
+    );
+    // A real tab (as a shell's $'\t' gives it) splits columns the same way.
+    let view = View::parse::<Thing>(&args(Some("table {{.Name}}\t{{.Hidden}}"), true)).unwrap();
+    let text = out.render_view(&mut things(), &view);
+    assert_eq!(text, "database  h-database\nweb       h-web\n");
+    // `table` with column names, or alone (the default columns).
+    let view = View::parse::<Thing>(&args(Some("table state,name"), false)).unwrap();
+    let text = out.render_view(&mut things(), &view);
+    assert_eq!(text, "STATE    NAME\nexited   database\nrunning  web\n");
+    let view = View::parse::<Thing>(&args(Some("table"), false)).unwrap();
+    assert_eq!(
+        out.render_view(&mut things(), &view),
+        out.render_list(&mut things())
+    );
+    // Never the word itself in the output, and a field name is still checked.
+    assert!(View::parse::<Thing>(&args(Some("table {{.Nope}}"), false)).is_err());
+    assert!(View::parse::<Thing>(&args(Some("table nope"), false)).is_err());
+    // The state still takes its colour, and the columns stay aligned.
+    let coloured = out.with_color(true);
+    let view = View::parse::<Thing>(&args(Some("table {{.State}}\\t{{.Name}}"), false)).unwrap();
+    let text = coloured.render_view(&mut things(), &view);
+    assert!(text.contains("\x1b[32mrunning\x1b[0m"), "{text:?}");
+    assert_eq!(
+        strip(&text),
+        "STATE    NAME\nexited   database\nrunning  web\n"
+    );
+    // A stream prints it tab-separated, with the header once.
+    assert_eq!(
+        view.line(&things()[0], true, false),
+        "STATE\tNAME\nrunning\tweb\n"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The one renderer of `rsrc`: every command prints its data through [`Output`].
 //!
 //! - `table` (default): aligned columns with a header for lists, sorted; `key: value` lines for
-//!   one object. Columns may change between releases.
+//!   one object. Columns may change between releases; `--format` picks them (see `columns`).
 //! - `json`: the API structs themselves, pretty-printed — a list for `ls`, an object for one
 //!   item. This is the stable contract for scripts.
 //! - `-q`: only the ids (instance ids, machine names, user emails, volume names), one a line.
@@ -19,7 +19,7 @@ mod columns;
 pub mod human;
 mod rows;
 
-pub use columns::{ListArgs, View};
+pub use columns::{DockerAll, ListArgs, Listing, View};
 pub use rows::{published_port, role_text, Followed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

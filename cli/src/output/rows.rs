@@ -306,12 +306,18 @@ impl Row for Orphan {
 /// An event of `rsrc events`; its time reads "3 minutes ago" (the JSON keeps RFC 3339).
 impl Row for Event {
     fn header() -> &'static [&'static str] {
-        &["TIME", "INSTANCE", "OWNER", "KIND", "CAUSE", "EXIT"]
+        &["TIME", "INSTANCE", "NAME", "OWNER", "KIND", "CAUSE", "EXIT"]
     }
     fn cells(&self) -> Vec<String> {
+        let name = if self.name.is_empty() {
+            "-"
+        } else {
+            &self.name
+        };
         vec![
             ago(&self.at, human::now()),
             self.instance.clone(),
+            name.to_string(),
             self.owner.clone(),
             self.kind.to_string(),
             self.cause.to_string(),

@@ -203,20 +203,27 @@ pub struct Filter {
     pub until: Option<i64>,
 }
 
+/// An entry as `rsrc events` reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub stored: StoredEvent,
+    /// The owner's email, empty once the account is gone.
+    pub owner: String,
+    /// The instance's name, also after it was removed; empty when it is not known (removed
+    /// before migration 0018, its volumes not kept).
+    pub name: String,
+}
+
 /// Entries after `after_id` that pass `filter`, by id, at most `limit`, each with its owner's
-/// email (empty once the account is gone).
-pub fn page(
-    snap: &Snap,
-    filter: &Filter,
-    after_id: i64,
-    limit: i64,
-) -> Result<Vec<(StoredEvent, String)>> {
+/// email and its instance's name.
+pub fn page(snap: &Snap, filter: &Filter, after_id: i64, limit: i64) -> Result<Vec<Listed>> {
     query::list(
         snap,
         "read events",
         "SELECT e.id, e.instance_id, e.owner_id, e.at, e.kind, e.up, e.cause, e.exit_code,
-                e.detail, COALESCE(u.email, '')
+                e.detail, COALESCE(u.email, ''), COALESCE(n.name, '')
          FROM instance_events e LEFT JOIN users u ON u.id = e.owner_id
+              LEFT JOIN instance_names n ON n.instance_id = e.instance_id
          WHERE e.id > :after
            AND (:owner IS NULL OR e.owner_id = :owner)
            AND (:instance IS NULL OR e.instance_id = :instance)
@@ -231,7 +238,13 @@ pub fn page(
             ":until": filter.until,
             ":limit": limit,
         },
-        |r| Ok((stored(r)?, r.get(9)?)),
+        |r| {
+            Ok(Listed {
+                stored: stored(r)?,
+                owner: r.get(9)?,
+                name: r.get(10)?,
+            })
+        },
     )
 }
 

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_codes.sql"),
     include_str!("migrations/0016_send_limits.sql"),
     include_str!("migrations/0017_outbox_priority.sql"),
+    include_str!("migrations/0018_instance_names.sql"),
 ];
 
 /// The schema level this build writes.
@@ -102,14 +103,8 @@ mod tests {
         );
     }
 
-    /// A registry at schema `level` holding one user, one machine, an instance per name in
-    /// `instances` and `marks` (SQL `VALUES` rows of `uptime_marks`); then migrated by a real
-    /// open, and connected to.
-    fn migrated_from(
-        level: usize,
-        instances: &[&str],
-        marks: &str,
-    ) -> (tempfile::TempDir, Connection) {
+    /// A registry file at schema `level`, with one user (id 1), not opened by rsrcd yet.
+    fn at_level(level: usize) -> (tempfile::TempDir, std::path::PathBuf, Connection) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rsrc.db");
         let conn = Connection::open(&path).unwrap();
@@ -121,8 +116,23 @@ mod tests {
         conn.execute_batch(
             "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
                                 updated_at)
-             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
-             INSERT INTO machines (id, name, spec, created_at, updated_at)
+             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);",
+        )
+        .unwrap();
+        (dir, path, conn)
+    }
+
+    /// A registry at schema `level` holding one user, one machine, an instance per name in
+    /// `instances` and `marks` (SQL `VALUES` rows of `uptime_marks`); then migrated by a real
+    /// open, and connected to.
+    fn migrated_from(
+        level: usize,
+        instances: &[&str],
+        marks: &str,
+    ) -> (tempfile::TempDir, Connection) {
+        let (dir, path, conn) = at_level(level);
+        conn.execute_batch(
+            "INSERT INTO machines (id, name, spec, created_at, updated_at)
              VALUES (1, 'm', '{}', 0, 0);",
         )
         .unwrap();
@@ -217,18 +227,9 @@ mod tests {
 
     #[test]
     fn migration_15_moves_every_pending_code_into_one_table() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rsrc.db");
-        let conn = Connection::open(&path).unwrap();
-        for sql in &MIGRATIONS[..14] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 14).unwrap();
+        let (_dir, path, conn) = at_level(14);
         conn.execute_batch(
-            "INSERT INTO users (id, email, name, password_hash, role, verified, created_at,
-                                updated_at)
-             VALUES (1, 'a@example.com', 'a', 'x', 'user', 1, 0, 0);
-             INSERT INTO otp_codes VALUES (1, 'h-email', 10, 610, 2);
+            "INSERT INTO otp_codes VALUES (1, 'h-email', 10, 610, 2);
              INSERT INTO phone_codes VALUES (1, '+41791234567', 'h-phone', 20, 620, 1);
              INSERT INTO login_codes VALUES (1, 1000, 'h-login', 30, 630, 3);
              INSERT INTO login_codes VALUES (1, -1, 'h-nobody', 40, 640, 0);",
@@ -292,5 +293,58 @@ mod tests {
             )
             .unwrap();
         assert_eq!(old, 0, "the tables of each purpose are gone");
+    }
+
+    /// Issue 19 item 21: migration 18 keeps the name of every instance with a history, for
+    /// `rsrc events`: today's instances and removed ones whose volumes were kept, then each new
+    /// instance; a name goes with the last of its instance and its history.
+    #[test]
+    fn migration_18_keeps_the_names_of_instances_with_a_history() {
+        let (_dir, path, conn) = at_level(17);
+        conn.execute_batch(
+            "INSERT INTO machines (id, name, spec, created_at, updated_at)
+             VALUES (1, 'm', '{}', 0, 0);
+             INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                    created_at, updated_at)
+             VALUES ('live-id', 'live', 1, 1, 'c-live', 'running', 0, 0);
+             INSERT INTO volumes (name, instance_id, instance_name, owner_id, path, created_at)
+             VALUES ('v-gone', 'gone-id', 'gone', 1, '/data', 0);
+             INSERT INTO instance_events (instance_id, owner_id, at, kind, up, cause)
+             VALUES ('live-id', 1, 0, 'created', 0, 'user'),
+                    ('gone-id', 1, 0, 'created', 0, 'user'),
+                    ('gone-id', 1, 1, 'removed', 0, 'user'),
+                    ('lost-id', 1, 0, 'created', 0, 'user');",
+        )
+        .unwrap();
+        drop(conn);
+        drop(Registry::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let names = || -> Vec<(String, String)> {
+            let mut stmt = conn
+                .prepare("SELECT instance_id, name FROM instance_names ORDER BY instance_id")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let pair = |id: &str, name: &str| (id.to_string(), name.to_string());
+        // A removed instance without kept volumes is not known: its entries show no name.
+        assert_eq!(names(), [pair("gone-id", "gone"), pair("live-id", "live")]);
+        let run = |sql: &str| conn.execute_batch(sql).unwrap();
+        run(
+            "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                    created_at, updated_at)
+             VALUES ('new-id', 'fresh', 1, 1, 'c-new', 'creating', 0, 0)",
+        );
+        assert!(names().contains(&pair("new-id", "fresh")), "a new instance");
+        run("DELETE FROM instances WHERE id = 'live-id'");
+        assert!(
+            names().contains(&pair("live-id", "live")),
+            "kept for its history"
+        );
+        run("DELETE FROM instance_events WHERE instance_id IN ('live-id', 'gone-id')");
+        run("DELETE FROM instances WHERE id = 'new-id'");
+        assert_eq!(names(), [], "no instance and no history left to name");
     }
 }

@@ -190,6 +190,10 @@ pub struct Event {
     pub at: String,
     /// The instance's id.
     pub instance: String,
+    /// The instance's name, also after it was removed; empty when it is not known (an instance
+    /// removed before rsrcd kept names). Added in issue 19: absent from older daemons.
+    #[serde(default)]
+    pub name: String,
     /// The owner's email.
     pub owner: String,
     pub kind: EventKind,

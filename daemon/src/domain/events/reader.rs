@@ -18,11 +18,10 @@ use tokio::sync::watch;
 
 use crate::clock::{now_ms, rfc3339};
 use crate::domain::accounts::Caller;
-use crate::domain::events::StoredEvent;
 use crate::domain::instances::resolve;
 use crate::domain::uptime::parse_since;
 use crate::error::{Error, Result};
-use crate::registry::history::{self as repo, Filter};
+use crate::registry::history::{self as repo, Filter, Listed};
 use crate::registry::Registry;
 use crate::State;
 
@@ -44,11 +43,17 @@ pub struct Query {
 }
 
 /// The API's view of an entry.
-pub fn to_api(e: &StoredEvent, owner: String) -> Event {
+pub fn to_api(listed: Listed) -> Event {
+    let Listed {
+        stored: e,
+        owner,
+        name,
+    } = listed;
     Event {
         id: e.id,
         at: rfc3339(e.event.at),
         instance: e.event.instance_id.clone(),
+        name,
         owner,
         kind: e.event.kind,
         cause: e.event.cause.clone(),
@@ -183,15 +188,15 @@ impl Reader {
                 .read(move |snap| repo::page(snap, &filter, after, PAGE))
                 .await?;
             let full = page.len() as i64 == PAGE;
-            if let Some((last, _)) = page.last() {
-                self.cursor = last.id;
+            if let Some(last) = page.last() {
+                self.cursor = last.stored.id;
             }
             if !full {
                 // Everything up to `newest` was committed before it was published: read.
                 self.cursor = self.cursor.max(newest);
             }
-            for (e, owner) in page {
-                let mut line = serde_json::to_vec(&to_api(&e, owner))
+            for listed in page {
+                let mut line = serde_json::to_vec(&to_api(listed))
                     .map_err(|e| Error::internal(format!("encoding an event: {e}")))?;
                 line.push(b'\n');
                 self.pending.push_back(Bytes::from(line));
