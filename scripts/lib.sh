@@ -345,3 +345,11 @@ make_systemd_root() {
     rm -f "$log"
     rsrc_as_root touch "$building/.complete" && rsrc_as_root mv -T -- "$building" "$root"
 }
+
+# The demo service images rsrc-demo/redis:7 and rsrc-demo/postgres:15 (daemon/tests/
+# real_services.rs, contrib/machines/{redis,postgres}.toml), built by scripts/images from
+# Debian's packages. Seconds when they are up to date; a few minutes on a fresh machine (the
+# roots are cached in /var/cache/rsrc-images). scripts/images takes its own lock.
+ensure_demo_images() {
+    "$RSRC_REPO/scripts/images" all
+}
