@@ -335,7 +335,7 @@ mod tests {
         let mut sched = Sched::default();
         for _ in 0..20 {
             sched.push(1, Box::new(|| {})).map_err(|_| "full").unwrap();
-            sched.next().unwrap();
+            sched.next().unwrap()();
         }
         // Eight uids flood: each has one job waiting at all times.
         for who in 10..18 {
