@@ -25,6 +25,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_codes.sql"),
     include_str!("migrations/0016_send_limits.sql"),
     include_str!("migrations/0017_outbox_priority.sql"),
+    // 0018 and 0019 are other branches' (issue 19); they go before this one when merged.
+    include_str!("migrations/0020_sms_attempts.sql"),
 ];
 
 /// The schema level this build writes.
