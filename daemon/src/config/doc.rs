@@ -121,7 +121,7 @@ pub const KEYS: &[Key] = &[
     key("sms.idempotency_header", "string", "\"Idempotency-Key\"",
         "The header carrying a key that is the same on every try of one message, so a gateway that takes one sends it once; \"\" sends none."),
     key("sms.timeout_secs", "integer, 1 to 300", "10",
-        "How long the gateway has to answer, once connected (connecting has 5 s more). A message whose request went out unanswered is sent at most twice, then given up."),
+        "How long a request may take in all, answer included (connecting at most half of it, and at most 5 s). A message whose request went out unanswered is sent at most twice, then given up."),
     key("alerts", "table", "", "How alerts about instances that went down are paced."),
     key("alerts.window", "duration", "\"15m\"",
         "At most one alert per instance within this window; the next message says how many downs it covers."),

@@ -16,11 +16,13 @@ use serde::Deserialize;
 
 use super::body::{Body, BodyFormat};
 
-/// How long the gateway has to answer once connected, unless `timeout_secs` says otherwise.
+/// How long a whole request may take, answer included, unless `timeout_secs` says otherwise.
 const DEFAULT_TIMEOUT_SECS: u64 = 10;
 const MAX_TIMEOUT_SECS: u64 = 300;
-/// At most this long to connect (TCP and TLS), within the answer's timeout.
-pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// At most this long to connect (TCP and TLS), and at most half the request's timeout: a
+/// connect that takes too long then fails as a connect (nothing sent, retried), never as an
+/// unanswered request.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
 /// `[sms]` as written.
@@ -47,7 +49,7 @@ pub struct FileSms {
     fields: Option<BTreeMap<String, String>>,
     /// An extra CA (PEM) to trust beside the public roots: a private gateway, the tests.
     ca_file: Option<PathBuf>,
-    /// How long the gateway has to answer once connected.
+    /// How long a whole request may take, answer included.
     timeout_secs: Option<u64>,
     /// The header carrying the message's idempotency key; "" sends none.
     idempotency_header: Option<String>,
@@ -68,8 +70,10 @@ pub struct SmsConfig {
     pub(super) auth: Option<Auth>,
     pub(super) body: Body,
     pub(super) idempotency_header: Option<HeaderName>,
-    /// For the answer, once connected.
+    /// For the whole request, answer included.
     pub(super) timeout: Duration,
+    /// For connecting (TCP and TLS), within `timeout`.
+    pub(super) connect_timeout: Duration,
     pub(super) client: reqwest::Client,
 }
 
@@ -251,6 +255,7 @@ impl FileSms {
             ));
         }
         let timeout = Duration::from_secs(timeout_secs);
+        let connect_timeout = CONNECT_TIMEOUT.min(timeout / 2);
 
         let mut client = reqwest::Client::builder()
             // A redirect is not followed: it would carry the token elsewhere (and a 3xx is
@@ -259,9 +264,8 @@ impl FileSms {
             // One connection per message: a reused connection that the gateway closed while
             // idle would fail after the request went out, and count as unanswered.
             .pool_max_idle_per_host(0)
-            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
-            // Connecting has its own bound, so the whole request gets both.
-            .timeout(CONNECT_TIMEOUT.min(timeout) + timeout)
+            .connect_timeout(connect_timeout)
+            .timeout(timeout)
             .https_only(url.scheme() == "https")
             .user_agent(concat!("rsrcd/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = &self.ca_file {
@@ -304,6 +308,7 @@ impl FileSms {
             body,
             idempotency_header,
             timeout,
+            connect_timeout,
             client,
         })
     }
@@ -411,5 +416,8 @@ mod tests {
         let c = check("url = \"https://h.example/\"\nidempotency_header = \"\"").unwrap();
         assert!(c.idempotency_header.is_none());
         assert_eq!(c.timeout, Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+        assert_eq!(c.connect_timeout, CONNECT_TIMEOUT);
+        let c = check("url = \"https://h.example/\"\ntimeout_secs = 1").unwrap();
+        assert_eq!(c.connect_timeout, Duration::from_millis(500));
     }
 }

@@ -62,7 +62,7 @@ impl SmsConfig {
         let why = crate::error::chain(&e.without_url());
         if connect {
             let why = if timeout {
-                format!("timed out after {}s", config::CONNECT_TIMEOUT.as_secs())
+                format!("timed out after {:?}", self.connect_timeout)
             } else {
                 why
             };
