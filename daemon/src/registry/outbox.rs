@@ -205,6 +205,24 @@ pub fn retry_later(
     .map(drop)
 }
 
+/// Counts one more try of a claimed row that went out and got no answer; returns the count.
+pub fn count_unanswered(tx: &Tx, id: i64) -> Result<i64> {
+    query::execute(
+        tx,
+        "count unanswered send",
+        "UPDATE mail_outbox SET unanswered = unanswered + 1 WHERE id = :id",
+        named_params! {":id": id},
+    )?;
+    query::optional(
+        tx,
+        "read unanswered sends",
+        "SELECT unanswered FROM mail_outbox WHERE id = :id",
+        named_params! {":id": id},
+        |r| r.get(0),
+    )
+    .map(Option::unwrap_or_default)
+}
+
 /// Gives a row up for good after a permanent failure, wiping its body.
 pub fn mark_failed(tx: &Tx, id: i64, attempts: i64, error: &str, now: i64) -> Result<()> {
     query::execute(
@@ -355,6 +373,26 @@ mod tests {
                 assert_eq!(give_up_interrupted(conn, Channel::Email, 102)?, 0);
                 assert_eq!(give_up_interrupted(conn, Channel::Sms, 102)?, 1);
                 assert_eq!(due(conn, Channel::Email, 100, 10)?.len(), 1);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// Issue 19 item 13: unanswered sends are counted per row, across retries.
+    #[test]
+    fn unanswered_sends_are_counted_per_row() {
+        let registry = Registry::open_in_memory().unwrap();
+        queued(&registry, &["+1555", "+1666"], 100);
+        registry
+            .write_blocking(|conn| {
+                let rows = due(conn, Channel::Email, 100, 10)?;
+                let (a, b) = (rows[0].id, rows[1].id);
+                assert!(claim(conn, a, 101)?);
+                assert_eq!(count_unanswered(conn, a)?, 1);
+                retry_later(conn, a, 1, "no answer", 102)?;
+                assert!(claim(conn, a, 102)?);
+                assert_eq!(count_unanswered(conn, a)?, 2);
+                assert_eq!(count_unanswered(conn, b)?, 1, "each row its own count");
                 Ok(())
             })
             .unwrap();

@@ -139,6 +139,19 @@ impl SinkProcess {
         store_flag: &str,
         store: &Path,
     ) -> (SinkProcess, u16) {
+        SinkProcess::start_with(script, dir, port, store_flag, store, &[])
+    }
+
+    /// As [`SinkProcess::start`], with more arguments for the script (sms-sink.py's
+    /// `--tls-cert`, `--delay`).
+    pub fn start_with(
+        script: &str,
+        dir: &Path,
+        port: u16,
+        store_flag: &str,
+        store: &Path,
+        extra: &[&str],
+    ) -> (SinkProcess, u16) {
         let python = std::env::var("RSRC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
         let port_file = dir.join(format!("sink-port-{}", rand_suffix()));
         let mut child = Command::new(python)
@@ -148,6 +161,7 @@ impl SinkProcess {
             .arg(store)
             .arg("--port-file")
             .arg(&port_file)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -58,6 +58,7 @@ impl Transport for Smtp {
         let message = compose(&self.from, mail, body).map_err(|e| Failure {
             error: e.to_string(),
             permanent: true,
+            unanswered: false,
         })?;
         self.transport
             .send(message)
@@ -66,6 +67,8 @@ impl Transport for Smtp {
             .map_err(|e| Failure {
                 permanent: e.is_permanent(),
                 error: e.to_string(),
+                // SMTP: a server that took the message answers; lettre reports no half-sent state.
+                unanswered: false,
             })
     }
 }

@@ -33,6 +33,10 @@ const IDLE_POLL: Duration = Duration::from_secs(30);
 const BATCH: i64 = 20;
 const DIGEST_ENTRIES: usize = 50;
 const DIGEST_SEPARATOR: &str = "\n----\n";
+/// A message whose request went out and got no answer this many times is given up: each time,
+/// the gateway may have sent it (issue 19 item 13: a slow gateway sent one code SMS 4 times in
+/// 40 s). So it goes out at most twice, never a third time.
+pub const MAX_UNANSWERED: i64 = 2;
 
 /// Handle to the outbox: seals bodies for [`Outbox::enqueue`] and wakes the senders.
 #[derive(Clone)]
@@ -48,6 +52,9 @@ pub struct Failure {
     pub error: String,
     /// Trying again cannot help (a 4xx, a refused recipient): the row is given up.
     pub permanent: bool,
+    /// The request went out but no answer came (a timeout): the far end may have the message.
+    /// Such a message is sent at most [`MAX_UNANSWERED`] times in all.
+    pub unanswered: bool,
 }
 
 /// How one channel delivers a message: the SMTP server, the SMS gateway.
@@ -277,6 +284,7 @@ async fn deliver_due(
             Err(e) => Err(Failure {
                 error: e.to_string(),
                 permanent: true,
+                unanswered: false,
             }),
         };
         let channel = channel.as_str();
@@ -287,21 +295,40 @@ async fn deliver_due(
                     .write(move |tx| queue::mark_sent(tx, id, now_ms()))
                     .await?;
             }
-            Err(Failure { error, permanent }) => {
+            Err(failure) => {
                 let attempts = message.attempts + 1;
                 let delay = backoff(attempts);
-                tracing::warn!(id, channel, attempts, permanent, %error, "message not sent");
-                registry
+                let Failure {
+                    error,
+                    permanent,
+                    unanswered,
+                } = failure;
+                let (given_up, error) = registry
                     .write(move |tx| {
                         let now = now_ms();
+                        let unanswered = if unanswered {
+                            queue::count_unanswered(tx, id)?
+                        } else {
+                            0
+                        };
                         if permanent {
-                            queue::mark_failed(tx, id, attempts, &error, now)
+                            queue::mark_failed(tx, id, attempts, &error, now)?;
+                            Ok((true, error))
+                        } else if unanswered >= MAX_UNANSWERED {
+                            let error = format!(
+                                "{error}; sent {unanswered} times without an answer, so not sent \
+                                 again (it may have arrived)"
+                            );
+                            queue::mark_failed(tx, id, attempts, &error, now)?;
+                            Ok((true, error))
                         } else {
                             let next = now + delay.as_millis() as i64;
-                            queue::retry_later(tx, id, attempts, &error, next)
+                            queue::retry_later(tx, id, attempts, &error, next)?;
+                            Ok((false, error))
                         }
                     })
                     .await?;
+                tracing::warn!(id, channel, attempts, given_up, %error, "message not sent");
             }
         }
     }
