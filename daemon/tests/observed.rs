@@ -63,3 +63,104 @@ fn volume_ls_size_shows_what_docker_counts() {
         labelled_volumes(&e.d).is_empty().then_some(())
     });
 }
+
+/// Soft line breaks and `=` of quoted-printable mail bodies undone.
+fn unfold(mail: &str) -> String {
+    mail.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+        .replace("\r\n", " ")
+        .replace('\n', " ")
+}
+
+/// The kinds of an instance's events, oldest first.
+fn kinds(c: &common::Client, name: &str) -> Vec<String> {
+    let r = c
+        .run(&["--json", "events", "--instance", name])
+        .expect_code(0);
+    r.stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["kind"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Item 20: `docker pause` shows as paused (STATUS `Up … (Paused)`, `--filter status=paused`),
+/// counts as down, alerts the owner, and `docker unpause` brings it back to running.
+#[test]
+fn a_paused_container_shows_as_paused_and_counts_as_down() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let ada = e.user("ada@test.local");
+    let made = create(&ada, "web", &["--name", "frozen", "--wait"]);
+    let container = str_of(&made, "container").to_string();
+    let status = |c: &common::Client| c.json(&["instance", "show", "frozen"])["status"].clone();
+
+    docker(&["pause", &container]);
+    poll("the instance paused", common::DEADLINE, || {
+        (status(&ada) == "paused").then_some(())
+    });
+    let r = ada
+        .run(&["ps", "--format", "name,status", "--no-headers"])
+        .expect_code(0);
+    assert!(
+        r.stdout.contains("Up ") && r.stdout.contains("(Paused)"),
+        "{}",
+        r.stdout
+    );
+    let r = ada
+        .run(&["ps", "--filter", "status=paused", "-q"])
+        .expect_code(0);
+    assert_eq!(r.stdout.trim(), str_of(&made, "id"), "{}", r.stdout);
+    let r = ada
+        .run(&["ps", "--filter", "status=running", "-q"])
+        .expect_code(0);
+    assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
+    assert!(kinds(&ada, "frozen").contains(&"paused".to_string()));
+    // An unplanned down: its owner is told.
+    poll("the pause alert", common::DEADLINE, || {
+        e.sink
+            .mails_to("ada@test.local")
+            .iter()
+            .map(|m| unfold(m))
+            .find(|m| m.contains("was paused outside rsrc"))
+    });
+    // The uptime report counts it as down, unplanned.
+    let uptime = ada.json(&["instance", "uptime", "frozen"]);
+    let last = uptime["intervals"]
+        .as_array()
+        .and_then(|i| i.last().cloned())
+        .unwrap_or_default();
+    assert_eq!(last["state"], "down", "{uptime}");
+    assert_eq!(last["reason"], "paused", "{uptime}");
+    assert_eq!(last["planned"], false, "{uptime}");
+
+    docker(&["unpause", &container]);
+    poll("the instance running again", common::DEADLINE, || {
+        (status(&ada) == "running").then_some(())
+    });
+    let k = kinds(&ada, "frozen");
+    assert_eq!(
+        k.iter().rev().take(2).collect::<Vec<_>>(),
+        ["unpaused", "paused"],
+        "{k:?}"
+    );
+    poll("the recovery mail", common::DEADLINE, || {
+        e.sink
+            .mails_to("ada@test.local")
+            .iter()
+            .find(|m| m.contains("frozen recovered"))
+            .cloned()
+    });
+    let r = ada
+        .run(&["ps", "--format", "status", "--no-headers"])
+        .expect_code(0);
+    assert!(
+        r.stdout.starts_with("Up ") && !r.stdout.contains("Paused"),
+        "{}",
+        r.stdout
+    );
+}

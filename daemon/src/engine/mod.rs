@@ -137,6 +137,9 @@ pub enum Happening {
     Died {
         exit_code: Option<i64>,
     },
+    /// `docker pause`: the container's processes are frozen; it answers nothing.
+    Paused,
+    Unpaused,
     Destroyed,
 }
 

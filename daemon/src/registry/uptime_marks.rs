@@ -56,7 +56,7 @@ pub struct State {
 
 impl State {
     /// The state after an entry of `kind`: engine entries set the outage, every other kind the
-    /// up/down state (as `compute::label_after`: only a start leaves it up).
+    /// up/down state (as `compute::label_after`: only a start or an unpause leaves it up).
     pub fn after(self, kind: EventKind) -> State {
         match kind {
             EventKind::EngineDown => State {
@@ -68,7 +68,7 @@ impl State {
                 ..self
             },
             kind => State {
-                up: Some(kind == EventKind::Started),
+                up: Some(matches!(kind, EventKind::Started | EventKind::Unpaused)),
                 ..self
             },
         }

@@ -244,6 +244,7 @@ impl Preludes {
             exit_code,
             oom,
             killed_by,
+            paused: false,
             observer: self.observer.clone(),
             detail: None,
         };
@@ -274,6 +275,12 @@ impl Preludes {
                 self.oom.remove(&event.instance),
                 self.killed.remove(&event.instance),
             )),
+            // Frozen, not ended: what came before it still explains the die after it.
+            Happening::Paused => Some(Seen {
+                paused: true,
+                ..seen(false, None, false, None)
+            }),
+            Happening::Unpaused => Some(seen(true, None, false, None)),
             Happening::Destroyed => None,
         }
     }

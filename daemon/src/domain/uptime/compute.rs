@@ -49,6 +49,8 @@ impl Span {
                 None => "killed by a signal".into(),
             },
             UptimeReason::Lost => "container lost".into(),
+            UptimeReason::Paused => "paused (e.g. docker pause)".into(),
+            UptimeReason::Unpaused => "unpaused (e.g. docker unpause)".into(),
             UptimeReason::EngineUnavailable => "Docker engine unavailable".into(),
             UptimeReason::DaemonNotRunning => "rsrcd not running".into(),
             UptimeReason::NoHistory => "no history".into(),
@@ -155,6 +157,16 @@ fn label_after(prev: Option<&Label>, e: &Entry) -> Option<Label> {
             ..down(UptimeReason::Signal, false)?
         }),
         EventKind::Lost => down(UptimeReason::Lost, false),
+        // A paused container answers nothing: down, and nobody in rsrc asked for it.
+        EventKind::Paused => down(UptimeReason::Paused, false),
+        // Up again (`docker unpause`).
+        EventKind::Unpaused => Some(Label {
+            up: true,
+            reason: UptimeReason::Unpaused,
+            planned: false,
+            exit_code: None,
+            signal: None,
+        }),
         EventKind::Removed => down(UptimeReason::StoppedByOwner, true),
         // Made again by its owner or an admin: planned, like their stop; a start follows.
         EventKind::Recreated => match e.cause {

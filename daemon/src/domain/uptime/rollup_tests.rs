@@ -39,6 +39,8 @@ const KINDS: &[(EventKind, Cause)] = &[
     (EventKind::Oom, Cause::Docker),
     (EventKind::Lost, Cause::Daemon),
     (EventKind::Recreated, Cause::User),
+    (EventKind::Paused, Cause::Docker),
+    (EventKind::Unpaused, Cause::Docker),
     (EventKind::EngineDown, Cause::Engine),
     (EventKind::EngineUp, Cause::Engine),
 ];
@@ -51,7 +53,7 @@ fn record(tx: &Tx, instance: &str, at: i64, (kind, cause): (EventKind, Cause)) {
             owner_id: 1 + (instance.len() as i64 % 2),
             at,
             kind,
-            up: kind == EventKind::Started,
+            up: matches!(kind, EventKind::Started | EventKind::Unpaused),
             cause,
             exit_code: None,
             detail: None,
