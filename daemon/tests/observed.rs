@@ -164,3 +164,33 @@ fn a_paused_container_shows_as_paused_and_counts_as_down() {
         r.stdout
     );
 }
+
+/// Item 18: a healthy new instance reads 100% in `UP 7D` as soon as it is up; the report still
+/// shows its creation, as planned downtime that no figure counts.
+#[test]
+fn a_new_instance_reads_100_percent_once_up() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let ada = e.user("ada@test.local");
+    let made = create(&ada, "web", &["--name", "fresh", "--wait"]);
+    let id = str_of(&made, "id").to_string();
+    let listed = ada.json(&["instance", "ls"]);
+    let row = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|i| i["id"] == id.as_str()).cloned())
+        .unwrap_or_default();
+    assert_eq!(row["availability_7d"].as_f64(), Some(100.0), "{row}");
+    let r = ada
+        .run(&["ps", "--format", "up-7d", "--no-headers"])
+        .expect_code(0);
+    assert_eq!(r.stdout.trim(), "100.00%", "{}", r.stdout);
+    let report = ada.json(&["instance", "uptime", "fresh"]);
+    assert_eq!(report["availability"].as_f64(), Some(100.0), "{report}");
+    let first = &report["intervals"][0];
+    assert_eq!(first["reason"], "creating", "{report}");
+    assert_eq!(first["planned"], true, "{report}");
+    assert_eq!(report["intervals"][1]["state"], "up", "{report}");
+}

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_codes.sql"),
     include_str!("migrations/0016_send_limits.sql"),
     include_str!("migrations/0017_outbox_priority.sql"),
+    include_str!("migrations/0019_came_up.sql"),
 ];
 
 /// The schema level this build writes.

@@ -58,7 +58,7 @@ impl Span {
     }
 }
 
-/// What the intervals add up to, in milliseconds.
+/// What the intervals add up to, in milliseconds; the creation interval counts in none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     pub up: i64,
@@ -72,6 +72,10 @@ impl Totals {
         let mut t = Totals::default();
         for s in spans {
             match s.state {
+                // The time it took to be made: shown (as planned), but no figure counts it, so
+                // that a new instance reads 100% once it is up (issue 19 item 18). The listing's
+                // rollup starts its window when the instance came up, to the same effect.
+                UptimeState::Down if s.reason == UptimeReason::Creating => {}
                 UptimeState::Up => t.up += s.ms(),
                 UptimeState::Down => {
                     t.down += s.ms();

@@ -68,6 +68,25 @@ fn exact(snap: &Snap, row: &Row, keep_ms: i64, now: i64) -> Option<f64> {
     Totals::of(&spans(snap, row, from, now).unwrap()).availability()
 }
 
+/// Migration 0019's trigger keeps `came_up_at` at the first entry after `created`, also when
+/// entries arrive late.
+fn check_came_up(snap: &Snap, seed: &str) {
+    for row in repo::all(snap).unwrap() {
+        let first = registry::history::between(snap, &row.id, i64::MIN, i64::MAX)
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                !matches!(
+                    e.kind,
+                    EventKind::Created | EventKind::EngineDown | EventKind::EngineUp
+                )
+            })
+            .map(|e| e.at)
+            .min();
+        assert_eq!(row.came_up_at, first, "seed {seed}: {}", row.id);
+    }
+}
+
 /// Migration 0013's triggers keep each instance's copy of its newest mark equal to the newest
 /// row of `uptime_marks`, and 0014's the time of the one before it.
 fn check_newest_copies(snap: &Snap, seed: &str) {
@@ -110,6 +129,13 @@ fn check(snap: &Snap, keep_ms: i64, now: i64, seed: &str) {
 /// Builds a random history of a few instances over some ten days ending a day ago; returns the
 /// time to look from.
 fn simulate(tx: &Tx, rng: &mut Rng) -> i64 {
+    let (base, names, created) = simulate_setup(tx, rng);
+    simulate_history(tx, rng, base, &names, &created)
+}
+
+/// Two users, a machine, and four instances created at random times, each with its `created`
+/// entry: the time base, the names and when each was created.
+fn simulate_setup(tx: &Tx, rng: &mut Rng) -> (i64, [&'static str; 4], Vec<i64>) {
     fixtures::insert_user(tx, 1, "a@example.com", false).unwrap();
     fixtures::insert_user(tx, 2, "b@example.com", false).unwrap();
     let spec = MachineSpec {
@@ -147,6 +173,15 @@ fn simulate(tx: &Tx, rng: &mut Rng) -> i64 {
         .unwrap();
         created.push(at);
     }
+    // Each instance's history starts with its `created` entry, as a real one's does; the time
+    // until the next entry is its creation, which no figure counts.
+    for (name, at) in names.iter().zip(&created) {
+        record(tx, name, *at, (EventKind::Created, Cause::User));
+    }
+    (base, names, created)
+}
+
+fn simulate_history(tx: &Tx, rng: &mut Rng, base: i64, names: &[&str], created: &[i64]) -> i64 {
     let mut t = base;
     for _ in 0..1 + rng.below(6) {
         let run = uptime_marks::start_run(tx, t).unwrap();
@@ -196,6 +231,7 @@ fn rollup_availability_equals_the_exact_one_on_random_histories() {
         let reg = Registry::open_in_memory().unwrap();
         reg.write_blocking(|tx| {
             let now = simulate(tx, &mut rng);
+            check_came_up(tx, &seed.to_string());
             for keep_ms in [30 * DAY, 3 * DAY] {
                 check(tx, keep_ms, now, &format!("{seed} keep {keep_ms}"));
             }
@@ -213,4 +249,63 @@ fn rollup_availability_equals_the_exact_one_on_random_histories() {
         })
         .unwrap();
     }
+}
+
+/// Issue 19 item 18: a new instance whose creation took a minute (a pull, say) reads 100% once
+/// it is up, in the listing and in the report, which still shows the creation as planned.
+#[test]
+fn a_new_instance_reads_100_percent_once_it_is_up() {
+    let reg = Registry::open_in_memory().unwrap();
+    reg.write_blocking(|tx| {
+        let mut rng = Rng(7);
+        // Users, a machine and four instances (with their `created` entries) in the past.
+        simulate_setup(tx, &mut rng);
+        let t0 = crate::clock::now_ms() - 10 * MIN;
+        uptime_marks::start_run(tx, t0 - MIN).unwrap();
+        repo::insert(
+            tx,
+            &repo::NewInstance {
+                id: "new",
+                name: "new",
+                owner_id: 1,
+                machine_id: 1,
+                container_name: "new",
+                env_json: "{}",
+                now: t0,
+            },
+        )
+        .unwrap();
+        record(tx, "new", t0, (EventKind::Created, Cause::User));
+        let row = || repo::by_id(tx, "new").unwrap().unwrap();
+        // Still being made: no figure yet.
+        assert_eq!(row().came_up_at, None);
+        let now = t0 + 30_000;
+        let listed = |now| {
+            availability_at(tx, Viewer::ADMIN, std::slice::from_ref(&row()), DAY, now).unwrap()
+        };
+        assert_eq!(listed(now), [None]);
+        record(tx, "new", t0 + MIN, (EventKind::Started, Cause::User));
+        assert_eq!(row().came_up_at, Some(t0 + MIN));
+        let now = t0 + MIN + 10_000;
+        assert_eq!(listed(now), [Some(100.0)], "not 14%");
+        let from = data_start(&row(), now - LISTING_PERIOD_MS, DAY, now);
+        let spans = spans(tx, &row(), from, now).unwrap();
+        assert_eq!(Totals::of(&spans).availability(), Some(100.0));
+        let creating = &spans[0];
+        assert_eq!(
+            (creating.reason, creating.planned, creating.ms()),
+            (rsrc_shared::api::UptimeReason::Creating, true, MIN),
+            "{spans:?}"
+        );
+        // A crash after it came up counts from then on.
+        record(
+            tx,
+            "new",
+            t0 + MIN + 10_000,
+            (EventKind::Died, Cause::Crash),
+        );
+        assert_eq!(listed(t0 + MIN + 20_000), [Some(50.0)]);
+        Ok(())
+    })
+    .unwrap();
 }
