@@ -194,3 +194,74 @@ fn a_new_instance_reads_100_percent_once_up() {
     assert_eq!(first["planned"], true, "{report}");
     assert_eq!(report["intervals"][1]["state"], "up", "{report}");
 }
+
+/// RFC 3339 (Docker's nanoseconds or rsrc's milliseconds) as Unix milliseconds.
+fn ms(text: &str) -> i64 {
+    let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|e| panic!("`{text}` is not RFC 3339: {e}"));
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Item 18: a `docker stop` while rsrcd is stopped is down from Docker's `FinishedAt`, and up
+/// until then, since Docker's record tells the whole gap; not unknown until rsrcd's start.
+#[test]
+fn a_stop_while_rsrcd_was_away_is_down_from_dockers_finish_time() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let mut e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let ada = e.user("ada@test.local");
+    let made = create(&ada, "web", &["--name", "away", "--wait"]);
+    let container = str_of(&made, "container").to_string();
+    e.d.stop();
+    docker(&["stop", &container]);
+    let finished = ms(inspect(&container)["State"]["FinishedAt"]
+        .as_str()
+        .expect("FinishedAt"));
+    let stopped_at = std::time::Instant::now();
+    // rsrcd stays away a while, so that the time from the stop to its start is measurable.
+    poll("a second after the stop", common::DEADLINE, || {
+        (stopped_at.elapsed() >= std::time::Duration::from_secs(1)).then_some(())
+    });
+    let respawned_at = ms(&time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("now as RFC 3339"));
+    respawn(&mut e.d);
+    // Known once the watcher has checked Docker's record of the gap, after reconciling.
+    let mut last = serde_json::Value::Null;
+    let report = common::poll_for(common::DEADLINE, || {
+        last = ada.json(&["instance", "uptime", "away"]);
+        let intervals = last["intervals"].as_array()?;
+        let down = intervals
+            .iter()
+            .any(|i| i["state"] == "down" && i["reason"] == "stopped_outside");
+        let known = intervals.iter().all(|i| i["state"] != "unknown");
+        (down && known).then(|| last.clone())
+    })
+    .unwrap_or_else(|| panic!("the gap stayed unknown: {last}\n{}", e.d.log_text()));
+    let intervals = report["intervals"].as_array().expect("intervals");
+    assert!(
+        intervals.iter().all(|i| i["state"] != "unknown"),
+        "Docker's record tells the gap: {report}"
+    );
+    let down = intervals
+        .iter()
+        .find(|i| i["state"] == "down" && i["reason"] == "stopped_outside")
+        .expect("the down interval");
+    // Docker dates its `die` event a few milliseconds after `FinishedAt`; either is Docker's
+    // time, and rsrcd came back over a second later.
+    let from = ms(str_of(down, "from"));
+    assert!(
+        (finished..finished + 500).contains(&from) && from + 500 < respawned_at,
+        "down from Docker's FinishedAt {finished}, not from rsrcd's start {respawned_at}: \
+         {report}"
+    );
+    let before = intervals
+        .iter()
+        .rev()
+        .find(|i| i["state"] == "up")
+        .expect("an up interval");
+    assert_eq!(before["to"], down["from"], "up until the stop: {report}");
+    assert_eq!(report["unknown_seconds"].as_f64(), Some(0.0), "{report}");
+}

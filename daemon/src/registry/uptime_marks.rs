@@ -350,18 +350,38 @@ pub fn start_run(tx: &Tx, now: i64) -> Result<i64> {
         .flatten();
         let id = runs::start(tx, now)?;
         if let Some(previous) = previous.filter(|&p| p < now) {
-            let stale = query::list(
-                tx,
-                "read stale uptime marks",
-                "SELECT DISTINCT instance_id FROM uptime_marks WHERE at > :since",
-                named_params! {":since": previous},
-                |r| r.get::<_, String>(0),
-            )?;
-            for instance in stale {
-                rebuild(tx, &instance, previous.saturating_add(1))?;
-            }
+            rebuild_after(tx, previous)?;
         }
         Ok(id)
+    })
+}
+
+/// Rebuilds every instance's marks after `since`: what was watched from then on changed.
+fn rebuild_after(tx: &Tx, since: i64) -> Result<()> {
+    let stale = query::list(
+        tx,
+        "read stale uptime marks",
+        "SELECT DISTINCT instance_id FROM uptime_marks WHERE at > :since",
+        named_params! {":since": since},
+        |r| r.get::<_, String>(0),
+    )?;
+    for instance in stale {
+        rebuild(tx, &instance, since.saturating_add(1))?;
+    }
+    Ok(())
+}
+
+/// Docker's record vouches for the time between the last run before `this_run_from` and `until`
+/// (see `uptime::gap`): the previous run's watch is extended to `until`, so that the gap is
+/// known time, and the marks after it are rebuilt. Returns where the gap started, if there was
+/// one.
+pub fn vouch_gap(tx: &Tx, this_run_from: i64, until: i64) -> Result<Option<i64>> {
+    tx.savepoint(|tx| {
+        let Some(from) = runs::extend_previous(tx, this_run_from, until)? else {
+            return Ok(None);
+        };
+        rebuild_after(tx, from)?;
+        Ok(Some(from))
     })
 }
 

@@ -5,6 +5,7 @@
 //! `compute` is the pure part; `upkeep` records the daemon's runs and prunes old history.
 
 pub mod compute;
+pub mod gap;
 pub mod upkeep;
 
 use rsrc_shared::api::{Uptime, UptimeInterval};

@@ -309,3 +309,66 @@ fn a_new_instance_reads_100_percent_once_it_is_up() {
     })
     .unwrap();
 }
+
+/// Issue 19 item 18: when Docker's record tells the time rsrcd was away (`uptime::gap`), that
+/// time becomes known, in the report and in the rollup alike.
+#[test]
+fn a_gap_that_dockers_record_tells_becomes_known() {
+    let reg = Registry::open_in_memory().unwrap();
+    reg.write_blocking(|tx| {
+        let mut rng = Rng(11);
+        simulate_setup(tx, &mut rng);
+        let sec = 1000;
+        let t0 = crate::clock::now_ms() - 10 * MIN;
+        let run = uptime_marks::start_run(tx, t0).unwrap();
+        repo::insert(
+            tx,
+            &repo::NewInstance {
+                id: "g",
+                name: "g",
+                owner_id: 1,
+                machine_id: 1,
+                container_name: "g",
+                env_json: "{}",
+                now: t0 + sec,
+            },
+        )
+        .unwrap();
+        record(tx, "g", t0 + sec, (EventKind::Created, Cause::User));
+        record(tx, "g", t0 + 2 * sec, (EventKind::Started, Cause::User));
+        runs::alive(tx, run, t0 + 10 * sec).unwrap();
+        // rsrcd away from 10 s to 30 s; the stop at 20 s is written after, with Docker's time.
+        uptime_marks::start_run(tx, t0 + 30 * sec).unwrap();
+        record(
+            tx,
+            "g",
+            t0 + 20 * sec,
+            (EventKind::Stopped, Cause::Reconcile),
+        );
+        let now = t0 + 40 * sec;
+        let figures = |tx: &Tx| {
+            let row = repo::by_id(tx, "g").unwrap().unwrap();
+            let listed =
+                availability_at(tx, Viewer::ADMIN, std::slice::from_ref(&row), DAY, now).unwrap();
+            (listed[0], exact(tx, &row, DAY, now))
+        };
+        // Up 8 s, unknown 20 s, down 10 s.
+        assert_eq!(figures(tx), (Some(44.444), Some(44.444)));
+        assert_eq!(
+            uptime_marks::vouch_gap(tx, t0 + 30 * sec, t0 + 30 * sec).unwrap(),
+            Some(t0 + 10 * sec)
+        );
+        // Up 18 s, down 20 s, nothing unknown.
+        assert_eq!(figures(tx), (Some(47.368), Some(47.368)));
+        let row = repo::by_id(tx, "g").unwrap().unwrap();
+        let spans = spans(tx, &row, t0, now).unwrap();
+        assert_eq!(Totals::of(&spans).unknown, 0, "{spans:?}");
+        // Told once: there is no gap left to tell.
+        assert_eq!(
+            uptime_marks::vouch_gap(tx, t0 + 30 * sec, t0 + 30 * sec).unwrap(),
+            None
+        );
+        Ok(())
+    })
+    .unwrap();
+}
