@@ -52,7 +52,7 @@ pub fn machines() -> Vec<CompletionCandidate> {
 /// The caller's kept volumes (those of removed instances: `volume rm` refuses the others).
 pub fn volumes() -> Vec<CompletionCandidate> {
     ask(|client| async move {
-        let list = client.volumes().list(false).await?;
+        let list = client.volumes().list(false, false).await?;
         Ok(list
             .into_iter()
             .filter(|v| !v.in_use)

@@ -55,7 +55,9 @@ fn daemon() -> FakeDaemon {
         + "\n";
     FakeDaemon::start(vec![
         ("GET /v1/instances", (200, "auth", list)),
-        ("GET /v1/volumes", (200, "auth", volumes)),
+        ("GET /v1/volumes", (200, "auth", volumes.clone())),
+        // Sizes only on request (`--size`, or a --format naming the size).
+        ("GET /v1/volumes?size=true", (200, "auth", volumes)),
         ("GET /v1/machines", (200, "auth", machines.into())),
         ("GET /v1/events", (200, "auth", events.clone())),
         ("GET /v1/events?follow=true", (200, "auth", events)),

@@ -43,6 +43,8 @@ pub struct State {
     /// Cancelled once at SIGTERM or SIGINT (or by [`Daemon::stop`]): it ends the accept loop,
     /// the background tasks and the open streams, and from then on requests are refused.
     pub shutdown: CancellationToken,
+    /// When this process began to serve (Unix ms): its run of rsrcd starts after it.
+    pub started_at: i64,
 }
 
 impl State {
@@ -64,6 +66,7 @@ impl State {
             log_turns,
             streams: Default::default(),
             shutdown: CancellationToken::new(),
+            started_at: clock::now_ms(),
         }
     }
 

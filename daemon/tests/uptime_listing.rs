@@ -36,6 +36,10 @@ fn listing_availability_equals_the_exact_report_after_restarts() {
     alice.run(&["instance", "start", &id]).expect_code(0);
     let container = alice.json(&["instance", "show", &id]);
     e.d.kill9();
+    // Killed, started and killed again: Docker's record does not tell the whole gap, which
+    // stays unknown (one killed once would be known by Docker's times: issue 19 item 18).
+    docker(&["kill", str_of(&container, "container")]);
+    docker(&["start", str_of(&container, "container")]);
     docker(&["kill", str_of(&container, "container")]);
     // Not a wait for anything: rsrcd stays away over a second, so that the time nobody watched
     // is long enough to show in the report (asserted below).

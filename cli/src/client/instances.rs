@@ -1,7 +1,9 @@
 //! Instances and the volumes they leave.
 
 use rsrc_shared::api::endpoints::{self as ep, NoBody};
-use rsrc_shared::api::query::{AllQuery, InstanceRemoveQuery, LogsQuery, NoQuery, WaitQuery};
+use rsrc_shared::api::query::{
+    AllQuery, InstanceRemoveQuery, LogsQuery, NoQuery, VolumesQuery, WaitQuery,
+};
 use rsrc_shared::api::{Instance, InstanceAction, InstanceCreate, InstanceRecreate, Volume};
 
 use super::{Client, ClientError, LogReader};
@@ -117,10 +119,10 @@ impl<'a> Volumes<'a> {
     }
 
     /// The volumes of the caller's instances, also of removed ones.
-    /// `all`: every user's (admins only).
-    pub async fn list(&self, all: bool) -> Result<Vec<Volume>, ClientError> {
+    /// `all`: every user's (admins only); `size`: with their sizes (slow on a big host).
+    pub async fn list(&self, all: bool, size: bool) -> Result<Vec<Volume>, ClientError> {
         self.client
-            .call(ep::ListVolumes, &[], &AllQuery { all }, &NoBody)
+            .call(ep::ListVolumes, &[], &VolumesQuery { all, size }, &NoBody)
             .await
     }
 

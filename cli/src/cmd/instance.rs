@@ -146,8 +146,8 @@ pub fn parse_filter(s: &str) -> Result<(FilterKey, String), String> {
             .is_ok_and(|s| !matches!(s, InstanceState::Unknown | InstanceState::Removed));
         if !known {
             return Err(format!(
-                "unknown status `{value}`; use one of creating, created, running, stopped, \
-                 exited, lost, removing, recreating"
+                "unknown status `{value}`; use one of creating, created, running, paused, \
+                 stopped, exited, lost, removing, recreating"
             ));
         }
     }
@@ -356,6 +356,7 @@ mod tests {
         assert!(err.contains("running"), "{err}");
         assert!(parse_filter("status=running").is_ok());
         assert!(parse_filter("status=exited").is_ok());
+        assert!(parse_filter("status=paused").is_ok());
         let mut i: Instance = serde_json::from_value(serde_json::json!({
             "id": "aaaa", "name": "prod-db1", "machine": "redis", "owner": "a@x.io",
             "status": "running", "host": "h", "ports": [], "url": null, "volumes": [],

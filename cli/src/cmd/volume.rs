@@ -5,14 +5,20 @@ use clap::Subcommand;
 use crate::error::{CliResult, ItemFailures};
 use rsrc_shared::api::Volume;
 
-use crate::output::{print_out, ListArgs, View};
+use crate::output::{print_out, ListArgs, Row, View};
 use crate::Ctx;
 
 #[derive(Debug, Subcommand)]
 pub enum VolumeCmd {
     /// List the volumes of your instances, also those of removed instances.
+    ///
+    /// Sizes are shown with --size (a SIZE column; `size` in --json): Docker computes them by
+    /// walking every volume's files (`docker system df`), which takes a while on a big host.
     #[command(visible_alias = "list")]
     Ls {
+        /// Show each volume's size (as Docker's `system df -v` reports it; slow on a big host).
+        #[arg(short = 's', long)]
+        size: bool,
         /// List the volumes of all users, with their owners (admins only).
         #[arg(long = "all-users", alias = "all")]
         all_users: bool,
@@ -36,10 +42,31 @@ pub enum VolumeCmd {
 pub async fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> CliResult {
     match cmd {
         VolumeCmd::Ls {
-            all_users, view, ..
+            all_users,
+            size,
+            view,
+            ..
         } => {
-            let view = View::parse::<Volume>(&view)?;
-            let mut volumes = ctx.client.volumes().list(all_users).await?;
+            // A --format that names the size asks for it too.
+            let size = size
+                || view
+                    .format
+                    .as_deref()
+                    .is_some_and(|f| f.to_lowercase().contains("size"));
+            let view = if size || view.format.is_some() {
+                View::parse::<Volume>(&view)?
+            } else {
+                let columns: Vec<String> = Volume::header()
+                    .iter()
+                    .filter(|h| **h != "SIZE")
+                    .map(|h| h.to_lowercase().replace(' ', "-"))
+                    .collect();
+                View::parse::<Volume>(&ListArgs {
+                    format: Some(columns.join(",")),
+                    no_headers: view.no_headers,
+                })?
+            };
+            let mut volumes = ctx.client.volumes().list(all_users, size).await?;
             ctx.out.list_view(&mut volumes, &view);
         }
         VolumeCmd::Rm { names } => {

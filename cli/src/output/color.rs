@@ -80,7 +80,8 @@ pub fn state_tone(state: InstanceState) -> Option<Tone> {
     use InstanceState as S;
     match state {
         S::Running => Some(Tone::Up),
-        S::Exited | S::Lost => Some(Tone::Down),
+        // Paused answers nothing: down, although Docker says "Up".
+        S::Exited | S::Lost | S::Paused => Some(Tone::Down),
         S::Stopped | S::Creating | S::Created | S::Removing | S::Recreating | S::Removed => {
             Some(Tone::Between)
         }
@@ -92,8 +93,8 @@ pub fn state_tone(state: InstanceState) -> Option<Tone> {
 pub fn event_tone(kind: EventKind) -> Option<Tone> {
     use EventKind as K;
     match kind {
-        K::Started | K::EngineUp => Some(Tone::Up),
-        K::Died | K::Oom | K::Killed | K::Lost | K::EngineDown => Some(Tone::Down),
+        K::Started | K::Unpaused | K::EngineUp => Some(Tone::Up),
+        K::Died | K::Oom | K::Killed | K::Lost | K::Paused | K::EngineDown => Some(Tone::Down),
         K::Stopped | K::Created | K::Removed | K::Recreated => Some(Tone::Between),
         K::Unknown => None,
     }

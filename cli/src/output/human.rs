@@ -60,6 +60,8 @@ pub fn status(i: &Instance, now: i64) -> String {
     let code = i.exit_code.map(|c| format!(" ({c})")).unwrap_or_default();
     let text = match i.status {
         InstanceState::Running => format!("Up {since}"),
+        // As `docker ps` words it; the age counts from the start (a pause keeps `updated`).
+        InstanceState::Paused => format!("Up {since} (Paused)"),
         InstanceState::Exited | InstanceState::Stopped => format!("Exited{code} {since} ago"),
         InstanceState::Creating => "Created".into(),
         other => {
@@ -113,5 +115,17 @@ mod tests {
         assert_eq!(duration(5 * 3600), "5 hours");
         assert_eq!(duration(3 * 86_400), "3 days");
         assert_eq!(ago("1970-01-01T00:00:00.000Z", 120), "2 minutes ago");
+    }
+
+    #[test]
+    fn a_paused_instance_reads_like_docker_ps() {
+        let paused: Instance = serde_json::from_value(serde_json::json!({
+            "id": "abc", "name": "web", "machine": "m", "owner": "a@example.com",
+            "status": "paused", "host": "127.0.0.1", "ports": [], "url": null, "volumes": [],
+            "env": {}, "container": null, "exit_code": null,
+            "created_at": "1970-01-01T00:00:00.000Z", "updated_at": "1970-01-01T00:00:00.000Z",
+        }))
+        .unwrap();
+        assert_eq!(status(&paused, 300), "Up 5 minutes (Paused)");
     }
 }

@@ -137,6 +137,9 @@ pub enum Happening {
     Died {
         exit_code: Option<i64>,
     },
+    /// `docker pause`: the container's processes are frozen; it answers nothing.
+    Paused,
+    Unpaused,
     Destroyed,
 }
 
@@ -300,8 +303,9 @@ pub trait Engine: Send + Sync {
     async fn remove_volume(&self, name: &str) -> Result<()>;
     /// A volume's labels; `None` when it does not exist.
     async fn volume_labels(&self, name: &str) -> Result<Option<HashMap<String, String>>>;
-    /// Sizes of volumes, where the engine reports them.
-    async fn volume_sizes(&self) -> HashMap<String, i64>;
+    /// Sizes of volumes in bytes, by name, where the engine knows them. Slow on a big host
+    /// (the engine walks every volume's files): asked for only on request.
+    async fn volume_sizes(&self) -> Result<HashMap<String, i64>>;
 
     /// Creates a container; returns its id.
     async fn create_container(&self, spec: ContainerSpec) -> Result<String>;

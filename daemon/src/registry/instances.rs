@@ -94,6 +94,9 @@ pub struct Row {
     pub newest_mark: Option<super::uptime_marks::Mark>,
     /// When its mark before the newest is (migration 0014); `None` with fewer than two marks.
     pub mark_before_newest_at: Option<i64>,
+    /// When its creation ended: its first history entry after `created` (migration 0019);
+    /// `None` until then. `UP 7D` counts from here.
+    pub came_up_at: Option<i64>,
 }
 
 impl Row {
@@ -114,7 +117,7 @@ const ROW_SELECT: &str = "SELECT i.id, i.name, i.owner_id, u.email, i.machine_id
         i.pending_expect, i.pending_until, i.remove_volumes, i.env, i.exit_code, i.created_at,
         i.updated_at, i.create_failed, i.newest_mark_at, i.newest_mark_label,
         i.newest_mark_engine_out, i.newest_mark_before, i.newest_mark_up_ms,
-        i.newest_mark_down_ms, i.mark_before_newest_at
+        i.newest_mark_down_ms, i.mark_before_newest_at, i.came_up_at
      FROM instances i JOIN users u ON u.id = i.owner_id JOIN machines m ON m.id = i.machine_id";
 
 /// Column of `newest_mark_at` in [`ROW_SELECT`].
@@ -202,6 +205,7 @@ fn row_from_sql(snap: &Snap, r: &rusqlite::Row<'_>, specs: &mut Specs) -> rusqli
         create_failed: r.get(18)?,
         newest_mark: super::uptime_marks::mark_at(r, NEWEST_MARK)?,
         mark_before_newest_at: r.get(NEWEST_MARK + 6)?,
+        came_up_at: r.get(NEWEST_MARK + 7)?,
     })
 }
 

@@ -56,6 +56,24 @@ pub fn overlapping(snap: &Snap, from: i64, to: i64) -> Result<Vec<Run>> {
     )
 }
 
+/// The last heartbeat of the newest run that started before `before`, moved on to `until` when
+/// it is older: the time between counts as watched. Returns the heartbeat it moved, if any.
+pub fn extend_previous(tx: &Tx, before: i64, until: i64) -> Result<Option<i64>> {
+    let previous: Option<(i64, i64)> = query::optional(
+        tx,
+        "read the previous run",
+        "SELECT id, last_alive FROM daemon_runs WHERE started_at < :before
+         ORDER BY started_at DESC LIMIT 1",
+        named_params! {":before": before},
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let Some((id, last_alive)) = previous.filter(|&(_, last)| last < until) else {
+        return Ok(None);
+    };
+    alive(tx, id, until)?;
+    Ok(Some(last_alive))
+}
+
 /// Forgets runs that ended before `cutoff`, keeping the newest of them (it bounds the gap after
 /// it); returns how many went.
 pub fn prune(tx: &Tx, cutoff: i64) -> Result<usize> {

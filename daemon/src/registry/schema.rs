@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_outbox_priority.sql"),
     include_str!("migrations/0018_instance_names.sql"),
     include_str!("migrations/0019_sms_attempts.sql"),
+    include_str!("migrations/0020_came_up.sql"),
 ];
 
 /// The schema level this build writes.

@@ -56,7 +56,7 @@ pub struct State {
 
 impl State {
     /// The state after an entry of `kind`: engine entries set the outage, every other kind the
-    /// up/down state (as `compute::label_after`: only a start leaves it up).
+    /// up/down state (as `compute::label_after`: only a start or an unpause leaves it up).
     pub fn after(self, kind: EventKind) -> State {
         match kind {
             EventKind::EngineDown => State {
@@ -68,7 +68,7 @@ impl State {
                 ..self
             },
             kind => State {
-                up: Some(kind == EventKind::Started),
+                up: Some(matches!(kind, EventKind::Started | EventKind::Unpaused)),
                 ..self
             },
         }
@@ -350,18 +350,38 @@ pub fn start_run(tx: &Tx, now: i64) -> Result<i64> {
         .flatten();
         let id = runs::start(tx, now)?;
         if let Some(previous) = previous.filter(|&p| p < now) {
-            let stale = query::list(
-                tx,
-                "read stale uptime marks",
-                "SELECT DISTINCT instance_id FROM uptime_marks WHERE at > :since",
-                named_params! {":since": previous},
-                |r| r.get::<_, String>(0),
-            )?;
-            for instance in stale {
-                rebuild(tx, &instance, previous.saturating_add(1))?;
-            }
+            rebuild_after(tx, previous)?;
         }
         Ok(id)
+    })
+}
+
+/// Rebuilds every instance's marks after `since`: what was watched from then on changed.
+fn rebuild_after(tx: &Tx, since: i64) -> Result<()> {
+    let stale = query::list(
+        tx,
+        "read stale uptime marks",
+        "SELECT DISTINCT instance_id FROM uptime_marks WHERE at > :since",
+        named_params! {":since": since},
+        |r| r.get::<_, String>(0),
+    )?;
+    for instance in stale {
+        rebuild(tx, &instance, since.saturating_add(1))?;
+    }
+    Ok(())
+}
+
+/// Docker's record vouches for the time between the last run before `this_run_from` and `until`
+/// (see `uptime::gap`): the previous run's watch is extended to `until`, so that the gap is
+/// known time, and the marks after it are rebuilt. Returns where the gap started, if there was
+/// one.
+pub fn vouch_gap(tx: &Tx, this_run_from: i64, until: i64) -> Result<Option<i64>> {
+    tx.savepoint(|tx| {
+        let Some(from) = runs::extend_previous(tx, this_run_from, until)? else {
+            return Ok(None);
+        };
+        rebuild_after(tx, from)?;
+        Ok(Some(from))
     })
 }
 
@@ -397,6 +417,13 @@ pub fn prune(tx: &Tx, cutoff: i64, batch: i64) -> Result<usize> {
     )
 }
 
+/// Where a listing's window on `row` starts: at `from`, or when the instance came up if that
+/// is later (issue 19 item 18: the time it took to be made is no downtime of a new instance's
+/// `UP 7D`); `None` until it came up.
+pub fn window_start(row: &Row, from: i64) -> Option<i64> {
+    Some(from.max(row.created_at).max(row.came_up_at?))
+}
+
 /// The marks that bound a window: the newest, and the first after the window's start.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ends {
@@ -406,18 +433,20 @@ pub struct Ends {
 
 /// The first mark after the window's start, for the instances with two marks or more inside
 /// the window (the newest and the one before it, both on their row: migrations 0013 and 0014).
+/// A window starts when the instance came up (migration 0019), not before; with `came_up_at`
+/// NULL the row has no window (`MAX` of a NULL is NULL).
 /// The instances drive the query (the LEFT JOIN keeps that order in SQLite): left to itself,
 /// the planner scanned every mark by time and looked each instance up.
 const NEXT: &str = "SELECT i.id, n.at, n.label, n.engine_out, n.before, n.up_ms, n.down_ms
      FROM instances i
      LEFT JOIN uptime_marks n ON n.instance_id = i.id
        AND n.at = (SELECT at FROM uptime_marks
-                   WHERE instance_id = i.id AND at > MAX(:from, i.created_at)
+                   WHERE instance_id = i.id AND at > MAX(:from, i.created_at, i.came_up_at)
                    ORDER BY at LIMIT 1)
-     WHERE i.mark_before_newest_at > MAX(:from, i.created_at)";
+     WHERE i.mark_before_newest_at > MAX(:from, i.created_at, i.came_up_at)";
 
 /// For a listing of `rows` (for `viewer`): each row's [`Ends`] for a window that starts at
-/// `from` or at its creation, in their order. The newest marks come with the rows, and so does
+/// `from` or when it came up ([`window_start`]), in their order. The newest marks come with the rows, and so does
 /// when the mark before the newest is. The window's first mark is then known without a read,
 /// except for the rows with two marks or more inside the window: those take one query for the
 /// whole listing, of two index seeks per such row, and none is made when there is no such row.
@@ -426,7 +455,10 @@ pub fn ends_of_listed(snap: &Snap, viewer: Viewer, rows: &[Row], from: i64) -> R
     let mut out: Vec<Ends> = rows
         .iter()
         .map(|r| {
-            let after = from.max(r.created_at);
+            let Some(after) = window_start(r, from) else {
+                // Not up yet: no window, nothing to read.
+                return Ends::default();
+            };
             let next = match r.newest_mark.filter(|newest| newest.at > after) {
                 // Nothing happened inside the window.
                 None => None,

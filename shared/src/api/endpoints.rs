@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::query::{
     AllQuery, CommentsQuery, DryRunQuery, EventsQuery, ForceQuery, InstanceRemoveQuery, LogsQuery,
-    MachineListQuery, NoQuery, UptimeQuery, WaitQuery,
+    MachineListQuery, NoQuery, UptimeQuery, VolumesQuery, WaitQuery,
 };
 use super::*;
 use super::{encode_segment, query};
@@ -243,7 +243,7 @@ endpoints! {
     /// NDJSON, one `Event` a line.
     ListEvents: Get v1!("/events"), EventsQuery, NoBody => Event, stream = true;
     /// `?all`: everyone's (admins).
-    ListVolumes: Get v1!("/volumes"), AllQuery, NoBody => Vec<Volume>;
+    ListVolumes: Get v1!("/volumes"), VolumesQuery, NoBody => Vec<Volume>;
     RemoveVolume: Delete v1!("/volumes/{name}"), NoQuery, NoBody => (), status 204;
 }
 
@@ -283,6 +283,17 @@ mod tests {
         assert_eq!(
             ListInstances::uri(&[], &AllQuery { all: true }).unwrap(),
             v1!("/instances?all=true")
+        );
+        assert_eq!(
+            ListVolumes::uri(
+                &[],
+                &VolumesQuery {
+                    all: false,
+                    size: true
+                }
+            )
+            .unwrap(),
+            v1!("/volumes?size=true")
         );
         assert_eq!(
             CreateMachine::uri(&[], &DryRunQuery { dry_run: true }).unwrap(),

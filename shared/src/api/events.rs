@@ -38,6 +38,10 @@ pub enum EventKind {
     /// The container was made again from the machine's current definition (`detail` names the
     /// revision); the start that follows is its own entry.
     Recreated,
+    /// Its container was paused (`docker pause`): down, as it answers nothing.
+    Paused,
+    /// Its paused container was unpaused: up again.
+    Unpaused,
     /// A kind this build does not know (from a newer daemon).
     #[serde(other)]
     Unknown,
@@ -100,6 +104,8 @@ pub enum InstanceState {
     Removing,
     /// Its container being made again (`rsrc instance recreate`).
     Recreating,
+    /// Its container is paused (`docker pause`): running, but it answers nothing.
+    Paused,
     /// Removed: only in the answer to a removal (`rsrc --json instance rm`), never stored.
     Removed,
     /// A state this build does not know (from a newer daemon).
@@ -230,11 +236,11 @@ mod tests {
             Ok(InstanceState::Unknown)
         );
         assert_eq!(
-            serde_json::from_str::<InstanceState>("\"paused\"").unwrap(),
+            serde_json::from_str::<InstanceState>("\"hibernating\"").unwrap(),
             InstanceState::Unknown
         );
         assert_eq!(
-            serde_json::from_str::<EventKind>("\"paused\"").unwrap(),
+            serde_json::from_str::<EventKind>("\"hibernated\"").unwrap(),
             EventKind::Unknown
         );
         assert_eq!(EventKind::EngineDown.to_string(), "engine_down");

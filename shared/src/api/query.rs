@@ -49,7 +49,7 @@ pub mod flag {
         )*};
     }
 
-    flags!(all bare dry_run follow force volumes);
+    flags!(all bare dry_run follow force size volumes);
 }
 
 /// `?all`: everyone's, for admins (`GET /v1/instances`, `GET /v1/volumes`).
@@ -61,6 +61,24 @@ pub struct AllQuery {
         skip_serializing_if = "is_false"
     )]
     pub all: bool,
+}
+
+/// `?all&size` of `GET /v1/volumes`: everyone's (admins), and with sizes, which the engine
+/// computes by walking every volume's files (`docker system df`), so only on request.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VolumesQuery {
+    #[serde(
+        default,
+        deserialize_with = "flag::all",
+        skip_serializing_if = "is_false"
+    )]
+    pub all: bool,
+    #[serde(
+        default,
+        deserialize_with = "flag::size",
+        skip_serializing_if = "is_false"
+    )]
+    pub size: bool,
 }
 
 /// `?volumes&force` of `DELETE /v1/instances/{ref}`: with its volumes; when `force` (admins),

@@ -32,6 +32,10 @@ pub enum UptimeReason {
     Oom,
     Signal,
     Lost,
+    /// Its container paused (`docker pause`): it answers nothing until unpaused.
+    Paused,
+    /// Up again after a pause (`docker unpause`).
+    Unpaused,
     EngineUnavailable,
     DaemonNotRunning,
     /// Before the first entry the report has.

@@ -11,7 +11,7 @@ use super::state::{mark_lost, observe, Seen};
 use super::{create, orphans, teardown, Row};
 use crate::clock::now_ms;
 use crate::domain::events;
-use crate::engine::{Observed, LABEL_INSTANCE};
+use crate::engine::{Observed, RunState, LABEL_INSTANCE};
 use crate::error::{Error, Result};
 use crate::registry::instances as repo;
 use crate::registry::Tx;
@@ -66,16 +66,30 @@ fn catch_up_steps(last: Option<events::LastState>, o: &Observed, now: i64) -> Ve
 /// Run it in one transaction: the steps are recorded together or not at all.
 fn catch_up(tx: &Tx, id: &str, o: &Observed, observer: Cause) -> Result<()> {
     let now = now_ms();
-    for (up, at) in catch_up_steps(events::last_state(tx, id)?, o, now) {
+    // A paused container runs, but answers nothing: down since some time Docker does not keep
+    // (its state has no pause time), so from now.
+    let paused = o.state == RunState::Paused;
+    let seen_as = if paused {
+        Observed {
+            running: false,
+            finished_at: None,
+            exit_code: None,
+            ..o.clone()
+        }
+    } else {
+        o.clone()
+    };
+    for (up, at) in catch_up_steps(events::last_state(tx, id)?, &seen_as, now) {
         observe(
             tx,
             id,
             Seen {
                 up,
                 at,
-                exit_code: if up { None } else { o.exit_code },
+                exit_code: if up { None } else { seen_as.exit_code },
                 oom: !up && o.oom_killed,
                 killed_by: None,
+                paused: !up && paused,
                 observer: observer.clone(),
                 detail: Some("seen by reconciliation".into()),
             },
@@ -170,7 +184,6 @@ async fn finish_or_roll_back(state: &State, row: &Row) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::RunState;
 
     fn observed(running: bool, started: Option<i64>, finished: Option<i64>) -> Observed {
         Observed {

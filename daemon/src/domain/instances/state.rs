@@ -23,6 +23,8 @@ pub struct Seen {
     pub oom: bool,
     /// The signal of a kill that came before this stop, if any.
     pub killed_by: Option<String>,
+    /// Down because its container is paused (`docker pause`): frozen, not ended.
+    pub paused: bool,
     /// Who saw it, when nobody asked for it: docker, reconcile or daemon.
     pub observer: Cause,
     pub detail: Option<String>,
@@ -32,12 +34,14 @@ impl Seen {
     /// What the daemon itself found on inspecting the container at `at` (after a create or a
     /// recreate), rather than what an event told it.
     pub fn inspected(o: &crate::engine::Observed, at: i64) -> Seen {
+        let paused = o.state == crate::engine::RunState::Paused;
         Seen {
-            up: o.running,
+            up: o.running && !paused,
             at,
-            exit_code: o.exit_code,
+            exit_code: if paused { None } else { o.exit_code },
             oom: o.oom_killed,
             killed_by: None,
+            paused,
             observer: Cause::Daemon,
             detail: None,
         }
@@ -45,8 +49,9 @@ impl Seen {
 }
 
 /// The status an instance shows after an observation.
-fn status_after(up: bool, desired: Desired) -> InstanceState {
+fn status_after(up: bool, paused: bool, desired: Desired) -> InstanceState {
     match (up, desired) {
+        (false, _) if paused => InstanceState::Paused,
         (true, _) => InstanceState::Running,
         (false, Desired::Stopped) => InstanceState::Stopped,
         (false, Desired::Running) => InstanceState::Exited,
@@ -54,8 +59,20 @@ fn status_after(up: bool, desired: Desired) -> InstanceState {
 }
 
 /// What a transition is, and why: the next step of an action somebody asked for is theirs; an
-/// unasked down is an OOM, a kill or a crash unless the owner wants the instance stopped.
-fn classify(seen: &Seen, desired: Desired, asked: Option<&Cause>) -> (EventKind, Cause) {
+/// unasked down is an OOM, a kill or a crash unless the owner wants the instance stopped. A
+/// pause is a down of its own (nobody in rsrc asks for one), and the up after it an unpause.
+fn classify(
+    seen: &Seen,
+    desired: Desired,
+    asked: Option<&Cause>,
+    was_paused: bool,
+) -> (EventKind, Cause) {
+    if seen.paused {
+        return (EventKind::Paused, seen.observer.clone());
+    }
+    if seen.up && was_paused {
+        return (EventKind::Unpaused, asked.unwrap_or(&seen.observer).clone());
+    }
     match (seen.up, asked) {
         (true, Some(who)) => (EventKind::Started, who.clone()),
         (true, None) => (EventKind::Started, seen.observer.clone()),
@@ -124,19 +141,28 @@ pub fn observe(tx: &Tx, instance_id: &str, seen: Seen) -> Result<Option<EventKin
         return Ok(None);
     }
     let now = now_ms();
-    let repeat = last.is_some_and(|l| l.up == seen.up);
-    let claimed = !repeat && claims(row.pending.as_ref(), seen.up, now);
+    let was_paused = row.state == InstanceState::Paused;
+    // A pause is a down, but the die of a paused container is news, and so is a pause seen
+    // after a recorded down (reconciliation finds the container paused).
+    let repeat = last.is_some_and(|l| l.up == seen.up) && (seen.up || seen.paused == was_paused);
+    let claimed = !repeat && !seen.paused && claims(row.pending.as_ref(), seen.up, now);
     // A down somebody asked for shows as stopped, also before the owner's wish is recorded.
     let desired = if claimed && !seen.up {
         Desired::Stopped
     } else {
         row.desired
     };
-    let status = status_after(seen.up, desired);
-    let exit_code = if seen.up { None } else { seen.exit_code };
+    let status = status_after(seen.up, seen.paused, desired);
+    let exit_code = if seen.up || seen.paused {
+        None
+    } else {
+        seen.exit_code
+    };
     // `updated` is when the instance last changed, as the engine dated it: `ps` ages count from
-    // it, so a repeat (e.g. reconciliation after an rsrcd restart) keeps it.
-    let updated = if repeat { row.updated_at } else { seen.at };
+    // it, so a repeat (e.g. reconciliation after an rsrcd restart) keeps it. A pause and its
+    // unpause keep it too: `Up 5 minutes (Paused)` counts from the start, as Docker's does.
+    let keeps_age = repeat || seen.paused || (seen.up && was_paused);
+    let updated = if keeps_age { row.updated_at } else { seen.at };
     if !(repeat && row.state == status && row.exit_code == exit_code) {
         repo::set_state(tx, instance_id, status, exit_code, updated)?;
     }
@@ -157,7 +183,7 @@ pub fn observe(tx: &Tx, instance_id: &str, seen: Seen) -> Result<Option<EventKin
     } else {
         None
     };
-    let (kind, cause) = classify(&seen, row.desired, asked.as_ref());
+    let (kind, cause) = classify(&seen, row.desired, asked.as_ref(), was_paused);
     events::record(
         tx,
         &Entry {
@@ -167,7 +193,7 @@ pub fn observe(tx: &Tx, instance_id: &str, seen: Seen) -> Result<Option<EventKin
             kind,
             up: seen.up,
             cause,
-            exit_code: if seen.up { None } else { seen.exit_code },
+            exit_code,
             detail: seen.detail,
         },
     )?;
@@ -253,6 +279,7 @@ mod tests {
             exit_code: (!up).then_some(1),
             oom: false,
             killed_by: None,
+            paused: false,
             observer: Cause::Docker,
             detail: None,
         }
@@ -262,20 +289,23 @@ mod tests {
     fn unasked_downs_are_told_apart() {
         let running = Desired::Running;
         assert_eq!(
-            classify(&seen(false), running, None),
+            classify(&seen(false), running, None, false),
             (EventKind::Died, Cause::Crash)
         );
         let oom = Seen {
             oom: true,
             ..seen(false)
         };
-        assert_eq!(classify(&oom, running, None), (EventKind::Oom, Cause::Oom));
+        assert_eq!(
+            classify(&oom, running, None, false),
+            (EventKind::Oom, Cause::Oom)
+        );
         let killed = Seen {
             killed_by: Some("9".into()),
             ..seen(false)
         };
         assert_eq!(
-            classify(&killed, running, None),
+            classify(&killed, running, None, false),
             (EventKind::Killed, Cause::Killed { signal: "9".into() })
         );
         // `docker stop` by hand: a stop from outside, by whoever saw it.
@@ -284,7 +314,7 @@ mod tests {
             ..seen(false)
         };
         assert_eq!(
-            classify(&stopped_outside, running, None),
+            classify(&stopped_outside, running, None, false),
             (EventKind::Stopped, Cause::Docker)
         );
         // Only the exit code left (reconciliation): 143 is SIGTERM, 128+N signal N.
@@ -294,24 +324,24 @@ mod tests {
             ..seen(false)
         };
         assert_eq!(
-            classify(&exited(143), running, None),
+            classify(&exited(143), running, None, false),
             (EventKind::Stopped, Cause::Reconcile)
         );
         assert_eq!(
-            classify(&exited(137), running, None),
+            classify(&exited(137), running, None, false),
             (EventKind::Killed, Cause::Killed { signal: "9".into() })
         );
         assert_eq!(
-            classify(&exited(3), running, None),
+            classify(&exited(3), running, None, false),
             (EventKind::Died, Cause::Crash)
         );
         assert_eq!(
-            classify(&exited(255), running, None),
+            classify(&exited(255), running, None, false),
             (EventKind::Died, Cause::Crash)
         );
         // Down while the owner wants it stopped is a stop, whoever saw it.
         assert_eq!(
-            classify(&seen(false), Desired::Stopped, None),
+            classify(&seen(false), Desired::Stopped, None, false),
             (EventKind::Stopped, Cause::Docker)
         );
     }
@@ -319,15 +349,15 @@ mod tests {
     #[test]
     fn asked_transitions_carry_the_askers_cause() {
         assert_eq!(
-            classify(&seen(false), Desired::Stopped, Some(&Cause::Admin)),
+            classify(&seen(false), Desired::Stopped, Some(&Cause::Admin), false),
             (EventKind::Stopped, Cause::Admin)
         );
         assert_eq!(
-            classify(&seen(true), Desired::Running, Some(&Cause::User)),
+            classify(&seen(true), Desired::Running, Some(&Cause::User), false),
             (EventKind::Started, Cause::User)
         );
         assert_eq!(
-            classify(&seen(true), Desired::Running, None),
+            classify(&seen(true), Desired::Running, None, false),
             (EventKind::Started, Cause::Docker)
         );
     }
@@ -348,12 +378,43 @@ mod tests {
     }
 
     #[test]
-    fn status_follows_what_is_wanted() {
-        assert_eq!(status_after(true, Desired::Stopped), InstanceState::Running);
+    fn a_pause_is_a_down_of_its_own_and_its_end_an_unpause() {
+        let paused = Seen {
+            paused: true,
+            exit_code: None,
+            ..seen(false)
+        };
+        for desired in [Desired::Running, Desired::Stopped] {
+            assert_eq!(
+                classify(&paused, desired, None, false),
+                (EventKind::Paused, Cause::Docker)
+            );
+            assert_eq!(status_after(false, true, desired), InstanceState::Paused);
+        }
         assert_eq!(
-            status_after(false, Desired::Stopped),
+            classify(&seen(true), Desired::Running, None, true),
+            (EventKind::Unpaused, Cause::Docker)
+        );
+        // A die of a paused container is what it is.
+        assert_eq!(
+            classify(&seen(false), Desired::Running, None, true),
+            (EventKind::Died, Cause::Crash)
+        );
+    }
+
+    #[test]
+    fn status_follows_what_is_wanted() {
+        assert_eq!(
+            status_after(true, false, Desired::Stopped),
+            InstanceState::Running
+        );
+        assert_eq!(
+            status_after(false, false, Desired::Stopped),
             InstanceState::Stopped
         );
-        assert_eq!(status_after(false, Desired::Running), InstanceState::Exited);
+        assert_eq!(
+            status_after(false, false, Desired::Running),
+            InstanceState::Exited
+        );
     }
 }

@@ -214,7 +214,9 @@ pub fn volume_names(instance_id: &str, paths: &[String]) -> Vec<String> {
         .collect()
 }
 
-pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Volume>> {
+/// `rsrc volume ls`: the caller's volumes (an admin's `all`: everyone's); with `size`, each
+/// with its size as the engine reports it, which costs the engine a walk of every volume.
+pub async fn list(state: &State, caller: &Caller, all: bool, size: bool) -> Result<Vec<Volume>> {
     if all {
         caller.require_admin()?;
     }
@@ -224,8 +226,9 @@ pub async fn list(state: &State, caller: &Caller, all: bool) -> Result<Vec<Volum
         .registry
         .read(move |snap| repo::list(snap, viewer))
         .await?;
-    if state.engine.available().await.is_ok() {
-        let sizes = state.engine.volume_sizes().await;
+    if size && !volumes.is_empty() {
+        state.engine.available().await?;
+        let sizes = state.engine.volume_sizes().await?;
         for v in &mut volumes {
             v.size = sizes.get(&v.name).copied();
         }

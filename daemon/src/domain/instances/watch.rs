@@ -58,16 +58,26 @@ pub async fn run(state: Arc<State>, shutdown: CancellationToken) {
             continue;
         }
         connections.borrow_and_update();
+        let connected_before = connected_once;
         connected_once = true;
         let now = now_ms() / 1000;
+        let mut replayed = false;
         if let Some(since) = resume_from {
             // What happened in the gap, with the engine's exit codes and times, before
             // reconciliation looks at the containers' state now (which has no exit code left for
             // a container that died and was restarted meanwhile).
-            replay(&state, since, now).await;
+            replayed = replay(&state, since, now).await;
         }
-        if let Err(e) = reconcile::reconcile(&state).await {
-            tracing::error!(error = %e.chain(), "reconciliation failed");
+        match reconcile::reconcile(&state).await {
+            // The first time after rsrcd started: the time it was away is known after all when
+            // Docker's record tells all of it.
+            Ok(()) if !connected_before => {
+                if let Err(e) = crate::domain::uptime::gap::vouch(&state, replayed).await {
+                    tracing::warn!(error = %e.chain(), "checking Docker's record of the gap");
+                }
+            }
+            Ok(()) => {}
+            Err(e) => tracing::error!(error = %e.chain(), "reconciliation failed"),
         }
         if outage_recorded {
             // After the gap's events and reconciliation: those are dated inside the outage.
@@ -102,8 +112,9 @@ async fn record_outage(state: &State, engine_up: bool) -> bool {
     }
 }
 
-/// Records what the engine's event record holds between `since` and `until` (Unix seconds).
-pub async fn replay(state: &State, since: i64, until: i64) {
+/// Records what the engine's event record holds between `since` and `until` (Unix seconds);
+/// whether it was read to the end.
+pub async fn replay(state: &State, since: i64, until: i64) -> bool {
     let stream = match state
         .engine
         .events(&state.daemon_id, since, Some(until))
@@ -112,14 +123,16 @@ pub async fn replay(state: &State, since: i64, until: i64) {
         Ok(stream) => stream,
         Err(e) => {
             tracing::warn!(error = %e.chain(), "cannot read the engine's events of the gap");
-            return;
+            return false;
         }
     };
     // Found while catching up on the gap, with the engine's times and exit codes.
     let (_, broke) = record_stream(state, Cause::Reconcile, stream).await;
     if let Some(e) = broke {
         tracing::warn!(error = %e.chain(), "the engine's events of the gap broke off");
+        return false;
     }
+    true
 }
 
 /// Records the live stream until it ends; returns the time of the last event it delivered.
@@ -244,6 +257,7 @@ impl Preludes {
             exit_code,
             oom,
             killed_by,
+            paused: false,
             observer: self.observer.clone(),
             detail: None,
         };
@@ -274,6 +288,12 @@ impl Preludes {
                 self.oom.remove(&event.instance),
                 self.killed.remove(&event.instance),
             )),
+            // Frozen, not ended: what came before it still explains the die after it.
+            Happening::Paused => Some(Seen {
+                paused: true,
+                ..seen(false, None, false, None)
+            }),
+            Happening::Unpaused => Some(seen(true, None, false, None)),
             Happening::Destroyed => None,
         }
     }

@@ -65,7 +65,7 @@ async fn follow(state: &State, shutdown: &CancellationToken) -> Result<()> {
 }
 
 /// A down no rsrc user asked for: every down the uptime report counts as unplanned, including
-/// a `docker stop` by hand and a container removed behind rsrc's back.
+/// a `docker stop` by hand, a `docker pause` and a container removed behind rsrc's back.
 fn unexpected_down(entry: &StoredEvent) -> bool {
     let e = &entry.event;
     !e.up
@@ -76,6 +76,7 @@ fn unexpected_down(entry: &StoredEvent) -> bool {
                 | EventKind::Killed
                 | EventKind::Stopped
                 | EventKind::Lost
+                | EventKind::Paused
         )
         && !matches!(e.cause, Cause::User | Cause::Admin | Cause::Daemon)
 }
@@ -118,7 +119,7 @@ async fn handle(state: &State, entry: StoredEvent) -> Result<()> {
                 };
             }
         }
-        (EventKind::Started, Some(row)) if e.up => {
+        (EventKind::Started | EventKind::Unpaused, Some(row)) if e.up => {
             if let Some(since) = alert.down_since.take() {
                 out = Some(message::recovered(&about(&row), e.at, e.at - since));
             }

@@ -35,6 +35,9 @@ pub fn describe(kind: EventKind, cause: &Cause, exit_code: Option<i64>) -> Strin
         }
         (_, Cause::Killed { signal }) => format!("was killed by signal {signal}{code}"),
         (EventKind::Stopped, _) => format!("was stopped outside rsrc (e.g. `docker stop`){code}"),
+        (EventKind::Paused, _) => "was paused outside rsrc (e.g. `docker pause`): it answers \
+            nothing until `docker unpause`"
+            .to_string(),
         (EventKind::Lost, _) => "was removed outside rsrc: its container is gone \
             (`rsrc instance recreate` makes it again)"
             .to_string(),

@@ -49,6 +49,8 @@ impl Span {
                 None => "killed by a signal".into(),
             },
             UptimeReason::Lost => "container lost".into(),
+            UptimeReason::Paused => "paused (e.g. docker pause)".into(),
+            UptimeReason::Unpaused => "unpaused (e.g. docker unpause)".into(),
             UptimeReason::EngineUnavailable => "Docker engine unavailable".into(),
             UptimeReason::DaemonNotRunning => "rsrcd not running".into(),
             UptimeReason::NoHistory => "no history".into(),
@@ -56,7 +58,7 @@ impl Span {
     }
 }
 
-/// What the intervals add up to, in milliseconds.
+/// What the intervals add up to, in milliseconds; the creation interval counts in none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     pub up: i64,
@@ -70,6 +72,10 @@ impl Totals {
         let mut t = Totals::default();
         for s in spans {
             match s.state {
+                // The time it took to be made: shown (as planned), but no figure counts it, so
+                // that a new instance reads 100% once it is up (issue 19 item 18). The listing's
+                // rollup starts its window when the instance came up, to the same effect.
+                UptimeState::Down if s.reason == UptimeReason::Creating => {}
                 UptimeState::Up => t.up += s.ms(),
                 UptimeState::Down => {
                     t.down += s.ms();
@@ -155,6 +161,16 @@ fn label_after(prev: Option<&Label>, e: &Entry) -> Option<Label> {
             ..down(UptimeReason::Signal, false)?
         }),
         EventKind::Lost => down(UptimeReason::Lost, false),
+        // A paused container answers nothing: down, and nobody in rsrc asked for it.
+        EventKind::Paused => down(UptimeReason::Paused, false),
+        // Up again (`docker unpause`).
+        EventKind::Unpaused => Some(Label {
+            up: true,
+            reason: UptimeReason::Unpaused,
+            planned: false,
+            exit_code: None,
+            signal: None,
+        }),
         EventKind::Removed => down(UptimeReason::StoppedByOwner, true),
         // Made again by its owner or an admin: planned, like their stop; a start follows.
         EventKind::Recreated => match e.cause {

@@ -5,6 +5,7 @@
 //! `compute` is the pure part; `upkeep` records the daemon's runs and prunes old history.
 
 pub mod compute;
+pub mod gap;
 pub mod upkeep;
 
 use rsrc_shared::api::{Uptime, UptimeInterval};
@@ -142,8 +143,9 @@ pub async fn report(
 
 /// The 7-day availability of each of `rows` (a listing for `viewer`), in their order, from the
 /// rollup (`registry::uptime_marks`): two queries whatever the number of rows, and at most two
-/// index seeks per row, however long its history. It equals what [`report`] computes from the
-/// history itself for the same window.
+/// index seeks per row, however long its history. The window starts when the instance came up
+/// (its creation stays in the report, as planned downtime); `None` before. It equals what
+/// [`report`] computes from the history itself for the same window.
 pub fn availability_7d(
     snap: &Snap,
     viewer: Viewer,
@@ -168,7 +170,7 @@ pub fn availability_at(
         .iter()
         .zip(ends)
         .map(|(row, ends)| {
-            let start = from.max(row.created_at).min(now);
+            let start = registry::uptime_marks::window_start(row, from)?.min(now);
             let (up, down) = totals(ends.last.as_ref(), ends.next.as_ref(), start, now, &gaps);
             Totals {
                 up,

@@ -39,6 +39,8 @@ const KINDS: &[(EventKind, Cause)] = &[
     (EventKind::Oom, Cause::Docker),
     (EventKind::Lost, Cause::Daemon),
     (EventKind::Recreated, Cause::User),
+    (EventKind::Paused, Cause::Docker),
+    (EventKind::Unpaused, Cause::Docker),
     (EventKind::EngineDown, Cause::Engine),
     (EventKind::EngineUp, Cause::Engine),
 ];
@@ -51,7 +53,7 @@ fn record(tx: &Tx, instance: &str, at: i64, (kind, cause): (EventKind, Cause)) {
             owner_id: 1 + (instance.len() as i64 % 2),
             at,
             kind,
-            up: kind == EventKind::Started,
+            up: matches!(kind, EventKind::Started | EventKind::Unpaused),
             cause,
             exit_code: None,
             detail: None,
@@ -64,6 +66,25 @@ fn record(tx: &Tx, instance: &str, at: i64, (kind, cause): (EventKind, Cause)) {
 fn exact(snap: &Snap, row: &Row, keep_ms: i64, now: i64) -> Option<f64> {
     let from = data_start(row, now - LISTING_PERIOD_MS, keep_ms, now);
     Totals::of(&spans(snap, row, from, now).unwrap()).availability()
+}
+
+/// Migration 0019's trigger keeps `came_up_at` at the first entry after `created`, also when
+/// entries arrive late.
+fn check_came_up(snap: &Snap, seed: &str) {
+    for row in repo::all(snap).unwrap() {
+        let first = registry::history::between(snap, &row.id, i64::MIN, i64::MAX)
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                !matches!(
+                    e.kind,
+                    EventKind::Created | EventKind::EngineDown | EventKind::EngineUp
+                )
+            })
+            .map(|e| e.at)
+            .min();
+        assert_eq!(row.came_up_at, first, "seed {seed}: {}", row.id);
+    }
 }
 
 /// Migration 0013's triggers keep each instance's copy of its newest mark equal to the newest
@@ -108,6 +129,13 @@ fn check(snap: &Snap, keep_ms: i64, now: i64, seed: &str) {
 /// Builds a random history of a few instances over some ten days ending a day ago; returns the
 /// time to look from.
 fn simulate(tx: &Tx, rng: &mut Rng) -> i64 {
+    let (base, names, created) = simulate_setup(tx, rng);
+    simulate_history(tx, rng, base, &names, &created)
+}
+
+/// Two users, a machine, and four instances created at random times, each with its `created`
+/// entry: the time base, the names and when each was created.
+fn simulate_setup(tx: &Tx, rng: &mut Rng) -> (i64, [&'static str; 4], Vec<i64>) {
     fixtures::insert_user(tx, 1, "a@example.com", false).unwrap();
     fixtures::insert_user(tx, 2, "b@example.com", false).unwrap();
     let spec = MachineSpec {
@@ -145,6 +173,15 @@ fn simulate(tx: &Tx, rng: &mut Rng) -> i64 {
         .unwrap();
         created.push(at);
     }
+    // Each instance's history starts with its `created` entry, as a real one's does; the time
+    // until the next entry is its creation, which no figure counts.
+    for (name, at) in names.iter().zip(&created) {
+        record(tx, name, *at, (EventKind::Created, Cause::User));
+    }
+    (base, names, created)
+}
+
+fn simulate_history(tx: &Tx, rng: &mut Rng, base: i64, names: &[&str], created: &[i64]) -> i64 {
     let mut t = base;
     for _ in 0..1 + rng.below(6) {
         let run = uptime_marks::start_run(tx, t).unwrap();
@@ -194,6 +231,7 @@ fn rollup_availability_equals_the_exact_one_on_random_histories() {
         let reg = Registry::open_in_memory().unwrap();
         reg.write_blocking(|tx| {
             let now = simulate(tx, &mut rng);
+            check_came_up(tx, &seed.to_string());
             for keep_ms in [30 * DAY, 3 * DAY] {
                 check(tx, keep_ms, now, &format!("{seed} keep {keep_ms}"));
             }
@@ -211,4 +249,126 @@ fn rollup_availability_equals_the_exact_one_on_random_histories() {
         })
         .unwrap();
     }
+}
+
+/// Issue 19 item 18: a new instance whose creation took a minute (a pull, say) reads 100% once
+/// it is up, in the listing and in the report, which still shows the creation as planned.
+#[test]
+fn a_new_instance_reads_100_percent_once_it_is_up() {
+    let reg = Registry::open_in_memory().unwrap();
+    reg.write_blocking(|tx| {
+        let mut rng = Rng(7);
+        // Users, a machine and four instances (with their `created` entries) in the past.
+        simulate_setup(tx, &mut rng);
+        let t0 = crate::clock::now_ms() - 10 * MIN;
+        uptime_marks::start_run(tx, t0 - MIN).unwrap();
+        repo::insert(
+            tx,
+            &repo::NewInstance {
+                id: "new",
+                name: "new",
+                owner_id: 1,
+                machine_id: 1,
+                container_name: "new",
+                env_json: "{}",
+                now: t0,
+            },
+        )
+        .unwrap();
+        record(tx, "new", t0, (EventKind::Created, Cause::User));
+        let row = || repo::by_id(tx, "new").unwrap().unwrap();
+        // Still being made: no figure yet.
+        assert_eq!(row().came_up_at, None);
+        let now = t0 + 30_000;
+        let listed = |now| {
+            availability_at(tx, Viewer::ADMIN, std::slice::from_ref(&row()), DAY, now).unwrap()
+        };
+        assert_eq!(listed(now), [None]);
+        record(tx, "new", t0 + MIN, (EventKind::Started, Cause::User));
+        assert_eq!(row().came_up_at, Some(t0 + MIN));
+        let now = t0 + MIN + 10_000;
+        assert_eq!(listed(now), [Some(100.0)], "not 14%");
+        let from = data_start(&row(), now - LISTING_PERIOD_MS, DAY, now);
+        let spans = spans(tx, &row(), from, now).unwrap();
+        assert_eq!(Totals::of(&spans).availability(), Some(100.0));
+        let creating = &spans[0];
+        assert_eq!(
+            (creating.reason, creating.planned, creating.ms()),
+            (rsrc_shared::api::UptimeReason::Creating, true, MIN),
+            "{spans:?}"
+        );
+        // A crash after it came up counts from then on.
+        record(
+            tx,
+            "new",
+            t0 + MIN + 10_000,
+            (EventKind::Died, Cause::Crash),
+        );
+        assert_eq!(listed(t0 + MIN + 20_000), [Some(50.0)]);
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// Issue 19 item 18: when Docker's record tells the time rsrcd was away (`uptime::gap`), that
+/// time becomes known, in the report and in the rollup alike.
+#[test]
+fn a_gap_that_dockers_record_tells_becomes_known() {
+    let reg = Registry::open_in_memory().unwrap();
+    reg.write_blocking(|tx| {
+        let mut rng = Rng(11);
+        simulate_setup(tx, &mut rng);
+        let sec = 1000;
+        let t0 = crate::clock::now_ms() - 10 * MIN;
+        let run = uptime_marks::start_run(tx, t0).unwrap();
+        repo::insert(
+            tx,
+            &repo::NewInstance {
+                id: "g",
+                name: "g",
+                owner_id: 1,
+                machine_id: 1,
+                container_name: "g",
+                env_json: "{}",
+                now: t0 + sec,
+            },
+        )
+        .unwrap();
+        record(tx, "g", t0 + sec, (EventKind::Created, Cause::User));
+        record(tx, "g", t0 + 2 * sec, (EventKind::Started, Cause::User));
+        runs::alive(tx, run, t0 + 10 * sec).unwrap();
+        // rsrcd away from 10 s to 30 s; the stop at 20 s is written after, with Docker's time.
+        uptime_marks::start_run(tx, t0 + 30 * sec).unwrap();
+        record(
+            tx,
+            "g",
+            t0 + 20 * sec,
+            (EventKind::Stopped, Cause::Reconcile),
+        );
+        let now = t0 + 40 * sec;
+        let figures = |tx: &Tx| {
+            let row = repo::by_id(tx, "g").unwrap().unwrap();
+            let listed =
+                availability_at(tx, Viewer::ADMIN, std::slice::from_ref(&row), DAY, now).unwrap();
+            (listed[0], exact(tx, &row, DAY, now))
+        };
+        // Up 8 s, unknown 20 s, down 10 s.
+        assert_eq!(figures(tx), (Some(44.444), Some(44.444)));
+        assert_eq!(
+            uptime_marks::vouch_gap(tx, t0 + 30 * sec, t0 + 30 * sec).unwrap(),
+            Some(t0 + 10 * sec)
+        );
+        // Up 18 s, down 20 s, nothing unknown.
+        assert_eq!(figures(tx), (Some(47.368), Some(47.368)));
+        let row = repo::by_id(tx, "g").unwrap().unwrap();
+        let spans = spans(tx, &row, t0, now).unwrap();
+        assert_eq!(Totals::of(&spans).unknown, 0, "{spans:?}");
+        // Told once: there is no gap left to tell.
+        assert_eq!(
+            uptime_marks::vouch_gap(tx, t0 + 30 * sec, t0 + 30 * sec).unwrap(),
+            None
+        );
+        Ok(())
+    })
+    .unwrap();
 }

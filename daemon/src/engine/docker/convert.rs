@@ -125,6 +125,8 @@ pub fn to_event(message: EventMessage) -> Option<EngineEvent> {
         "die" => Happening::Died {
             exit_code: attrs.get("exitCode").and_then(|c| c.parse().ok()),
         },
+        "pause" => Happening::Paused,
+        "unpause" => Happening::Unpaused,
         "destroy" => Happening::Destroyed,
         _ => return None,
     };

@@ -9,6 +9,7 @@
 mod connection;
 mod convert;
 mod demux;
+mod df;
 mod logs;
 
 pub use connection::DockerEngine;
@@ -220,27 +221,9 @@ impl Engine for DockerEngine {
         }
     }
 
-    async fn volume_sizes(&self) -> HashMap<String, i64> {
-        let mut sizes = HashMap::new();
-        let Ok(docker) = self.docker().await else {
-            return sizes;
-        };
-        // Sizes come with `df` (API >= 1.42 reports them per volume).
-        if let Ok(df) = docker.df(None).await {
-            for item in df.volume_usage.and_then(|u| u.items).unwrap_or_default() {
-                let name = item.get("Name").and_then(|v| v.as_str());
-                let size = item
-                    .get("UsageData")
-                    .and_then(|u| u.get("Size"))
-                    .and_then(|s| s.as_i64());
-                if let (Some(name), Some(size)) = (name, size) {
-                    if size >= 0 {
-                        sizes.insert(name.to_string(), size);
-                    }
-                }
-            }
-        }
-        sizes
+    async fn volume_sizes(&self) -> Result<HashMap<String, i64>> {
+        let docker = self.docker().await?;
+        df::volume_sizes(&docker, logs::unix_socket(self.docker_host())).await
     }
 
     async fn create_container(&self, spec: ContainerSpec) -> Result<String> {

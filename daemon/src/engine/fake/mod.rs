@@ -374,8 +374,9 @@ impl Engine for FakeEngine {
         Ok(self.world().volumes.get(name).cloned())
     }
 
-    async fn volume_sizes(&self) -> HashMap<String, i64> {
-        HashMap::new()
+    async fn volume_sizes(&self) -> Result<HashMap<String, i64>> {
+        self.check(None)?;
+        Ok(HashMap::new())
     }
 
     async fn create_container(&self, spec: ContainerSpec) -> Result<String> {

@@ -2,7 +2,7 @@
 
 use hyper::Response;
 use rsrc_shared::api::endpoints::{self as ep, NoBody};
-use rsrc_shared::api::query::{AllQuery, InstanceRemoveQuery, NoQuery, WaitQuery};
+use rsrc_shared::api::query::{AllQuery, InstanceRemoveQuery, NoQuery, VolumesQuery, WaitQuery};
 use rsrc_shared::api::{
     Instance, InstanceAction, InstanceCreate, InstanceRecreate, Orphan, Volume,
 };
@@ -115,8 +115,13 @@ pub async fn orphans(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<
     crate::domain::instances::orphans::list(&ctx.state, &caller).await
 }
 
-pub async fn list_volumes(ctx: Ctx, caller: Caller, q: AllQuery, _: NoBody) -> Result<Vec<Volume>> {
-    crate::domain::instances::volumes::list(&ctx.state, &caller, q.all).await
+pub async fn list_volumes(
+    ctx: Ctx,
+    caller: Caller,
+    q: VolumesQuery,
+    _: NoBody,
+) -> Result<Vec<Volume>> {
+    crate::domain::instances::volumes::list(&ctx.state, &caller, q.all, q.size).await
 }
 
 pub async fn remove_volume(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<()> {

@@ -44,6 +44,7 @@ async fn a_lost_instance_ignores_the_replayed_death_of_its_container() {
                     exit_code: Some(137),
                     oom: false,
                     killed_by: Some("9".into()),
+                    paused: false,
                     observer: Cause::Docker,
                     detail: None,
                 },

@@ -75,6 +75,7 @@ fn row_for(spec: MachineSpec) -> Row {
         updated_at: 0,
         newest_mark: None,
         mark_before_newest_at: None,
+        came_up_at: None,
     }
 }
 

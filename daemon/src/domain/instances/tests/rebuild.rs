@@ -357,7 +357,7 @@ async fn a_kept_volume_removed_behind_rsrcs_back_is_never_mounted_empty() {
     assert!(h.engine.volumes().is_empty(), "no new empty volume");
     // Reconciliation notices the kept volume is gone, and forgets it.
     reconcile::reconcile(&h.state).await.unwrap();
-    let kept = crate::domain::instances::volumes::list(&h.state, &h.alice, false)
+    let kept = crate::domain::instances::volumes::list(&h.state, &h.alice, false, false)
         .await
         .unwrap();
     assert!(kept.is_empty(), "{kept:?}");
