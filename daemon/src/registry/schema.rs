@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_send_limits.sql"),
     include_str!("migrations/0017_outbox_priority.sql"),
     include_str!("migrations/0018_instance_names.sql"),
+    include_str!("migrations/0021_user_networks.sql"),
 ];
 
 /// The schema level this build writes.
