@@ -1,15 +1,15 @@
 //! The engine: what rsrc needs from a container runtime, in rsrc's own types.
 //!
 //! [`Engine`] is the one interface between the domain and Docker, after Incus's instance drivers:
-//! images, volumes, containers, logs, the event stream and a host-port probe. [`docker`]
+//! images, volumes, networks, containers, logs, the event stream and a host-port probe. [`docker`]
 //! implements it on Docker's API (Docker, or Podman's Docker-compatible socket) and is the only
 //! module that knows Docker's client types and formats. `fake` (feature `test-util`) keeps
 //! containers in memory, so that instance logic (reconciliation, rollback, the state machine) is
 //! tested without Docker. `contract` (feature `test-util`) is what every implementation must do,
 //! checked on both; a Swarm backend will be another implementation, and pass it too.
 //!
-//! Every container and volume rsrc makes carries its labels; listings and the event stream filter
-//! on this daemon's label, so rsrc never sees or touches anything else on the host.
+//! Every container, volume and network rsrc makes carries its labels; listings and the event
+//! stream filter on this daemon's label, so rsrc never sees or touches anything else on the host.
 
 #[cfg(any(test, feature = "test-util"))]
 pub mod contract;
