@@ -196,6 +196,15 @@ fn users_cannot_reach_each_other_and_reach_their_own_by_name() {
     assert_eq!(net, alice_net);
     poll_fetch(front_c, "back");
 
+    // An instance made before users had networks is on Docker's default bridge (put there by
+    // hand here); a recreate moves it to its owner's network.
+    docker(&["network", "disconnect", &bob_net, page_c]);
+    docker(&["network", "connect", "bridge", page_c]);
+    assert_eq!(on(page_c).0, "bridge");
+    bob.run(&["instance", "recreate", "page"]).expect_code(0);
+    let moved = bob.json(&["instance", "show", "page"]);
+    assert_eq!(on(str_of(&moved, "container")).0, bob_net);
+
     // Bob leaves: his network goes with his account; Alice's stays.
     bob.run(&["instance", "rm", "page"]).expect_code(0);
     bob.run_stdin(
