@@ -202,6 +202,12 @@ pub async fn start(
     tracing::info!(socket = %socket.display(), socket_from = from,
         data_dir = %config.data_dir.display(), "rsrcd {} listening", env!("CARGO_PKG_VERSION"));
 
+    for warning in config
+        .network
+        .warnings(config.limits.max_instances_per_user)
+    {
+        tracing::warn!("{warning}");
+    }
     let smtp = config.smtp.clone();
     let sms = config.sms.clone();
     let daemon_id = registry.daemon_id().map_err(|e| StartError(e.chain()))?;

@@ -1,6 +1,6 @@
 //! The engine contract (`rsrcd::engine::contract`) on the real Docker engine: the same cases the
 //! fake passes in the lib's tests. Each case has its own daemon label, and its subject removes
-//! every container and volume carrying it when dropped, also after a failed case.
+//! every container, volume and network carrying it when dropped, also after a failed case.
 //!
 //! Needs Docker and the test image (`RSRC_TEST_IMAGE`, by default rsrc-test-busybox:latest);
 //! without them the cases skip, unless RSRC_REQUIRE_DOCKER=1.
@@ -53,6 +53,11 @@ impl Drop for DockerSubject {
                 docker_quiet(&["volume", "ls", "-q", "--filter", &filter]).unwrap_or_default();
             for name in volumes.split_whitespace() {
                 let _ = docker_quiet(&["volume", "rm", "-f", name]);
+            }
+            let networks =
+                docker_quiet(&["network", "ls", "-q", "--filter", &filter]).unwrap_or_default();
+            for id in networks.split_whitespace() {
+                let _ = docker_quiet(&["network", "rm", id]);
             }
         }
         // Volumes the cases make are named after the daemon label (see `unique`).

@@ -161,6 +161,7 @@ fn every_listing_takes_format_table_json_no_headers_and_dash_a() {
             nano_cpus: None,
             pids: None,
             restart: RestartPolicy::No,
+            network: None,
         },
         false,
     );

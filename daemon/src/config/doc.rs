@@ -128,6 +128,12 @@ pub const KEYS: &[Key] = &[
     key("history", "table", "", "Instance history."),
     key("history.keep_days", "integer, 1 to 36500", "90",
         "How many days of instance history (events, uptime reports) are kept; older entries are pruned."),
+    key("network", "table", "",
+        "Users' networks: each user's instances share a Docker bridge network of their own, apart from other users'."),
+    key("network.pool", "IPv4 CIDR", "\"10.213.0.0/16\"",
+        "The range users' subnets are taken from, instead of Docker's default pools (which hold only about 30 networks). Pick one no other network of the host uses: a subnet Docker refuses as overlapping is marked unusable and skipped. A subnet stays its user's until the account is deleted, also across restarts; with the pool used up, a user's first instance is refused (exit 5)."),
+    key("network.prefix", "integer, the pool's length to 29", "27",
+        "The length of each user's subnet. A /27 has 29 addresses for containers: room for the default 10 instances per user even while each is being recreated (its old and new container are on the network for a moment); a /16 pool holds 2048 of them. A /28 (13 addresses) fits twice as many users."),
 ];
 
 fn default_text(default: &str) -> String {

@@ -8,9 +8,11 @@ use serde::Deserialize;
 
 pub mod doc;
 mod limits;
+pub mod network;
 pub mod paths;
 
 pub use limits::LimitsConfig;
+pub use network::{NetworkConfig, Subnet};
 
 /// The daemon's settings, checked and typed at load: no request can fail on configuration.
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub struct Config {
     pub sms: Option<crate::domain::notify::sms::SmsConfig>,
     pub alerts: AlertsConfig,
     pub history: HistoryConfig,
+    /// Where users' networks take their subnets from.
+    pub network: NetworkConfig,
 }
 
 /// `[alerts]`: how alerts about instances that went down are paced.
@@ -94,6 +98,7 @@ struct FileConfig {
     sms: Option<crate::domain::notify::sms::FileSms>,
     alerts: FileAlerts,
     history: HistoryConfig,
+    network: network::FileNetwork,
 }
 
 #[derive(Clone, Deserialize)]
@@ -248,6 +253,7 @@ impl Default for FileConfig {
             sms: None,
             alerts: FileAlerts::default(),
             history: HistoryConfig::default(),
+            network: network::FileNetwork::default(),
         }
     }
 }
@@ -447,6 +453,10 @@ impl FileConfig {
                     "must be a duration of at least 1s, like \"15m\"",
                 )
             })?;
+        let network = self
+            .network
+            .check()
+            .map_err(|(key, message)| value_err(key, &message))?;
         let sms = self
             .sms
             .map(crate::domain::notify::sms::FileSms::check)
@@ -468,6 +478,7 @@ impl FileConfig {
             sms,
             alerts: AlertsConfig { window },
             history: self.history,
+            network,
         })
     }
 }

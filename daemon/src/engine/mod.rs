@@ -1,15 +1,15 @@
 //! The engine: what rsrc needs from a container runtime, in rsrc's own types.
 //!
 //! [`Engine`] is the one interface between the domain and Docker, after Incus's instance drivers:
-//! images, volumes, containers, logs, the event stream and a host-port probe. [`docker`]
+//! images, volumes, networks, containers, logs, the event stream and a host-port probe. [`docker`]
 //! implements it on Docker's API (Docker, or Podman's Docker-compatible socket) and is the only
 //! module that knows Docker's client types and formats. `fake` (feature `test-util`) keeps
 //! containers in memory, so that instance logic (reconciliation, rollback, the state machine) is
 //! tested without Docker. `contract` (feature `test-util`) is what every implementation must do,
 //! checked on both; a Swarm backend will be another implementation, and pass it too.
 //!
-//! Every container and volume rsrc makes carries its labels; listings and the event stream filter
-//! on this daemon's label, so rsrc never sees or touches anything else on the host.
+//! Every container, volume and network rsrc makes carries its labels; listings and the event
+//! stream filter on this daemon's label, so rsrc never sees or touches anything else on the host.
 
 #[cfg(any(test, feature = "test-util"))]
 pub mod contract;
@@ -56,6 +56,46 @@ pub struct ContainerSpec {
     pub nano_cpus: Option<i64>,
     pub pids: Option<i64>,
     pub restart: RestartPolicy,
+    /// The network it joins instead of the engine's default bridge.
+    pub network: Option<NetworkAttachment>,
+}
+
+/// A container's place on a network: the network's name, and the names others on it reach
+/// the container by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkAttachment {
+    pub network: String,
+    pub aliases: Vec<String>,
+}
+
+/// A bridge network rsrc asks the engine for (one per user: `domain::instances::network`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkSpec {
+    pub name: String,
+    /// An IPv4 subnet in CIDR notation, e.g. `10.213.0.32/27`.
+    pub subnet: String,
+    pub labels: HashMap<String, String>,
+}
+
+/// A network as the engine reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkInfo {
+    pub id: String,
+    pub name: String,
+    /// Its IPv4 subnets, in CIDR notation.
+    pub subnets: Vec<String>,
+    pub labels: HashMap<String, String>,
+    /// The containers on it now, by id: running ones (a stopped container holds no address).
+    pub containers: Vec<String>,
+}
+
+/// What came of a network create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkCreated {
+    /// Made, with this id.
+    Made(String),
+    /// The engine refused the subnet: it overlaps one of another network on the host.
+    SubnetTaken,
 }
 
 /// A container port published on a pinned host port: an empty host port would change on every
@@ -330,6 +370,17 @@ pub trait Engine: Send + Sync {
     /// Events of this daemon's containers from `since` (Unix seconds) on: the engine's record
     /// first, then live. With `until`, only the record up to then, and the stream ends.
     async fn events(&self, daemon_id: &str, since: i64, until: Option<i64>) -> Result<EventStream>;
+
+    /// Creates a bridge network. A subnet another network holds is [`NetworkCreated::SubnetTaken`],
+    /// not an error. Callers make sure the name is free first: engines may allow two of a name.
+    async fn create_network(&self, spec: NetworkSpec) -> Result<NetworkCreated>;
+    /// A network by id or name; `None` when it does not exist.
+    async fn inspect_network(&self, network: &str) -> Result<Option<NetworkInfo>>;
+    /// Removes a network; a missing one is fine, one a running container is on is a conflict.
+    async fn remove_network(&self, network: &str) -> Result<()>;
+    /// Every network carrying this daemon's label; their `containers` are left empty (inspect
+    /// one to know them).
+    async fn labelled_networks(&self, daemon_id: &str) -> Result<Vec<NetworkInfo>>;
 
     /// Whether nothing on the host holds `port` right now, for the port allocator.
     fn host_port_free(&self, ip: IpAddr, port: u16, protocol: Protocol) -> bool {

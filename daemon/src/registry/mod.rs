@@ -27,6 +27,7 @@ pub mod leftovers;
 pub mod listing;
 pub mod logins;
 pub mod machines;
+pub mod networks;
 pub mod outbox;
 pub mod ports;
 pub mod query;

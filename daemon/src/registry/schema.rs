@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_instance_names.sql"),
     include_str!("migrations/0019_sms_attempts.sql"),
     include_str!("migrations/0020_came_up.sql"),
+    include_str!("migrations/0021_user_networks.sql"),
 ];
 
 /// The schema level this build writes.

@@ -7,10 +7,15 @@
 //! kill -9, its descriptors) and of containers use `TestDaemon::start`.
 //!
 //! Every daemon gets its own registry, hence its own `io.rsrc.daemon` label value; a daemon's
-//! Drop removes every container and volume carrying that label, so tests never touch what is
-//! not theirs, even after a panic. `RSRC_TEST_KEEP=1` leaves everything in place for debugging.
+//! Drop removes every container, volume and network carrying that label, so tests never touch
+//! what is not theirs, even after a panic. Each daemon takes its users' subnets from a pool of
+//! its own ([`network_pool`]). `RSRC_TEST_KEEP=1` leaves everything in place for debugging.
 
 #![allow(dead_code)]
+
+mod network;
+
+pub use network::network_pool;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -282,6 +287,9 @@ pub struct Options {
     pub extra_toml: String,
     /// More keys of its `[limits]` table.
     pub limits_toml: String,
+    /// The `[network]` table's keys; the default is a pool of the daemon's own
+    /// ([`network_pool`]).
+    pub network_toml: String,
 }
 
 impl Default for Options {
@@ -292,6 +300,7 @@ impl Default for Options {
             max_instances_per_user: 10,
             extra_toml: String::new(),
             limits_toml: String::new(),
+            network_toml: network_pool(),
         }
     }
 }
@@ -371,6 +380,7 @@ impl TestDaemon {
         let toml = format!(
             "data_dir = {data:?}\nsocket = {sock:?}\nadvertise_host = \"127.0.0.1\"\n\
              bind_address = \"127.0.0.1\"\nport_range = \"{lo}-{hi}\"\n{extra}\n\
+             [network]\n{network}\n\
              [limits]\nmax_instances_per_user = {max}\n{limits}\n{smtp}",
             data = data_dir.display().to_string(),
             sock = socket.display().to_string(),
@@ -379,6 +389,7 @@ impl TestDaemon {
             extra = opts.extra_toml,
             max = opts.max_instances_per_user,
             limits = opts.limits_toml,
+            network = opts.network_toml,
         );
         std::fs::write(&config, toml).expect("write config");
         let log = dir.path().join("rsrcd.log");
@@ -711,7 +722,7 @@ impl Drop for TestDaemon {
     }
 }
 
-/// Removes every container and volume of one test daemon.
+/// Removes every container, volume and network of one test daemon.
 pub fn remove_labelled(daemon_id: &str) {
     let filter = format!("label=io.rsrc.daemon={daemon_id}");
     let ids = Command::new("docker")
@@ -734,6 +745,18 @@ pub fn remove_labelled(daemon_id: &str) {
     for v in vols.split_whitespace() {
         let _ = Command::new("docker")
             .args(["volume", "rm", "-f", v])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    let networks = Command::new("docker")
+        .args(["network", "ls", "-q", "--filter", &filter])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    for n in networks.split_whitespace() {
+        let _ = Command::new("docker")
+            .args(["network", "rm", n])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();

@@ -93,6 +93,7 @@ pub async fn delete_profile(state: &State, caller: &Caller, req: api::ProfileDel
         })
         .await?;
     state.streams.end_user(id, None);
+    crate::domain::instances::network::account_deleted(state, id).await;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use rsrc_shared::api::{
 };
 use rsrc_shared::words::count;
 
-use super::{env, ports, spec, state, teardown, view, volumes};
+use super::{env, network, ports, spec, state, teardown, view, volumes};
 use crate::clock::now_ms;
 use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
@@ -34,6 +34,7 @@ pub fn random_hex(bytes: usize) -> String {
 /// A create as journalled: what the engine's side needs.
 struct Planned {
     id: String,
+    name: String,
     container_name: String,
     owner_id: i64,
     machine: Arc<MachineSpec>,
@@ -272,6 +273,7 @@ impl Journal {
         }
         Ok(Some(Planned {
             id: self.id,
+            name,
             container_name,
             owner_id: self.owner_id,
             machine: self.spec,
@@ -285,12 +287,13 @@ impl Journal {
 /// Makes the engine's side of a planned instance: image, volumes, container, start.
 async fn materialise(state: &State, p: &Planned) -> Result<()> {
     machines::ensure_image(state, &p.machine.image).await?;
+    let user_network = network::ensure(state, p.owner_id).await?;
     let labels = spec::labels(state, &p.id, p.owner_id, &p.machine);
     for v in &p.volumes {
         let labels = spec::volume_labels(&labels, &v.path);
         state.engine.create_volume(&v.volume, labels).await?;
     }
-    let spec = spec::container(
+    let mut spec = spec::container(
         state,
         p.container_name.clone(),
         &p.machine,
@@ -299,6 +302,7 @@ async fn materialise(state: &State, p: &Planned) -> Result<()> {
         &p.ports,
         p.volumes.clone(),
     )?;
+    spec.network = Some(network::attachment(user_network, &p.name));
     let container_id = state.engine.create_container(spec).await?;
     {
         let id = p.id.clone();

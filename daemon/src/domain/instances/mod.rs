@@ -19,11 +19,13 @@
 //! | `reconcile` | making the registry agree with the engine                        |
 //! | `recreate`  | the container made again from the machine's current definition   |
 //! | `repair`    | retrying what is stuck in `creating` or `removing`, with back-off |
+//! | `network`   | each user's own Docker network, its subnet from the configured pool |
 //! | `resolve`, `env`, `ports`, `volumes`, `orphans`, `view` | one concern each        |
 
 pub mod create;
 pub mod env;
 pub mod lifecycle;
+pub mod network;
 pub mod orphans;
 pub mod ports;
 pub mod reconcile;

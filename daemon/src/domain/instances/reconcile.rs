@@ -127,6 +127,12 @@ pub async fn reconcile(state: &State) -> Result<()> {
             return Err(e);
         }
     }
+    if let Err(e) = super::network::reconcile(state).await {
+        tracing::error!(error = %e.chain(), "cannot check the users' networks");
+        if matches!(e, Error::EngineUnavailable(_)) {
+            return Err(e);
+        }
+    }
     // Read again: settling recorded new container ids.
     let rows: Vec<Row> = state.registry.read(repo::all).await?;
     let known = orphans::by_id(&rows);

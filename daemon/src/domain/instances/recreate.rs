@@ -14,7 +14,7 @@ use rsrc_shared::api::{Cause, EventKind, Instance, InstanceRecreate, InstanceVol
 use super::create::{random_hex, PENDING_WINDOW_MS};
 use super::resolve::{load, resolve_async};
 use super::state::{observe, Seen};
-use super::{cause_for, env, reconcile, spec, teardown, view, volumes, Row};
+use super::{cause_for, env, network, reconcile, spec, teardown, view, volumes, Row};
 use crate::clock::now_ms;
 use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
@@ -221,6 +221,8 @@ async fn make_container(
     docker_env: Vec<String>,
     mounts: &[InstanceVolume],
 ) -> Result<String> {
+    // Instances made before users had networks move to their owner's here.
+    let user_network = network::ensure(state, row.owner_id).await?;
     let labels = spec::labels(state, &row.id, row.owner_id, spec);
     for v in mounts {
         // An existing volume is kept as it is (Docker's create is idempotent).
@@ -243,7 +245,7 @@ async fn make_container(
             path: v.path.clone(),
         })
         .collect();
-    let container = spec::container(
+    let mut container = spec::container(
         state,
         plan.container.clone(),
         spec,
@@ -252,6 +254,7 @@ async fn make_container(
         &ports,
         volumes,
     )?;
+    container.network = Some(network::attachment(user_network, &row.name));
     state.engine.create_container(container).await
 }
 

@@ -73,5 +73,7 @@ pub(super) fn container(
         nano_cpus: limits.cpus.map(|c| (c * 1e9).round() as i64),
         pids: limits.pids,
         restart: machine.restart,
+        // Set by the caller: `network::attachment`.
+        network: None,
     })
 }

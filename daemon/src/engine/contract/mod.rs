@@ -5,14 +5,16 @@
 //!
 //! A [`Subject`] is an engine under test, with what only it knows: an image with a shell, how a
 //! container acts out a [`Program`], how something else holds a host port, and an engine of its
-//! kind that cannot be reached. Every container and volume a case makes carries the subject's
-//! daemon label; a subject removes them all when dropped, also after a failed case.
+//! kind that cannot be reached. Every container, volume and network a case makes carries the
+//! subject's daemon label; a subject removes them all when dropped, also after a failed case.
 
 mod cases;
+mod networks;
 #[cfg(test)]
 mod on_fake;
 
 pub use cases::*;
+pub use networks::*;
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -144,6 +146,7 @@ pub fn spec_for(
         nano_cpus: None,
         pids: None,
         restart: RestartPolicy::No,
+        network: None,
     }
 }
 
@@ -225,6 +228,9 @@ macro_rules! engine_contract {
             volumes_create_mount_and_remove,
             host_ports_held_by_others_or_running_containers,
             an_unreachable_engine_answers_unavailable,
+            networks_create_inspect_list_remove,
+            networks_refuse_an_overlapping_subnet,
+            containers_join_their_network,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use bollard::models::{
-    ContainerCreateBody, ContainerInspectResponse, ContainerStateStatusEnum, EventMessage,
-    HostConfig, Mount, MountType, PortBinding, RestartPolicy, RestartPolicyNameEnum,
+    ContainerCreateBody, ContainerInspectResponse, ContainerStateStatusEnum, EndpointSettings,
+    EventMessage, HostConfig, Mount, MountType, NetworkingConfig, PortBinding, RestartPolicy,
+    RestartPolicyNameEnum,
 };
 use rsrc_shared::api::RestartPolicy as Restart;
 
@@ -48,8 +49,21 @@ pub fn container_body(spec: ContainerSpec) -> ContainerCreateBody {
         Restart::OnFailure => RestartPolicyNameEnum::ON_FAILURE,
         Restart::UnlessStopped => RestartPolicyNameEnum::UNLESS_STOPPED,
     };
+    // On a network of its own (the owner's), found there by its aliases; else Docker's default
+    // bridge, as instances made before user networks are until they are recreated.
+    let network_mode = spec.network.as_ref().map(|n| n.network.clone());
+    let networking_config = spec.network.map(|n| NetworkingConfig {
+        endpoints_config: Some(HashMap::from([(
+            n.network,
+            EndpointSettings {
+                aliases: Some(n.aliases),
+                ..Default::default()
+            },
+        )])),
+    });
     ContainerCreateBody {
         image: Some(spec.image.clone()),
+        networking_config,
         cmd: spec.command.clone(),
         env: Some(spec.env),
         labels: Some(spec.labels),
@@ -66,6 +80,7 @@ pub fn container_body(spec: ContainerSpec) -> ContainerCreateBody {
             memory: spec.memory,
             nano_cpus: spec.nano_cpus,
             pids_limit: spec.pids,
+            network_mode,
             ..Default::default()
         }),
         ..Default::default()

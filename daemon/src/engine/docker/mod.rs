@@ -11,6 +11,7 @@ mod convert;
 mod demux;
 mod df;
 mod logs;
+mod network;
 
 pub use connection::DockerEngine;
 
@@ -33,6 +34,7 @@ use super::{
     ContainerSpec, Engine, EventStream, Listed, LogRange, LogStream, Observed, PullReporter,
     LABEL_DAEMON, LOG_BYTES_MAX, STOP_TIMEOUT_SECS,
 };
+use super::{NetworkCreated, NetworkInfo, NetworkSpec};
 use crate::error::{EngineCause, Error, Result};
 
 /// How long a remove waits for one the engine already has in progress.
@@ -410,5 +412,21 @@ impl Engine for DockerEngine {
             }
         });
         Ok(stream.boxed())
+    }
+
+    async fn create_network(&self, spec: NetworkSpec) -> Result<NetworkCreated> {
+        network::create(self, spec).await
+    }
+
+    async fn inspect_network(&self, name: &str) -> Result<Option<NetworkInfo>> {
+        network::inspect(self, name).await
+    }
+
+    async fn remove_network(&self, name: &str) -> Result<()> {
+        network::remove(self, name).await
+    }
+
+    async fn labelled_networks(&self, daemon_id: &str) -> Result<Vec<NetworkInfo>> {
+        network::labelled(self, daemon_id).await
     }
 }

@@ -21,11 +21,13 @@ use super::{
     ContainerSpec, Engine, EngineEvent, EventStream, Happening, Listed, LogRange, LogStream,
     Observed, Output, PullReporter, RunState, LABEL_DAEMON,
 };
+use super::{NetworkCreated, NetworkInfo, NetworkSpec};
 use crate::clock::now_ms;
 use crate::error::{EngineCause, Error, Result};
 
 mod control;
 mod logs;
+mod network;
 
 pub use logs::LogLine;
 
@@ -59,6 +61,7 @@ pub enum Op {
     Restart,
     RemoveContainer,
     Inspect,
+    CreateNetwork,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +102,8 @@ struct World {
     live_streams: usize,
     /// What containers named so run when they start.
     scripts: HashMap<String, Script>,
+    /// Networks by id, rsrc's and those a test says something else on the host made.
+    networks: HashMap<String, network::FakeNetwork>,
 }
 
 /// An event as recorded, with the daemon label of its container, which streams filter on.
@@ -221,6 +226,7 @@ impl FakeEngine {
     fn run(&self, container: &str) -> Result<()> {
         let started = {
             let mut world = self.world();
+            network::check_start(&world, container)?;
             let c = find_mut(&mut world, container)
                 .ok_or_else(|| Error::not_found(format!("no container {container}")))?;
             if c.running {
@@ -543,6 +549,26 @@ impl Engine for FakeEngine {
             }
         });
         Ok(past.chain(live).boxed())
+    }
+
+    async fn create_network(&self, spec: NetworkSpec) -> Result<NetworkCreated> {
+        self.check(Some(Op::CreateNetwork))?;
+        Ok(network::create(&mut self.world(), spec))
+    }
+
+    async fn inspect_network(&self, name: &str) -> Result<Option<NetworkInfo>> {
+        self.check(None)?;
+        Ok(network::inspect(&self.world(), name))
+    }
+
+    async fn remove_network(&self, name: &str) -> Result<()> {
+        self.check(None)?;
+        network::remove(&mut self.world(), name)
+    }
+
+    async fn labelled_networks(&self, daemon_id: &str) -> Result<Vec<NetworkInfo>> {
+        self.check(None)?;
+        Ok(network::labelled(&self.world(), daemon_id))
     }
 
     fn host_port_free(&self, _ip: IpAddr, port: u16, protocol: Protocol) -> bool {
