@@ -40,6 +40,9 @@ pub enum UptimeReason {
     DaemonNotRunning,
     /// Before the first entry the report has.
     NoHistory,
+    /// A reason a newer rsrcd knows and this build does not.
+    #[serde(other)]
+    Unknown,
 }
 
 /// One interval of the report.
@@ -85,4 +88,18 @@ pub struct Uptime {
     /// Said to people alongside the figures, e.g. why some time is unknown.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CLI reads a report from a newer rsrcd whose intervals have reasons it does not know.
+    #[test]
+    fn a_reason_from_a_newer_rsrcd_reads_as_unknown() {
+        let reason: UptimeReason = serde_json::from_str("\"unhealthy\"").unwrap();
+        assert_eq!(reason, UptimeReason::Unknown);
+        let paused: UptimeReason = serde_json::from_str("\"paused\"").unwrap();
+        assert_eq!(paused, UptimeReason::Paused);
+    }
 }

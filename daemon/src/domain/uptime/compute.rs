@@ -54,6 +54,7 @@ impl Span {
             UptimeReason::EngineUnavailable => "Docker engine unavailable".into(),
             UptimeReason::DaemonNotRunning => "rsrcd not running".into(),
             UptimeReason::NoHistory => "no history".into(),
+            UptimeReason::Unknown => "unknown".into(),
         }
     }
 }
