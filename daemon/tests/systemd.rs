@@ -286,8 +286,17 @@ fn the_units_run_under_a_real_systemd() {
     let code = sink.wait_for_code("user@test.local", 1);
     c.ok(&format!("rsrc otp verify {code}"));
 
-    // STATUS= reached systemd; the service is Type=notify, so READY did too.
-    let status = c.ok("systemctl show -p StatusText --value rsrcd.service");
+    // STATUS= reached systemd; the service is Type=notify, so READY did too. It reads
+    // "reconciling N instances" until the first reconciliation is done (seconds on a loaded
+    // host), then "serving; ...".
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        let status = c.ok("systemctl show -p StatusText --value rsrcd.service");
+        if status.starts_with("serving; Docker ") || std::time::Instant::now() > deadline {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
     assert!(status.starts_with("serving; Docker "), "{status}");
 
     let security = c.ok("systemd-analyze security rsrcd.service 2>&1 | tail -n 1");
