@@ -8,6 +8,7 @@ pub mod api;
 pub mod env;
 pub mod error;
 pub mod limits;
+pub mod options;
 pub mod paths;
 pub mod text;
 pub mod time;

@@ -133,6 +133,38 @@ impl Detail for Machine {
             ),
             ("volumes", self.volumes.join("\n")),
             ("limits", limits),
+            ("shm size", self.shm_size.clone().unwrap_or_default()),
+            ("user", self.user.clone().unwrap_or_default()),
+            (
+                "entrypoint",
+                match self.entrypoint.as_deref() {
+                    Some([]) => "(none: the image's is cleared)".into(),
+                    Some(argv) => argv_text(argv),
+                    None => String::new(),
+                },
+            ),
+            (
+                "ulimits",
+                self.ulimits
+                    .iter()
+                    .map(|(name, u)| match u.soft == u.hard {
+                        true => format!("{name}={}", u.soft),
+                        false => format!("{name}={}:{}", u.soft, u.hard),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            (
+                "tmpfs",
+                self.tmpfs
+                    .iter()
+                    .map(|(path, o)| match o.is_empty() {
+                        true => path.clone(),
+                        false => format!("{path}:{o}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             ("max per user", self.max_per_user.to_string()),
             ("restart", self.restart.as_str().into()),
             ("connect", self.connect.clone().unwrap_or_default()),

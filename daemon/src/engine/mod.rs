@@ -18,7 +18,7 @@ pub mod docker;
 pub mod fake;
 pub mod image;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
 use bytes::Bytes;
@@ -58,6 +58,23 @@ pub struct ContainerSpec {
     pub restart: RestartPolicy,
     /// The network it joins instead of the engine's default bridge.
     pub network: Option<NetworkAttachment>,
+    pub options: RunOptions,
+}
+
+/// A container's run options beyond its command and limits: the machine's `shm_size`, `user`,
+/// `entrypoint`, `ulimits` and `tmpfs`. A spec's are what is asked for; an inspection's, what
+/// the engine reports (its defaults where nothing was asked: Docker says 64 MiB of shm).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Bytes of `/dev/shm`.
+    pub shm_size: Option<i64>,
+    pub user: Option<String>,
+    /// `Some(empty)` clears the image's entrypoint.
+    pub entrypoint: Option<Vec<String>>,
+    /// Name → (soft, hard), -1 unlimited.
+    pub ulimits: BTreeMap<String, (i64, i64)>,
+    /// Container path → mount options.
+    pub tmpfs: BTreeMap<String, String>,
 }
 
 /// A container's place on a network: the network's name, and the names others on it reach
@@ -145,6 +162,7 @@ pub struct Observed {
     pub labels: HashMap<String, String>,
     /// The container's own address on its first network, when it has one.
     pub address: Option<IpAddr>,
+    pub options: RunOptions,
 }
 
 impl Observed {

@@ -219,6 +219,11 @@ mod tests {
             active: true,
             connect: None,
             restart: RestartPolicy::UnlessStopped,
+            shm_size: None,
+            user: None,
+            entrypoint: None,
+            ulimits: Default::default(),
+            tmpfs: Default::default(),
         }
     }
 

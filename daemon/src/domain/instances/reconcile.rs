@@ -206,6 +206,7 @@ mod tests {
             finished_at: finished,
             labels: Default::default(),
             address: None,
+            options: Default::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! first (see [`validate`]), so a bad value leaves nothing behind.
 
 pub mod connect;
+mod options;
 mod validate;
 
 use rsrc_shared::api::{self, Machine, MachineSpec, MachineUpdate, PullProgress};
@@ -59,6 +60,21 @@ fn merge(mut spec: MachineSpec, u: MachineUpdate) -> MachineSpec {
     if let Some(v) = u.restart {
         spec.restart = v;
     }
+    if let Some(v) = u.shm_size {
+        spec.shm_size = Some(v);
+    }
+    if let Some(v) = u.user {
+        spec.user = Some(v);
+    }
+    if let Some(v) = u.entrypoint {
+        spec.entrypoint = Some(v);
+    }
+    if let Some(v) = u.ulimits {
+        spec.ulimits = v;
+    }
+    if let Some(v) = u.tmpfs {
+        spec.tmpfs = v;
+    }
     spec
 }
 
@@ -103,6 +119,11 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
         active: s.active,
         connect: s.connect,
         restart: s.restart,
+        shm_size: s.shm_size,
+        user: s.user,
+        entrypoint: s.entrypoint,
+        ulimits: s.ulimits,
+        tmpfs: s.tmpfs,
         instances,
         likes: 0,
         dislikes: 0,
@@ -146,7 +167,7 @@ async fn prepare(state: &State, spec: MachineSpec) -> Result<MachineSpec> {
 /// with Docker's "No command specified"; refuse the machine instead. Unknown (the image is not
 /// here yet) passes: the check runs again once it is pulled.
 async fn check_command(state: &State, spec: &MachineSpec) -> Result<()> {
-    if spec.command.is_some() {
+    if spec.command.is_some() || spec.entrypoint.as_ref().is_some_and(|e| !e.is_empty()) {
         return Ok(());
     }
     if state.engine.image_has_command(&spec.image).await? == Some(false) {

@@ -231,6 +231,7 @@ pub fn validate_spec(mut spec: MachineSpec) -> Result<MachineSpec> {
             validate_connect(t, &spec)?;
         }
     }
+    super::options::validate_options(&mut spec)?;
     Ok(spec)
 }
 
@@ -256,6 +257,11 @@ mod tests {
             active: true,
             connect: Some("redis://{host}:{port}".into()),
             restart: RestartPolicy::UnlessStopped,
+            shm_size: None,
+            user: None,
+            entrypoint: None,
+            ulimits: Default::default(),
+            tmpfs: Default::default(),
         }
     }
 

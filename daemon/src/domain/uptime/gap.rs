@@ -137,6 +137,7 @@ mod tests {
             finished_at: finished,
             labels: Default::default(),
             address: None,
+            options: Default::default(),
         }
     }
 

@@ -462,6 +462,7 @@ impl Engine for FakeEngine {
             finished_at: c.finished_at,
             labels: c.spec.labels.clone(),
             address: None,
+            options: c.spec.options.clone(),
         }))
     }
 

@@ -40,6 +40,11 @@ fn spec(name: &str) -> MachineSpec {
         active: true,
         connect: None,
         restart: Default::default(),
+        shm_size: None,
+        user: None,
+        entrypoint: None,
+        ulimits: Default::default(),
+        tmpfs: Default::default(),
     }
 }
 
