@@ -117,6 +117,26 @@ fn a_busybox_instance_gets_the_machines_user_ulimits_tmpfs_and_shm() {
     assert_eq!(df_kib(&c, "/run"), 8 * 1024, "the tmpfs's size");
     assert_eq!(df_kib(&c, "/dev/shm"), 128 * 1024, "the shm size");
 
+    // An update changes them for a recreated container; the others are kept.
+    e.admin
+        .run(&[
+            "machine",
+            "update",
+            "opts",
+            "--user",
+            "4321",
+            "--shm-size",
+            "32m",
+        ])
+        .expect_code(0);
+    ada.run(&["instance", "recreate", "web"]).expect_code(0);
+    let after = ada.json(&["instance", "show", "web"]);
+    let c = str_of(&after, "container").to_string();
+    wait_http_ok(host_port(&after));
+    let (ok, out) = exec(&c, &["sh", "-c", "id -u; ulimit -n"]);
+    assert!(ok && out == "4321\n1024", "after the recreate: {out}");
+    assert_eq!(df_kib(&c, "/dev/shm"), 32 * 1024, "the new shm size");
+
     // Bad values: exit 2, naming the key, from the CLI's flags and the daemon's file check.
     let image = image();
     for (flag, value, want) in [
