@@ -45,24 +45,7 @@ pub fn validate_prop_name(name: &str) -> Result<()> {
 
 /// An absolute, normalised container path other than `/`.
 pub fn validate_volume_path(path: &str) -> Result<()> {
-    let bad = |why: &str| Err(Error::invalid(format!("volume path `{path}` {why}")));
-    if !path.starts_with('/') {
-        return bad("must be absolute");
-    }
-    if path == "/" {
-        return bad("must not be `/`");
-    }
-    if path.len() > 1024 || path.chars().any(|c| c.is_control() || c == ':' || c == ',') {
-        return bad("has characters Docker cannot mount");
-    }
-    if path.ends_with('/')
-        || path[1..]
-            .split('/')
-            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
-    {
-        return bad("must be normalised (no `//`, `.`, `..` or trailing `/`)");
-    }
-    Ok(())
+    rsrc_shared::options::check_container_path("volume", path).map_err(Error::Invalid)
 }
 
 /// `256m`, `1g`, `512k`, `1048576` (bytes) → bytes.
