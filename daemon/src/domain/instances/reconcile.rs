@@ -207,6 +207,7 @@ mod tests {
             labels: Default::default(),
             address: None,
             options: Default::default(),
+            stop_signal: None,
         }
     }
 

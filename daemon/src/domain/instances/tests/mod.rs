@@ -45,6 +45,8 @@ fn spec(name: &str) -> MachineSpec {
         entrypoint: None,
         ulimits: Default::default(),
         tmpfs: Default::default(),
+        stop_signal: None,
+        stop_timeout: None,
     }
 }
 
