@@ -434,3 +434,4 @@ mod faults;
 mod history;
 mod pieces;
 mod rebuild;
+mod stop;
