@@ -203,6 +203,11 @@ fn rm_and_recreate_stop_gracefully_and_history_shows_it() {
             &timeout,
         ],
     );
+    assert_ne!(
+        host_port(&again),
+        host_port(&cache),
+        "the port `cache` freed is not handed straight to the next create"
+    );
     let redis = str_of(&again, "container").to_string();
     assert_eq!(redis_get(&redis, "before-rm"), "v2", "lost in the rm");
     assert_eq!(redis_get(&redis, "before-recreate"), "v1");

@@ -234,6 +234,9 @@ async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result
             } else if creating {
                 registry::volumes::delete_made_for(tx, &row.id)?;
             }
+            if !creating {
+                registry::ports::remember_freed(tx, &row.id, now)?;
+            }
             repo::delete(tx, &row.id)?;
             Ok(())
         })
@@ -313,6 +316,7 @@ pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: Cause) 
             if volumes {
                 registry::volumes::delete_of_instance(tx, &row.id)?;
             }
+            registry::ports::remember_freed(tx, &row.id, now)?;
             repo::delete(tx, &row.id)?;
             Ok(())
         })

@@ -1,5 +1,5 @@
 //! Issue 20: `rm` and `recreate` stop a container with its stop signal before they remove it,
-//! and a recreate's outage is in the history.
+//! a recreate's outage is in the history, and freed host ports wait before they are reused.
 
 use rsrc_shared::api::InstanceRecreate;
 
@@ -93,4 +93,18 @@ async fn a_recreate_records_the_old_containers_stop_then_the_new_ones_start() {
             .unwrap()
     };
     assert!(at(EventKind::Stopped) <= at(EventKind::Started));
+}
+
+#[tokio::test]
+async fn a_freed_port_is_not_the_next_one_handed_out() {
+    let h = harness();
+    let one = h.create("one").await.unwrap();
+    assert_eq!(one.ports[0].host_port, 30000);
+    crate::domain::instances::remove(&h.state, &h.alice, "one", false)
+        .await
+        .unwrap();
+    let two = h.create("two").await.unwrap();
+    assert_eq!(two.ports[0].host_port, 30001, "30000 was just freed");
+    let three = h.create("three").await.unwrap();
+    assert_eq!(three.ports[0].host_port, 30002);
 }
