@@ -10,6 +10,7 @@ pub mod error;
 pub mod limits;
 pub mod options;
 pub mod paths;
+pub mod signal;
 pub mod text;
 pub mod time;
 pub mod words;

@@ -121,7 +121,14 @@ impl Detail for Machine {
             }
             parts.join(" ")
         };
-        vec![
+        // Shown only where set, so that machines without them read as before.
+        let stop = [
+            ("stop signal", self.stop_signal.clone()),
+            ("stop timeout", self.stop_timeout.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)));
+        let mut fields = vec![
             ("name", self.name.clone()),
             ("description", self.description.clone()),
             ("image", self.image.clone()),
@@ -188,7 +195,13 @@ impl Detail for Machine {
             ("your rating", opt(&self.my_rating)),
             ("created", self.created_at.clone()),
             ("updated", self.updated_at.clone()),
-        ]
+        ];
+        let at = fields
+            .iter()
+            .position(|(k, _)| *k == "restart")
+            .map_or(0, |i| i + 1);
+        fields.splice(at..at, stop);
+        fields
     }
     fn id(&self) -> String {
         self.name.clone()

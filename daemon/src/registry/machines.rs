@@ -224,6 +224,8 @@ mod tests {
             entrypoint: None,
             ulimits: Default::default(),
             tmpfs: Default::default(),
+            stop_signal: None,
+            stop_timeout: None,
         }
     }
 

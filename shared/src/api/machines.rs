@@ -183,6 +183,13 @@ pub struct MachineSpec {
         deserialize_with = "crate::options::serde_forms::tmpfs"
     )]
     pub tmpfs: BTreeMap<String, String>,
+    /// The signal that stops the container (`SIGINT`); unset: the image's STOPSIGNAL, else
+    /// SIGTERM. `rm`, `recreate`, `stop` and `docker stop` send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    /// How long a stop waits after the stop signal before it kills (`30s`); unset: 10 s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<String>,
 }
 
 /// A partial change of a machine: absent fields stay as they are.
@@ -231,6 +238,10 @@ pub struct MachineUpdate {
     /// Replaces all of the machine's tmpfs mounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmpfs: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<String>,
 }
 
 /// A machine as the API shows it.
@@ -258,6 +269,10 @@ pub struct Machine {
     pub ulimits: BTreeMap<String, Ulimit>,
     #[serde(default)]
     pub tmpfs: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<String>,
     /// How many instances of it the caller has (an admin: all users' instances).
     pub instances: i64,
     pub likes: i64,

@@ -35,6 +35,7 @@ Example file:
   connect = \"redis://{host}:{port}\"
   max_per_user = 2
   restart = \"unless-stopped\"       # or \"no\", \"on-failure\"
+  stop_timeout = \"30s\"              # after the stop signal, before the kill (default 10s)
   limits = { memory = \"256m\", cpus = 0.5, pids = 256 }
 
   [[machine]]
@@ -46,6 +47,7 @@ Example file:
     { name = \"POSTGRES_PASSWORD\", required = true, secret = true },
     { name = \"POSTGRES_DB\", default = \"app\" },
   ]
+  stop_signal = \"SIGINT\"            # default: the image's STOPSIGNAL, else SIGTERM
   active = true
   shm_size = \"1g\"                  # /dev/shm; Docker's default is 64m
   user = \"999:999\"                 # NAME, UID, NAME:GROUP or UID:GID
@@ -67,6 +69,8 @@ msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack). `tmpfs` 
 path = \"options\", or a list of \"PATH[:OPTIONS]\"; options are size, mode, uid, gid,
 nr_inodes and the flags ro, rw, exec, noexec, suid, nosuid, dev, nodev. A tmpfs path may not
 be, contain or lie inside a volume path.
+`instance rm` and `recreate` stop a running container first, as `instance stop` does: with
+`stop_signal`, then a kill after `stop_timeout`, so that the service can save its data.
 `-f -` reads the file from standard input.";
 
 #[derive(Debug, Subcommand)]
@@ -236,6 +240,15 @@ pub struct CommonArgs {
     #[arg(long = "tmpfs", value_name = "PATH[:OPTIONS]",
           value_parser = rsrc_shared::options::parse_tmpfs)]
     pub tmpfs: Vec<(String, String)>,
+    /// The signal that stops the container, e.g. SIGINT [default: the image's STOPSIGNAL, else
+    /// SIGTERM]. `instance stop`, `rm`, `recreate` and `docker stop` send it; an empty value
+    /// (update) goes back to the image's.
+    #[arg(long, value_name = "SIGNAL")]
+    pub stop_signal: Option<String>,
+    /// How long a stop waits for the container after its stop signal before it kills it, e.g.
+    /// 30s [default: 10s; at most 10m]. An empty value (update) goes back to the default.
+    #[arg(long, value_name = "DURATION")]
+    pub stop_timeout: Option<String>,
 }
 
 /// `--shm-size SIZE`, checked and kept as given.

@@ -198,6 +198,8 @@ pub fn build_spec(args: &CreateArgs) -> CliResult<MachineSpec> {
         entrypoint: split_entrypoint(c.entrypoint.as_deref())?,
         ulimits: ulimits(c)?,
         tmpfs: tmpfs(c)?,
+        stop_signal: c.stop_signal.clone(),
+        stop_timeout: c.stop_timeout.clone(),
     })
 }
 
@@ -241,6 +243,8 @@ pub fn build_update(args: &UpdateArgs, current: Option<&Limits>) -> CliResult<Ma
         entrypoint: split_entrypoint(c.entrypoint.as_deref())?,
         ulimits: (!c.ulimits.is_empty()).then(|| ulimits(c)).transpose()?,
         tmpfs: (!c.tmpfs.is_empty()).then(|| tmpfs(c)).transpose()?,
+        stop_signal: c.stop_signal.clone(),
+        stop_timeout: c.stop_timeout.clone(),
     })
 }
 
@@ -395,6 +399,10 @@ mod tests {
             "  postgres   -c fsync=off ",
             "--restart",
             "on-failure",
+            "--stop-signal",
+            "SIGINT",
+            "--stop-timeout",
+            "30s",
             "--inactive",
         ]);
         let spec = build_spec(&args).unwrap();
@@ -432,6 +440,8 @@ mod tests {
         );
         assert_eq!(spec.limits.cpus, Some(0.5));
         assert_eq!(spec.restart, RestartPolicy::OnFailure);
+        assert_eq!(spec.stop_signal.as_deref(), Some("SIGINT"));
+        assert_eq!(spec.stop_timeout.as_deref(), Some("30s"));
         assert!(!spec.active);
         assert_eq!(spec.max_per_user, 1);
     }

@@ -91,5 +91,11 @@ pub(super) fn container(
                 .collect(),
             tmpfs: machine.tmpfs.clone(),
         },
+        stop_signal: machine.stop_signal.clone(),
+        stop_timeout: machine
+            .stop_timeout
+            .as_deref()
+            .map(machines::parse_stop_timeout)
+            .transpose()?,
     })
 }

@@ -17,8 +17,8 @@ use crate::State;
 
 pub use crate::registry::machines::Stored;
 pub use validate::{
-    parse_memory, validate_image, validate_prop_name, validate_slug, validate_spec,
-    validate_volume_path,
+    parse_memory, parse_stop_timeout, validate_image, validate_prop_name, validate_slug,
+    validate_spec, validate_volume_path,
 };
 
 /// The machine `name`; a missing one is `NotFound`.
@@ -75,6 +75,13 @@ fn merge(mut spec: MachineSpec, u: MachineUpdate) -> MachineSpec {
     if let Some(v) = u.tmpfs {
         spec.tmpfs = v;
     }
+    // An empty value takes the key away (back to the image's signal, Docker's timeout).
+    if let Some(v) = u.stop_signal {
+        spec.stop_signal = Some(v).filter(|v| !v.trim().is_empty());
+    }
+    if let Some(v) = u.stop_timeout {
+        spec.stop_timeout = Some(v).filter(|v| !v.trim().is_empty());
+    }
     spec
 }
 
@@ -124,6 +131,8 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
         entrypoint: s.entrypoint,
         ulimits: s.ulimits,
         tmpfs: s.tmpfs,
+        stop_signal: s.stop_signal,
+        stop_timeout: s.stop_timeout,
         instances,
         likes: 0,
         dislikes: 0,

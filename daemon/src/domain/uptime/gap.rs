@@ -138,6 +138,7 @@ mod tests {
             labels: Default::default(),
             address: None,
             options: Default::default(),
+            stop_signal: None,
         }
     }
 

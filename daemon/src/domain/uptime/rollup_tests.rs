@@ -156,6 +156,8 @@ fn simulate_setup(tx: &Tx, rng: &mut Rng) -> (i64, [&'static str; 4], Vec<i64>) 
         entrypoint: None,
         ulimits: Default::default(),
         tmpfs: Default::default(),
+        stop_signal: None,
+        stop_timeout: None,
     };
     fixtures::insert_machine(tx, 1, &spec).unwrap();
     let base = crate::clock::now_ms() - 12 * DAY;

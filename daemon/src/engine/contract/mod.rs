@@ -150,6 +150,8 @@ pub fn spec_for(
         restart: RestartPolicy::No,
         network: None,
         options: Default::default(),
+        stop_signal: None,
+        stop_timeout: None,
     }
 }
 

@@ -88,6 +88,9 @@ pub fn container_body(spec: ContainerSpec) -> ContainerCreateBody {
         env: Some(spec.env),
         labels: Some(spec.labels),
         exposed_ports: Some(exposed),
+        // Docker's own `docker stop` honours these too.
+        stop_signal: spec.stop_signal.clone(),
+        stop_timeout: spec.stop_timeout,
         host_config: Some(HostConfig {
             port_bindings: Some(port_bindings),
             mounts: Some(mounts),
@@ -155,6 +158,7 @@ pub fn observed(info: ContainerInspectResponse) -> Observed {
         labels: config.labels.unwrap_or_default(),
         address,
         options,
+        stop_signal: config.stop_signal.filter(|s| !s.is_empty()),
     }
 }
 

@@ -45,6 +45,8 @@ fn spec(name: &str) -> MachineSpec {
         entrypoint: None,
         ulimits: Default::default(),
         tmpfs: Default::default(),
+        stop_signal: None,
+        stop_timeout: None,
     }
 }
 
@@ -432,3 +434,4 @@ mod faults;
 mod history;
 mod pieces;
 mod rebuild;
+mod stop;
