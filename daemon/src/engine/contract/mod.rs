@@ -9,12 +9,14 @@
 //! subject's daemon label; a subject removes them all when dropped, also after a failed case.
 
 mod cases;
+mod logs;
 mod networks;
 #[cfg(test)]
 mod on_fake;
 mod run_options;
 
 pub use cases::*;
+pub use logs::*;
 pub use networks::*;
 pub use run_options::*;
 
