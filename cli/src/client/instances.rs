@@ -2,7 +2,7 @@
 
 use rsrc_shared::api::endpoints::{self as ep, NoBody};
 use rsrc_shared::api::query::{
-    AllQuery, InstanceRemoveQuery, LogsQuery, NoQuery, VolumesQuery, WaitQuery,
+    AllQuery, InstanceRemoveQuery, LogsQuery, NoQuery, ShowQuery, VolumesQuery, WaitQuery,
 };
 use rsrc_shared::api::{Instance, InstanceAction, InstanceCreate, InstanceRecreate, Volume};
 
@@ -32,8 +32,18 @@ impl<'a> Instances<'a> {
 
     /// `reference`: an id, a unique prefix of one, or a name.
     pub async fn show(&self, reference: &str) -> Result<Instance, ClientError> {
+        self.show_with(reference, false).await
+    }
+
+    /// [`Self::show`]; with `reveal`, the values of the owner's own secret props.
+    pub async fn show_with(&self, reference: &str, reveal: bool) -> Result<Instance, ClientError> {
         self.client
-            .call(ep::ShowInstance, &[reference], &NoQuery {}, &NoBody)
+            .call(
+                ep::ShowInstance,
+                &[reference],
+                &ShowQuery { reveal },
+                &NoBody,
+            )
             .await
     }
 

@@ -31,7 +31,23 @@ pub enum InstanceCmd {
     #[command(visible_alias = "list")]
     Ls(LsArgs),
     /// Show one instance: status, ports, url, volumes, environment (secrets masked).
+    #[command(
+        after_long_help = "Values of secret props read `********` here, in `instance ls` \
+                      and everywhere else, to admins too. --reveal shows the values of your own \
+                      instance's secret props, read from its container (rsrc does not store \
+                      them; an instance without a container has none to show). It is for the \
+                      owner only: an admin asking for another user's instance is refused (exit \
+                      4) rather than shown `********`, so that a masked value is never taken for \
+                      the real one, and an admin who needs a value asks its owner.
+
+Examples:
+  rsrc instance show db1
+  rsrc instance show --reveal db1      # the password you set at create"
+    )]
     Show {
+        /// Show the values of your own instance's secret props (owner only; see below).
+        #[arg(long)]
+        reveal: bool,
         /// The instance's id (or a unique prefix of it) or name.
         #[arg(value_name = "ID|NAME")]
         #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
@@ -210,8 +226,8 @@ pub async fn run(ctx: &mut Ctx, cmd: InstanceCmd) -> CliResult {
     match cmd {
         InstanceCmd::Create(args) => create(ctx, args).await,
         InstanceCmd::Ls(args) => ls(ctx, args).await,
-        InstanceCmd::Show { reference } => {
-            let instance = ctx.client.instances().show(&reference).await?;
+        InstanceCmd::Show { reference, reveal } => {
+            let instance = ctx.client.instances().show_with(&reference, reveal).await?;
             ctx.out.one(&instance);
             Ok(())
         }

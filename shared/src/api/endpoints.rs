@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::query::{
     AllQuery, CommentsQuery, DryRunQuery, EventsQuery, ForceQuery, InstanceRemoveQuery, LogsQuery,
-    MachineListQuery, NoQuery, UptimeQuery, VolumesQuery, WaitQuery,
+    MachineListQuery, NoQuery, ShowQuery, UptimeQuery, VolumesQuery, WaitQuery,
 };
 use super::*;
 use super::{encode_segment, query};
@@ -228,7 +228,7 @@ endpoints! {
     ListInstances: Get v1!("/instances"), AllQuery, NoBody => Vec<Instance>;
     CreateInstance: Post v1!("/instances"), NoQuery, InstanceCreate => Instance, status 201;
     /// `{ref}`: an id, a unique prefix of one, or a name.
-    ShowInstance: Get v1!("/instances/{ref}"), NoQuery, NoBody => Instance;
+    ShowInstance: Get v1!("/instances/{ref}"), ShowQuery, NoBody => Instance;
     RemoveInstance: Delete v1!("/instances/{ref}"), InstanceRemoveQuery, NoBody => (), status 204;
     /// Frames of `api::logs` (not JSON).
     InstanceLogs: Get v1!("/instances/{ref}/logs"), LogsQuery, NoBody => NoBody, stream = true;
@@ -317,6 +317,14 @@ mod tests {
         assert_eq!(
             RemoveInstance::uri(&["abc"], &remove).unwrap(),
             v1!("/instances/abc?volumes=true&force=true")
+        );
+        assert_eq!(
+            ShowInstance::uri(&["abc"], &ShowQuery { reveal: true }).unwrap(),
+            v1!("/instances/abc?reveal=true")
+        );
+        assert_eq!(
+            ShowInstance::uri(&["abc"], &ShowQuery::default()).unwrap(),
+            v1!("/instances/abc")
         );
         let wait = WaitQuery {
             timeout: std::time::Duration::from_secs(5),

@@ -49,7 +49,7 @@ pub mod flag {
         )*};
     }
 
-    flags!(all bare dry_run follow force size volumes);
+    flags!(all bare dry_run follow force reveal size volumes);
 }
 
 /// `?all`: everyone's, for admins (`GET /v1/instances`, `GET /v1/volumes`).
@@ -61,6 +61,18 @@ pub struct AllQuery {
         skip_serializing_if = "is_false"
     )]
     pub all: bool,
+}
+
+/// `?reveal` of `GET /v1/instances/{ref}`: the values of the instance's secret props, read from
+/// its container. Only for the instance's owner; anyone else (admins too) is refused.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ShowQuery {
+    #[serde(
+        default,
+        deserialize_with = "flag::reveal",
+        skip_serializing_if = "is_false"
+    )]
+    pub reveal: bool,
 }
 
 /// `?all&size` of `GET /v1/volumes`: everyone's (admins), and with sizes, which the engine

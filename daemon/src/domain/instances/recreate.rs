@@ -193,7 +193,7 @@ pub async fn recreate(
 }
 
 /// The environment of the instance's container; empty when it is gone.
-async fn container_env(state: &State, row: &Row) -> Result<HashMap<String, String>> {
+pub(super) async fn container_env(state: &State, row: &Row) -> Result<HashMap<String, String>> {
     let Some(o) = state.engine.inspect(&row.container_ref()).await? else {
         return Ok(HashMap::new());
     };

@@ -7,7 +7,7 @@ use super::env::render_connect;
 use super::{resolve, Row, SECRET_MASK};
 use crate::clock::rfc3339;
 use crate::domain::accounts::Caller;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::registry::{self, instances as repo, Snap};
 use crate::State;
 
@@ -114,7 +114,61 @@ async fn list_rows(state: &State, caller: &Caller, all: bool) -> Result<Vec<Inst
         .await
 }
 
-pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<Instance> {
+/// One instance as `caller` may see it. With `reveal`, the values of its secret props, read from
+/// its container (rsrc stores none): for the owner only, anyone else (an admin) is refused
+/// rather than shown the mask, which could pass for the value.
+pub async fn show(
+    state: &State,
+    caller: &Caller,
+    reference: String,
+    reveal: bool,
+) -> Result<Instance> {
+    let me = caller.user.id;
+    let (mut instance, row) = show_row(state, caller, reference).await?;
+    if reveal {
+        if row.owner_id != me {
+            return Err(Error::forbidden(format!(
+                "only the owner of instance `{}` may reveal its secret props; admins see them \
+                 as `********` too",
+                row.name
+            )));
+        }
+        reveal_secrets(state, &row, &mut instance).await?;
+    }
+    Ok(instance)
+}
+
+/// Puts the container's values of the row's secret props (those the registry holds no value
+/// for) into `instance.env`. Audited in the log by key, never by value.
+async fn reveal_secrets(state: &State, row: &Row, instance: &mut Instance) -> Result<()> {
+    let secret: Vec<&String> = row
+        .env
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k)
+        .collect();
+    if secret.is_empty() {
+        return Ok(());
+    }
+    let mut live = super::recreate::container_env(state, row).await?;
+    if live.is_empty() {
+        return Err(Error::conflict(format!(
+            "instance `{}` has no container, and its secret values went with the last one; \
+             set them again with `rsrc instance recreate {} --env KEY`",
+            row.name, row.name
+        )));
+    }
+    for key in &secret {
+        if let Some(v) = live.remove(key.as_str()) {
+            instance.env.insert((*key).clone(), v);
+        }
+    }
+    tracing::info!(instance = %row.id, by = row.owner_id, keys = ?secret,
+        "secret props revealed to their owner");
+    Ok(())
+}
+
+async fn show_row(state: &State, caller: &Caller, reference: String) -> Result<(Instance, Row)> {
     let caller = caller.clone();
     let host = state.config.advertise_host.clone();
     let keep_ms = state.config.history.keep_ms();
@@ -132,12 +186,13 @@ pub async fn show(state: &State, caller: &Caller, reference: String) -> Result<I
                 std::slice::from_ref(&row),
                 keep_ms,
             )?;
-            Ok(Instance {
+            let instance = Instance {
                 availability_7d: up.first().copied().flatten(),
-                ..one(snap, &host, row)?
-            })
+                ..one(snap, &host, row.clone())?
+            };
+            Ok((instance, row))
         })
         .await?;
-    mark_last_known(state, std::iter::once(&mut instance)).await;
+    mark_last_known(state, std::iter::once(&mut instance.0)).await;
     Ok(instance)
 }

@@ -2,7 +2,9 @@
 
 use hyper::Response;
 use rsrc_shared::api::endpoints::{self as ep, NoBody};
-use rsrc_shared::api::query::{AllQuery, InstanceRemoveQuery, NoQuery, VolumesQuery, WaitQuery};
+use rsrc_shared::api::query::{
+    AllQuery, InstanceRemoveQuery, NoQuery, ShowQuery, VolumesQuery, WaitQuery,
+};
 use rsrc_shared::api::{
     Instance, InstanceAction, InstanceCreate, InstanceRecreate, Orphan, Volume,
 };
@@ -21,9 +23,9 @@ pub async fn create(ctx: Ctx, caller: Caller, _: NoQuery, req: InstanceCreate) -
     detached(async move { crate::domain::instances::create(&state, &caller, req).await }).await
 }
 
-pub async fn show(ctx: Ctx, caller: Caller, _: NoQuery, _: NoBody) -> Result<Instance> {
+pub async fn show(ctx: Ctx, caller: Caller, q: ShowQuery, _: NoBody) -> Result<Instance> {
     let reference = ctx.param("ref")?.to_string();
-    crate::domain::instances::show(&ctx.state, &caller, reference).await
+    crate::domain::instances::show(&ctx.state, &caller, reference, q.reveal).await
 }
 
 pub async fn remove(ctx: Ctx, caller: Caller, q: InstanceRemoveQuery, _: NoBody) -> Result<()> {
