@@ -219,6 +219,7 @@ mod tests {
             active: true,
             connect: None,
             restart: RestartPolicy::UnlessStopped,
+            exec: true,
         }
     }
 

@@ -111,6 +111,10 @@ fn default_max_per_user() -> i64 {
     1
 }
 
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
 fn default_true() -> bool {
     true
 }
@@ -148,6 +152,10 @@ pub struct MachineSpec {
     pub connect: Option<String>,
     #[serde(default)]
     pub restart: RestartPolicy,
+    /// Whether its instances' owners may run commands in them (`rsrc exec`); an admin may
+    /// switch it off.
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub exec: bool,
 }
 
 /// A partial change of a machine: absent fields stay as they are.
@@ -180,6 +188,8 @@ pub struct MachineUpdate {
     pub connect: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<RestartPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<bool>,
 }
 
 /// A machine as the API shows it.

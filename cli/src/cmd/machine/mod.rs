@@ -35,6 +35,7 @@ Example file:
   connect = \"redis://{host}:{port}\"
   max_per_user = 2
   restart = \"unless-stopped\"       # or \"no\", \"on-failure\"
+  exec = true                      # false: no `rsrc exec` in its instances
   limits = { memory = \"256m\", cpus = 0.5, pids = 256 }
 
   [[machine]]

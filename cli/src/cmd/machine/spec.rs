@@ -160,6 +160,7 @@ pub fn build_spec(args: &CreateArgs) -> CliResult<MachineSpec> {
         active: !args.inactive,
         connect: c.connect.clone(),
         restart: c.restart.map(Into::into).unwrap_or_default(),
+        exec: true,
     })
 }
 
@@ -198,6 +199,7 @@ pub fn build_update(args: &UpdateArgs, current: Option<&Limits>) -> CliResult<Ma
         },
         connect: c.connect.clone(),
         restart: c.restart.map(Into::into),
+        exec: None,
     })
 }
 

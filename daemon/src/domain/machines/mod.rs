@@ -59,6 +59,9 @@ fn merge(mut spec: MachineSpec, u: MachineUpdate) -> MachineSpec {
     if let Some(v) = u.restart {
         spec.restart = v;
     }
+    if let Some(v) = u.exec {
+        spec.exec = v;
+    }
     spec
 }
 

@@ -256,6 +256,7 @@ mod tests {
             active: true,
             connect: Some("redis://{host}:{port}".into()),
             restart: RestartPolicy::UnlessStopped,
+            exec: true,
         }
     }
 

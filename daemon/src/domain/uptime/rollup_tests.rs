@@ -151,6 +151,7 @@ fn simulate_setup(tx: &Tx, rng: &mut Rng) -> (i64, [&'static str; 4], Vec<i64>) 
         active: true,
         connect: None,
         restart: RestartPolicy::UnlessStopped,
+        exec: true,
     };
     fixtures::insert_machine(tx, 1, &spec).unwrap();
     let base = crate::clock::now_ms() - 12 * DAY;

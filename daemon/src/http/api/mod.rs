@@ -6,6 +6,7 @@
 
 mod accounts;
 mod events;
+mod exec;
 mod feed;
 mod instances;
 mod machines;
@@ -84,6 +85,7 @@ pub const ROUTES: &[Route] = &[
     route!(ep::RestartInstance  => User,     instances::restart),
     route!(ep::WaitInstance     => User,     instances::wait),
     route!(ep::RecreateInstance => User,     instances::recreate),
+    route!(ep::ExecInstance     => User,     raw, exec::exec),
     route!(ep::ListEvents       => User,     raw, events::list),
     route!(ep::ListVolumes      => User,     instances::list_volumes),
     route!(ep::RemoveVolume     => User,     instances::remove_volume),
@@ -103,6 +105,9 @@ pub struct Ctx {
     lease: Option<StreamLease>,
     /// Closes this request's connection (see `server::Hangup`).
     hangup: Option<tokio_util::sync::CancellationToken>,
+    /// The protocol the client asked to switch to (`Upgrade:`), and the connection once
+    /// switched (see `exec`).
+    upgrade: Option<(String, hyper::upgrade::OnUpgrade)>,
 }
 
 impl Ctx {
@@ -258,7 +263,13 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
     if state.is_shutting_down() {
         return Err(Error::ShuttingDown);
     }
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let upgrade = parts
+        .headers
+        .get(hyper::header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .zip(parts.extensions.remove::<hyper::upgrade::OnUpgrade>());
     let hangup = parts
         .extensions
         .get::<crate::http::server::Hangup>()
@@ -303,6 +314,7 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         streams: route.streams,
         lease,
         hangup,
+        upgrade,
     };
     match (route.handler, caller) {
         (Handler::Public(handler), _) => handler(ctx).await,

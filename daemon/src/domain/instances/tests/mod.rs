@@ -40,6 +40,7 @@ fn spec(name: &str) -> MachineSpec {
         active: true,
         connect: None,
         restart: Default::default(),
+        exec: true,
     }
 }
 

@@ -1,0 +1,96 @@
+//! Commands in containers on Docker: `create_exec`, then `start_exec` attached (Docker hands
+//! over the connection: its reads are the command's output, its writes the command's stdin),
+//! and `inspect_exec` for the exit code and the process id.
+
+use bollard::container::LogOutput;
+use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
+use bollard::query_parameters::ResizeExecOptionsBuilder;
+use futures_util::StreamExt;
+
+use super::{engine_err, DockerEngine};
+use crate::engine::exec::{ExecSession, ExecSpec, ExecStatus};
+use crate::engine::Output;
+use crate::error::{Error, Result};
+
+pub async fn start(engine: &DockerEngine, container: &str, spec: ExecSpec) -> Result<ExecSession> {
+    let docker = engine.docker().await?;
+    let options = CreateExecOptions {
+        attach_stdin: Some(spec.stdin),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        tty: Some(spec.tty),
+        cmd: Some(spec.cmd.clone()),
+        ..Default::default()
+    };
+    let created = docker
+        .create_exec(container, options)
+        .await
+        .map_err(engine_err(format!("container {container}")))?;
+    let started = docker
+        .start_exec(
+            &created.id,
+            Some(StartExecOptions {
+                detach: false,
+                tty: spec.tty,
+                output_capacity: None,
+            }),
+        )
+        .await
+        .map_err(engine_err("cannot start the command"))?;
+    let StartExecResults::Attached { output, input } = started else {
+        return Err(Error::internal("Docker started the command detached"));
+    };
+    if let (true, Some((rows, cols))) = (spec.tty, spec.size) {
+        // Docker 20.10 (API 1.41) has no console size on create: set it once it runs.
+        if let Err(e) = resize(engine, &created.id, rows, cols).await {
+            tracing::debug!(error = %e, "cannot set the size of an exec's TTY");
+        }
+    }
+    let output = output
+        .filter_map(|item| async move {
+            match item {
+                Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
+                    Some(Ok((Output::Stdout, message)))
+                }
+                Ok(LogOutput::StdErr { message }) => Some(Ok((Output::Stderr, message))),
+                Ok(LogOutput::StdIn { .. }) => None,
+                Err(e) => Some(Err(engine_err("the command's output broke off")(e))),
+            }
+        })
+        .boxed();
+    Ok(ExecSession {
+        id: created.id,
+        output,
+        input,
+    })
+}
+
+pub async fn status(engine: &DockerEngine, id: &str) -> Result<ExecStatus> {
+    let inspect = engine
+        .docker()
+        .await?
+        .inspect_exec(id)
+        .await
+        .map_err(engine_err(format!("exec {id}")))?;
+    let running = inspect.running.unwrap_or(false);
+    Ok(ExecStatus {
+        running,
+        exit_code: if running { None } else { inspect.exit_code },
+        pid: inspect.pid.filter(|p| *p > 0),
+    })
+}
+
+pub async fn resize(engine: &DockerEngine, id: &str, rows: u16, cols: u16) -> Result<()> {
+    engine
+        .docker()
+        .await?
+        .resize_exec(
+            id,
+            ResizeExecOptionsBuilder::new()
+                .h(i32::from(rows))
+                .w(i32::from(cols))
+                .build(),
+        )
+        .await
+        .map_err(engine_err(format!("exec {id}")))
+}

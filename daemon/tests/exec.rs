@@ -1,0 +1,235 @@
+//! `rsrc exec` (issue 20) through the real `rsrcd`, the real CLI and the real Docker engine:
+//! stdout and stderr kept apart, stdin with `-i`, exit codes passed through, only the owner (or
+//! an admin) may, a machine with `exec = false` refuses, a stopped instance is a clear error,
+//! the audit line names the command but not its arguments, and a client that goes away ends
+//! the command in the container.
+
+mod common;
+mod docker_support;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{docker, poll, Options};
+use docker_support::*;
+
+const REDIS_IMAGE: &str = "rsrc-demo/redis:7";
+const REDIS_PASSWORD: &str = "redis-Exec-Secret-9";
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+}
+
+/// The processes of a container, as `ps` in it shows them.
+fn processes(container: &str) -> String {
+    docker(&["exec", container, "ps", "-o", "args"])
+}
+
+#[test]
+fn exec_passes_output_input_and_exit_codes_for_the_owner_only() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    let bob = e.user("bob@example.com");
+    let web = create(&alice, "web", &["--name", "site", "--wait"]);
+    let id = str_of(&web, "id").to_string();
+    let container = str_of(&web, "container").to_string();
+
+    // stdout and stderr apart, the exit code passed through.
+    let run = alice
+        .run(&[
+            "exec",
+            "site",
+            "--",
+            "sh",
+            "-c",
+            "echo out; echo err >&2; exit 7",
+        ])
+        .expect_code(7);
+    assert_eq!(run.stdout, "out\n", "{run:?}");
+    assert_eq!(run.stderr, "err\n", "{run:?}");
+    let run = alice.run(&["exec", "site", "true"]).expect_code(0);
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+
+    // stdin only with -i; the command sees its end.
+    let run = alice
+        .run_stdin(&["exec", "-i", "site", "--", "cat"], "hello")
+        .expect_code(0);
+    assert_eq!(run.stdout, "hello", "{run:?}");
+    let run = alice
+        .run_stdin(
+            &["exec", "-i", "site", "--", "wc", "-c"],
+            &"x".repeat(300_000),
+        )
+        .expect_code(0);
+    assert_eq!(run.stdout.trim(), "300000", "{run:?}");
+    let run = alice
+        .run_stdin(&["exec", "site", "--", "cat"], "not passed")
+        .expect_code(0);
+    assert_eq!(run.stdout, "", "{run:?}");
+
+    // A command that cannot be found exits as with `docker exec`.
+    let docker_code = Command::new("docker")
+        .args(["exec", &container, "no-such-command-here"])
+        .output()
+        .expect("docker exec")
+        .status
+        .code()
+        .expect("an exit code");
+    let run = alice.run(&["exec", "site", "no-such-command-here"]);
+    assert_eq!(run.code, docker_code, "{run:?}");
+    assert!((126..=127).contains(&run.code), "{run:?}");
+    // Docker's reason goes to stderr (Docker's own CLI prints it on stdout).
+    assert!(run.stderr.contains("no-such-command-here"), "{run:?}");
+    assert_eq!(run.stdout, "", "{run:?}");
+
+    // Only the owner or an admin.
+    for reference in ["site", id.as_str()] {
+        let run = bob.run(&["exec", reference, "true"]).expect_code(3);
+        assert!(run.stderr.contains("no instance"), "{run:?}");
+    }
+    e.admin.run(&["exec", &id, "--", "true"]).expect_code(0);
+
+    // A client that goes away ends the command in the container.
+    let mut child = alice
+        .command(&["exec", "site", "--", "sleep", "4321"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("rsrc exec");
+    poll("the command runs", Duration::from_secs(20), || {
+        processes(&container).contains("sleep 4321").then_some(())
+    });
+    child.kill().expect("kill rsrc");
+    let _ = child.wait();
+    poll(
+        "the command ends with its client",
+        Duration::from_secs(20),
+        || (!processes(&container).contains("sleep 4321")).then_some(()),
+    );
+
+    // The audit line: who, where, which command, how many arguments; never the arguments.
+    let log = e.d.log_text();
+    let audit: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(" exec ") || l.ends_with(" exec"))
+        .filter(|l| l.contains("command="))
+        .collect();
+    assert!(
+        audit.iter().any(|l| l.contains("alice@example.com")
+            && l.contains(&id)
+            && l.contains("command=sh")
+            && l.contains("args=2")),
+        "no audit line for alice's sh: {audit:?}"
+    );
+    assert!(
+        audit.iter().any(|l| l.contains("admin@example.com")),
+        "no audit line for the admin: {audit:?}"
+    );
+    assert!(
+        !log.contains("echo err"),
+        "the log shows a command's arguments"
+    );
+
+    // A stopped instance is a clear error (a conflict: exit 5).
+    alice.run(&["instance", "stop", "site"]).expect_code(0);
+    let run = alice.run(&["exec", "site", "true"]).expect_code(5);
+    assert!(run.stderr.contains("not running"), "{run:?}");
+
+    // A machine with `exec = false`: forbidden (exit 4), for its owner and for an admin.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("locked.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[[machine]]\nname = \"locked\"\nimage = \"{}\"\nports = [{{ port = 8080 }}]\n\
+             command = \"httpd -f -p 8080 -h /www\"\nexec = false\n",
+            image()
+        ),
+    )
+    .expect("write the machine file");
+    e.admin
+        .run(&["machine", "apply", "-f", file.to_str().expect("utf-8")])
+        .expect_code(0);
+    create(&alice, "locked", &["--name", "vault", "--wait"]);
+    let run = alice.run(&["exec", "vault", "true"]).expect_code(4);
+    assert!(run.stderr.contains("exec is switched off"), "{run:?}");
+    e.admin.run(&["exec", "vault", "true"]).expect_code(4);
+
+    for name in ["site", "vault"] {
+        alice.run(&["instance", "rm", name]).expect_code(0);
+    }
+}
+
+#[test]
+fn redis_cli_runs_through_exec() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    if !common::docker_ok(&["image", "inspect", REDIS_IMAGE]) {
+        assert!(
+            std::env::var("RSRC_REQUIRE_DOCKER").as_deref() != Ok("1"),
+            "{REDIS_IMAGE} is missing (scripts/images redis builds it)"
+        );
+        eprintln!("skipping: {REDIS_IMAGE} is missing");
+        return;
+    }
+    let e = env(Options::default());
+    let machine = repo().join("contrib/machines/redis.toml");
+    e.admin
+        .run(&["machine", "apply", "-f", machine.to_str().expect("utf-8")])
+        .expect_code(0);
+    let alice = e.user("alice@example.com");
+    let password = format!("REDIS_PASSWORD={REDIS_PASSWORD}");
+    create(
+        &alice,
+        "redis",
+        &["--name", "cache", "--env", &password, "--wait"],
+    );
+    let run = poll("redis answers PING", Duration::from_secs(60), || {
+        let run = alice.run(&[
+            "exec",
+            "-i",
+            "cache",
+            "--",
+            "redis-cli",
+            "--no-auth-warning",
+            "-a",
+            REDIS_PASSWORD,
+            "PING",
+        ]);
+        (run.code == 0 && run.stdout.trim() == "PONG").then_some(run)
+    });
+    assert_eq!(run.stderr, "");
+    // Commands on stdin, as a script would pipe them.
+    let run = alice
+        .run_stdin(
+            &[
+                "exec",
+                "-i",
+                "cache",
+                "--",
+                "redis-cli",
+                "--no-auth-warning",
+                "-a",
+                REDIS_PASSWORD,
+            ],
+            "SET k v\nGET k\n",
+        )
+        .expect_code(0);
+    assert_eq!(run.stdout, "OK\nv\n", "{run:?}");
+    assert!(
+        !e.d.log_text().contains(REDIS_PASSWORD),
+        "the password is in rsrcd's log"
+    );
+    alice
+        .run(&["instance", "rm", "cache", "--volumes"])
+        .expect_code(0);
+}
