@@ -233,3 +233,137 @@ fn redis_cli_runs_through_exec() {
         .run(&["instance", "rm", "cache", "--volumes"])
         .expect_code(0);
 }
+
+/// Runs a program under a new pseudo-terminal of `rows`x`cols` (python's `pty`), the way a
+/// user's terminal runs it. After `ready` shows in its output the terminal is resized to
+/// `then` (the kernel sends SIGWINCH), and a line is typed. Prints what the program wrote and
+/// exits with its exit code.
+const PTY_DRIVER: &str = r#"
+import fcntl, os, pty, select, struct, sys, termios, time
+rows, cols, rows2, cols2 = (int(x) for x in sys.argv[1:5])
+argv = sys.argv[5:]
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    os.execv(argv[0], argv)
+out = b""
+resized = False
+deadline = time.time() + 60
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    if not resized and b"ready" in out:
+        resized = True
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows2, cols2, 0, 0))
+        time.sleep(1.0)
+        os.write(fd, b"go\r")
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+
+#[test]
+fn exec_with_a_tty_has_the_terminal_size_and_passes_the_exit_code() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    let e = env(Options::default());
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    create(&alice, "web", &["--name", "site", "--wait"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let driver = dir.path().join("drive_tty.py");
+    std::fs::write(&driver, PTY_DRIVER).expect("write the pty driver");
+    let python = std::env::var("RSRC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+
+    // `shell`: run rsrc from `sh -c SCRIPT` (rsrc is `$0`, its arguments `$@`).
+    let under_pty_in = |shell: Option<&str>, args: &[&str]| {
+        let rsrc = alice.command(args);
+        let mut cmd = Command::new(&python);
+        cmd.arg(&driver).args(["33", "101", "40", "120"]);
+        if let Some(script) = shell {
+            cmd.args(["/bin/sh", "-c", script]);
+        }
+        cmd.arg(rsrc.get_program()).args(rsrc.get_args());
+        for (key, value) in rsrc.get_envs() {
+            match value {
+                Some(v) => cmd.env(key, v),
+                None => cmd.env_remove(key),
+            };
+        }
+        let out = cmd.output().expect("python pty driver");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+
+    // Docker 20.10 (API 1.41) sizes an exec's TTY only once its process runs, so a command's
+    // very first look may see 0x0 (`docker exec -it C stty size` fails here the same way); on
+    // API 1.42 and later the size is given at create. Hence the moment's wait.
+    let under_pty = |args: &[&str]| under_pty_in(None, args);
+    let (code, out, err) = under_pty(&[
+        "exec",
+        "-it",
+        "site",
+        "--",
+        "sh",
+        "-c",
+        "sleep 1; stty size; exit 3",
+    ]);
+    assert_eq!(code, 3, "{out} {err}");
+    assert!(out.contains("33 101"), "the first size: {out:?} {err}");
+
+    // A resize of the local terminal reaches the command's TTY; typed input reaches it too.
+    let script = "sleep 1; stty size; echo ready; read x; stty size; echo \"got $x\"; exit 4";
+    let (code, out, err) = under_pty(&["exec", "-it", "site", "--", "sh", "-c", script]);
+    assert_eq!(code, 4, "{out} {err}");
+    assert!(out.contains("33 101"), "{out:?}");
+    assert!(
+        out.contains("40 120"),
+        "the size after a resize: {out:?} {err}"
+    );
+    assert!(out.contains("got go"), "typed input: {out:?}");
+
+    // The terminal is out of raw mode again once rsrc is done.
+    let script = "\"$0\" \"$@\"; echo \"code=$?\"; stty -a";
+    let (code, out, err) = under_pty_in(
+        Some(script),
+        &["exec", "-it", "site", "--", "sh", "-c", "exit 6"],
+    );
+    assert_eq!(code, 0, "{out} {err}");
+    assert!(out.contains("code=6"), "{out:?}");
+    assert!(
+        out.contains(" icanon") && out.contains(" echo ") && !out.contains("-icanon"),
+        "the terminal was left in raw mode: {out:?}"
+    );
+
+    // Without -i the TTY gets no input, and stdout and stderr are one stream.
+    let run = alice
+        .run(&[
+            "exec",
+            "-t",
+            "site",
+            "--",
+            "sh",
+            "-c",
+            "echo out; echo err >&2; exit 5",
+        ])
+        .expect_code(5);
+    assert!(
+        run.stdout.contains("out") && run.stdout.contains("err"),
+        "{run:?}"
+    );
+    // -it with no terminal at all is a usage error, as `docker exec -it` in a pipe.
+    let run = alice.run(&["exec", "-it", "site", "true"]).expect_code(2);
+    assert!(run.stderr.contains("terminal"), "{run:?}");
+    alice.run(&["instance", "rm", "site"]).expect_code(0);
+}

@@ -22,10 +22,26 @@ pub async fn start(engine: &DockerEngine, container: &str, spec: ExecSpec) -> Re
         cmd: Some(spec.cmd.clone()),
         ..Default::default()
     };
+    let mut config = bollard::models::ExecConfig::from(options);
+    if let (true, Some((rows, cols))) = (spec.tty, spec.size) {
+        // API 1.42 and later size the TTY before the command starts; older engines ignore it.
+        config.console_size = Some(vec![usize::from(rows), usize::from(cols)]);
+    }
     let created = docker
-        .create_exec(container, options)
+        .create_exec(container, config)
         .await
         .map_err(engine_err(format!("container {container}")))?;
+    // Docker 20.10 (API 1.41) ignores a console size on create. A resize sent before the
+    // start waits in Docker until the process exists and applies at once, as `docker exec -t`
+    // does; sent after the start, the command's first look at its size would see 0x0.
+    if let (true, Some((rows, cols))) = (spec.tty, spec.size) {
+        let (engine, id) = (engine.clone(), created.id.clone());
+        tokio::spawn(async move {
+            if let Err(e) = resize(&engine, &id, rows, cols).await {
+                tracing::debug!(error = %e, "cannot set the size of an exec's TTY");
+            }
+        });
+    }
     let started = docker
         .start_exec(
             &created.id,
@@ -40,12 +56,6 @@ pub async fn start(engine: &DockerEngine, container: &str, spec: ExecSpec) -> Re
     let StartExecResults::Attached { output, input } = started else {
         return Err(Error::internal("Docker started the command detached"));
     };
-    if let (true, Some((rows, cols))) = (spec.tty, spec.size) {
-        // Docker 20.10 (API 1.41) has no console size on create: set it once it runs.
-        if let Err(e) = resize(engine, &created.id, rows, cols).await {
-            tracing::debug!(error = %e, "cannot set the size of an exec's TTY");
-        }
-    }
     let output = output
         .filter_map(|item| async move {
             match item {

@@ -1,6 +1,9 @@
 //! `rsrc exec`: a command in one of your instances, over a connection the daemon switches to
 //! the frames of `rsrc_shared::api::exec`. Its stdout and stderr stay apart, stdin is passed
-//! with `-i`, and `rsrc exec` exits with the command's exit code.
+//! with `-i`, and `rsrc exec` exits with the command's exit code. With `-t` the command gets a
+//! TTY: the local terminal goes into raw mode (`tty`), and its size follows the local one.
+
+mod tty;
 
 use std::io::Write;
 
@@ -8,6 +11,7 @@ use hyper_util::rt::TokioIo;
 use rsrc_shared::api::endpoints as ep;
 use rsrc_shared::api::exec::{self as wire, ExecRequest, FrameKind, UPGRADE_PROTOCOL};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc;
 
 use crate::client::ClientError;
@@ -20,10 +24,13 @@ Examples:
   rsrc exec cache -- redis-cli -a \"$PASS\" PING
   printf 'SELECT 1;' | rsrc exec -i db -- psql -U postgres
   rsrc exec web -- sh -c 'ls /data; exit 3'; echo $?      # prints 3
+  rsrc exec -it db -- psql -U app app                     # an interactive session
 
 The command runs in the instance's container as the container's user, without a shell (give
 `sh -c '...'` for one). Its stdout and stderr come out on rsrc's stdout and stderr, so scripts
-can pipe through it. rsrc exits with the command's exit code; 126 and 127 are Docker's: the
+can pipe through it. With -t the command gets a terminal (TTY) whose size follows yours, and its
+stdout and stderr are one stream; with -it your terminal is in raw mode while it runs, so that
+Ctrl-C goes to the command. rsrc exits with the command's exit code; 126 and 127 are Docker's: the
 command cannot be run, or is not found. Ctrl-C or a closed connection ends the command in the
 container. Only the instance's owner (or an admin) may exec, and an admin can switch exec off
 for a machine (`exec = false`). rsrcd logs who ran which command where; it never logs the
@@ -32,6 +39,9 @@ pub struct ExecArgs {
     /// Pass rsrc's stdin to the command (without it the command reads an empty stdin).
     #[arg(long, short = 'i')]
     pub interactive: bool,
+    /// Give the command a terminal (TTY); with -i, yours is in raw mode while it runs.
+    #[arg(long, short = 't')]
+    pub tty: bool,
     /// The instance's id (or a unique prefix of it) or name.
     #[arg(value_name = "ID|NAME")]
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::instances))]
@@ -44,11 +54,17 @@ pub struct ExecArgs {
 }
 
 pub async fn run(ctx: &mut Ctx, args: ExecArgs) -> CliResult {
+    if args.tty && args.interactive && !tty::any_terminal() {
+        return Err(
+            CliError::usage("-t needs a terminal; leave it out when piping")
+                .with_hint("use `rsrc exec -i` to pass stdin without a TTY"),
+        );
+    }
     let request = ExecRequest {
         cmd: args.command,
-        tty: false,
+        tty: args.tty,
         stdin: args.interactive,
-        size: None,
+        size: if args.tty { tty::size() } else { None },
     };
     let io = ctx
         .client
@@ -60,6 +76,26 @@ pub async fn run(ctx: &mut Ctx, args: ExecArgs) -> CliResult {
         )
         .await?;
     let (mut rd, mut wr) = tokio::io::split(TokioIo::new(io));
+    // Restored when this function returns, however it returns.
+    let raw = if args.tty && args.interactive {
+        tty::RawMode::enter()
+    } else {
+        None
+    };
+    let mut winch = if args.tty {
+        signal(SignalKind::window_change()).ok()
+    } else {
+        None
+    };
+    // In raw mode nothing else restores the terminal: a hangup or a kill ends the loop instead.
+    let (mut hangup, mut terminate) = if raw.is_some() {
+        (
+            signal(SignalKind::hangup()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    } else {
+        (None, None)
+    };
     let mut stdin = if args.interactive {
         Some(read_stdin())
     } else {
@@ -69,6 +105,15 @@ pub async fn run(ctx: &mut Ctx, args: ExecArgs) -> CliResult {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         tokio::select! {
+            () = next_signal(&mut winch) => {
+                if let Some(size) = tty::size() {
+                    let frame = wire::frame(FrameKind::Resize, &size.to_bytes());
+                    let _ = wr.write_all(&frame).await;
+                    let _ = wr.flush().await;
+                }
+            }
+            () = next_signal(&mut hangup) => return Err(CliError::Reported(128 + 1)),
+            () = next_signal(&mut terminate) => return Err(CliError::Reported(128 + 15)),
             chunk = next_chunk(&mut stdin) => {
                 let frame = match &chunk {
                     Some(data) => wire::frame(FrameKind::Stdin, data),
@@ -151,6 +196,18 @@ fn write_out(stderr: bool, data: &[u8]) -> bool {
         out.write_all(data).and_then(|()| out.flush())
     };
     written.is_ok()
+}
+
+/// The next delivery of a signal; pending for ever without a handler.
+async fn next_signal(signal: &mut Option<Signal>) {
+    match signal {
+        Some(s) => {
+            if s.recv().await.is_none() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending().await,
+    }
 }
 
 /// The next piece of stdin; `None` at its end. Pending for ever when stdin is not passed.
