@@ -162,6 +162,17 @@ fn exec_passes_output_input_and_exit_codes_for_the_owner_only() {
     let run = alice.run(&["exec", "vault", "true"]).expect_code(4);
     assert!(run.stderr.contains("exec is switched off"), "{run:?}");
     e.admin.run(&["exec", "vault", "true"]).expect_code(4);
+    assert_eq!(e.admin.json(&["machine", "show", "locked"])["exec"], false);
+    // Switched on again (`machine update --exec on`), it works at once for running instances.
+    e.admin
+        .run(&["machine", "update", "locked", "--exec", "on"])
+        .expect_code(0);
+    assert_eq!(alice.json(&["machine", "show", "locked"])["exec"], true);
+    alice.run(&["exec", "vault", "true"]).expect_code(0);
+    e.admin
+        .run(&["machine", "update", "locked", "--exec", "off"])
+        .expect_code(0);
+    alice.run(&["exec", "vault", "true"]).expect_code(4);
 
     for name in ["site", "vault"] {
         alice.run(&["instance", "rm", name]).expect_code(0);

@@ -207,6 +207,9 @@ pub struct Machine {
     pub active: bool,
     pub connect: Option<String>,
     pub restart: RestartPolicy,
+    /// Whether `rsrc exec` may run commands in its instances.
+    #[serde(default = "default_true")]
+    pub exec: bool,
     /// How many instances of it the caller has (an admin: all users' instances).
     pub instances: i64,
     pub likes: i64,

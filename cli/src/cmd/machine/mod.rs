@@ -199,6 +199,9 @@ pub struct CommonArgs {
     /// What Docker does when the container exits [default for new machines: unless-stopped].
     #[arg(long, value_name = "POLICY")]
     pub restart: Option<RestartArg>,
+    /// Whether owners may run commands in its instances with `rsrc exec` [default: on].
+    #[arg(long, value_name = "on|off")]
+    pub exec: Option<crate::cmd::account::OnOff>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ use rsrc_shared::api::{
 };
 
 use super::{CommonArgs, CreateArgs, PropArg, UpdateArgs};
+use crate::cmd::account::OnOff;
 use crate::error::{CliError, CliResult};
 
 /// `6379`, `6379/tcp` or `53/udp`.
@@ -160,7 +161,7 @@ pub fn build_spec(args: &CreateArgs) -> CliResult<MachineSpec> {
         active: !args.inactive,
         connect: c.connect.clone(),
         restart: c.restart.map(Into::into).unwrap_or_default(),
-        exec: true,
+        exec: c.exec != Some(OnOff::Off),
     })
 }
 
@@ -199,7 +200,7 @@ pub fn build_update(args: &UpdateArgs, current: Option<&Limits>) -> CliResult<Ma
         },
         connect: c.connect.clone(),
         restart: c.restart.map(Into::into),
-        exec: None,
+        exec: c.exec.map(|v| v == OnOff::On),
     })
 }
 

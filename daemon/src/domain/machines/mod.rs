@@ -106,6 +106,7 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
         active: s.active,
         connect: s.connect,
         restart: s.restart,
+        exec: s.exec,
         instances,
         likes: 0,
         dislikes: 0,
