@@ -247,12 +247,13 @@ fn redis_cli_runs_through_exec() {
 
 /// Runs a program under a new pseudo-terminal of `rows`x`cols` (python's `pty`), the way a
 /// user's terminal runs it. After `ready` shows in its output the terminal is resized to
-/// `then` (the kernel sends SIGWINCH), and a line is typed. Prints what the program wrote and
+/// `then` (the kernel sends SIGWINCH), and `typed` is typed (backslash escapes allowed). Prints what the program wrote and
 /// exits with its exit code.
 const PTY_DRIVER: &str = r#"
 import fcntl, os, pty, select, struct, sys, termios, time
 rows, cols, rows2, cols2 = (int(x) for x in sys.argv[1:5])
-argv = sys.argv[5:]
+typed = sys.argv[5].encode().decode("unicode_escape").encode("latin-1")
+argv = sys.argv[6:]
 pid, fd = pty.fork()
 if pid == 0:
     fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -274,7 +275,7 @@ while time.time() < deadline:
         resized = True
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows2, cols2, 0, 0))
         time.sleep(1.0)
-        os.write(fd, b"go\r")
+        os.write(fd, typed)
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(out.decode("utf-8", "replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
@@ -295,10 +296,10 @@ fn exec_with_a_tty_has_the_terminal_size_and_passes_the_exit_code() {
     let python = std::env::var("RSRC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
 
     // `shell`: run rsrc from `sh -c SCRIPT` (rsrc is `$0`, its arguments `$@`).
-    let under_pty_in = |shell: Option<&str>, args: &[&str]| {
+    let under_pty_typing = |typed: &str, shell: Option<&str>, args: &[&str]| {
         let rsrc = alice.command(args);
         let mut cmd = Command::new(&python);
-        cmd.arg(&driver).args(["33", "101", "40", "120"]);
+        cmd.arg(&driver).args(["33", "101", "40", "120", typed]);
         if let Some(script) = shell {
             cmd.args(["/bin/sh", "-c", script]);
         }
@@ -320,6 +321,7 @@ fn exec_with_a_tty_has_the_terminal_size_and_passes_the_exit_code() {
     // Docker 20.10 (API 1.41) sizes an exec's TTY only once its process runs, so a command's
     // very first look may see 0x0 (`docker exec -it C stty size` fails here the same way); on
     // API 1.42 and later the size is given at create. Hence the moment's wait.
+    let under_pty_in = |shell: Option<&str>, args: &[&str]| under_pty_typing("go\\r", shell, args);
     let under_pty = |args: &[&str]| under_pty_in(None, args);
     let (code, out, err) = under_pty(&[
         "exec",
@@ -343,6 +345,22 @@ fn exec_with_a_tty_has_the_terminal_size_and_passes_the_exit_code() {
         "the size after a resize: {out:?} {err}"
     );
     assert!(out.contains("got go"), "typed input: {out:?}");
+
+    // Ctrl-C goes to the command (raw mode), whose TTY turns it into SIGINT: exit 130.
+    let (code, out, err) = under_pty_typing(
+        "\\x03",
+        None,
+        &[
+            "exec",
+            "-it",
+            "site",
+            "--",
+            "sh",
+            "-c",
+            "echo ready; exec sleep 4321",
+        ],
+    );
+    assert_eq!(code, 130, "{out} {err}");
 
     // The terminal is out of raw mode again once rsrc is done.
     let script = "\"$0\" \"$@\"; echo \"code=$?\"; stty -a";
