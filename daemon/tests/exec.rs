@@ -396,3 +396,54 @@ fn exec_with_a_tty_has_the_terminal_size_and_passes_the_exit_code() {
     assert!(run.stderr.contains("terminal"), "{run:?}");
     alice.run(&["instance", "rm", "site"]).expect_code(0);
 }
+
+/// An exec holds its connection after the switch: it still counts against its caller's
+/// connection cap (`[connections] max_per_uid`), so that execs cannot get round it.
+#[test]
+fn exec_sessions_count_against_the_connection_cap() {
+    if !common::docker_or_skip() {
+        return;
+    }
+    const CAP: usize = 4;
+    let e = env(Options {
+        extra_toml: format!("connections = {{ max_per_uid = {CAP} }}\n"),
+        ..Options::default()
+    });
+    httpd_machine(&e.admin, "web", &[]);
+    let alice = e.user("alice@example.com");
+    let web = create(&alice, "web", &["--name", "site", "--wait"]);
+    let container = str_of(&web, "container").to_string();
+    let mut sessions: Vec<_> = (0..CAP)
+        .map(|_| {
+            alice
+                .command(&["exec", "site", "--", "sleep", "4322"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("rsrc exec")
+        })
+        .collect();
+    poll("the sessions run", Duration::from_secs(30), || {
+        (processes(&container).matches("sleep 4322").count() == CAP).then_some(())
+    });
+    let run = alice.run(&["whoami"]);
+    assert_ne!(run.code, 0, "a connection over the cap was let in: {run:?}");
+    // The daemon answers a refused connection with a 503 at once; a client still writing its
+    // request may see that as a connection that broke off.
+    assert!(
+        run.stderr.contains("connections") || run.stderr.contains("broke off"),
+        "{run:?}"
+    );
+    for child in &mut sessions {
+        child.kill().expect("kill rsrc");
+        let _ = child.wait();
+    }
+    poll("the slots are free again", Duration::from_secs(20), || {
+        (alice.run(&["whoami"]).code == 0).then_some(())
+    });
+    poll("the commands ended", Duration::from_secs(20), || {
+        (!processes(&container).contains("sleep 4322")).then_some(())
+    });
+    alice.run(&["instance", "rm", "site"]).expect_code(0);
+}

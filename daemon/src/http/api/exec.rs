@@ -26,7 +26,10 @@ pub async fn exec(mut ctx: Ctx, caller: Caller) -> Result<Response<Body>> {
     let end = ctx.lease()?.end().clone();
     let started = crate::domain::exec::start(&ctx.state, &caller, ctx.param("ref")?, req).await?;
     let state = ctx.state.clone();
+    // The switched connection still counts against its caller's connection cap.
+    let slot = ctx.slot.take();
     tokio::spawn(async move {
+        let _slot = slot;
         match on_upgrade.await {
             Ok(upgraded) => {
                 crate::domain::exec::pump(state, started, TokioIo::new(upgraded), end).await

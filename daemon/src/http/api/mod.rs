@@ -108,6 +108,8 @@ pub struct Ctx {
     /// The protocol the client asked to switch to (`Upgrade:`), and the connection once
     /// switched (see `exec`).
     upgrade: Option<(String, hyper::upgrade::OnUpgrade)>,
+    /// The connection's place under the caps, for a handler that takes the connection over.
+    slot: Option<crate::http::server::ConnectionSlot>,
 }
 
 impl Ctx {
@@ -270,6 +272,9 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .zip(parts.extensions.remove::<hyper::upgrade::OnUpgrade>());
+    let slot = parts
+        .extensions
+        .remove::<crate::http::server::ConnectionSlot>();
     let hangup = parts
         .extensions
         .get::<crate::http::server::Hangup>()
@@ -315,6 +320,7 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         lease,
         hangup,
         upgrade,
+        slot,
     };
     match (route.handler, caller) {
         (Handler::Public(handler), _) => handler(ctx).await,

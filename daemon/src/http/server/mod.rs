@@ -41,6 +41,12 @@ const MAX_REFUSING: usize = 64;
 #[derive(Clone)]
 pub struct Hangup(pub CancellationToken);
 
+/// In every request's extensions: the connection's place under the connection caps. A request
+/// that takes its connection over (`rsrc exec`'s upgrade) keeps it for as long as it uses the
+/// connection, which then still counts against its caller's cap.
+#[derive(Clone)]
+pub struct ConnectionSlot(pub Arc<limits::Slot>);
+
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {
     #[error("another rsrcd is already serving {0}")]
@@ -276,9 +282,13 @@ pub async fn serve(listener: Listener, state: Arc<State>, shutdown: Cancellation
         let state = Arc::clone(&state);
         let hangup = CancellationToken::new();
         let hangup_conn = hangup.clone();
+        let slot = Arc::new(slot);
+        let slot_of_requests = Arc::clone(&slot);
         let service = service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
             let state = Arc::clone(&state);
             req.extensions_mut().insert(Hangup(hangup.clone()));
+            req.extensions_mut()
+                .insert(ConnectionSlot(Arc::clone(&slot_of_requests)));
             async move {
                 Ok::<_, std::convert::Infallible>(crate::http::api::handle(state, req, peer).await)
             }
