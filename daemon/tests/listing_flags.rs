@@ -162,6 +162,9 @@ fn every_listing_takes_format_table_json_no_headers_and_dash_a() {
             pids: None,
             restart: RestartPolicy::No,
             network: None,
+            options: Default::default(),
+            stop_signal: None,
+            stop_timeout: None,
         },
         false,
     );

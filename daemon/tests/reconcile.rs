@@ -196,7 +196,8 @@ fn containers_removed_or_stopped_behind_rsrcs_back() {
         "`instance rm` of a lost instance removed a container without rsrc's labels"
     );
     drop(squatter);
-    // Its port is free again: the next create gets it (the lowest in the range).
+    // Its port is free again, but not handed straight to the next create (issue 20: a freed
+    // port waits out `port_quarantine` while others are free).
     assert_eq!(
         db_count(
             &e.d,
@@ -208,7 +209,7 @@ fn containers_removed_or_stopped_behind_rsrcs_back() {
         0
     );
     let next = create(&alice, "web", &["--name", "next"]);
-    assert_eq!(host_port(&next), host_port(&live), "the freed port");
+    assert_ne!(host_port(&next), host_port(&live), "the freed port");
 
     // While the daemon is away: one container removed, another stopped.
     e.d.stop();

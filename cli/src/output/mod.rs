@@ -310,7 +310,8 @@ pub fn short_id(id: &str) -> String {
 mod tests {
     use super::*;
     use rsrc_shared::api::{
-        Instance, InstanceVolume, Limits, Machine, Protocol, RestartPolicy, Role, User, Volume,
+        Instance, InstanceVolume, Limits, Machine, Protocol, RestartPolicy, Role, Ulimit, User,
+        Volume,
     };
     use std::collections::BTreeMap;
 
@@ -457,6 +458,13 @@ mod tests {
             active: true,
             connect: None,
             restart: RestartPolicy::UnlessStopped,
+            shm_size: None,
+            user: None,
+            entrypoint: None,
+            ulimits: Default::default(),
+            tmpfs: Default::default(),
+            stop_signal: None,
+            stop_timeout: None,
             exec: true,
             instances: 0,
             likes: 2,
@@ -479,6 +487,17 @@ mod tests {
         assert!(!text.contains("hunter2"));
         assert!(text.contains("command:       postgres -c 'a b'"));
         assert!(text.contains("limits:        memory=256m cpus=0.5"));
+        assert!(text.contains("user:          -"));
+        let mut m = m;
+        (m.user, m.entrypoint) = (Some("999:999".into()), Some(vec![]));
+        let (soft, hard) = (1024, 2048);
+        m.ulimits.insert("nofile".into(), Ulimit { soft, hard });
+        m.tmpfs.insert("/run".into(), "size=64m".into());
+        let text = Output::new(Format::Table, false).render_one(&m);
+        assert!(text.contains("user:          999:999"), "{text}");
+        assert!(text.contains("entrypoint:    (none: the image's is cleared)"));
+        assert!(text.contains("ulimits:       nofile=1024:2048"));
+        assert!(text.contains("tmpfs:         /run:size=64m"));
     }
 
     /// Terminal escapes in other people's strings (env values, urls, emails, machine
@@ -533,6 +552,13 @@ mod tests {
             active: true,
             connect: None,
             restart: RestartPolicy::UnlessStopped,
+            shm_size: None,
+            user: None,
+            entrypoint: None,
+            ulimits: Default::default(),
+            tmpfs: Default::default(),
+            stop_signal: None,
+            stop_timeout: None,
             exec: true,
             instances: 0,
             likes: 0,

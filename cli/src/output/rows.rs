@@ -121,7 +121,14 @@ impl Detail for Machine {
             }
             parts.join(" ")
         };
-        vec![
+        // Shown only where set, so that machines without them read as before.
+        let stop = [
+            ("stop signal", self.stop_signal.clone()),
+            ("stop timeout", self.stop_timeout.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)));
+        let mut fields = vec![
             ("name", self.name.clone()),
             ("description", self.description.clone()),
             ("image", self.image.clone()),
@@ -133,6 +140,38 @@ impl Detail for Machine {
             ),
             ("volumes", self.volumes.join("\n")),
             ("limits", limits),
+            ("shm size", self.shm_size.clone().unwrap_or_default()),
+            ("user", self.user.clone().unwrap_or_default()),
+            (
+                "entrypoint",
+                match self.entrypoint.as_deref() {
+                    Some([]) => "(none: the image's is cleared)".into(),
+                    Some(argv) => argv_text(argv),
+                    None => String::new(),
+                },
+            ),
+            (
+                "ulimits",
+                self.ulimits
+                    .iter()
+                    .map(|(name, u)| match u.soft == u.hard {
+                        true => format!("{name}={}", u.soft),
+                        false => format!("{name}={}:{}", u.soft, u.hard),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            (
+                "tmpfs",
+                self.tmpfs
+                    .iter()
+                    .map(|(path, o)| match o.is_empty() {
+                        true => path.clone(),
+                        false => format!("{path}:{o}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             ("max per user", self.max_per_user.to_string()),
             ("restart", self.restart.as_str().into()),
             ("connect", self.connect.clone().unwrap_or_default()),
@@ -157,7 +196,13 @@ impl Detail for Machine {
             ("your rating", opt(&self.my_rating)),
             ("created", self.created_at.clone()),
             ("updated", self.updated_at.clone()),
-        ]
+        ];
+        let at = fields
+            .iter()
+            .position(|(k, _)| *k == "restart")
+            .map_or(0, |i| i + 1);
+        fields.splice(at..at, stop);
+        fields
     }
     fn id(&self) -> String {
         self.name.clone()

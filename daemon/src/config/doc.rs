@@ -50,6 +50,8 @@ pub const KEYS: &[Key] = &[
         "The address published container ports bind to on the host."),
     key("port_range", "\"LOW-HIGH\"", "\"20000-29999\"",
         "Host ports handed to instances, inclusive. A port stays reserved for the whole life of its instance."),
+    key("port_quarantine", "duration", "\"10m\"",
+        "How long a host port freed by a removed instance is kept from new ones, so that an old client config does not silently reach someone else's new instance. Ports never used come first, then the least recently freed; a port still in quarantine is handed out only when no other is free. \"0s\" turns it off."),
     key("docker_host", "URL", "unset: DOCKER_HOST, else unix:///var/run/docker.sock",
         "The Docker engine. While it is unreachable rsrcd keeps serving and retries."),
     key("session_ttl_days", "integer", "30", "How long a login session lasts, in days."),

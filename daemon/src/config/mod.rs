@@ -28,6 +28,8 @@ pub struct Config {
     /// Where published container ports bind on the host.
     pub bind_address: IpAddr,
     pub port_range: PortRange,
+    /// How long a freed host port is kept from new instances while others are free.
+    pub port_quarantine: std::time::Duration,
     /// e.g. `unix:///var/run/docker.sock`; unset uses DOCKER_HOST or the platform default.
     pub docker_host: Option<String>,
     pub session_ttl_days: u32,
@@ -90,6 +92,7 @@ struct FileConfig {
     advertise_host: String,
     bind_address: String,
     port_range: String,
+    port_quarantine: String,
     docker_host: Option<String>,
     session_ttl_days: u32,
     smtp: Option<SmtpConfig>,
@@ -245,6 +248,7 @@ impl Default for FileConfig {
             advertise_host: default_advertise_host(),
             bind_address: "0.0.0.0".into(),
             port_range: "20000-29999".into(),
+            port_quarantine: "10m".into(),
             docker_host: None,
             session_ttl_days: 30,
             smtp: None,
@@ -354,6 +358,13 @@ impl FileConfig {
                 "must be \"LOW-HIGH\" with 1 <= LOW <= HIGH <= 65535",
             )
         })?;
+        let port_quarantine =
+            humantime::parse_duration(self.port_quarantine.trim()).map_err(|_| {
+                value_err(
+                    "port_quarantine",
+                    "must be a duration like \"10m\" or \"0s\"",
+                )
+            })?;
         let bind_address = self
             .bind_address
             .parse()
@@ -470,6 +481,7 @@ impl FileConfig {
             advertise_host: self.advertise_host,
             bind_address,
             port_range,
+            port_quarantine,
             docker_host: self.docker_host,
             session_ttl_days: self.session_ttl_days,
             smtp,

@@ -19,7 +19,7 @@ pub mod exec;
 pub mod fake;
 pub mod image;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
 use bytes::Bytes;
@@ -36,8 +36,13 @@ pub const LABEL_MACHINE: &str = "io.rsrc.machine";
 pub const LABEL_DAEMON: &str = "io.rsrc.daemon";
 pub const LABEL_PATH: &str = "io.rsrc.path";
 
-/// How long the engine waits for a container to stop before it kills it.
-pub const STOP_TIMEOUT_SECS: i32 = 10;
+/// How long the engine waits for a container to stop before it kills it, unless its machine
+/// says otherwise (Docker's default).
+pub const STOP_TIMEOUT_SECS: i64 = 10;
+
+/// The longest stop timeout a machine may set: a stop or remove request waits this long at
+/// most.
+pub const MAX_STOP_TIMEOUT_SECS: u64 = 600;
 
 /// The most log output one request reads into memory.
 pub const LOG_BYTES_MAX: usize = 4 * 1024 * 1024;
@@ -59,6 +64,27 @@ pub struct ContainerSpec {
     pub restart: RestartPolicy,
     /// The network it joins instead of the engine's default bridge.
     pub network: Option<NetworkAttachment>,
+    pub options: RunOptions,
+    /// The signal a stop sends (`SIGINT`); `None`: the image's, else SIGTERM.
+    pub stop_signal: Option<String>,
+    /// Seconds a stop waits before it kills; `None`: [`STOP_TIMEOUT_SECS`].
+    pub stop_timeout: Option<i64>,
+}
+
+/// A container's run options beyond its command and limits: the machine's `shm_size`, `user`,
+/// `entrypoint`, `ulimits` and `tmpfs`. A spec's are what is asked for; an inspection's, what
+/// the engine reports (its defaults where nothing was asked: Docker says 64 MiB of shm).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Bytes of `/dev/shm`.
+    pub shm_size: Option<i64>,
+    pub user: Option<String>,
+    /// `Some(empty)` clears the image's entrypoint.
+    pub entrypoint: Option<Vec<String>>,
+    /// Name → (soft, hard), -1 unlimited.
+    pub ulimits: BTreeMap<String, (i64, i64)>,
+    /// Container path → mount options.
+    pub tmpfs: BTreeMap<String, String>,
 }
 
 /// A container's place on a network: the network's name, and the names others on it reach
@@ -146,6 +172,25 @@ pub struct Observed {
     pub labels: HashMap<String, String>,
     /// The container's own address on its first network, when it has one.
     pub address: Option<IpAddr>,
+    pub options: RunOptions,
+    /// The signal a stop sends it, as configured (the machine's or the image's); `None`:
+    /// SIGTERM.
+    pub stop_signal: Option<String>,
+}
+
+impl Observed {
+    /// The number of the signal a stop sends this container.
+    pub fn stop_signal_number(&self) -> i64 {
+        stop_signal_number(self.stop_signal.as_deref())
+    }
+}
+
+/// The number of a configured stop signal; SIGTERM when there is none (or one Docker would not
+/// take either).
+pub fn stop_signal_number(configured: Option<&str>) -> i64 {
+    configured
+        .and_then(rsrc_shared::signal::number)
+        .unwrap_or(rsrc_shared::signal::SIGTERM)
 }
 
 impl Observed {
@@ -352,11 +397,12 @@ pub trait Engine: Send + Sync {
     async fn create_container(&self, spec: ContainerSpec) -> Result<String>;
     /// Starts a container; one already running is fine.
     async fn start(&self, container: &str) -> Result<()>;
-    /// Stops a container; one already stopped is fine.
+    /// Stops a container with its stop signal, killing it after its stop timeout; one already
+    /// stopped is fine.
     async fn stop(&self, container: &str) -> Result<()>;
     async fn restart(&self, container: &str) -> Result<()>;
-    /// Removes a container, stopping it if needed; a missing one is fine. Callers check the
-    /// labels first (see `instances::teardown`).
+    /// Removes a container, killing it if it still runs; a missing one is fine. Callers stop
+    /// it first, gracefully, and check the labels (see `instances::teardown`).
     async fn remove_container(&self, id: &str) -> Result<()>;
     /// Inspects a container by id or name; `None` when it does not exist.
     async fn inspect(&self, container: &str) -> Result<Option<Observed>>;

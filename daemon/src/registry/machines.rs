@@ -219,6 +219,13 @@ mod tests {
             active: true,
             connect: None,
             restart: RestartPolicy::UnlessStopped,
+            shm_size: None,
+            user: None,
+            entrypoint: None,
+            ulimits: Default::default(),
+            tmpfs: Default::default(),
+            stop_signal: None,
+            stop_timeout: None,
             exec: true,
         }
     }

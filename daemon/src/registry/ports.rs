@@ -1,7 +1,7 @@
 //! `instance_ports`: host ports reserved for an instance's whole life. The host port is the
 //! primary key, so two instances can never hold the same one, whatever races.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rsrc_shared::api::{PortMapping, Protocol};
 use rusqlite::named_params;
@@ -21,6 +21,33 @@ pub fn reserved_in(snap: &Snap, low: u16, high: u16) -> Result<HashSet<u16>> {
     )?
     .into_iter()
     .collect())
+}
+
+/// When each port between `low` and `high` that was reserved once was last freed (Unix
+/// milliseconds); a port never reserved is not in it.
+pub fn freed_in(snap: &Snap, low: u16, high: u16) -> Result<HashMap<u16, i64>> {
+    Ok(query::list(
+        snap,
+        "read freed ports",
+        "SELECT host_port, freed_at FROM freed_ports WHERE host_port BETWEEN :low AND :high",
+        named_params! {":low": low, ":high": high},
+        |r| Ok((r.get::<_, u16>(0)?, r.get::<_, i64>(1)?)),
+    )?
+    .into_iter()
+    .collect())
+}
+
+/// Records the ports of instance `instance_id`, which is being removed, as freed at `now`; call
+/// it before the instance's row goes.
+pub fn remember_freed(tx: &Tx, instance_id: &str, now: i64) -> Result<()> {
+    query::execute(
+        tx,
+        "remember freed ports",
+        "INSERT OR REPLACE INTO freed_ports (host_port, freed_at)
+         SELECT host_port, :now FROM instance_ports WHERE instance_id = :instance",
+        named_params! {":instance": instance_id, ":now": now},
+    )
+    .map(drop)
 }
 
 /// Whether any of `ports` is reserved already.
@@ -104,4 +131,51 @@ pub fn of_listed(
         ports.sort_by_key(|p| (p.container_port, p.protocol.as_str()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    use super::*;
+    use crate::registry::users::fixtures::{seeded, Seeded, NOW};
+    use crate::registry::{instances, machines};
+
+    /// A removed instance's ports are remembered as freed, with when.
+    #[rstest]
+    fn freed_ports_are_remembered_with_when(seeded: Seeded) {
+        seeded
+            .registry
+            .write_blocking(|tx| {
+                let spec: rsrc_shared::api::MachineSpec = serde_json::from_value(
+                    serde_json::json!({"name": "m", "image": "i", "ports": [{"port": 80}]}),
+                )
+                .expect("spec");
+                machines::insert(tx, &spec, NOW)?;
+                let machine = machines::by_name(tx, "m")?.expect("machine").id;
+                tx.execute(
+                    "INSERT INTO instances (id, name, owner_id, machine_id, container_name, state,
+                                            created_at, updated_at)
+                     VALUES ('i1', 'i1', :owner, :machine, 'c', 'running', 0, 0)",
+                    named_params! {":owner": seeded.alice.id, ":machine": machine},
+                )
+                .expect("insert instance");
+                let mapping = PortMapping {
+                    container_port: 80,
+                    host_port: 20001,
+                    protocol: Protocol::Tcp,
+                };
+                reserve(tx, "i1", &mapping)?;
+                assert!(freed_in(tx, 20000, 20010)?.is_empty());
+                remember_freed(tx, "i1", NOW + 7)?;
+                instances::delete(tx, "i1")?;
+                assert_eq!(
+                    freed_in(tx, 20000, 20010)?,
+                    HashMap::from([(20001, NOW + 7)])
+                );
+                assert!(freed_in(tx, 20002, 20010)?.is_empty());
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_sms_attempts.sql"),
     include_str!("migrations/0020_came_up.sql"),
     include_str!("migrations/0021_user_networks.sql"),
+    include_str!("migrations/0022_freed_ports.sql"),
 ];
 
 /// The schema level this build writes.

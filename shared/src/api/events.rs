@@ -69,6 +69,8 @@ pub enum Cause {
     Engine,
     /// A kill with this signal that nobody here asked for (`docker kill`).
     Killed { signal: String },
+    /// The old container's stop in a recreate: planned, and followed by the new one's start.
+    Recreate,
 }
 
 /// The state of an instance, as `instance ls` shows it.
@@ -144,6 +146,7 @@ impl fmt::Display for Cause {
             Cause::Crash => f.write_str("crash"),
             Cause::Oom => f.write_str("oom"),
             Cause::Engine => f.write_str("engine"),
+            Cause::Recreate => f.write_str("recreate"),
             Cause::Killed { signal } => write!(f, "killed (signal {signal})"),
         }
     }
@@ -162,6 +165,7 @@ impl FromStr for Cause {
             "crash" => Cause::Crash,
             "oom" => Cause::Oom,
             "engine" => Cause::Engine,
+            "recreate" => Cause::Recreate,
             other => {
                 let signal = other
                     .strip_prefix("killed (signal ")
@@ -259,6 +263,7 @@ mod tests {
             "reconcile",
             "crash",
             "oom",
+            "recreate",
         ] {
             assert_eq!(
                 plain.parse::<Cause>().map(|c| c.to_string()).as_deref(),

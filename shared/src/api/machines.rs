@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(
@@ -107,6 +109,14 @@ impl RestartPolicy {
     }
 }
 
+/// One resource limit of a machine's `ulimits`: -1 is unlimited. A file may give one number
+/// for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Ulimit {
+    pub soft: i64,
+    pub hard: i64,
+}
+
 fn default_max_per_user() -> i64 {
     1
 }
@@ -152,6 +162,38 @@ pub struct MachineSpec {
     pub connect: Option<String>,
     #[serde(default)]
     pub restart: RestartPolicy,
+    /// The size of `/dev/shm`, like `1g` (Docker's default is 64m).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shm_size: Option<String>,
+    /// The user the container runs as: `NAME`, `UID`, `NAME:GROUP` or `UID:GID`; none: the
+    /// image's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The container's entrypoint, given like `command`; none: the image's. An empty list
+    /// clears the image's, so `command` runs on its own (`docker run --entrypoint ''`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::limits::command_serde::deserialize"
+    )]
+    pub entrypoint: Option<Vec<String>>,
+    /// Resource limits by Docker's names (`nofile`, `nproc`, ...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ulimits: BTreeMap<String, Ulimit>,
+    /// tmpfs mounts: container path → mount options (like `size=64m,mode=1777`, or empty).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::options::serde_forms::tmpfs"
+    )]
+    pub tmpfs: BTreeMap<String, String>,
+    /// The signal that stops the container (`SIGINT`); unset: the image's STOPSIGNAL, else
+    /// SIGTERM. `rm`, `recreate`, `stop` and `docker stop` send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    /// How long a stop waits after the stop signal before it kills (`30s`); unset: 10 s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<String>,
     /// Whether its instances' owners may run commands in them (`rsrc exec`); an admin may
     /// switch it off.
     #[serde(default = "default_true", skip_serializing_if = "is_true")]
@@ -189,6 +231,26 @@ pub struct MachineUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<RestartPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shm_size: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::limits::command_serde::deserialize"
+    )]
+    pub entrypoint: Option<Vec<String>>,
+    /// Replaces all of the machine's ulimits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ulimits: Option<BTreeMap<String, Ulimit>>,
+    /// Replaces all of the machine's tmpfs mounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmpfs: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exec: Option<bool>,
 }
 
@@ -207,6 +269,20 @@ pub struct Machine {
     pub active: bool,
     pub connect: Option<String>,
     pub restart: RestartPolicy,
+    #[serde(default)]
+    pub shm_size: Option<String>,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub entrypoint: Option<Vec<String>>,
+    #[serde(default)]
+    pub ulimits: BTreeMap<String, Ulimit>,
+    #[serde(default)]
+    pub tmpfs: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<String>,
     /// Whether `rsrc exec` may run commands in its instances.
     #[serde(default = "default_true")]
     pub exec: bool,

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use rsrc_shared::api::{ApplyResult, MachinePort, MachineUpdate, RestartPolicy};
+use rsrc_shared::api::{ApplyResult, MachinePort, MachineUpdate, RestartPolicy, Ulimit};
 
 use crate::client::ClientError;
 use crate::error::{CliError, CliResult};
@@ -35,6 +35,7 @@ Example file:
   connect = \"redis://{host}:{port}\"
   max_per_user = 2
   restart = \"unless-stopped\"       # or \"no\", \"on-failure\"
+  stop_timeout = \"30s\"              # after the stop signal, before the kill (default 10s)
   exec = true                      # false: no `rsrc exec` in its instances
   limits = { memory = \"256m\", cpus = 0.5, pids = 256 }
 
@@ -47,12 +48,30 @@ Example file:
     { name = \"POSTGRES_PASSWORD\", required = true, secret = true },
     { name = \"POSTGRES_DB\", default = \"app\" },
   ]
+  stop_signal = \"SIGINT\"            # default: the image's STOPSIGNAL, else SIGTERM
   active = true
+  shm_size = \"1g\"                  # /dev/shm; Docker's default is 64m
+  user = \"999:999\"                 # NAME, UID, NAME:GROUP or UID:GID
+  entrypoint = [\"docker-entrypoint.sh\"]
+  ulimits = { nofile = { soft = 1024, hard = 2048 }, nproc = 512 }
+  tmpfs = { \"/run\" = \"size=64m,mode=1777\" }
 
 `command` is an argument vector, or one string split as a POSIX shell would split it (no
 shell runs): command = \"redis-server --save ''\" is the same as the list above. A prop with
 `allow_empty = true` may be given an empty value; otherwise an empty value of a required prop is
 refused. A machine whose image has no command (no Cmd or Entrypoint) must give `command`.
+
+`shm_size`, `user`, `entrypoint`, `ulimits` and `tmpfs` are as `docker run` has them
+(--shm-size, --user, --entrypoint, --ulimit, --tmpfs); none of them given, the image's or
+Docker's defaults apply. `entrypoint` is given as `command` is; an empty list clears the image's
+entrypoint, so `command` runs on its own. A ulimit is one number (soft and hard) or
+{ soft, hard }, -1 for unlimited, by Docker's names (core, cpu, data, fsize, locks, memlock,
+msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack). `tmpfs` is a table of
+path = \"options\", or a list of \"PATH[:OPTIONS]\"; options are size, mode, uid, gid,
+nr_inodes and the flags ro, rw, exec, noexec, suid, nosuid, dev, nodev. A tmpfs path may not
+be, contain or lie inside a volume path.
+`instance rm` and `recreate` stop a running container first, as `instance stop` does: with
+`stop_signal`, then a kill after `stop_timeout`, so that the service can save its data.
 `-f -` reads the file from standard input.";
 
 #[derive(Debug, Subcommand)]
@@ -199,9 +218,47 @@ pub struct CommonArgs {
     /// What Docker does when the container exits [default for new machines: unless-stopped].
     #[arg(long, value_name = "POLICY")]
     pub restart: Option<RestartArg>,
+    /// The size of /dev/shm, e.g. 1g (Docker's default is 64m; PostgreSQL's parallel queries
+    /// need more).
+    #[arg(long, value_name = "SIZE", value_parser = parse_shm_size)]
+    pub shm_size: Option<String>,
+    /// The user the container runs as: NAME, UID, NAME:GROUP or UID:GID (default: the
+    /// image's).
+    #[arg(long, value_name = "USER[:GROUP]", value_parser = rsrc_shared::options::parse_user)]
+    pub user: Option<String>,
+    /// The container's entrypoint, split into arguments as --command is; '' clears the image's
+    /// entrypoint, so the command runs on its own.
+    #[arg(long, value_name = "CMD", allow_hyphen_values = true)]
+    pub entrypoint: Option<String>,
+    /// A resource limit, NAME=SOFT[:HARD] (repeatable), e.g. nofile=1024:2048 or nproc=512;
+    /// -1 is unlimited. Names as Docker's: core, cpu, data, fsize, locks, memlock, msgqueue,
+    /// nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack.
+    #[arg(long = "ulimit", value_name = "NAME=SOFT[:HARD]",
+          value_parser = rsrc_shared::options::parse_ulimit)]
+    pub ulimits: Vec<(String, Ulimit)>,
+    /// A tmpfs mount, PATH[:OPTIONS] (repeatable), e.g. /run:size=64m,mode=1777. Options:
+    /// size, mode, uid, gid, nr_inodes, ro, rw, exec, noexec, suid, nosuid, dev, nodev.
+    #[arg(long = "tmpfs", value_name = "PATH[:OPTIONS]",
+          value_parser = rsrc_shared::options::parse_tmpfs)]
+    pub tmpfs: Vec<(String, String)>,
+    /// The signal that stops the container, e.g. SIGINT [default: the image's STOPSIGNAL, else
+    /// SIGTERM]. `instance stop`, `rm`, `recreate` and `docker stop` send it; an empty value
+    /// (update) goes back to the image's.
+    #[arg(long, value_name = "SIGNAL")]
+    pub stop_signal: Option<String>,
+    /// How long a stop waits for the container after its stop signal before it kills it, e.g.
+    /// 30s [default: 10s; at most 10m]. An empty value (update) goes back to the default.
+    #[arg(long, value_name = "DURATION")]
+    pub stop_timeout: Option<String>,
     /// Whether owners may run commands in its instances with `rsrc exec` [default: on].
     #[arg(long, value_name = "on|off")]
     pub exec: Option<crate::cmd::account::OnOff>,
+}
+
+/// `--shm-size SIZE`, checked and kept as given.
+fn parse_shm_size(value: &str) -> Result<String, String> {
+    rsrc_shared::options::parse_shm_size(value)?;
+    Ok(value.trim().to_string())
 }
 
 #[derive(Debug, Args)]
@@ -405,5 +462,8 @@ mod tests {
         assert_eq!(file.machine.len(), 2);
         assert_eq!(file.machine[0].limits.pids, Some(256));
         assert!(file.machine[1].props[0].secret);
+        assert_eq!(file.machine[1].shm_size.as_deref(), Some("1g"));
+        assert_eq!(file.machine[1].ulimits.len(), 2);
+        assert_eq!(file.machine[1].tmpfs.len(), 1);
     }
 }

@@ -1,11 +1,11 @@
 //! Machine flags and `machine apply` files, turned into the API's MachineSpec and
 //! MachineUpdate. Pure functions: nothing here talks to the daemon.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use rsrc_shared::api::{
-    Limits, MachineFile, MachinePort, MachineSpec, MachineUpdate, Prop, Protocol,
+    Limits, MachineFile, MachinePort, MachineSpec, MachineUpdate, Prop, Protocol, Ulimit,
 };
 
 use super::{CommonArgs, CreateArgs, PropArg, UpdateArgs};
@@ -63,6 +63,39 @@ pub fn split_command(cmd: Option<&str>) -> CliResult<Option<Vec<String>>> {
             }
         }
     }
+}
+
+/// `--entrypoint` -> argv, split as --command is; `''` is an empty list, which clears the
+/// image's entrypoint.
+pub fn split_entrypoint(entrypoint: Option<&str>) -> CliResult<Option<Vec<String>>> {
+    entrypoint
+        .map(|e| {
+            rsrc_shared::limits::split_command(e)
+                .map_err(|why| CliError::usage(format!("--entrypoint: {why}")))
+        })
+        .transpose()
+}
+
+/// `--ulimit` flags as a table; one name given twice is an error.
+fn ulimits(common: &CommonArgs) -> CliResult<BTreeMap<String, Ulimit>> {
+    let mut table = BTreeMap::new();
+    for (name, limit) in &common.ulimits {
+        if table.insert(name.clone(), *limit).is_some() {
+            return Err(CliError::usage(format!("--ulimit {name} is given twice")));
+        }
+    }
+    Ok(table)
+}
+
+/// `--tmpfs` flags as a table; one path given twice is an error.
+fn tmpfs(common: &CommonArgs) -> CliResult<BTreeMap<String, String>> {
+    let mut table = BTreeMap::new();
+    for (path, options) in &common.tmpfs {
+        if table.insert(path.clone(), options.clone()).is_some() {
+            return Err(CliError::usage(format!("--tmpfs {path} is given twice")));
+        }
+    }
+    Ok(table)
 }
 
 /// Merges the three prop flags into one list in the order given: --prop, --secret-prop, then
@@ -161,6 +194,13 @@ pub fn build_spec(args: &CreateArgs) -> CliResult<MachineSpec> {
         active: !args.inactive,
         connect: c.connect.clone(),
         restart: c.restart.map(Into::into).unwrap_or_default(),
+        shm_size: c.shm_size.clone(),
+        user: c.user.clone(),
+        entrypoint: split_entrypoint(c.entrypoint.as_deref())?,
+        ulimits: ulimits(c)?,
+        tmpfs: tmpfs(c)?,
+        stop_signal: c.stop_signal.clone(),
+        stop_timeout: c.stop_timeout.clone(),
         exec: c.exec != Some(OnOff::Off),
     })
 }
@@ -200,6 +240,13 @@ pub fn build_update(args: &UpdateArgs, current: Option<&Limits>) -> CliResult<Ma
         },
         connect: c.connect.clone(),
         restart: c.restart.map(Into::into),
+        shm_size: c.shm_size.clone(),
+        user: c.user.clone(),
+        entrypoint: split_entrypoint(c.entrypoint.as_deref())?,
+        ulimits: (!c.ulimits.is_empty()).then(|| ulimits(c)).transpose()?,
+        tmpfs: (!c.tmpfs.is_empty()).then(|| tmpfs(c)).transpose()?,
+        stop_signal: c.stop_signal.clone(),
+        stop_timeout: c.stop_timeout.clone(),
         exec: c.exec.map(|v| v == OnOff::On),
     })
 }
@@ -355,6 +402,10 @@ mod tests {
             "  postgres   -c fsync=off ",
             "--restart",
             "on-failure",
+            "--stop-signal",
+            "SIGINT",
+            "--stop-timeout",
+            "30s",
             "--inactive",
         ]);
         let spec = build_spec(&args).unwrap();
@@ -392,8 +443,81 @@ mod tests {
         );
         assert_eq!(spec.limits.cpus, Some(0.5));
         assert_eq!(spec.restart, RestartPolicy::OnFailure);
+        assert_eq!(spec.stop_signal.as_deref(), Some("SIGINT"));
+        assert_eq!(spec.stop_timeout.as_deref(), Some("30s"));
         assert!(!spec.active);
         assert_eq!(spec.max_per_user, 1);
+    }
+
+    #[test]
+    fn run_option_flags_build_a_spec() {
+        let args = create(&[
+            "pg",
+            "--image",
+            "postgres:15",
+            "--port",
+            "5432",
+            "--shm-size",
+            "1g",
+            "--user",
+            "999:999",
+            "--entrypoint",
+            "docker-entrypoint.sh",
+            "--ulimit",
+            "nofile=1024:2048",
+            "--ulimit",
+            "nproc=512",
+            "--tmpfs",
+            "/run:size=64m,mode=1777",
+            "--tmpfs",
+            "/tmp",
+        ]);
+        let spec = build_spec(&args).unwrap();
+        assert_eq!(spec.shm_size.as_deref(), Some("1g"));
+        assert_eq!(spec.user.as_deref(), Some("999:999"));
+        assert_eq!(spec.entrypoint.unwrap(), ["docker-entrypoint.sh"]);
+        assert_eq!(
+            spec.ulimits["nofile"],
+            Ulimit {
+                soft: 1024,
+                hard: 2048
+            }
+        );
+        assert_eq!(
+            spec.ulimits["nproc"],
+            Ulimit {
+                soft: 512,
+                hard: 512
+            }
+        );
+        assert_eq!(spec.tmpfs["/run"], "size=64m,mode=1777");
+        assert_eq!(spec.tmpfs["/tmp"], "");
+        let cleared = create(&["x", "--image", "i", "--port", "1", "--entrypoint", ""]);
+        assert_eq!(build_spec(&cleared).unwrap().entrypoint, Some(vec![]));
+        let plain = build_spec(&create(&["x", "--image", "i", "--port", "1"])).unwrap();
+        assert_eq!((plain.entrypoint, plain.ulimits.len()), (None, 0));
+
+        for (flag, value, want) in [
+            ("--shm-size", "lots", "shm_size `lots`"),
+            ("--user", "a b", "user `a b`"),
+            ("--ulimit", "files=1", "ulimits: unknown limit `files`"),
+            ("--ulimit", "nofile=9:1", "soft limit 9 is above"),
+            ("--tmpfs", "run", "tmpfs path `run`"),
+            ("--tmpfs", "/run:size=x", "tmpfs /run: option `size=x`"),
+        ] {
+            let argv = [
+                "rsrc", "machine", "create", "x", "--image", "i", "--port", "1", flag, value,
+            ];
+            let err = Cli::try_parse_from(argv).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{flag} {value}");
+            assert!(err.to_string().contains(want), "{flag} {value}: {err}");
+        }
+        let twice = create(&[
+            "x", "--image", "i", "--port", "1", "--ulimit", "nproc=1", "--ulimit", "nproc=2",
+        ]);
+        assert!(build_spec(&twice).unwrap_err().report()[0].contains("twice"));
+        let unclosed = create(&["x", "--image", "i", "--port", "1", "--entrypoint", "sh '"]);
+        assert!(build_spec(&unclosed).unwrap_err().report()[0].contains("--entrypoint"));
     }
 
     #[test]

@@ -90,6 +90,7 @@ fn catch_up(tx: &Tx, id: &str, o: &Observed, observer: Cause) -> Result<()> {
                 oom: !up && o.oom_killed,
                 killed_by: None,
                 paused: !up && paused,
+                stop_signal: o.stop_signal_number(),
                 observer: observer.clone(),
                 detail: Some("seen by reconciliation".into()),
             },
@@ -206,6 +207,8 @@ mod tests {
             finished_at: finished,
             labels: Default::default(),
             address: None,
+            options: Default::default(),
+            stop_signal: None,
         }
     }
 

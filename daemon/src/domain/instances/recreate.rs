@@ -258,9 +258,10 @@ async fn make_container(
     state.engine.create_container(container).await
 }
 
-/// Removes the instance's old container(s) (only those with its labels, never the new one),
-/// starts the new one if the owner wants it running, and switches the row over, recording the
-/// recreate and the state it left.
+/// Stops the instance's old container gracefully and removes it (only containers with its
+/// labels, never the new one), starts the new one if the owner wants it running, and switches
+/// the row over, recording the old container's stop, the recreate and the new one's start with
+/// the engine's times, so that the outage in between shows in the history (issue 20).
 async fn switch_over(
     state: &State,
     row: &Row,
@@ -268,6 +269,8 @@ async fn switch_over(
     new_id: &str,
     cause: Cause,
 ) -> Result<()> {
+    let began = now_ms();
+    let stopped = stop_old(state, row, new_id).await?;
     teardown::remove_old_containers(state, row, new_id).await?;
     let wanted_up = row.desired == Desired::Running;
     if wanted_up {
@@ -283,19 +286,35 @@ async fn switch_over(
             };
             let now = now_ms();
             rebuild::complete(tx, &id, &plan, &new_id, now)?;
-            events::record(
-                tx,
-                &Entry {
-                    instance_id: id.clone(),
-                    owner_id: row.owner_id,
-                    at: now,
-                    kind: EventKind::Recreated,
-                    up: false,
-                    cause: cause.clone(),
-                    exit_code: None,
-                    detail: Some(format!("from machine revision {}", plan.revision)),
-                },
-            )?;
+            let was_up = events::last_state(tx, &id)?.is_some_and(|l| l.up);
+            let entry = |kind, at, exit_code, detail: String| Entry {
+                instance_id: id.clone(),
+                owner_id: row.owner_id,
+                at,
+                kind,
+                up: false,
+                cause: cause.clone(),
+                exit_code,
+                detail: Some(detail),
+            };
+            let recreated_at = match stopped {
+                Some((at, exit_code)) if was_up => {
+                    let stop = Entry {
+                        cause: Cause::Recreate,
+                        ..entry(
+                            EventKind::Stopped,
+                            at,
+                            exit_code,
+                            "stopped to be made again".into(),
+                        )
+                    };
+                    events::record(tx, &stop)?;
+                    at
+                }
+                _ => began,
+            };
+            let detail = format!("from machine revision {}", plan.revision);
+            events::record(tx, &entry(EventKind::Recreated, recreated_at, None, detail))?;
             let pending = wanted_up.then(|| Pending {
                 cause,
                 expect: Expect::Up,
@@ -303,11 +322,31 @@ async fn switch_over(
             });
             repo::set_pending(tx, &id, pending.as_ref())?;
             if let Some(o) = observed {
-                observe(tx, &id, Seen::inspected(&o, now))?;
+                // When the engine started it, not when this got to record it.
+                let at = o.started_at.filter(|_| o.running).unwrap_or(now);
+                observe(tx, &id, Seen::inspected(&o, at.clamp(recreated_at, now)))?;
             }
             Ok(())
         })
         .await
+}
+
+/// Stops the instance's running old container with its stop signal, waiting its stop timeout;
+/// when it ran, returns when it stopped and its exit code.
+async fn stop_old(state: &State, row: &Row, new_id: &str) -> Result<Option<(i64, Option<i64>)>> {
+    let Some(old) = state.engine.inspect(&row.container_ref()).await? else {
+        return Ok(None);
+    };
+    if old.id == new_id || !old.belongs_to(&state.daemon_id, &row.id) || !old.running {
+        return Ok(None);
+    }
+    teardown::stop_gracefully(state, &old).await?;
+    let after = state.engine.inspect(&old.id).await?;
+    let at = after
+        .as_ref()
+        .and_then(|o| o.finished_at)
+        .unwrap_or_else(now_ms);
+    Ok(Some((at, after.and_then(|o| o.exit_code))))
 }
 
 /// Finishes a recreate nobody is working on (a crash, a failure): completed when its new

@@ -7,10 +7,10 @@ use rsrc_shared::api::{MachineSpec, PortMapping};
 
 use crate::domain::machines;
 use crate::engine::{
-    ContainerSpec, PortBinding, VolumeMount, LABEL_DAEMON, LABEL_INSTANCE, LABEL_MACHINE,
-    LABEL_OWNER, LABEL_PATH,
+    ContainerSpec, PortBinding, RunOptions, VolumeMount, LABEL_DAEMON, LABEL_INSTANCE,
+    LABEL_MACHINE, LABEL_OWNER, LABEL_PATH,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::State;
 
 /// The labels every container and volume of instance `id` carries.
@@ -75,5 +75,27 @@ pub(super) fn container(
         restart: machine.restart,
         // Set by the caller: `network::attachment`.
         network: None,
+        options: RunOptions {
+            shm_size: machine
+                .shm_size
+                .as_deref()
+                .map(rsrc_shared::options::parse_shm_size)
+                .transpose()
+                .map_err(Error::Invalid)?,
+            user: machine.user.clone(),
+            entrypoint: machine.entrypoint.clone(),
+            ulimits: machine
+                .ulimits
+                .iter()
+                .map(|(name, u)| (name.clone(), (u.soft, u.hard)))
+                .collect(),
+            tmpfs: machine.tmpfs.clone(),
+        },
+        stop_signal: machine.stop_signal.clone(),
+        stop_timeout: machine
+            .stop_timeout
+            .as_deref()
+            .map(machines::parse_stop_timeout)
+            .transpose()?,
     })
 }

@@ -25,6 +25,9 @@ pub struct Seen {
     pub killed_by: Option<String>,
     /// Down because its container is paused (`docker pause`): frozen, not ended.
     pub paused: bool,
+    /// The number of the container's stop signal (its machine's or its image's; 15, SIGTERM,
+    /// by default): a kill or an exit by it is a stop (issue 20: Postgres stops on SIGINT).
+    pub stop_signal: i64,
     /// Who saw it, when nobody asked for it: docker, reconcile or daemon.
     pub observer: Cause,
     pub detail: Option<String>,
@@ -42,6 +45,7 @@ impl Seen {
             oom: o.oom_killed,
             killed_by: None,
             paused,
+            stop_signal: o.stop_signal_number(),
             observer: Cause::Daemon,
             detail: None,
         }
@@ -79,8 +83,14 @@ fn classify(
         (false, Some(who)) => (EventKind::Stopped, who.clone()),
         (false, None) if desired == Desired::Stopped => (EventKind::Stopped, seen.observer.clone()),
         (false, None) if seen.oom => (EventKind::Oom, Cause::Oom),
-        // SIGTERM is how `docker stop` ends a container: a stop from outside, not a crash.
-        (false, None) if seen.killed_by.as_deref().is_some_and(is_sigterm) => {
+        // The stop signal is how `docker stop` ends a container: a stop from outside, not a
+        // crash, whatever the exit code (Postgres exits 0 on its SIGINT).
+        (false, None)
+            if seen
+                .killed_by
+                .as_deref()
+                .is_some_and(|s| is_stop_signal(s, seen.stop_signal)) =>
+        {
             (EventKind::Stopped, seen.observer.clone())
         }
         (false, None) => match (&seen.killed_by, signal_of_exit(seen.exit_code)) {
@@ -90,9 +100,10 @@ fn classify(
                     signal: signal.clone(),
                 },
             ),
-            // Reconciliation sees no kill event, only the exit code: 143 is the SIGTERM of a
-            // `docker stop` while rsrcd was away, and 128+N the end by signal N.
-            (None, Some(15)) => (EventKind::Stopped, seen.observer.clone()),
+            // Reconciliation sees no kill event, only the exit code: 128 + the stop signal (143
+            // for SIGTERM) is a `docker stop` while rsrcd was away, and 128+N the end by
+            // signal N.
+            (None, Some(n)) if n == seen.stop_signal => (EventKind::Stopped, seen.observer.clone()),
             (None, Some(n)) => (
                 EventKind::Killed,
                 Cause::Killed {
@@ -109,9 +120,10 @@ fn signal_of_exit(exit_code: Option<i64>) -> Option<i64> {
     exit_code.map(|c| c - 128).filter(|n| (1..=64).contains(n))
 }
 
-/// Docker names the signal of a kill by number (20.10) or by name (newer engines).
-pub(super) fn is_sigterm(signal: &str) -> bool {
-    matches!(signal, "15" | "SIGTERM" | "TERM")
+/// Whether a kill's signal is the container's stop signal (number `stop_signal`). Docker names
+/// the signal of a kill by number (20.10) or by name (newer engines).
+pub(super) fn is_stop_signal(signal: &str, stop_signal: i64) -> bool {
+    rsrc_shared::signal::number(signal) == Some(stop_signal)
 }
 
 /// Whether this transition is the next one the pending action expects (while it is valid).
@@ -280,9 +292,54 @@ mod tests {
             oom: false,
             killed_by: None,
             paused: false,
+            stop_signal: 15,
             observer: Cause::Docker,
             detail: None,
         }
+    }
+
+    #[test]
+    fn a_stop_by_the_containers_own_stop_signal_is_a_stop() {
+        let running = Desired::Running;
+        // `docker stop` of a SIGINT image: kill 2, then Postgres exits 0.
+        let sigint = Seen {
+            killed_by: Some("2".into()),
+            exit_code: Some(0),
+            stop_signal: 2,
+            ..seen(false)
+        };
+        assert_eq!(
+            classify(&sigint, running, None, false),
+            (EventKind::Stopped, Cause::Docker)
+        );
+        // By name, as newer engines write it.
+        let by_name = Seen {
+            killed_by: Some("SIGINT".into()),
+            ..sigint.clone()
+        };
+        assert_eq!(
+            classify(&by_name, running, None, false),
+            (EventKind::Stopped, Cause::Docker)
+        );
+        // The same SIGINT to a SIGTERM image is a kill.
+        let other = Seen {
+            stop_signal: 15,
+            ..sigint
+        };
+        assert_eq!(
+            classify(&other, running, None, false),
+            (EventKind::Killed, Cause::Killed { signal: "2".into() })
+        );
+        // Reconciliation: 130 is SIGINT's exit code.
+        let exited = Seen {
+            exit_code: Some(130),
+            stop_signal: 2,
+            ..seen(false)
+        };
+        assert_eq!(
+            classify(&exited, running, None, false),
+            (EventKind::Stopped, Cause::Docker)
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::{cause_for, Row};
 use crate::clock::now_ms;
 use crate::domain::accounts::Caller;
 use crate::domain::events::{self, Entry};
+use crate::engine::{Observed, RunState};
 use crate::error::{Error, Result};
 use crate::registry::{self, instances as repo};
 use crate::State;
@@ -56,6 +57,7 @@ async fn remove_labelled(
             None => {}
             Some(o) if keep == Some(o.id.as_str()) => {}
             Some(o) if o.belongs_to(&state.daemon_id, instance_id) => {
+                stop_gracefully(state, &o).await?;
                 state.engine.remove_container(&o.id).await?
             }
             Some(o) => {
@@ -63,6 +65,16 @@ async fn remove_labelled(
                     "not removing a container without this instance's labels");
             }
         }
+    }
+    Ok(())
+}
+
+/// Stops a running container with its stop signal and waits its stop timeout, so that the
+/// service saves its data before the container goes (issue 20: a forced remove lost Redis's
+/// last writes and sent Postgres into crash recovery).
+pub(super) async fn stop_gracefully(state: &State, o: &Observed) -> Result<()> {
+    if o.running || o.state == RunState::Restarting {
+        state.engine.stop(&o.id).await?;
     }
     Ok(())
 }
@@ -222,6 +234,9 @@ async fn forget(state: &State, row: &Row, volumes: bool, cause: Cause) -> Result
             } else if creating {
                 registry::volumes::delete_made_for(tx, &row.id)?;
             }
+            if !creating {
+                registry::ports::remember_freed(tx, &row.id, now)?;
+            }
             repo::delete(tx, &row.id)?;
             Ok(())
         })
@@ -301,6 +316,7 @@ pub async fn remove_by_id(state: &State, id: &str, volumes: bool, cause: Cause) 
             if volumes {
                 registry::volumes::delete_of_instance(tx, &row.id)?;
             }
+            registry::ports::remember_freed(tx, &row.id, now)?;
             repo::delete(tx, &row.id)?;
             Ok(())
         })

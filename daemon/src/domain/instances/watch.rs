@@ -200,6 +200,9 @@ struct Preludes {
     killed: HashMap<String, String>,
     /// Dies that an `oom` just after them may still explain, and until when they wait for it.
     held: HashMap<String, (Seen, Instant)>,
+    /// The number of each container's stop signal, as inspected ([`Preludes::learn`]); a
+    /// container not in it stops on SIGTERM.
+    stop_signals: HashMap<String, i64>,
 }
 
 impl Preludes {
@@ -209,7 +212,29 @@ impl Preludes {
             oom: HashSet::new(),
             killed: HashMap::new(),
             held: HashMap::new(),
+            stop_signals: HashMap::new(),
         }
+    }
+
+    /// Whether the stop signal of `container` is still to be learnt before its kill or die.
+    fn must_learn(&self, event: &EngineEvent) -> bool {
+        matches!(
+            event.what,
+            Happening::Killed { .. } | Happening::Died { .. }
+        ) && !event.container.is_empty()
+            && !self.stop_signals.contains_key(&event.container)
+    }
+
+    /// Records the stop signal of `container` (its number).
+    fn learn(&mut self, container: &str, stop_signal: i64) {
+        self.stop_signals.insert(container.to_string(), stop_signal);
+    }
+
+    fn stop_signal(&self, event: &EngineEvent) -> i64 {
+        self.stop_signals
+            .get(&event.container)
+            .copied()
+            .unwrap_or(rsrc_shared::signal::SIGTERM)
     }
 
     /// Takes in one event at `now`; returns the instances' ups and downs it settles, in order.
@@ -251,6 +276,7 @@ impl Preludes {
 
     /// The up/down an event shows, if it shows one; remembers the preludes of a die.
     fn seen(&mut self, event: &EngineEvent) -> Option<Seen> {
+        let stop_signal = self.stop_signal(event);
         let seen = |up, exit_code, oom, killed_by| Seen {
             up,
             at: event.at,
@@ -258,6 +284,7 @@ impl Preludes {
             oom,
             killed_by,
             paused: false,
+            stop_signal,
             observer: self.observer.clone(),
             detail: None,
         };
@@ -270,10 +297,10 @@ impl Preludes {
                 Some(seen(true, None, false, None))
             }
             Happening::Killed { signal } => {
-                // `docker stop` sends SIGTERM, then SIGKILL after its timeout: the first says
-                // what it was, a stop from outside.
+                // `docker stop` sends the stop signal, then SIGKILL after its timeout: the
+                // first says what it was, a stop from outside.
                 let first = self.killed.get(&event.instance);
-                if !first.is_some_and(|s| super::state::is_sigterm(s)) {
+                if !first.is_some_and(|s| super::state::is_stop_signal(s, stop_signal)) {
                     self.killed.insert(event.instance.clone(), signal.clone());
                 }
                 None
@@ -306,6 +333,13 @@ async fn apply(state: &State, preludes: &mut Preludes, event: EngineEvent) {
             "an event of a container that carries an instance's labels but is not its container; \
              see `rsrc admin orphans`");
         return;
+    }
+    if preludes.must_learn(&event) {
+        // The engine's events do not carry it: inspect, once per container. A container gone
+        // already (a replay) stops on SIGTERM as far as rsrc can tell.
+        if let Ok(Some(o)) = state.engine.inspect(&event.container).await {
+            preludes.learn(&event.container, o.stop_signal_number());
+        }
     }
     record_all(state, preludes.feed(&event, Instant::now())).await;
     if event.what == Happening::Destroyed {
@@ -419,6 +453,17 @@ mod tests {
             .flat_map(|what| p.feed(&event(what), now))
             .map(|(_, seen)| seen)
             .collect()
+    }
+
+    #[test]
+    fn a_stop_signal_then_sigkill_is_still_a_stop() {
+        let mut p = Preludes::new(Cause::Docker);
+        p.learn("c", 2);
+        p.seen(&event(Happening::Killed { signal: "2".into() }));
+        p.seen(&event(Happening::Killed { signal: "9".into() }));
+        let died = p.seen(&event(died(137))).unwrap();
+        assert_eq!(died.killed_by.as_deref(), Some("2"));
+        assert_eq!(died.stop_signal, 2);
     }
 
     #[test]

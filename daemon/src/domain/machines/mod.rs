@@ -3,6 +3,7 @@
 //! first (see [`validate`]), so a bad value leaves nothing behind.
 
 pub mod connect;
+mod options;
 mod validate;
 
 use rsrc_shared::api::{self, Machine, MachineSpec, MachineUpdate, PullProgress};
@@ -16,8 +17,8 @@ use crate::State;
 
 pub use crate::registry::machines::Stored;
 pub use validate::{
-    parse_memory, validate_image, validate_prop_name, validate_slug, validate_spec,
-    validate_volume_path,
+    parse_memory, parse_stop_timeout, validate_image, validate_prop_name, validate_slug,
+    validate_spec, validate_volume_path,
 };
 
 /// The machine `name`; a missing one is `NotFound`.
@@ -58,6 +59,28 @@ fn merge(mut spec: MachineSpec, u: MachineUpdate) -> MachineSpec {
     }
     if let Some(v) = u.restart {
         spec.restart = v;
+    }
+    if let Some(v) = u.shm_size {
+        spec.shm_size = Some(v);
+    }
+    if let Some(v) = u.user {
+        spec.user = Some(v);
+    }
+    if let Some(v) = u.entrypoint {
+        spec.entrypoint = Some(v);
+    }
+    if let Some(v) = u.ulimits {
+        spec.ulimits = v;
+    }
+    if let Some(v) = u.tmpfs {
+        spec.tmpfs = v;
+    }
+    // An empty value takes the key away (back to the image's signal, Docker's timeout).
+    if let Some(v) = u.stop_signal {
+        spec.stop_signal = Some(v).filter(|v| !v.trim().is_empty());
+    }
+    if let Some(v) = u.stop_timeout {
+        spec.stop_timeout = Some(v).filter(|v| !v.trim().is_empty());
     }
     if let Some(v) = u.exec {
         spec.exec = v;
@@ -106,6 +129,13 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
         active: s.active,
         connect: s.connect,
         restart: s.restart,
+        shm_size: s.shm_size,
+        user: s.user,
+        entrypoint: s.entrypoint,
+        ulimits: s.ulimits,
+        tmpfs: s.tmpfs,
+        stop_signal: s.stop_signal,
+        stop_timeout: s.stop_timeout,
         exec: s.exec,
         instances,
         likes: 0,
@@ -150,7 +180,7 @@ async fn prepare(state: &State, spec: MachineSpec) -> Result<MachineSpec> {
 /// with Docker's "No command specified"; refuse the machine instead. Unknown (the image is not
 /// here yet) passes: the check runs again once it is pulled.
 async fn check_command(state: &State, spec: &MachineSpec) -> Result<()> {
-    if spec.command.is_some() {
+    if spec.command.is_some() || spec.entrypoint.as_ref().is_some_and(|e| !e.is_empty()) {
         return Ok(());
     }
     if state.engine.image_has_command(&spec.image).await? == Some(false) {

@@ -9,6 +9,39 @@ use rsrc_shared::api::MachineSpec;
 use super::connect::{self, Piece, Placeholder};
 use crate::error::{Error, Result};
 
+use crate::engine::MAX_STOP_TIMEOUT_SECS;
+
+/// `SIGINT`, `INT` or `2` → the canonical name Docker writes (`SIGINT`).
+pub fn normalize_stop_signal(value: &str) -> Result<String> {
+    let bad = |why: &str| Err(Error::invalid(format!("stop_signal `{value}` {why}")));
+    match rsrc_shared::signal::number(value) {
+        None => bad("is not a signal (use a name like SIGINT or SIGTERM, or a number)"),
+        Some(9) => bad("cannot be SIGKILL: a stop would give the service no time to shut down"),
+        Some(19) => bad("cannot be SIGSTOP: it pauses the process rather than stopping it"),
+        Some(n) => Ok(rsrc_shared::signal::name(n).unwrap_or_else(|| n.to_string())),
+    }
+}
+
+/// `30s`, `1m30s`, `10` (seconds) → whole seconds, 0 to [`MAX_STOP_TIMEOUT_SECS`].
+pub fn parse_stop_timeout(value: &str) -> Result<i64> {
+    let bad = || {
+        Error::invalid(format!(
+            "stop_timeout `{value}` must be a duration in whole seconds like 30s or 2m, at most \
+             {}m",
+            MAX_STOP_TIMEOUT_SECS / 60
+        ))
+    };
+    let v = value.trim();
+    let d = match v.parse::<u64>() {
+        Ok(secs) => std::time::Duration::from_secs(secs),
+        Err(_) => humantime::parse_duration(v).map_err(|_| bad())?,
+    };
+    if d.subsec_nanos() != 0 || d.as_secs() > MAX_STOP_TIMEOUT_SECS {
+        return Err(bad());
+    }
+    Ok(d.as_secs() as i64)
+}
+
 /// Docker refuses less memory than this.
 const MIN_MEMORY: i64 = 6 * 1024 * 1024;
 /// 1 TiB: more than any host here has; above it a value is a typo, not a limit.
@@ -45,24 +78,7 @@ pub fn validate_prop_name(name: &str) -> Result<()> {
 
 /// An absolute, normalised container path other than `/`.
 pub fn validate_volume_path(path: &str) -> Result<()> {
-    let bad = |why: &str| Err(Error::invalid(format!("volume path `{path}` {why}")));
-    if !path.starts_with('/') {
-        return bad("must be absolute");
-    }
-    if path == "/" {
-        return bad("must not be `/`");
-    }
-    if path.len() > 1024 || path.chars().any(|c| c.is_control() || c == ':' || c == ',') {
-        return bad("has characters Docker cannot mount");
-    }
-    if path.ends_with('/')
-        || path[1..]
-            .split('/')
-            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
-    {
-        return bad("must be normalised (no `//`, `.`, `..` or trailing `/`)");
-    }
-    Ok(())
+    rsrc_shared::options::check_container_path("volume", path).map_err(Error::Invalid)
 }
 
 /// `256m`, `1g`, `512k`, `1048576` (bytes) → bytes.
@@ -224,6 +240,17 @@ pub fn validate_spec(mut spec: MachineSpec) -> Result<MachineSpec> {
             ));
         }
     }
+    spec.stop_signal = match spec.stop_signal.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => Some(normalize_stop_signal(v)?),
+    };
+    spec.stop_timeout = match spec.stop_timeout.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => {
+            parse_stop_timeout(v)?;
+            Some(v.to_string())
+        }
+    };
     if let Some(t) = &spec.connect {
         if t.trim().is_empty() {
             spec.connect = None;
@@ -231,6 +258,7 @@ pub fn validate_spec(mut spec: MachineSpec) -> Result<MachineSpec> {
             validate_connect(t, &spec)?;
         }
     }
+    super::options::validate_options(&mut spec)?;
     Ok(spec)
 }
 
@@ -256,6 +284,13 @@ mod tests {
             active: true,
             connect: Some("redis://{host}:{port}".into()),
             restart: RestartPolicy::UnlessStopped,
+            shm_size: None,
+            user: None,
+            entrypoint: None,
+            ulimits: Default::default(),
+            tmpfs: Default::default(),
+            stop_signal: None,
+            stop_timeout: None,
             exec: true,
         }
     }
@@ -418,5 +453,37 @@ mod tests {
             let err = check(bad).unwrap_err();
             assert!(err.contains(why), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn stop_keys_are_checked_and_normalised() {
+        let with = |signal: Option<&str>, timeout: Option<&str>| {
+            validate_spec(MachineSpec {
+                stop_signal: signal.map(Into::into),
+                stop_timeout: timeout.map(Into::into),
+                ..spec()
+            })
+        };
+        let s = with(Some("int"), Some("30s")).unwrap();
+        assert_eq!(s.stop_signal.as_deref(), Some("SIGINT"));
+        assert_eq!(s.stop_timeout.as_deref(), Some("30s"));
+        assert_eq!(
+            with(Some("2"), None).unwrap().stop_signal.as_deref(),
+            Some("SIGINT")
+        );
+        let s = with(Some(" "), Some("")).unwrap();
+        assert_eq!((s.stop_signal, s.stop_timeout), (None, None));
+        for (signal, timeout, says) in [
+            (Some("SIGFOO"), None, "stop_signal `SIGFOO` is not a signal"),
+            (Some("SIGKILL"), None, "cannot be SIGKILL"),
+            (None, Some("soon"), "stop_timeout `soon` must be a duration"),
+            (None, Some("1.5s"), "whole seconds"),
+            (None, Some("11m"), "at most 10m"),
+        ] {
+            let err = with(signal, timeout).unwrap_err().to_string();
+            assert!(err.contains(says), "{err}");
+        }
+        assert_eq!(parse_stop_timeout("2m").unwrap(), 120);
+        assert_eq!(parse_stop_timeout("0").unwrap(), 0);
     }
 }

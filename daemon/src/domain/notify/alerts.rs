@@ -78,7 +78,10 @@ fn unexpected_down(entry: &StoredEvent) -> bool {
                 | EventKind::Lost
                 | EventKind::Paused
         )
-        && !matches!(e.cause, Cause::User | Cause::Admin | Cause::Daemon)
+        && !matches!(
+            e.cause,
+            Cause::User | Cause::Admin | Cause::Daemon | Cause::Recreate
+        )
 }
 
 async fn handle(state: &State, entry: StoredEvent) -> Result<()> {

@@ -150,6 +150,8 @@ fn label_after(prev: Option<&Label>, e: &Entry) -> Option<Label> {
         EventKind::Stopped => match e.cause {
             Cause::User => down(UptimeReason::StoppedByOwner, true),
             Cause::Admin => down(UptimeReason::StoppedByAdmin, true),
+            // A recreate's stop of the old container; the recreate entry says by whom.
+            Cause::Recreate => down(UptimeReason::StoppedByOwner, true),
             _ => down(UptimeReason::StoppedOutside, false),
         },
         EventKind::Died => down(UptimeReason::Crashed, false),

@@ -137,6 +137,8 @@ mod tests {
             finished_at: finished,
             labels: Default::default(),
             address: None,
+            options: Default::default(),
+            stop_signal: None,
         }
     }
 

@@ -151,6 +151,13 @@ fn simulate_setup(tx: &Tx, rng: &mut Rng) -> (i64, [&'static str; 4], Vec<i64>) 
         active: true,
         connect: None,
         restart: RestartPolicy::UnlessStopped,
+        shm_size: None,
+        user: None,
+        entrypoint: None,
+        ulimits: Default::default(),
+        tmpfs: Default::default(),
+        stop_signal: None,
+        stop_timeout: None,
         exec: true,
     };
     fixtures::insert_machine(tx, 1, &spec).unwrap();

@@ -9,12 +9,16 @@
 //! subject's daemon label; a subject removes them all when dropped, also after a failed case.
 
 mod cases;
+mod logs;
 mod networks;
 #[cfg(test)]
 mod on_fake;
+mod run_options;
 
 pub use cases::*;
+pub use logs::*;
 pub use networks::*;
+pub use run_options::*;
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -147,6 +151,9 @@ pub fn spec_for(
         pids: None,
         restart: RestartPolicy::No,
         network: None,
+        options: Default::default(),
+        stop_signal: None,
+        stop_timeout: None,
     }
 }
 
@@ -226,6 +233,7 @@ macro_rules! engine_contract {
             logs_follow_until_the_container_stops,
             logs_of_a_missing_container_are_not_found,
             volumes_create_mount_and_remove,
+            run_options_are_made_as_asked,
             host_ports_held_by_others_or_running_containers,
             an_unreachable_engine_answers_unavailable,
             networks_create_inspect_list_remove,

@@ -4,12 +4,14 @@ use std::collections::HashMap;
 
 use bollard::models::{
     ContainerCreateBody, ContainerInspectResponse, ContainerStateStatusEnum, EndpointSettings,
-    EventMessage, HostConfig, Mount, MountType, NetworkingConfig, PortBinding, RestartPolicy,
-    RestartPolicyNameEnum,
+    EventMessage, HostConfig, Mount, MountType, NetworkingConfig, PortBinding, ResourcesUlimits,
+    RestartPolicy, RestartPolicyNameEnum,
 };
 use rsrc_shared::api::RestartPolicy as Restart;
 
-use super::super::{ContainerSpec, EngineEvent, Happening, Observed, RunState, LABEL_INSTANCE};
+use super::super::{
+    ContainerSpec, EngineEvent, Happening, Observed, RunOptions, RunState, LABEL_INSTANCE,
+};
 
 /// Docker's RFC 3339 times as Unix milliseconds; its zero time (`0001-01-01...`) is `None`.
 fn parse_time(ts: Option<&str>) -> Option<i64> {
@@ -61,13 +63,34 @@ pub fn container_body(spec: ContainerSpec) -> ContainerCreateBody {
             },
         )])),
     });
+    let RunOptions {
+        shm_size,
+        user,
+        entrypoint,
+        ulimits,
+        tmpfs,
+    } = spec.options;
+    let ulimits = ulimits
+        .into_iter()
+        .map(|(name, (soft, hard))| ResourcesUlimits {
+            name: Some(name),
+            soft: Some(soft),
+            hard: Some(hard),
+        })
+        .collect::<Vec<_>>();
     ContainerCreateBody {
         image: Some(spec.image.clone()),
         networking_config,
         cmd: spec.command.clone(),
+        // `Some([])` is sent as `[]`, which Docker takes as "no entrypoint".
+        entrypoint,
+        user,
         env: Some(spec.env),
         labels: Some(spec.labels),
         exposed_ports: Some(exposed),
+        // Docker's own `docker stop` honours these too.
+        stop_signal: spec.stop_signal.clone(),
+        stop_timeout: spec.stop_timeout,
         host_config: Some(HostConfig {
             port_bindings: Some(port_bindings),
             mounts: Some(mounts),
@@ -81,6 +104,9 @@ pub fn container_body(spec: ContainerSpec) -> ContainerCreateBody {
             nano_cpus: spec.nano_cpus,
             pids_limit: spec.pids,
             network_mode,
+            shm_size,
+            ulimits: (!ulimits.is_empty()).then_some(ulimits),
+            tmpfs: (!tmpfs.is_empty()).then(|| tmpfs.into_iter().collect()),
             ..Default::default()
         }),
         ..Default::default()
@@ -107,6 +133,20 @@ pub fn observed(info: ContainerInspectResponse) -> Observed {
         .filter_map(|n| n.ip_address)
         .find(|ip| !ip.is_empty())
         .and_then(|ip| ip.parse().ok());
+    let host = info.host_config.unwrap_or_default();
+    let config = info.config.unwrap_or_default();
+    let options = RunOptions {
+        shm_size: host.shm_size,
+        user: config.user.filter(|u| !u.is_empty()),
+        entrypoint: config.entrypoint,
+        ulimits: host
+            .ulimits
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|u| Some((u.name?, (u.soft?, u.hard?))))
+            .collect(),
+        tmpfs: host.tmpfs.unwrap_or_default().into_iter().collect(),
+    };
     Observed {
         id: info.id.unwrap_or_default(),
         state: run_state,
@@ -115,8 +155,10 @@ pub fn observed(info: ContainerInspectResponse) -> Observed {
         oom_killed: state.oom_killed.unwrap_or(false),
         started_at: parse_time(state.started_at.as_deref()),
         finished_at: parse_time(state.finished_at.as_deref()),
-        labels: info.config.and_then(|c| c.labels).unwrap_or_default(),
+        labels: config.labels.unwrap_or_default(),
         address,
+        options,
+        stop_signal: config.stop_signal.filter(|s| !s.is_empty()),
     }
 }
 

@@ -33,10 +33,14 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     ContainerSpec, Engine, EventStream, Listed, LogRange, LogStream, Observed, PullReporter,
-    LABEL_DAEMON, LOG_BYTES_MAX, STOP_TIMEOUT_SECS,
+    LABEL_DAEMON, LOG_BYTES_MAX,
 };
 use super::{NetworkCreated, NetworkInfo, NetworkSpec};
 use crate::error::{EngineCause, Error, Result};
+
+/// How long a stop or restart request may take: the longest stop timeout a machine may set,
+/// and then some.
+const STOP_CALL_TIMEOUT: Duration = Duration::from_secs(super::MAX_STOP_TIMEOUT_SECS + 60);
 
 /// How long a remove waits for one the engine already has in progress.
 const REMOVAL_WAIT: Duration = Duration::from_secs(30);
@@ -251,12 +255,13 @@ impl Engine for DockerEngine {
     }
 
     async fn stop(&self, container: &str) -> Result<()> {
-        let options = StopContainerOptionsBuilder::default()
-            .t(STOP_TIMEOUT_SECS)
-            .build();
+        // No `t`: the container's own StopTimeout (its machine's), else Docker's 10 s. The
+        // request lasts as long as the stop, which may be longer than the client's default.
+        let options = StopContainerOptionsBuilder::default().build();
         match self
             .docker()
             .await?
+            .with_timeout(STOP_CALL_TIMEOUT)
             .stop_container(container, Some(options))
             .await
         {
@@ -267,11 +272,10 @@ impl Engine for DockerEngine {
     }
 
     async fn restart(&self, container: &str) -> Result<()> {
-        let options = RestartContainerOptionsBuilder::default()
-            .t(STOP_TIMEOUT_SECS)
-            .build();
+        let options = RestartContainerOptionsBuilder::default().build();
         self.docker()
             .await?
+            .with_timeout(STOP_CALL_TIMEOUT)
             .restart_container(container, Some(options))
             .await
             .map_err(engine_err(format!("cannot restart container {container}")))

@@ -98,6 +98,16 @@ impl FakeEngine {
         );
     }
 
+    /// What happened to container `id` so far, in order, as its events told it.
+    pub fn happenings(&self, id: &str) -> Vec<Happening> {
+        self.world()
+            .record
+            .iter()
+            .filter(|r| r.event.container == id)
+            .map(|r| r.event.what.clone())
+            .collect()
+    }
+
     /// How many live event streams the engine has handed out so far.
     pub fn live_streams(&self) -> usize {
         self.world().live_streams

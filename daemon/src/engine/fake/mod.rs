@@ -257,7 +257,8 @@ impl FakeEngine {
         Ok(())
     }
 
-    /// Stops a running container as `docker stop` does: SIGTERM, which ends its script.
+    /// Stops a running container as `docker stop` does: its stop signal (SIGTERM unless its
+    /// spec names another), which ends its script with 128 + the signal's number.
     fn terminate(&self, container: &str) -> Result<()> {
         let stopped = {
             let mut world = self.world();
@@ -267,24 +268,24 @@ impl FakeEngine {
                 None
             } else {
                 let at = c.next_change_at();
+                let signal = super::stop_signal_number(c.spec.stop_signal.as_deref());
                 c.running = false;
                 c.finished_at = Some(at);
-                c.exit_code = Some(STOPPED_EXIT_CODE);
-                Some((labels_of(c), at))
+                c.exit_code = Some(128 + signal);
+                Some((labels_of(c), at, signal))
             }
         };
-        if let Some((labels, at)) = stopped {
-            let signal = "15".to_string();
-            self.emit(&labels, at, Happening::Killed { signal });
-            let exit_code = Some(STOPPED_EXIT_CODE);
+        if let Some((labels, at, signal)) = stopped {
+            let killed = Happening::Killed {
+                signal: signal.to_string(),
+            };
+            self.emit(&labels, at, killed);
+            let exit_code = Some(128 + signal);
             self.emit(&labels, at, Happening::Died { exit_code });
         }
         Ok(())
     }
 }
-
-/// A script's exit code after SIGTERM: 128 + 15, as `docker-init` reports it.
-const STOPPED_EXIT_CODE: i64 = 143;
 
 /// The labels of a container that its events carry.
 struct Labels {
@@ -462,6 +463,8 @@ impl Engine for FakeEngine {
             finished_at: c.finished_at,
             labels: c.spec.labels.clone(),
             address: None,
+            options: c.spec.options.clone(),
+            stop_signal: c.spec.stop_signal.clone(),
         }))
     }
 

@@ -45,6 +45,7 @@ async fn a_lost_instance_ignores_the_replayed_death_of_its_container() {
                     oom: false,
                     killed_by: Some("9".into()),
                     paused: false,
+                    stop_signal: 15,
                     observer: Cause::Docker,
                     detail: None,
                 },

@@ -40,6 +40,13 @@ fn spec(name: &str) -> MachineSpec {
         active: true,
         connect: None,
         restart: Default::default(),
+        shm_size: None,
+        user: None,
+        entrypoint: None,
+        ulimits: Default::default(),
+        tmpfs: Default::default(),
+        stop_signal: None,
+        stop_timeout: None,
         exec: true,
     }
 }
@@ -428,3 +435,4 @@ mod faults;
 mod history;
 mod pieces;
 mod rebuild;
+mod stop;
