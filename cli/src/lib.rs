@@ -245,6 +245,8 @@ pub enum Command {
     Ps(LsArgs),
     /// Show an instance's output (stdout and stderr), and follow it with -f.
     Logs(LogsArgs),
+    /// Run a command in one of your instances, with its exit code passed through.
+    Exec(cmd::exec::ExecArgs),
     /// Show what happened to your instances, and with -f what happens next.
     Events(cmd::events::EventsArgs),
     /// Volumes kept from your instances.
@@ -348,6 +350,7 @@ async fn execute(cli: Cli) -> CliResult {
                 Command::Ps(args) => cmd::instance::ls(&mut ctx, args).await,
                 Command::Logs(args) => cmd::logs::run(&mut ctx, args).await,
                 Command::Events(args) => cmd::events::run(&mut ctx, args).await,
+                Command::Exec(args) => cmd::exec::run(&mut ctx, args).await,
                 Command::Volume { cmd } => cmd::volume::run(&mut ctx, cmd).await,
                 Command::Signup(_)
                 | Command::Login(_)
@@ -452,6 +455,8 @@ mod tests {
             &["rsrc", "volume", "rm", "v1"],
             &["rsrc", "ps", "-a"],
             &["rsrc", "logs", "web", "--tail", "20"],
+            &["rsrc", "exec", "-i", "web", "--", "sh", "-c", "exit 3"],
+            &["rsrc", "exec", "web", "ls", "-l"],
             &["rsrc", "version"],
             &["rsrc", "status"],
             &["rsrc", "machine", "comment", "redis", "-"],

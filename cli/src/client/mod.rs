@@ -39,6 +39,7 @@ mod instances;
 mod machines;
 mod status;
 mod stream;
+mod upgrade;
 
 pub use accounts::{Accounts, Admin};
 pub use events::{EventStream, EventsQuery};

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod completion;
 pub mod env;
 pub mod events;
+pub mod exec;
 pub mod feed;
 pub mod instance;
 pub mod logs;

@@ -176,6 +176,7 @@ impl Detail for Machine {
             ("restart", self.restart.as_str().into()),
             ("connect", self.connect.clone().unwrap_or_default()),
             ("active", yes_no(self.active)),
+            ("exec", yes_no(self.exec)),
             ("instances", self.instances.to_string()),
             (
                 "outdated",

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod events;
+pub mod exec;
 pub mod feed;
 pub mod instances;
 pub mod logs;

@@ -14,6 +14,7 @@
 #[cfg(any(test, feature = "test-util"))]
 pub mod contract;
 pub mod docker;
+pub mod exec;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fake;
 pub mod image;
@@ -427,6 +428,24 @@ pub trait Engine: Send + Sync {
     /// Every network carrying this daemon's label; their `containers` are left empty (inspect
     /// one to know them).
     async fn labelled_networks(&self, daemon_id: &str) -> Result<Vec<NetworkInfo>>;
+
+    /// Starts `spec` in the running `container`, attached (see [`exec::ExecSession`]). An
+    /// engine that cannot run commands says so.
+    async fn exec(&self, _container: &str, _spec: exec::ExecSpec) -> Result<exec::ExecSession> {
+        Err(crate::error::Error::conflict(
+            "this engine cannot run commands in containers",
+        ))
+    }
+    /// The state of a command [`Engine::exec`] started, by its id.
+    async fn exec_status(&self, _id: &str) -> Result<exec::ExecStatus> {
+        Err(crate::error::Error::conflict(
+            "this engine cannot run commands in containers",
+        ))
+    }
+    /// Sets the TTY size of a command started with one.
+    async fn exec_resize(&self, _id: &str, _rows: u16, _cols: u16) -> Result<()> {
+        Ok(())
+    }
 
     /// Whether nothing on the host holds `port` right now, for the port allocator.
     fn host_port_free(&self, ip: IpAddr, port: u16, protocol: Protocol) -> bool {

@@ -226,6 +226,7 @@ mod tests {
             tmpfs: Default::default(),
             stop_signal: None,
             stop_timeout: None,
+            exec: true,
         }
     }
 

@@ -145,6 +145,7 @@ bodies!(
     ImagePull,
     InstanceCreate,
     InstanceRecreate,
+    exec::ExecRequest,
 );
 
 macro_rules! endpoints {
@@ -240,6 +241,9 @@ endpoints! {
     WaitInstance: Post v1!("/instances/{ref}/wait"), WaitQuery, NoBody => Instance;
     /// The container made again from the machine's current definition.
     RecreateInstance: Post v1!("/instances/{ref}/recreate"), NoQuery, InstanceRecreate => Instance;
+    /// Answered `101 Switching Protocols`; the connection then carries the frames of
+    /// `api::exec` both ways.
+    ExecInstance: Post v1!("/instances/{ref}/exec"), NoQuery, exec::ExecRequest => NoBody, stream = true;
     /// NDJSON, one `Event` a line.
     ListEvents: Get v1!("/events"), EventsQuery, NoBody => Event, stream = true;
     /// `?all`: everyone's (admins).
@@ -375,7 +379,7 @@ mod tests {
                 "{method} {path} is declared twice"
             );
         }
-        assert_eq!(ALL.len(), 51);
+        assert_eq!(ALL.len(), 52);
         assert_eq!(params(RemoveInstance::PATH).collect::<Vec<_>>(), ["ref"]);
     }
 }

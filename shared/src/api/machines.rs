@@ -121,6 +121,10 @@ fn default_max_per_user() -> i64 {
     1
 }
 
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
 fn default_true() -> bool {
     true
 }
@@ -190,6 +194,10 @@ pub struct MachineSpec {
     /// How long a stop waits after the stop signal before it kills (`30s`); unset: 10 s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<String>,
+    /// Whether its instances' owners may run commands in them (`rsrc exec`); an admin may
+    /// switch it off.
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub exec: bool,
 }
 
 /// A partial change of a machine: absent fields stay as they are.
@@ -242,6 +250,8 @@ pub struct MachineUpdate {
     pub stop_signal: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<bool>,
 }
 
 /// A machine as the API shows it.
@@ -273,6 +283,9 @@ pub struct Machine {
     pub stop_signal: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<String>,
+    /// Whether `rsrc exec` may run commands in its instances.
+    #[serde(default = "default_true")]
+    pub exec: bool,
     /// How many instances of it the caller has (an admin: all users' instances).
     pub instances: i64,
     pub likes: i64,

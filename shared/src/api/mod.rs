@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod code;
 pub mod endpoints;
 pub mod events;
+pub mod exec;
 pub mod feed;
 pub mod instances;
 pub mod logs;

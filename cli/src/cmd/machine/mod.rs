@@ -36,6 +36,7 @@ Example file:
   max_per_user = 2
   restart = \"unless-stopped\"       # or \"no\", \"on-failure\"
   stop_timeout = \"30s\"              # after the stop signal, before the kill (default 10s)
+  exec = true                      # false: no `rsrc exec` in its instances
   limits = { memory = \"256m\", cpus = 0.5, pids = 256 }
 
   [[machine]]
@@ -249,6 +250,9 @@ pub struct CommonArgs {
     /// 30s [default: 10s; at most 10m]. An empty value (update) goes back to the default.
     #[arg(long, value_name = "DURATION")]
     pub stop_timeout: Option<String>,
+    /// Whether owners may run commands in its instances with `rsrc exec` [default: on].
+    #[arg(long, value_name = "on|off")]
+    pub exec: Option<crate::cmd::account::OnOff>,
 }
 
 /// `--shm-size SIZE`, checked and kept as given.

@@ -9,6 +9,7 @@ use rsrc_shared::api::{
 };
 
 use super::{CommonArgs, CreateArgs, PropArg, UpdateArgs};
+use crate::cmd::account::OnOff;
 use crate::error::{CliError, CliResult};
 
 /// `6379`, `6379/tcp` or `53/udp`.
@@ -200,6 +201,7 @@ pub fn build_spec(args: &CreateArgs) -> CliResult<MachineSpec> {
         tmpfs: tmpfs(c)?,
         stop_signal: c.stop_signal.clone(),
         stop_timeout: c.stop_timeout.clone(),
+        exec: c.exec != Some(OnOff::Off),
     })
 }
 
@@ -245,6 +247,7 @@ pub fn build_update(args: &UpdateArgs, current: Option<&Limits>) -> CliResult<Ma
         tmpfs: (!c.tmpfs.is_empty()).then(|| tmpfs(c)).transpose()?,
         stop_signal: c.stop_signal.clone(),
         stop_timeout: c.stop_timeout.clone(),
+        exec: c.exec.map(|v| v == OnOff::On),
     })
 }
 

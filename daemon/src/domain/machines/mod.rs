@@ -82,6 +82,9 @@ fn merge(mut spec: MachineSpec, u: MachineUpdate) -> MachineSpec {
     if let Some(v) = u.stop_timeout {
         spec.stop_timeout = Some(v).filter(|v| !v.trim().is_empty());
     }
+    if let Some(v) = u.exec {
+        spec.exec = v;
+    }
     spec
 }
 
@@ -133,6 +136,7 @@ fn spec_to_api(s: MachineSpec, instances: i64, created_at: String, updated_at: S
         tmpfs: s.tmpfs,
         stop_signal: s.stop_signal,
         stop_timeout: s.stop_timeout,
+        exec: s.exec,
         instances,
         likes: 0,
         dislikes: 0,

@@ -158,6 +158,7 @@ fn simulate_setup(tx: &Tx, rng: &mut Rng) -> (i64, [&'static str; 4], Vec<i64>) 
         tmpfs: Default::default(),
         stop_signal: None,
         stop_timeout: None,
+        exec: true,
     };
     fixtures::insert_machine(tx, 1, &spec).unwrap();
     let base = crate::clock::now_ms() - 12 * DAY;

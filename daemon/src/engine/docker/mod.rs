@@ -10,6 +10,7 @@ mod connection;
 mod convert;
 mod demux;
 mod df;
+mod exec;
 mod logs;
 mod network;
 
@@ -432,5 +433,21 @@ impl Engine for DockerEngine {
 
     async fn labelled_networks(&self, daemon_id: &str) -> Result<Vec<NetworkInfo>> {
         network::labelled(self, daemon_id).await
+    }
+
+    async fn exec(
+        &self,
+        container: &str,
+        spec: super::exec::ExecSpec,
+    ) -> Result<super::exec::ExecSession> {
+        exec::start(self, container, spec).await
+    }
+
+    async fn exec_status(&self, id: &str) -> Result<super::exec::ExecStatus> {
+        exec::status(self, id).await
+    }
+
+    async fn exec_resize(&self, id: &str, rows: u16, cols: u16) -> Result<()> {
+        exec::resize(self, id, rows, cols).await
     }
 }

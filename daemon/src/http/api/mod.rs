@@ -6,6 +6,7 @@
 
 mod accounts;
 mod events;
+mod exec;
 mod feed;
 mod instances;
 mod machines;
@@ -84,6 +85,7 @@ pub const ROUTES: &[Route] = &[
     route!(ep::RestartInstance  => User,     instances::restart),
     route!(ep::WaitInstance     => User,     instances::wait),
     route!(ep::RecreateInstance => User,     instances::recreate),
+    route!(ep::ExecInstance     => User,     raw, exec::exec),
     route!(ep::ListEvents       => User,     raw, events::list),
     route!(ep::ListVolumes      => User,     instances::list_volumes),
     route!(ep::RemoveVolume     => User,     instances::remove_volume),
@@ -103,6 +105,11 @@ pub struct Ctx {
     lease: Option<StreamLease>,
     /// Closes this request's connection (see `server::Hangup`).
     hangup: Option<tokio_util::sync::CancellationToken>,
+    /// The protocol the client asked to switch to (`Upgrade:`), and the connection once
+    /// switched (see `exec`).
+    upgrade: Option<(String, hyper::upgrade::OnUpgrade)>,
+    /// The connection's place under the caps, for a handler that takes the connection over.
+    slot: Option<crate::http::server::ConnectionSlot>,
 }
 
 impl Ctx {
@@ -258,7 +265,16 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
     if state.is_shutting_down() {
         return Err(Error::ShuttingDown);
     }
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let upgrade = parts
+        .headers
+        .get(hyper::header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .zip(parts.extensions.remove::<hyper::upgrade::OnUpgrade>());
+    let slot = parts
+        .extensions
+        .remove::<crate::http::server::ConnectionSlot>();
     let hangup = parts
         .extensions
         .get::<crate::http::server::Hangup>()
@@ -303,6 +319,8 @@ async fn dispatch(state: Arc<State>, req: Request<Incoming>, peer: Peer) -> Resu
         streams: route.streams,
         lease,
         hangup,
+        upgrade,
+        slot,
     };
     match (route.handler, caller) {
         (Handler::Public(handler), _) => handler(ctx).await,

@@ -19,6 +19,11 @@ fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).boxed()
 }
 
+/// An empty body, e.g. of a `101 Switching Protocols`.
+pub fn empty() -> Body {
+    full(Bytes::new())
+}
+
 fn with_status(status: StatusCode, content_type: &str, body: Body) -> Response<Body> {
     let mut resp = Response::new(body);
     *resp.status_mut() = status;

@@ -334,7 +334,7 @@ mod tests {
                 "{method} {path} has no route"
             );
         }
-        assert_eq!(routes.iter().filter(|r| r.streams).count(), 3);
+        assert_eq!(routes.iter().filter(|r| r.streams).count(), 4);
     }
 
     #[test]

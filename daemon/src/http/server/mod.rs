@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -41,6 +40,12 @@ const MAX_REFUSING: usize = 64;
 /// a stream whose reader stopped reading, hyper's write would otherwise wait for ever.
 #[derive(Clone)]
 pub struct Hangup(pub CancellationToken);
+
+/// In every request's extensions: the connection's place under the connection caps. A request
+/// that takes its connection over (`rsrc exec`'s upgrade) keeps it for as long as it uses the
+/// connection, which then still counts against its caller's cap.
+#[derive(Clone)]
+pub struct ConnectionSlot(pub Arc<limits::Slot>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {
@@ -230,7 +235,7 @@ pub async fn serve(listener: Listener, state: Arc<State>, shutdown: Cancellation
         // The second bounds a head that arrives in one read; the first, one still arriving.
         .max_header_size(MAX_HEAD_BYTES)
         .max_buf_size(MAX_HEAD_BYTES);
-    let graceful = GracefulShutdown::new();
+    let tracker = tokio_util::task::TaskTracker::new();
     let mut backoff = AcceptBackoff::default();
     loop {
         let stream = tokio::select! {
@@ -277,28 +282,50 @@ pub async fn serve(listener: Listener, state: Arc<State>, shutdown: Cancellation
         let state = Arc::clone(&state);
         let hangup = CancellationToken::new();
         let hangup_conn = hangup.clone();
+        let slot = Arc::new(slot);
+        let slot_of_requests = Arc::clone(&slot);
         let service = service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
             let state = Arc::clone(&state);
             req.extensions_mut().insert(Hangup(hangup.clone()));
+            req.extensions_mut()
+                .insert(ConnectionSlot(Arc::clone(&slot_of_requests)));
             async move {
                 Ok::<_, std::convert::Infallible>(crate::http::api::handle(state, req, peer).await)
             }
         });
-        let conn = http.serve_connection(TokioIo::new(JsonParseErrors::new(stream)), service);
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            tokio::select! {
-                ended = conn => if let Err(e) = ended {
-                    tracing::debug!(error = %e, "connection ended with an error");
-                },
-                _ = hangup_conn.cancelled() => tracing::debug!("closed a connection its reader stopped reading"),
+        // With upgrades: `rsrc exec` switches its connection to the exec protocol. hyper_util's
+        // GracefulShutdown does not take such a connection, so the shutdown is done here: on
+        // `shutdown` the connection finishes its request in flight and closes, and `tracker`
+        // waits for every connection.
+        let conn = http
+            .serve_connection(TokioIo::new(JsonParseErrors::new(stream)), service)
+            .with_upgrades();
+        let stop = shutdown.clone();
+        tracker.spawn(async move {
+            tokio::pin!(conn);
+            let ended = tokio::select! {
+                ended = conn.as_mut() => Some(ended),
+                _ = hangup_conn.cancelled() => None,
+                _ = stop.cancelled() => {
+                    conn.as_mut().graceful_shutdown();
+                    tokio::select! {
+                        ended = conn.as_mut() => Some(ended),
+                        _ = hangup_conn.cancelled() => None,
+                    }
+                }
+            };
+            match ended {
+                Some(Err(e)) => tracing::debug!(error = %e, "connection ended with an error"),
+                None => tracing::debug!("closed a connection its reader stopped reading"),
+                Some(Ok(())) => {}
             }
             drop(slot);
         });
     }
     listener.close();
+    tracker.close();
     tokio::select! {
-        _ = graceful.shutdown() => tracing::info!("all connections closed"),
+        _ = tracker.wait() => tracing::info!("all connections closed"),
         _ = tokio::time::sleep(DRAIN_TIMEOUT) => {
             tracing::warn!("gave up waiting for connections after {}",
                 humantime::format_duration(DRAIN_TIMEOUT));

@@ -47,6 +47,7 @@ fn spec(name: &str) -> MachineSpec {
         tmpfs: Default::default(),
         stop_signal: None,
         stop_timeout: None,
+        exec: true,
     }
 }
 
