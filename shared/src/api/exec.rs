@@ -23,10 +23,8 @@ use serde::{Deserialize, Serialize};
 
 /// The value of the `Upgrade` header of the request and of the 101 answer.
 pub const UPGRADE_PROTOCOL: &str = "rsrc-exec";
-/// The header's size.
-pub const HEADER_LEN: usize = 8;
-/// The largest payload of one frame; longer output goes out in several frames.
-pub const MAX_PAYLOAD: usize = 1024 * 1024;
+use super::frames;
+pub use super::frames::{FrameError, HEADER_LEN, MAX_PAYLOAD};
 /// The most arguments a command may have, and the most bytes in all of them.
 pub const MAX_ARGS: usize = 4096;
 pub const MAX_ARGS_BYTES: usize = 256 * 1024;
@@ -121,9 +119,7 @@ pub fn frame(kind: FrameKind, payload: &[u8]) -> Vec<u8> {
 }
 
 fn header(out: &mut Vec<u8>, kind: FrameKind, len: usize) {
-    out.extend_from_slice(&[kind as u8, 0, 0, 0]);
-    // At most MAX_PAYLOAD, which fits a u32.
-    out.extend_from_slice(&(len as u32).to_be_bytes());
+    frames::header(out, kind as u8, 0, len);
 }
 
 /// The payload of an `Exit` frame.
@@ -136,31 +132,9 @@ pub fn exit_code(payload: &[u8]) -> Option<i32> {
     <[u8; 4]>::try_from(payload).ok().map(i32::from_be_bytes)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FrameError {
-    UnknownKind(u8),
-    BadHeader,
-    TooLong(usize),
-}
-
-impl std::fmt::Display for FrameError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FrameError::UnknownKind(k) => write!(f, "an exec frame of unknown kind {k}"),
-            FrameError::BadHeader => write!(f, "an exec frame with a malformed header"),
-            FrameError::TooLong(n) => write!(f, "an exec frame of {n} bytes, over the limit"),
-        }
-    }
-}
-
-impl std::error::Error for FrameError {}
-
 /// Reassembles frames from reads as they arrive.
 #[derive(Default)]
-pub struct Decoder {
-    buf: Vec<u8>,
-    pos: usize,
-}
+pub struct Decoder(frames::Decoder);
 
 impl Decoder {
     pub fn new() -> Decoder {
@@ -168,38 +142,18 @@ impl Decoder {
     }
 
     pub fn push(&mut self, chunk: &[u8]) {
-        if self.pos > 0 {
-            self.buf.drain(..self.pos);
-            self.pos = 0;
-        }
-        self.buf.extend_from_slice(chunk);
+        self.0.push(chunk);
     }
 
     /// Bytes received but not yet returned as a frame.
     pub fn pending(&self) -> usize {
-        self.buf.len() - self.pos
+        self.0.pending()
     }
 
     /// The next whole frame, `None` until more bytes arrive.
     pub fn next_frame(&mut self) -> Result<Option<(FrameKind, &[u8])>, FrameError> {
-        let rest = &self.buf[self.pos..];
-        if rest.len() < HEADER_LEN {
-            return Ok(None);
-        }
-        let kind = FrameKind::from_byte(rest[0]).ok_or(FrameError::UnknownKind(rest[0]))?;
-        if rest[1..4] != [0, 0, 0] {
-            return Err(FrameError::BadHeader);
-        }
-        let len = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
-        if len > MAX_PAYLOAD {
-            return Err(FrameError::TooLong(len));
-        }
-        if rest.len() < HEADER_LEN + len {
-            return Ok(None);
-        }
-        let start = self.pos + HEADER_LEN;
-        self.pos = start + len;
-        Ok(Some((kind, &self.buf[start..start + len])))
+        let frame = self.0.next_frame(FrameKind::from_byte, 0)?;
+        Ok(frame.map(|f| (f.kind, f.payload)))
     }
 }
 

@@ -19,10 +19,9 @@
 //!
 //! A body that ends without `End` or `Fail` was cut (rsrcd stopped): a follower reconnects.
 
-/// The header's size.
-pub const HEADER_LEN: usize = 8;
-/// The largest payload one frame carries; a longer line is sent in several frames.
-pub const MAX_PAYLOAD: usize = 1024 * 1024;
+use super::frames;
+pub use super::frames::{FrameError, HEADER_LEN, MAX_PAYLOAD};
+
 /// The payload goes on with the line of the previous frame.
 pub const FLAG_CONTINUED: u8 = 1;
 /// The payload carries no timestamp. A flag per frame rather than a response header, so that a
@@ -103,36 +102,12 @@ pub fn encode_flagged(out: &mut Vec<u8>, kind: FrameKind, flags: u8, payload: &[
 }
 
 fn header(out: &mut Vec<u8>, kind: FrameKind, flags: u8, len: usize) {
-    out.extend_from_slice(&[kind as u8, flags, 0, 0]);
-    // MAX_PAYLOAD fits a u32.
-    out.extend_from_slice(&(len as u32).to_be_bytes());
+    frames::header(out, kind as u8, flags, len);
 }
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FrameError {
-    UnknownKind(u8),
-    BadHeader,
-    TooLong(usize),
-}
-
-impl std::fmt::Display for FrameError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FrameError::UnknownKind(k) => write!(f, "a log frame of unknown kind {k}"),
-            FrameError::BadHeader => write!(f, "a log frame with a malformed header"),
-            FrameError::TooLong(n) => write!(f, "a log frame of {n} bytes, over the limit"),
-        }
-    }
-}
-
-impl std::error::Error for FrameError {}
 
 /// Reassembles frames from chunks as they arrive. It holds at most one frame and one chunk.
 #[derive(Default)]
-pub struct Decoder {
-    buf: Vec<u8>,
-    pos: usize,
-}
+pub struct Decoder(frames::Decoder);
 
 impl Decoder {
     pub fn new() -> Decoder {
@@ -140,45 +115,26 @@ impl Decoder {
     }
 
     pub fn push(&mut self, chunk: &[u8]) {
-        if self.pos > 0 {
-            self.buf.drain(..self.pos);
-            self.pos = 0;
-        }
-        self.buf.extend_from_slice(chunk);
+        self.0.push(chunk);
     }
 
     /// Bytes received but not yet returned as a frame: non-zero at the end of the body means
     /// it was cut in the middle of a frame.
     pub fn pending(&self) -> usize {
-        self.buf.len() - self.pos
+        self.0.pending()
     }
 
     /// The next whole frame, `None` until more bytes arrive. After an error the stream is not to
     /// be trusted any more.
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, FrameError> {
-        let rest = &self.buf[self.pos..];
-        if rest.len() < HEADER_LEN {
-            return Ok(None);
-        }
-        let kind = FrameKind::from_byte(rest[0]).ok_or(FrameError::UnknownKind(rest[0]))?;
-        if rest[1] & !(FLAG_CONTINUED | FLAG_BARE) != 0 || rest[2] != 0 || rest[3] != 0 {
-            return Err(FrameError::BadHeader);
-        }
-        let len = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
-        if len > MAX_PAYLOAD {
-            return Err(FrameError::TooLong(len));
-        }
-        if rest.len() < HEADER_LEN + len {
-            return Ok(None);
-        }
-        let flags = rest[1];
-        let start = self.pos + HEADER_LEN;
-        self.pos = start + len;
-        Ok(Some(Frame {
-            kind,
-            continued: flags & FLAG_CONTINUED != 0,
-            bare: flags & FLAG_BARE != 0,
-            payload: &self.buf[start..start + len],
+        let frame = self
+            .0
+            .next_frame(FrameKind::from_byte, FLAG_CONTINUED | FLAG_BARE)?;
+        Ok(frame.map(|f| Frame {
+            kind: f.kind,
+            continued: f.flags & FLAG_CONTINUED != 0,
+            bare: f.flags & FLAG_BARE != 0,
+            payload: f.payload,
         }))
     }
 }

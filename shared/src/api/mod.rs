@@ -7,6 +7,7 @@ pub mod endpoints;
 pub mod events;
 pub mod exec;
 pub mod feed;
+pub mod frames;
 pub mod instances;
 pub mod logs;
 pub mod machines;
