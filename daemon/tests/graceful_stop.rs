@@ -9,31 +9,13 @@ mod docker_support;
 use std::process::Command;
 use std::time::Duration;
 
+use common::demo::{apply_demo_machines, demo_images_or_skip};
 use common::{docker_ok, poll, Options};
 use docker_support::*;
 
-const REDIS_IMAGE: &str = "rsrc-demo/redis:7";
-const POSTGRES_IMAGE: &str = "rsrc-demo/postgres:15";
 const REDIS_PASSWORD: &str = "redis-Secret-2";
 /// A first start of Postgres runs initdb, on a machine that may be busy with other tests.
 const SLOW: Duration = Duration::from_secs(120);
-
-fn demo_images_or_skip() -> bool {
-    if !common::docker_or_skip() {
-        return false;
-    }
-    let ok = [REDIS_IMAGE, POSTGRES_IMAGE]
-        .iter()
-        .all(|i| docker_ok(&["image", "inspect", i]));
-    if !ok {
-        assert!(
-            std::env::var("RSRC_REQUIRE_DOCKER").as_deref() != Ok("1"),
-            "the demo images are missing, and RSRC_REQUIRE_DOCKER=1 (scripts/images builds them)"
-        );
-        eprintln!("skipping: the demo images are missing (scripts/images builds them, as root)");
-    }
-    ok
-}
 
 fn exec(container: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new("docker")
@@ -142,13 +124,7 @@ fn rm_and_recreate_stop_gracefully_and_history_shows_it() {
         return;
     }
     let e = env(Options::default());
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for file in ["redis.toml", "postgres.toml"] {
-        let path = repo.join("contrib/machines").join(file);
-        e.admin
-            .run(&["machine", "apply", "-f", path.to_str().expect("utf-8 path")])
-            .expect_code(0);
-    }
+    apply_demo_machines(&e.admin);
     let alice = e.user("alice@example.com");
     let timeout = format!("{}s", SLOW.as_secs());
 

@@ -17,11 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use common::{docker, docker_ok, poll, poll_for, Options};
+use common::demo::{apply_demo_machines, demo_images_or_skip};
+use common::{docker, poll, poll_for, Options};
 use docker_support::*;
 
-const REDIS_IMAGE: &str = "rsrc-demo/redis:7";
-const POSTGRES_IMAGE: &str = "rsrc-demo/postgres:15";
 const REDIS_PASSWORD: &str = "redis-Secret-1";
 const POSTGRES_PASSWORD: &str = "pg-Secret-1";
 /// A first start of Postgres runs initdb, on a machine that may be busy with other tests.
@@ -32,38 +31,6 @@ fn repo() -> PathBuf {
         .parent()
         .expect("repo root")
         .to_path_buf()
-}
-
-fn image_present(image: &str) -> bool {
-    docker_ok(&["image", "inspect", image])
-}
-
-/// Whether the demo images are there, building them (scripts/images, cached) when this runs
-/// as root; without them the test skips, unless RSRC_REQUIRE_DOCKER=1.
-fn demo_images_or_skip() -> bool {
-    if !common::docker_or_skip() {
-        return false;
-    }
-    if nix::unistd::geteuid().is_root() {
-        let built = Command::new("bash")
-            .arg("-c")
-            .arg("source scripts/lib.sh && ensure_demo_images")
-            .current_dir(repo())
-            .status()
-            .expect("bash");
-        assert!(built.success(), "scripts/images failed");
-    }
-    let ok = image_present(REDIS_IMAGE) && image_present(POSTGRES_IMAGE);
-    if !ok {
-        if std::env::var("RSRC_REQUIRE_DOCKER").as_deref() == Ok("1") {
-            panic!(
-                "{REDIS_IMAGE} or {POSTGRES_IMAGE} is missing, and RSRC_REQUIRE_DOCKER=1 \
-                 (build them with scripts/images, as root)"
-            );
-        }
-        eprintln!("skipping: the demo images are missing (scripts/images builds them, as root)");
-    }
-    ok
 }
 
 /// `docker exec CONTAINER ARGS...`: (success, stdout, stderr).
@@ -187,12 +154,7 @@ fn redis_and_postgres_from_the_demo_images_answer_and_keep_their_data() {
         return;
     }
     let e = env(Options::default());
-    for file in ["redis.toml", "postgres.toml"] {
-        let path = repo().join("contrib/machines").join(file);
-        e.admin
-            .run(&["machine", "apply", "-f", path.to_str().expect("utf-8 path")])
-            .expect_code(0);
-    }
+    apply_demo_machines(&e.admin);
     let alice = e.user("alice@example.com");
     let timeout = format!("{}s", SLOW.as_secs());
 

@@ -13,6 +13,7 @@
 
 #![allow(dead_code)]
 
+pub mod demo;
 mod network;
 
 pub use network::network_pool;
